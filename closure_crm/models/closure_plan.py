@@ -1,0 +1,507 @@
+import logging
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# Statutory periods (days). Defaults are China's (PRC Company Law 2023, local
+# prepaid-consumption rules, PIPL); every one of them is a field on the plan so a
+# company elsewhere changes them in the form. See shared domain notes.
+DEFAULT_PERIODS = {
+    'formation_days': 15,           # liquidation group formed after the decision
+    'creditor_notice_days': 10,     # known creditors notified after formation
+    'announcement_days': 60,        # public announcement after formation
+    'claim_notice_days': 30,        # claim declaration after receiving the notice
+    'claim_announcement_days': 45,  # claim declaration after the announcement
+    'prepaid_notice_days': 30,      # prepaid customers told this long before service end
+    'refund_days': 15,              # refund paid after the customer's request
+    'export_days': 30,              # data export channel open after service end
+    'erasure_days': 30,             # data erased after the export deadline
+}
+SIMPLIFIED_ANNOUNCEMENT_DAYS = 20
+
+GENERATION_BATCH = 1000
+
+
+class ClosurePlan(models.Model):
+    _name = 'closure.plan'
+    _description = 'Closure Plan'
+    _inherit = ['mail.thread', 'mail.activity.mixin']
+    _order = 'decision_date desc, id desc'
+
+    name = fields.Char('Plan', required=True, tracking=True)
+    company_id = fields.Many2one(
+        'res.company', 'Company', required=True, index=True,
+        default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related='company_id.currency_id')
+    user_id = fields.Many2one(
+        'res.users', 'Responsible Manager', tracking=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]")
+    team_id = fields.Many2one(
+        'crm.team', 'Closure Team', copy=False, index=True, tracking=True,
+        check_company=True,
+        help="The sales team whose pipeline holds this plan's customer cases. "
+             "Created with the plan when left empty.")
+    state = fields.Selection([
+        ('draft', 'Draft'),
+        ('in_progress', 'In Progress'),
+        ('closed', 'Closed'),
+        ('cancel', 'Cancelled'),
+    ], default='draft', required=True, tracking=True, copy=False)
+    plan_type = fields.Selection([
+        ('standard', 'Liquidation (standard deregistration)'),
+        ('simplified', 'Simplified deregistration (no debts)'),
+    ], string='Procedure', default='standard', required=True, tracking=True,
+        help="Simplified deregistration is for companies without debts: a public "
+             "announcement of at least 20 days replaces the liquidation group and "
+             "the creditor notices.")
+    reason = fields.Text(
+        'Neutral Reason', translate=True, required=True,
+        default=lambda self: _(
+            "Because of a strategic adjustment, we will end this service. "
+            "We have arranged an alternative for you."),
+        help="The reason every notice gives. Keep it neutral: never 'collapsed', "
+             "'bankrupt' or 'stopped business'.")
+
+    # -- legal timeline -------------------------------------------------
+    decision_date = fields.Date(
+        'Dissolution Decision', required=True, tracking=True,
+        default=fields.Date.context_today)
+    liquidation_formed_date = fields.Date(
+        'Liquidation Group Formed', compute='_compute_timeline', store=True,
+        readonly=False, tracking=True)
+    creditor_notice_deadline = fields.Date(
+        'Creditor Notice Deadline', compute='_compute_timeline', store=True,
+        readonly=False, tracking=True,
+        help="Known creditors (customers with prepaid balances, deposits or paid "
+             "services not delivered) must be notified by this date.")
+    announcement_date = fields.Date(
+        'Public Announcement', compute='_compute_timeline', store=True,
+        readonly=False, tracking=True)
+    claims_deadline = fields.Date(
+        'Claims Deadline', compute='_compute_timeline', store=True,
+        readonly=False, tracking=True,
+        help="Last day to declare a claim for a creditor who received no notice "
+             "(announcement + 45 days). No declared claim is paid before it.")
+    service_end_date = fields.Date(
+        'Service End', compute='_compute_timeline', store=True,
+        readonly=False, tracking=True)
+    data_export_deadline = fields.Date(
+        'Data Export Deadline', compute='_compute_timeline', store=True,
+        readonly=False, tracking=True)
+    data_erasure_date = fields.Date(
+        'Data Erasure Date', compute='_compute_timeline', store=True,
+        readonly=False, tracking=True)
+
+    formation_days = fields.Integer('Liquidation Group Within (days)', default=DEFAULT_PERIODS['formation_days'])
+    creditor_notice_days = fields.Integer('Creditor Notice Within (days)', default=DEFAULT_PERIODS['creditor_notice_days'])
+    announcement_days = fields.Integer('Announcement Within (days)', default=DEFAULT_PERIODS['announcement_days'])
+    claim_notice_days = fields.Integer('Claims After Notice (days)', default=DEFAULT_PERIODS['claim_notice_days'])
+    claim_announcement_days = fields.Integer('Claims After Announcement (days)', default=DEFAULT_PERIODS['claim_announcement_days'])
+    prepaid_notice_days = fields.Integer('Prepaid Notice Before Service End (days)', default=DEFAULT_PERIODS['prepaid_notice_days'])
+    refund_days = fields.Integer('Refund Within (days)', default=DEFAULT_PERIODS['refund_days'])
+    export_days = fields.Integer('Export Open After Service End (days)', default=DEFAULT_PERIODS['export_days'])
+    erasure_days = fields.Integer('Erasure After Export Deadline (days)', default=DEFAULT_PERIODS['erasure_days'])
+
+    # -- tiering --------------------------------------------------------
+    revenue_source = fields.Selection(
+        selection='_selection_revenue_source', string='Revenue Source',
+        default='crm', required=True,
+        help="Won opportunities; posted customer invoices (when Invoicing is "
+             "installed); or figures imported as revenue lines.")
+    lookback_months = fields.Integer('Look-back Window (months)', default=24)
+    lookback_start = fields.Date('Look-back From', compute='_compute_lookback_start')
+    tier_a_share = fields.Float(
+        'Tier A Cut-off (%)', default=70.0,
+        help="Customers are ranked by revenue; those whose higher-ranked peers hold "
+             "less than this share of the total revenue are tier A.")
+    tier_b_share = fields.Float('Tier B Cut-off (%)', default=90.0)
+
+    # -- cases ------------------------------------------------------------
+    case_ids = fields.One2many('crm.lead', 'closure_plan_id', string='Cases')
+    case_count = fields.Integer(compute='_compute_case_stats')
+    tier_a_count = fields.Integer('Tier A', compute='_compute_case_stats')
+    tier_b_count = fields.Integer('Tier B', compute='_compute_case_stats')
+    tier_c_count = fields.Integer('Tier C', compute='_compute_case_stats')
+    revenue_line_ids = fields.One2many('closure.revenue.line', 'plan_id', string='Imported Revenue')
+    generation_pending = fields.Boolean(
+        'Case Generation Queued', copy=False, readonly=True,
+        help="Set while the scheduled job creates the missing cases in batches.")
+    tiered_date = fields.Datetime('Last Tiering', readonly=True, copy=False)
+
+    _sql_constraints = [
+        ('tier_shares', 'CHECK(tier_a_share > 0 AND tier_a_share <= tier_b_share AND tier_b_share <= 100)',
+         'Tier cut-offs: 0 < tier A cut-off <= tier B cut-off <= 100.'),
+        ('lookback_positive', 'CHECK(lookback_months > 0)',
+         'The look-back window must be at least one month.'),
+    ]
+
+    @api.model
+    def _selection_revenue_source(self):
+        selection = [('crm', _('Won opportunities'))]
+        if 'account.move' in self.env:
+            selection.append(('invoice', _('Posted customer invoices')))
+        selection.append(('import', _('Imported revenue lines')))
+        return selection
+
+    # ------------------------------------------------------------------
+    # Timeline
+    # ------------------------------------------------------------------
+    @api.depends('decision_date', 'plan_type', *DEFAULT_PERIODS)
+    def _compute_timeline(self):
+        days = lambda n: relativedelta(days=n)  # noqa: E731
+        for plan in self:
+            if not plan.decision_date:
+                continue
+            if plan.plan_type == 'simplified':
+                # no liquidation group, no creditor notices: the announcement
+                # runs from the decision for at least 20 days
+                formed = plan.decision_date
+                notice = plan.decision_date
+                announcement = plan.decision_date
+                claims = announcement + days(max(plan.announcement_days, SIMPLIFIED_ANNOUNCEMENT_DAYS))
+            else:
+                formed = plan.decision_date + days(plan.formation_days)
+                notice = formed + days(plan.creditor_notice_days)
+                announcement = formed + days(plan.announcement_days)
+                claims = announcement + days(plan.claim_announcement_days)
+            service_end = notice + days(plan.prepaid_notice_days)
+            plan.liquidation_formed_date = formed
+            plan.creditor_notice_deadline = notice
+            plan.announcement_date = announcement
+            plan.claims_deadline = claims
+            plan.service_end_date = service_end
+            plan.data_export_deadline = service_end + days(plan.export_days)
+            plan.data_erasure_date = plan.data_export_deadline + days(plan.erasure_days)
+
+    @api.constrains('decision_date', 'liquidation_formed_date', 'creditor_notice_deadline',
+                    'announcement_date', 'claims_deadline', 'service_end_date',
+                    'data_export_deadline', 'data_erasure_date', 'prepaid_notice_days')
+    def _check_timeline(self):
+        for plan in self:
+            order = [
+                ('decision_date', 'liquidation_formed_date'),
+                ('liquidation_formed_date', 'creditor_notice_deadline'),
+                ('liquidation_formed_date', 'announcement_date'),
+                ('announcement_date', 'claims_deadline'),
+                ('creditor_notice_deadline', 'service_end_date'),
+                ('service_end_date', 'data_export_deadline'),
+                ('data_export_deadline', 'data_erasure_date'),
+            ]
+            for before, after in order:
+                if plan[before] and plan[after] and plan[after] < plan[before]:
+                    raise ValidationError(_(
+                        "Plan %(plan)s: %(after)s (%(after_date)s) cannot be before %(before)s (%(before_date)s).",
+                        plan=plan.name,
+                        after=plan._fields[after].get_description(self.env)['string'],
+                        after_date=plan[after],
+                        before=plan._fields[before].get_description(self.env)['string'],
+                        before_date=plan[before],
+                    ))
+            if (plan.creditor_notice_deadline and plan.service_end_date
+                    and (plan.service_end_date - plan.creditor_notice_deadline).days < plan.prepaid_notice_days):
+                raise ValidationError(_(
+                    "Plan %(plan)s: Service End (%(end)s) must be at least %(days)s days after the "
+                    "Creditor Notice Deadline (%(notice)s), so that prepaid customers are told in advance.",
+                    plan=plan.name, end=plan.service_end_date, days=plan.prepaid_notice_days,
+                    notice=plan.creditor_notice_deadline))
+
+    @api.constrains(*DEFAULT_PERIODS)
+    def _check_periods(self):
+        for plan in self:
+            for fname in DEFAULT_PERIODS:
+                if plan[fname] < 0:
+                    raise ValidationError(_(
+                        "%(field)s cannot be negative (got %(value)s).",
+                        field=plan._fields[fname].get_description(self.env)['string'],
+                        value=plan[fname]))
+
+    @api.depends('decision_date', 'lookback_months')
+    def _compute_lookback_start(self):
+        for plan in self:
+            plan.lookback_start = plan.decision_date and plan.decision_date - relativedelta(months=plan.lookback_months)
+
+    @api.depends('case_ids.closure_tier')
+    def _compute_case_stats(self):
+        counts = {
+            (plan.id, tier): count
+            for plan, tier, count in self.env['crm.lead'].with_context(active_test=False)._read_group(
+                [('closure_plan_id', 'in', self.ids)], ['closure_plan_id', 'closure_tier'], ['__count'])
+        }
+        for plan in self:
+            plan.tier_a_count = counts.get((plan.id, 'a'), 0)
+            plan.tier_b_count = counts.get((plan.id, 'b'), 0)
+            plan.tier_c_count = counts.get((plan.id, 'c'), 0)
+            plan.case_count = sum(n for (plan_id, _tier), n in counts.items() if plan_id == plan.id)
+
+    # ------------------------------------------------------------------
+    # CRUD: every plan works in its own sales team with the closure stages
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        plans = super().create(vals_list)
+        for plan in plans:
+            if not plan.team_id:
+                plan.team_id = self.env['crm.team'].create({
+                    'name': plan.name,
+                    'company_id': plan.company_id.id,
+                    'user_id': plan.user_id.id,
+                    'use_leads': False,
+                    'use_opportunities': True,
+                })
+            plan._ensure_closure_team()
+        return plans
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get('team_id'):
+            self._ensure_closure_team()
+        return res
+
+    def _ensure_closure_team(self):
+        """Mark the plan's team as a closure team and give it the closure
+        stages, copied from the template stages admins edit in the UI."""
+        template_team = self.env.ref('closure_crm.stage_template_team')
+        template_stages = self.env['crm.stage'].sudo().search([('team_id', '=', template_team.id)])
+        for plan in self:
+            team = plan.team_id.sudo()  # stages are sales configuration; the plan manager may not be a sales admin
+            team.is_closure_team = True
+            existing = self.env['crm.stage'].sudo().search(
+                [('team_id', '=', team.id), ('closure_stage_code', '!=', False)]).mapped('closure_stage_code')
+            for stage in template_stages.filtered(lambda s: s.closure_stage_code not in existing):
+                stage.copy({'team_id': team.id})
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_start(self):
+        self.filtered(lambda p: p.state == 'draft').write({'state': 'in_progress'})
+
+    def action_close(self):
+        self.write({'state': 'closed'})
+
+    def action_cancel(self):
+        self.write({'state': 'cancel'})
+
+    def action_reset_draft(self):
+        self.write({'state': 'draft'})
+
+    def action_view_cases(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_case')
+        action['domain'] = [('closure_plan_id', '=', self.id)]
+        action['context'] = {
+            'default_closure_plan_id': self.id,
+            'default_team_id': self.team_id.id,
+            'default_type': 'opportunity',
+            'search_default_closure_plan_id': self.id,
+        }
+        return action
+
+    def action_generate_cases(self):
+        """Create a case for every customer with revenue or open business in
+        the look-back window that has none yet. Small plans are done at once;
+        large ones are queued to the scheduled job, which works in batches."""
+        for plan in self:
+            missing = plan._missing_case_partner_ids()
+            if len(missing) <= GENERATION_BATCH:
+                plan._create_cases(missing)
+            else:
+                plan.generation_pending = True
+                self.env.ref('closure_crm.ir_cron_closure_generate_cases')._trigger()
+        return True
+
+    def action_compute_tiers(self):
+        self._compute_tiers()
+        return True
+
+    # ------------------------------------------------------------------
+    # Gates: risky steps call this before acting. closure_training overrides it
+    # to require a certification (or a dated exemption) per plan.
+    # ------------------------------------------------------------------
+    def _check_closure_gate(self, gate, users=None):
+        """Raise a UserError when one of ``users`` (default: the current user)
+        may not pass ``gate`` in this plan. Gates: 'send_wave' (send notice
+        waves), 'own_tier_a' (own an A-tier case), 'confirm_handover' (confirm a
+        data hand-over to a receiver). Without closure_training, every gate is open."""
+        return True
+
+    # ------------------------------------------------------------------
+    # Case generation
+    # ------------------------------------------------------------------
+    def _revenue_sql(self):
+        """SQL yielding (partner_id, amount) rows of the plan's revenue in its
+        look-back window, per commercial partner, in company currency."""
+        self.ensure_one()
+        date_from, date_to = self.lookback_start, self.decision_date
+        if self.revenue_source == 'invoice' and 'account.move' in self.env:
+            return SQL(
+                """SELECT m.commercial_partner_id AS partner_id, m.amount_untaxed_signed AS amount
+                     FROM account_move m
+                    WHERE m.company_id = %(company)s AND m.state = 'posted'
+                      AND m.move_type IN ('out_invoice', 'out_refund')
+                      AND m.invoice_date >= %(date_from)s AND m.invoice_date <= %(date_to)s""",
+                company=self.company_id.id, date_from=date_from, date_to=date_to)
+        if self.revenue_source == 'import':
+            return SQL(
+                """SELECT r.partner_id, r.amount FROM closure_revenue_line r
+                    WHERE r.plan_id = %(plan)s AND r.date >= %(date_from)s AND r.date <= %(date_to)s""",
+                plan=self.id, date_from=date_from, date_to=date_to)
+        return SQL(
+            """SELECT COALESCE(p.commercial_partner_id, p.id) AS partner_id, l.expected_revenue AS amount
+                 FROM crm_lead l
+                 JOIN crm_stage s ON s.id = l.stage_id AND s.is_won
+                 JOIN res_partner p ON p.id = l.partner_id
+                WHERE l.active AND l.closure_plan_id IS NULL
+                  AND l.company_id = %(company)s
+                  AND l.date_closed >= %(date_from)s AND l.date_closed < %(date_to)s::date + 1""",
+            company=self.company_id.id, date_from=date_from, date_to=date_to)
+
+    def _open_business_sql(self):
+        """SQL yielding partner_id of customers with open business: ongoing
+        opportunities (and unpaid invoices when invoicing is the source)."""
+        self.ensure_one()
+        query = SQL(
+            """SELECT COALESCE(p.commercial_partner_id, p.id) AS partner_id
+                 FROM crm_lead l
+                 JOIN res_partner p ON p.id = l.partner_id
+                 LEFT JOIN crm_stage s ON s.id = l.stage_id
+                WHERE l.active AND l.closure_plan_id IS NULL AND l.type = 'opportunity'
+                  AND l.company_id = %(company)s AND l.probability < 100
+                  AND COALESCE(s.is_won, FALSE) = FALSE""",
+            company=self.company_id.id)
+        if self.revenue_source == 'invoice' and 'account.move' in self.env:
+            query = SQL(
+                """%(query)s UNION SELECT m.commercial_partner_id FROM account_move m
+                    WHERE m.company_id = %(company)s AND m.state = 'posted'
+                      AND m.move_type = 'out_invoice'
+                      AND m.payment_state IN ('not_paid', 'partial')""",
+                query=query, company=self.company_id.id)
+        return query
+
+    def _missing_case_partner_ids(self):
+        self.ensure_one()
+        self.env['crm.lead'].flush_model()
+        self.env['closure.revenue.line'].flush_model()
+        self.env.cr.execute(SQL(
+            """WITH customer AS (
+                   SELECT partner_id FROM (%(revenue)s) rev
+                    UNION
+                   SELECT partner_id FROM (%(open)s) open_business
+               )
+               SELECT c.partner_id
+                 FROM customer c
+                 JOIN res_partner p ON p.id = c.partner_id
+                WHERE p.active
+                  AND p.id != %(own_partner)s
+                  AND NOT EXISTS (SELECT 1 FROM crm_lead l
+                                   WHERE l.closure_plan_id = %(plan)s AND l.partner_id = c.partner_id)
+                ORDER BY c.partner_id""",
+            revenue=self._revenue_sql(), open=self._open_business_sql(),
+            own_partner=self.company_id.partner_id.id, plan=self.id))
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _create_cases(self, partner_ids):
+        """Create one closure case per partner, in the plan's first closure stage."""
+        self.ensure_one()
+        if not partner_ids:
+            return self.env['crm.lead']
+        stage = self.team_id._closure_stage('to_notify')
+        partners = self.env['res.partner'].browse(partner_ids)
+        vals_list = [{
+            'name': partner.name,
+            'type': 'opportunity',
+            'partner_id': partner.id,
+            'closure_plan_id': self.id,
+            'team_id': self.team_id.id,
+            'stage_id': stage.id,
+            'company_id': self.company_id.id,
+            'user_id': partner.user_id.id,
+        } for partner in partners]
+        cases = self.env['crm.lead'].with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True,
+        ).create(vals_list)
+        return cases
+
+    @api.model
+    def _cron_generate_cases(self):
+        """Scheduled job: create the missing cases of queued plans, one batch
+        per call. Several workers may run it at once: each locks the plan it
+        works on (SKIP LOCKED), so no plan is worked twice at the same time and
+        the unique (plan, customer) index makes a duplicate impossible."""
+        self.env.cr.execute(SQL(
+            """SELECT id FROM closure_plan WHERE generation_pending
+               ORDER BY id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED"""))
+        row = self.env.cr.fetchone()
+        if not row:
+            return
+        plan = self.browse(row[0])
+        missing = plan._missing_case_partner_ids()
+        plan._create_cases(missing[:GENERATION_BATCH])
+        remaining = max(len(missing) - GENERATION_BATCH, 0)
+        if not remaining:
+            plan.generation_pending = False
+            plan.message_post(body=_("All customer cases are generated (%s cases).", plan.case_count))
+        self.env['ir.cron']._notify_progress(done=min(len(missing), GENERATION_BATCH), remaining=remaining)
+
+    # ------------------------------------------------------------------
+    # Tiering
+    # ------------------------------------------------------------------
+    def _compute_tiers(self):
+        """A/B/C tiering by cumulative revenue share, one SQL statement per plan.
+
+        Customers are ranked by revenue in the look-back window (ties broken by
+        partner id so the result is deterministic). A customer is tier A when the
+        customers ranked above it hold less than the A cut-off of the total,
+        B when they hold less than the B cut-off, C otherwise; customers without
+        revenue are C. The case's revenue figure is written at the same time.
+        """
+        self.env['crm.lead'].flush_model()
+        self.env['closure.revenue.line'].flush_model()
+        for plan in self:
+            self.env.cr.execute(SQL(
+                """WITH revenue AS (
+                       SELECT partner_id, SUM(amount) AS amount
+                         FROM (%(revenue)s) rev
+                        GROUP BY partner_id
+                   ), ranked AS (
+                       SELECT l.id AS lead_id,
+                              COALESCE(r.amount, 0) AS amount,
+                              SUM(COALESCE(r.amount, 0)) OVER (
+                                  ORDER BY COALESCE(r.amount, 0) DESC, l.partner_id, l.id
+                                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS above,
+                              SUM(GREATEST(COALESCE(r.amount, 0), 0)) OVER () AS total
+                         FROM crm_lead l
+                         LEFT JOIN revenue r ON r.partner_id = l.partner_id
+                        WHERE l.closure_plan_id = %(plan)s
+                   ), tiered AS (
+                       SELECT lead_id, amount,
+                              CASE WHEN amount <= 0 OR total <= 0 THEN 'c'
+                                   WHEN COALESCE(above, 0) < total * %(a)s / 100.0 THEN 'a'
+                                   WHEN COALESCE(above, 0) < total * %(b)s / 100.0 THEN 'b'
+                                   ELSE 'c' END AS tier
+                         FROM ranked
+                   )
+                   UPDATE crm_lead l
+                      SET closure_revenue = t.amount, closure_tier = t.tier,
+                          write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(uid)s
+                     FROM tiered t
+                    WHERE l.id = t.lead_id
+                      AND (l.closure_tier IS DISTINCT FROM t.tier
+                           OR l.closure_revenue IS DISTINCT FROM t.amount)
+                RETURNING l.partner_id""",
+                revenue=plan._revenue_sql(), plan=plan.id,
+                a=plan.tier_a_share, b=plan.tier_b_share, uid=self.env.uid))
+            partner_ids = {row[0] for row in self.env.cr.fetchall()}
+            self.env['crm.lead'].invalidate_model(['closure_revenue', 'closure_tier', 'write_date', 'write_uid'])
+            # the contact shows its current tier: recompute it for the customers touched
+            partners = self.env['res.partner'].browse(partner_ids)
+            self.env.add_to_compute(self.env['res.partner']._fields['closure_tier'], partners)
+            partners.flush_recordset(['closure_tier'])
+            plan.tiered_date = fields.Datetime.now()
+            _logger.info("Closure plan %s: tiers computed, %s cases changed", plan.id, len(partner_ids))

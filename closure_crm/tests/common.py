@@ -1,0 +1,64 @@
+from datetime import date, datetime
+
+from odoo.tests import TransactionCase, new_test_user
+
+
+class ClosureCommon(TransactionCase):
+    """Shared fixtures: a closure manager, two reps, a plan with its team, and
+    helpers building customers with won revenue and their cases."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.manager = new_test_user(
+            cls.env, login='closure_manager', name='Closure Manager',
+            groups='closure_crm.group_closure_manager', email='manager@example.com')
+        cls.rep_1 = new_test_user(
+            cls.env, login='closure_rep_1', name='Rep One',
+            groups='closure_crm.group_closure_user', email='rep1@example.com')
+        cls.rep_2 = new_test_user(
+            cls.env, login='closure_rep_2', name='Rep Two',
+            groups='closure_crm.group_closure_user', email='rep2@example.com')
+        cls.plan = cls.env['closure.plan'].create({
+            'name': 'Test Closure',
+            'decision_date': date(2026, 6, 1),
+            'user_id': cls.manager.id,
+        })
+        cls.sales_team = cls.env['crm.team'].create({'name': 'Regular Sales'})
+        cls.won_stage = cls.env['crm.stage'].create({'name': 'Test Won', 'is_won': True, 'sequence': 90})
+
+    @classmethod
+    def _create_customers(cls, count, prefix='Customer', is_company=False, **values):
+        return cls.env['res.partner'].create([{
+            'name': f'{prefix} {index}',
+            'is_company': is_company,
+            'email': f'{prefix.lower().replace(" ", "")}{index}@example.com',
+            **values,
+        } for index in range(count)])
+
+    @classmethod
+    def _create_won_revenue(cls, partner, amount, when=datetime(2026, 3, 1, 12, 0)):
+        """A won opportunity of ``amount`` closed at ``when`` for ``partner``."""
+        return cls.env['crm.lead'].create({
+            'name': f'Deal {partner.name}',
+            'type': 'opportunity',
+            'partner_id': partner.id,
+            'team_id': cls.sales_team.id,
+            'stage_id': cls.won_stage.id,
+            'expected_revenue': amount,
+            'probability': 100,
+            'date_closed': when,
+        })
+
+    @classmethod
+    def _create_cases(cls, partners, plan=None, **values):
+        plan = plan or cls.plan
+        return cls.env['crm.lead'].create([{
+            'name': partner.name,
+            'type': 'opportunity',
+            'partner_id': partner.id,
+            'closure_plan_id': plan.id,
+            'team_id': plan.team_id.id,
+            **values,
+        } for partner in partners])

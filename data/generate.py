@@ -1,0 +1,181 @@
+#!/usr/bin/env python3
+"""Sample data for the closure suite, deterministic from a seed.
+
+    python3 data/generate.py demo            # rewrite closure_crm/demo/*.csv (200 customers)
+
+The same generator makes the benchmark-sized sets (see bench/): customers with a
+Pareto-like revenue (a few customers make most of it), B2B companies and B2C
+individuals, English and Simplified Chinese names.
+"""
+import argparse
+import csv
+import datetime
+import os
+import random
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEMO_DIR = os.path.join(ROOT, 'closure_crm', 'demo')
+
+EN_GIVEN = ['Anna', 'Ben', 'Chloe', 'David', 'Emma', 'Felix', 'Grace', 'Henry', 'Iris', 'Jack',
+            'Laura', 'Mark', 'Nina', 'Oscar', 'Paula', 'Quentin', 'Rosa', 'Sam', 'Tina', 'Victor']
+EN_FAMILY = ['Adams', 'Baker', 'Clark', 'Davis', 'Evans', 'Fischer', 'Garcia', 'Hughes', 'Ivanova',
+             'Jensen', 'Keller', 'Lopez', 'Martin', 'Nolan', 'Olsen', 'Price', 'Reed', 'Smith']
+ZH_FAMILY = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭']
+ZH_GIVEN = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '霞']
+EN_COMPANY = ['Harbor', 'Summit', 'Blue River', 'Northwind', 'Greenfield', 'Silverline', 'Maple',
+              'Redwood', 'Lakeside', 'Brightpath', 'Ironbridge', 'Cedar', 'Golden Gate', 'Oakridge']
+EN_COMPANY_KIND = ['Logistics', 'Dental Clinic', 'Trading', 'Studio', 'Foods', 'Architects',
+                   'Fitness', 'Software', 'Hotels', 'Printing', 'Retail', 'Consulting']
+ZH_COMPANY = ['华信', '博远', '鼎盛', '恒通', '锦程', '瑞丰', '天成', '新锐', '嘉禾', '宏图', '启明', '众诚']
+ZH_COMPANY_KIND = ['物流有限公司', '科技有限公司', '贸易有限公司', '餐饮管理有限公司', '设计工作室',
+                   '健身会所', '教育咨询有限公司', '印刷有限公司']
+ZH_CITY = {'Shanghai': '上海', 'Beijing': '北京', 'Shenzhen': '深圳', 'Hangzhou': '杭州',
+           'Chengdu': '成都', 'Hong Kong': '香港'}
+CITIES = [('Shanghai', 'base.cn'), ('Beijing', 'base.cn'), ('Shenzhen', 'base.cn'), ('Hangzhou', 'base.cn'),
+          ('Chengdu', 'base.cn'), ('Hong Kong', 'base.hk'), ('Singapore', 'base.sg'),
+          ('Munich', 'base.de'), ('Amsterdam', 'base.nl'), ('London', 'base.uk')]
+INDUSTRIES = ['base.res_partner_industry_G', 'base.res_partner_industry_H', 'base.res_partner_industry_I',
+              'base.res_partner_industry_J', 'base.res_partner_industry_M', 'base.res_partner_industry_Q',
+              'base.res_partner_industry_C']
+# how the 200 demo cases spread over the closure steps, in case order
+DEMO_STAGE_SPREAD = [('to_notify', 0.30), ('notified', 0.30), ('answered', 0.15), ('transfer_agreed', 0.08),
+                     ('transferred', 0.07), ('settled', 0.06), ('closed', 0.04)]
+DEMO_REPS = ['closure_crm.demo_user_rep_lin', 'closure_crm.demo_user_rep_anna', 'base.user_demo']
+
+
+def pareto_revenue(rng, is_company):
+    """Revenue with a heavy tail: ~20% of customers make ~80% of it."""
+    base = rng.paretovariate(1.16) * (3000 if is_company else 300)
+    return round(min(base, 2_000_000), 2)
+
+
+def customer(rng, index):
+    """One customer: (name, is_company, lang, city, country_ref, industry_ref)."""
+    chinese = rng.random() < 0.55
+    is_company = rng.random() < 0.4
+    city, country = rng.choice(CITIES[:6] if chinese else CITIES)
+    if is_company:
+        name = (rng.choice(ZH_COMPANY) + rng.choice(ZH_COMPANY_KIND)) if chinese else \
+            f"{rng.choice(EN_COMPANY)} {rng.choice(EN_COMPANY_KIND)}"
+        if chinese:
+            name = ZH_CITY[city] + name
+    else:
+        name = (rng.choice(ZH_FAMILY) + rng.choice(ZH_GIVEN) + rng.choice(['', *ZH_GIVEN])) if chinese else \
+            f"{rng.choice(EN_GIVEN)} {rng.choice(EN_FAMILY)}"
+    return {
+        'name': name,
+        'is_company': is_company,
+        'lang': 'zh_CN' if chinese else 'en_US',
+        'city': city,
+        'country': country,
+        'industry': rng.choice(INDUSTRIES) if is_company else '',
+    }
+
+
+def write_demo(seed=2026, customers=200, today=None):
+    rng = random.Random(seed)
+    today = today or datetime.date(2026, 11, 1)
+    partners, history, cases, obligations = [], [], [], []
+    for i in range(1, customers + 1):
+        c = customer(rng, i)
+        xmlid = f'demo_customer_{i:03d}'
+        login = f"customer{i:03d}"
+        partners.append({
+            'id': xmlid, 'name': c['name'], 'is_company': c['is_company'],
+            'email': f'{login}@example.com' if rng.random() > 0.04 else '',  # a few without email
+            'phone': f'+86 21 5555 {i:04d}' if c['country'] == 'base.cn' else f'+44 20 7946 {i:04d}',
+            'city': c['city'], 'country_id/id': c['country'], 'lang': c['lang'],
+            'industry_id/id': c['industry'], 'user_id/id': DEMO_REPS[i % len(DEMO_REPS)],
+        })
+        total = pareto_revenue(rng, c['is_company'])
+        n_deals = rng.randint(1, 5)
+        for d in range(n_deals):
+            closed = today - datetime.timedelta(days=rng.randint(10, 700))
+            history.append({
+                'id': f'demo_history_{i:03d}_{d}', 'name': f'Order {i:03d}-{d + 1}',
+                'type': 'opportunity', 'partner_id/id': xmlid,
+                'stage_id/id': 'crm.stage_lead4', 'probability': 100,
+                'expected_revenue': round(total / n_deals, 2),
+                'date_closed': f'{closed} 10:00:00',
+                'user_id/id': DEMO_REPS[i % len(DEMO_REPS)],
+                'team_id/id': 'sales_team.team_sales_department',
+            })
+        cases.append({
+            'id': f'demo_case_{i:03d}', 'name': c['name'], 'type': 'opportunity',
+            'partner_id/id': xmlid, 'closure_plan_id/id': 'closure_crm.demo_plan',
+            'team_id/id': 'closure_crm.demo_team_closure',
+            'user_id/id': DEMO_REPS[i % len(DEMO_REPS)],
+        })
+        if rng.random() < (0.35 if not c['is_company'] else 0.2):
+            obligations.append({
+                'id': f'demo_obligation_prepaid_{i:03d}', 'lead_id/id': f'demo_case_{i:03d}',
+                'obligation_type': 'prepaid',
+                'name': 'Unused membership / prepaid card' if not c['is_company'] else 'Prepaid service credit',
+                'amount': round(rng.uniform(80, 900 if not c['is_company'] else 20000), 2),
+            })
+        if c['is_company'] and rng.random() < 0.5:
+            obligations.append({
+                'id': f'demo_obligation_milestone_{i:03d}', 'lead_id/id': f'demo_case_{i:03d}',
+                'obligation_type': 'milestone', 'name': 'Project phase 2 delivery',
+                'due_date': str(today + datetime.timedelta(days=rng.randint(20, 120))),
+            })
+        if rng.random() < 0.6:
+            obligations.append({
+                'id': f'demo_obligation_data_{i:03d}', 'lead_id/id': f'demo_case_{i:03d}',
+                'obligation_type': 'data',
+                'name': 'Account data, order history and uploaded files',
+            })
+    _write_csv('res.partner.csv', partners)
+    _write_csv('crm.lead-history.csv', history)
+    _write_csv('crm.lead-cases.csv', cases)
+    _write_csv('closure.obligation.csv', obligations)
+    _write_stage_spread(rng, [case['id'] for case in cases], today)
+
+
+def _write_stage_spread(rng, case_ids, today):
+    """Demo XML moving the generated cases through the closure steps."""
+    ids = list(case_ids)
+    rng.shuffle(ids)
+    lines = ['<?xml version="1.0" encoding="utf-8"?>',
+             '<!-- Generated by data/generate.py: do not edit by hand. -->', '<odoo>']
+    start = 0
+    for position, (code, share) in enumerate(DEMO_STAGE_SPREAD):
+        end = len(ids) if position == len(DEMO_STAGE_SPREAD) - 1 else start + round(share * len(ids))
+        chunk = sorted(ids[start:end])
+        start = end
+        if code == 'to_notify' or not chunk:
+            continue
+        refs = ', '.join(f"ref('{xmlid}')" for xmlid in chunk)
+        lines.append(f'    <function model="crm.lead" name="_closure_set_stage" eval="[[{refs}], \'{code}\']"/>')
+        notified = today - datetime.timedelta(days=rng.randint(3, 12))
+        lines.append(f'    <function model="crm.lead" name="write" '
+                     f'eval="[[{refs}], {{\'closure_notified_date\': \'{notified}\'}}]"/>')
+    lines.append('</odoo>')
+    with open(os.path.join(DEMO_DIR, 'closure_case_stage_demo.xml'), 'w', encoding='utf-8') as f:
+        f.write('\n'.join(lines) + '\n')
+
+
+def _write_csv(name, rows):
+    fields = []
+    for row in rows:
+        fields.extend(k for k in row if k not in fields)
+    with open(os.path.join(DEMO_DIR, name), 'w', newline='', encoding='utf-8') as f:
+        writer = csv.DictWriter(f, fields, lineterminator='\n')
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: ('1' if v is True else '0' if v is False else v) for k, v in row.items()})
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest='command', required=True)
+    demo = sub.add_parser('demo', help='rewrite the demo CSV files of closure_crm')
+    demo.add_argument('--seed', type=int, default=2026)
+    demo.add_argument('--customers', type=int, default=200)
+    args = parser.parse_args()
+    if args.command == 'demo':
+        write_demo(seed=args.seed, customers=args.customers)
+
+
+if __name__ == '__main__':
+    main()
