@@ -73,29 +73,29 @@ class ClosurePlan(models.Model):
         'Dissolution Decision', required=True, tracking=True,
         default=fields.Date.context_today)
     liquidation_formed_date = fields.Date(
-        'Liquidation Group Formed', compute='_compute_timeline', store=True,
+        'Liquidation Group Formed', compute='_compute_liquidation_formed_date', store=True,
         readonly=False, tracking=True)
     creditor_notice_deadline = fields.Date(
-        'Creditor Notice Deadline', compute='_compute_timeline', store=True,
+        'Creditor Notice Deadline', compute='_compute_creditor_notice_deadline', store=True,
         readonly=False, tracking=True,
         help="Known creditors (customers with prepaid balances, deposits or paid "
              "services not delivered) must be notified by this date.")
     announcement_date = fields.Date(
-        'Public Announcement', compute='_compute_timeline', store=True,
+        'Public Announcement', compute='_compute_announcement_date', store=True,
         readonly=False, tracking=True)
     claims_deadline = fields.Date(
-        'Claims Deadline', compute='_compute_timeline', store=True,
+        'Claims Deadline', compute='_compute_claims_deadline', store=True,
         readonly=False, tracking=True,
         help="Last day to declare a claim for a creditor who received no notice "
              "(announcement + 45 days). No declared claim is paid before it.")
     service_end_date = fields.Date(
-        'Service End', compute='_compute_timeline', store=True,
+        'Service End', compute='_compute_service_end_date', store=True,
         readonly=False, tracking=True)
     data_export_deadline = fields.Date(
-        'Data Export Deadline', compute='_compute_timeline', store=True,
+        'Data Export Deadline', compute='_compute_data_export_deadline', store=True,
         readonly=False, tracking=True)
     data_erasure_date = fields.Date(
-        'Data Erasure Date', compute='_compute_timeline', store=True,
+        'Data Erasure Date', compute='_compute_data_erasure_date', store=True,
         readonly=False, tracking=True)
 
     formation_days = fields.Integer('Liquidation Group Within (days)', default=DEFAULT_PERIODS['formation_days'])
@@ -152,32 +152,54 @@ class ClosurePlan(models.Model):
     # ------------------------------------------------------------------
     # Timeline
     # ------------------------------------------------------------------
-    @api.depends('decision_date', 'plan_type', *DEFAULT_PERIODS)
-    def _compute_timeline(self):
-        days = lambda n: relativedelta(days=n)  # noqa: E731
+    # Each date follows the one it is counted from, so editing a date moves the
+    # dates after it (and only those).
+    def _days_after(self, start, days):
+        return start and start + relativedelta(days=days)
+
+    @api.depends('decision_date', 'plan_type', 'formation_days')
+    def _compute_liquidation_formed_date(self):
         for plan in self:
-            if not plan.decision_date:
-                continue
+            # simplified deregistration forms no liquidation group
+            days = 0 if plan.plan_type == 'simplified' else plan.formation_days
+            plan.liquidation_formed_date = plan._days_after(plan.decision_date, days)
+
+    @api.depends('liquidation_formed_date', 'plan_type', 'creditor_notice_days')
+    def _compute_creditor_notice_deadline(self):
+        for plan in self:
+            days = 0 if plan.plan_type == 'simplified' else plan.creditor_notice_days
+            plan.creditor_notice_deadline = plan._days_after(plan.liquidation_formed_date, days)
+
+    @api.depends('liquidation_formed_date', 'plan_type', 'announcement_days')
+    def _compute_announcement_date(self):
+        for plan in self:
+            # simplified: the announcement starts with the decision
+            days = 0 if plan.plan_type == 'simplified' else plan.announcement_days
+            plan.announcement_date = plan._days_after(plan.liquidation_formed_date, days)
+
+    @api.depends('announcement_date', 'plan_type', 'claim_announcement_days', 'announcement_days')
+    def _compute_claims_deadline(self):
+        for plan in self:
             if plan.plan_type == 'simplified':
-                # no liquidation group, no creditor notices: the announcement
-                # runs from the decision for at least 20 days
-                formed = plan.decision_date
-                notice = plan.decision_date
-                announcement = plan.decision_date
-                claims = announcement + days(max(plan.announcement_days, SIMPLIFIED_ANNOUNCEMENT_DAYS))
+                days = max(plan.announcement_days, SIMPLIFIED_ANNOUNCEMENT_DAYS)
             else:
-                formed = plan.decision_date + days(plan.formation_days)
-                notice = formed + days(plan.creditor_notice_days)
-                announcement = formed + days(plan.announcement_days)
-                claims = announcement + days(plan.claim_announcement_days)
-            service_end = notice + days(plan.prepaid_notice_days)
-            plan.liquidation_formed_date = formed
-            plan.creditor_notice_deadline = notice
-            plan.announcement_date = announcement
-            plan.claims_deadline = claims
-            plan.service_end_date = service_end
-            plan.data_export_deadline = service_end + days(plan.export_days)
-            plan.data_erasure_date = plan.data_export_deadline + days(plan.erasure_days)
+                days = plan.claim_announcement_days
+            plan.claims_deadline = plan._days_after(plan.announcement_date, days)
+
+    @api.depends('creditor_notice_deadline', 'prepaid_notice_days')
+    def _compute_service_end_date(self):
+        for plan in self:
+            plan.service_end_date = plan._days_after(plan.creditor_notice_deadline, plan.prepaid_notice_days)
+
+    @api.depends('service_end_date', 'export_days')
+    def _compute_data_export_deadline(self):
+        for plan in self:
+            plan.data_export_deadline = plan._days_after(plan.service_end_date, plan.export_days)
+
+    @api.depends('data_export_deadline', 'erasure_days')
+    def _compute_data_erasure_date(self):
+        for plan in self:
+            plan.data_erasure_date = plan._days_after(plan.data_export_deadline, plan.erasure_days)
 
     @api.constrains('decision_date', 'liquidation_formed_date', 'creditor_notice_deadline',
                     'announcement_date', 'claims_deadline', 'service_end_date',
@@ -434,6 +456,7 @@ class ClosurePlan(models.Model):
         per call. Several workers may run it at once: each locks the plan it
         works on (SKIP LOCKED), so no plan is worked twice at the same time and
         the unique (plan, customer) index makes a duplicate impossible."""
+        self.flush_model(['generation_pending'])
         self.env.cr.execute(SQL(
             """SELECT id FROM closure_plan WHERE generation_pending
                ORDER BY id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED"""))
