@@ -1,0 +1,1 @@
+from . import closure_training_practice_answer
