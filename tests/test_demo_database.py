@@ -1,0 +1,48 @@
+"""Across both add-ons: what a person opening the demo database finds."""
+from odoo.tests import HttpCase, TransactionCase, tagged
+
+
+@tagged('post_install', '-at_install')
+class TestDemoPlan(TransactionCase):
+
+    def test_demo_plan_is_in_progress_with_tiered_cases_in_every_stage(self):
+        plan = self.env.ref('closure_crm.demo_plan')
+        self.assertEqual(plan.state, 'in_progress')
+        self.assertEqual(plan.case_count, 200)
+        self.assertEqual(plan.tier_a_count + plan.tier_b_count + plan.tier_c_count, 200)
+        self.assertTrue(0 < plan.tier_a_count < plan.tier_b_count < plan.tier_c_count,
+                        "a Pareto of revenue: few A, more B, most C")
+        steps = set(plan.case_ids.mapped('closure_stage_code'))
+        self.assertEqual(steps, {'to_notify', 'notified', 'answered', 'transfer_agreed',
+                                 'transferred', 'settled', 'closed'})
+        self.assertEqual(set(plan.case_ids.mapped('closure_segment')), {'b2b', 'b2c'})
+        langs = set(plan.case_ids.partner_id.mapped('lang'))
+        self.assertEqual(langs, {'en_US', 'zh_CN'}, "customers in English and Simplified Chinese")
+
+    def test_demo_staff_are_in_training(self):
+        """closure_training's demo: the plan's staff are mid-way through their track."""
+        participants = self.env['closure.training.participant'].search(
+            [('plan_id', '=', self.env.ref('closure_crm.demo_plan').id)])
+        self.assertGreaterEqual(len(participants), 4)
+        self.assertEqual(set(participants.mapped('layer')), {'core', 'workshop', 'micro'})
+
+
+@tagged('post_install', '-at_install')
+class TestDemoServed(HttpCase):
+
+    def test_login_page_is_served(self):
+        response = self.url_open('/web/login')
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('name="login"', response.text)
+
+    def test_rep_reads_only_own_cases_over_json_rpc(self):
+        """A closure rep logged in through the web client sees only their own cases."""
+        rep = self.env.ref('closure_crm.demo_user_rep_anna')
+        self.authenticate('closure.anna', 'closure.anna')
+        result = self.make_jsonrpc_request('/web/dataset/call_kw/crm.lead/search_read', {
+            'model': 'crm.lead', 'method': 'search_read',
+            'args': [[('closure_plan_id', '=', self.env.ref('closure_crm.demo_plan').id)]],
+            'kwargs': {'fields': ['user_id']},
+        })
+        self.assertTrue(result)
+        self.assertEqual({row['user_id'][0] for row in result if row['user_id']}, {rep.id})
