@@ -2,10 +2,21 @@
 """Sample data for the closure suite, deterministic from a seed.
 
     python3 data/generate.py demo            # rewrite closure_crm/demo/*.csv (200 customers)
+    python3 data/generate.py bench --customers 100000 --lines 1000000 --seed 7 --out /tmp/bench
+                                             # the benchmark set as CSV files (customers, revenue lines)
 
 The same generator makes the benchmark-sized sets (see bench/): customers with a
 Pareto-like revenue (a few customers make most of it), B2B companies and B2C
 individuals, English and Simplified Chinese names.
+
+Benchmark generators (pure Python, no database; data/bench_data.py loads them into
+an Odoo database with PostgreSQL COPY):
+
+    bench_customers(n, seed)                       -> yields n customer dicts, 'revenue' included
+    bench_revenue_lines(revenues, n, seed, date_from, date_to)
+                                                   -> yields (key, date, amount, reference) tuples
+
+Both are deterministic: the same arguments give the same rows, on any machine.
 """
 import argparse
 import csv
@@ -166,15 +177,137 @@ def _write_csv(name, rows):
             writer.writerow({k: ('1' if v is True else '0' if v is False else v) for k, v in row.items()})
 
 
+# ----------------------------------------------------------------------------
+# Benchmark-size sets
+# ----------------------------------------------------------------------------
+BENCH_NO_REVENUE_SHARE = 0.05   # customers with open business only: a case, no revenue
+BENCH_OUTSIDE_SHARE = 0.05      # revenue lines dated before the look-back window
+BENCH_REFUND_SHARE = 0.10       # customers with 3+ lines whose history holds a refund
+
+
+def bench_ref(seed, index):
+    """The partner reference marking bench customer ``index`` (1-based) of ``seed``."""
+    return f'BENCH{seed}-{index:07d}'
+
+
+def bench_customers(n, seed=7):
+    """Yield ``n`` benchmark customers, deterministic from ``seed``.
+
+    Each is the dict of :func:`customer` (name, is_company, lang, city, country
+    and industry as XML ids) plus ``index`` (1..n), ``ref`` (see :func:`bench_ref`),
+    ``email``, ``phone`` and ``revenue``: the customer's total revenue in the
+    look-back window, Pareto distributed (:func:`pareto_revenue`), 0 for the ~5%
+    of customers that only have open business.
+    """
+    rng = random.Random(seed)
+    revenue_rng = random.Random(f'{seed}-revenue')  # own stream: names do not move with revenue
+    for index in range(1, n + 1):
+        c = customer(rng, index)
+        high, low = index // 10000 % 1000, index % 10000
+        phone = {'base.cn': f'+86 21 5{high:03d} {low:04d}',
+                 'base.hk': f'+852 25{high % 100:02d} {low:04d}'}.get(c['country'], f'+44 20 7{high:03d} {low:04d}')
+        c.update(
+            index=index,
+            ref=bench_ref(seed, index),
+            email=f'bench{seed}.{index}@example.com',
+            phone=phone,
+            revenue=0.0 if revenue_rng.random() < BENCH_NO_REVENUE_SHARE
+            else pareto_revenue(revenue_rng, c['is_company']),
+        )
+        yield c
+
+
+def _split_amount(rng, total, count):
+    """``count`` amounts (2 decimals) adding up to ``total``; sometimes one refund."""
+    if count == 1:
+        return [total]
+    refund = 0.0
+    if count >= 3 and rng.random() < BENCH_REFUND_SHARE:
+        refund = -round(total * rng.uniform(0.05, 0.2), 2)
+        count -= 1
+    weights = [rng.random() + 0.2 for _i in range(count)]
+    scale = (total - refund) / sum(weights)
+    parts = [round(w * scale, 2) for w in weights[:-1]]
+    parts.append(round(total - refund - sum(parts), 2))
+    if refund:
+        parts.insert(rng.randrange(len(parts) + 1), refund)
+    return parts
+
+
+def bench_revenue_lines(revenues, n, seed=7, date_from=datetime.date(2024, 11, 1),
+                        date_to=datetime.date(2026, 11, 1), outside_share=BENCH_OUTSIDE_SHARE):
+    """Yield ``n`` revenue lines ``(key, date, amount, reference)`` for ``revenues``.
+
+    ``revenues`` is a sequence of ``(key, total)``: ``key`` is whatever identifies
+    the customer to the caller (a partner id, a reference), ``total`` its revenue
+    in the window [date_from, date_to]. The lines dated in the window add up to
+    each total exactly (to the cent); every customer with revenue gets at least
+    one line (as long as ``n`` allows), the rest are spread at random, a few
+    customers have a refund (a negative line) among theirs. ``outside_share`` of
+    the lines are dated in the year before ``date_from``: old history the
+    tiering must ignore. Lines come grouped by customer, in ``revenues`` order.
+    """
+    rng = random.Random(f'{seed}-lines')
+    revenues = list(revenues)
+    n_outside = int(n * outside_share) if revenues else 0
+    n_inside = n - n_outside
+    earning = [i for i, (_key, total) in enumerate(revenues) if total]
+    counts = [0] * len(revenues)
+    for i in earning[:n_inside]:
+        counts[i] = 1
+    for _line in range(max(n_inside - len(earning), 0)):
+        counts[earning[rng.randrange(len(earning))]] += 1
+    outside = [0] * len(revenues)
+    for _line in range(n_outside):
+        outside[rng.randrange(len(revenues))] += 1
+    span = (date_to - date_from).days + 1
+    seq = 0
+    for i, (key, total) in enumerate(revenues):
+        amounts = _split_amount(rng, total, counts[i]) if counts[i] else []
+        old = [(date_from - datetime.timedelta(days=rng.randint(1, 365)),
+                round(rng.uniform(50, 5000), 2)) for _line in range(outside[i])]
+        for day, amount in old + [(date_from + datetime.timedelta(days=rng.randrange(span)), amount)
+                                  for amount in amounts]:
+            seq += 1
+            yield key, day, amount, f'INV{seed}-{seq:08d}'
+
+
+def write_bench(out, customers=100_000, lines=1_000_000, seed=7):
+    """Write the benchmark set as CSV files in ``out``: customers.csv (with the
+    ``ref`` the revenue lines point to) and revenue_lines.csv."""
+    os.makedirs(out, exist_ok=True)
+    rows = list(bench_customers(customers, seed))
+    with open(os.path.join(out, 'customers.csv'), 'w', newline='', encoding='utf-8') as f:
+        writer = csv.writer(f, lineterminator='\n')
+        writer.writerow(['ref', 'name', 'is_company', 'lang', 'email', 'phone', 'city', 'country',
+                         'industry', 'revenue'])
+        for c in rows:
+            writer.writerow([c['ref'], c['name'], int(c['is_company']), c['lang'], c['email'], c['phone'],
+                             c['city'], c['country'], c['industry'], f"{c['revenue']:.2f}"])
+    with open(os.path.join(out, 'revenue_lines.csv'), 'w', newline='', encoding='utf-8') as f:
+        writer = csv.writer(f, lineterminator='\n')
+        writer.writerow(['customer_ref', 'date', 'amount', 'reference'])
+        for ref, day, amount, reference in bench_revenue_lines(
+                [(c['ref'], c['revenue']) for c in rows], lines, seed):
+            writer.writerow([ref, day.isoformat(), f'{amount:.2f}', reference])
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest='command', required=True)
     demo = sub.add_parser('demo', help='rewrite the demo CSV files of closure_crm')
     demo.add_argument('--seed', type=int, default=2026)
     demo.add_argument('--customers', type=int, default=200)
+    bench = sub.add_parser('bench', help='write the benchmark set as CSV files')
+    bench.add_argument('--seed', type=int, default=7)
+    bench.add_argument('--customers', type=int, default=100_000)
+    bench.add_argument('--lines', type=int, default=1_000_000)
+    bench.add_argument('--out', required=True, help='directory for customers.csv and revenue_lines.csv')
     args = parser.parse_args()
     if args.command == 'demo':
         write_demo(seed=args.seed, customers=args.customers)
+    elif args.command == 'bench':
+        write_bench(args.out, customers=args.customers, lines=args.lines, seed=args.seed)
 
 
 if __name__ == '__main__':

@@ -5,3 +5,14 @@ from . import closure_obligation
 from . import closure_revenue_line
 from . import crm_lead
 from . import res_partner
+from . import closure_phrase
+from . import mail_template
+from . import mail_render_mixin
+from . import closure_notice_wave
+from . import closure_notice_recipient
+from . import closure_service
+from . import closure_data_category
+from . import closure_transfer
+from . import closure_receiver_capacity
+from . import closure_consent
+from . import closure_transfer_matcher

@@ -134,6 +134,55 @@ class ClosurePlan(models.Model):
         help="Set while the scheduled job creates the missing cases in batches.")
     tiered_date = fields.Datetime('Last Tiering', readonly=True, copy=False)
 
+    # -- notices (see closure.notice.wave) --------------------------------
+    notice_hotline = fields.Char(
+        'Hotline', help="The number customers call with questions. C-tier notices give it as the contact.")
+    notice_export_url = fields.Char(
+        'Data Export Channel', help="Where customers export their data (a URL). Every notice gives it.")
+    notice_signatory_id = fields.Many2one(
+        'res.users', 'Letters Signed By', domain="[('share', '=', False)]",
+        help="The manager or founder who signs the personal letters to tier A customers. "
+             "Defaults to the responsible manager.")
+    notice_tier_a_mode = fields.Selection([
+        ('activity', 'Personal contact only'),
+        ('activity_mail', 'Personal contact, then the personal letter'),
+        ('mail', 'Personal letter only'),
+    ], 'Tier A Handling', default='activity_mail', required=True,
+        help="In a notice wave, tier A cases get a call-or-meet activity for their owner. "
+             "The personal letter is then mailed after the delay below, or not at all.")
+    notice_tier_a_delay_days = fields.Integer(
+        'Letter After Personal Contact (days)', default=2)
+    notice_reminder_days = fields.Integer(
+        'Reminder After (days)', default=3,
+        help="A notified case with no answer after this many days gets the reminder and "
+             "an activity for its owner. 0: no reminders.")
+    notice_reminder_max = fields.Integer('Reminders At Most', default=2)
+    notice_wave_ids = fields.One2many('closure.notice.wave', 'plan_id', string='Notice Waves')
+    notice_wave_count = fields.Integer('Waves', compute='_compute_notice_wave_count')
+
+    @api.depends('notice_wave_ids')
+    def _compute_notice_wave_count(self):
+        counts = dict(self.env['closure.notice.wave']._read_group(
+            [('plan_id', 'in', self.ids)], ['plan_id'], ['__count']))
+        for plan in self:
+            plan.notice_wave_count = counts.get(plan, 0)
+
+    @api.constrains('notice_tier_a_delay_days', 'notice_reminder_days', 'notice_reminder_max')
+    def _check_notice_settings(self):
+        for plan in self:
+            for fname in ('notice_tier_a_delay_days', 'notice_reminder_days', 'notice_reminder_max'):
+                if plan[fname] < 0:
+                    raise ValidationError(_(
+                        "%(field)s cannot be negative (got %(value)s).",
+                        field=plan._fields[fname].get_description(self.env)['string'], value=plan[fname]))
+
+    def action_view_notice_waves(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_notice_wave')
+        action['domain'] = [('plan_id', '=', self.id)]
+        action['context'] = {'default_plan_id': self.id}
+        return action
+
     _sql_constraints = [
         ('tier_shares', 'CHECK(tier_a_share > 0 AND tier_a_share <= tier_b_share AND tier_b_share <= 100)',
          'Tier cut-offs: 0 < tier A cut-off <= tier B cut-off <= 100.'),
@@ -522,9 +571,7 @@ class ClosurePlan(models.Model):
                 a=plan.tier_a_share, b=plan.tier_b_share, uid=self.env.uid))
             partner_ids = {row[0] for row in self.env.cr.fetchall()}
             self.env['crm.lead'].invalidate_model(['closure_revenue', 'closure_tier', 'write_date', 'write_uid'])
-            # the contact shows its current tier: recompute it for the customers touched
-            partners = self.env['res.partner'].browse(partner_ids)
-            self.env.add_to_compute(self.env['res.partner']._fields['closure_tier'], partners)
-            partners.flush_recordset(['closure_tier'])
+            # the contact shows its current tier: one UPDATE for the customers touched
+            self.env['res.partner'].browse(partner_ids)._closure_refresh_case()
             plan.tiered_date = fields.Datetime.now()
             _logger.info("Closure plan %s: tiers computed, %s cases changed", plan.id, len(partner_ids))

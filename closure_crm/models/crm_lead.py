@@ -1,8 +1,29 @@
 from odoo import _, api, fields, models
 from odoo.tools import SQL
 
+from .closure_phrase import REPLY_MOODS
+from .closure_transfer import CUSTOMER_SIZES, LIVE_STATES, TRANSFER_ISSUES
+
 CLOSURE_TIERS = [('a', 'A'), ('b', 'B'), ('c', 'C')]
 CLOSURE_SEGMENTS = [('b2b', 'B2B'), ('b2c', 'B2C')]
+# Tiering rewrites the tier of every case of a plan, and of its contact, in one
+# UPDATE each. crm_lead carries ~30 indexes (7 trigram), res_partner ~15: a row
+# version that moves to another page costs an entry in each (100k cases: ~15 s,
+# 100k contacts: ~3.5 s). With room left in each page PostgreSQL rewrites the row
+# in place instead (HOT, no index entry: ~1 s and ~0.5 s), as long as no indexed
+# column changes: hence no index on closure_tier. See bench/bench_tiering.py.
+TIERING_FILLFACTOR = 50
+
+
+def set_tiering_storage(cr, table):
+    """Leave room for in-place updates in ``table``'s pages (pages written
+    from now on) and drop the index on its closure_tier column."""
+    cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(f'{table}__closure_tier_index')))
+    cr.execute(SQL(
+        "SELECT 1 FROM pg_class WHERE relname = %s AND %s = ANY(COALESCE(reloptions, '{}'))",
+        table, f'fillfactor={TIERING_FILLFACTOR}'))
+    if not cr.fetchone():
+        cr.execute(SQL("ALTER TABLE %s SET (fillfactor = %s)", SQL.identifier(table), SQL(str(TIERING_FILLFACTOR))))
 
 
 class CrmLead(models.Model):
@@ -14,8 +35,10 @@ class CrmLead(models.Model):
         tracking=True, check_company=True)
     closure_stage_code = fields.Selection(
         related='stage_id.closure_stage_code', store=True, string='Closure Step')
+    # not indexed on purpose (see set_tiering_storage): three values, filtered
+    # within a plan, and closure_plan_id is indexed
     closure_tier = fields.Selection(
-        CLOSURE_TIERS, 'Tier', index=True, tracking=True, readonly=True,
+        CLOSURE_TIERS, 'Tier', tracking=True, readonly=True,
         help="A/B/C by the customer's share of revenue in the plan's look-back window. "
              "A: a manager or the founder contacts personally; B: standard process "
              "with a named contact; C: automated notices and the hotline.")
@@ -50,6 +73,42 @@ class CrmLead(models.Model):
     closure_refund_requested_date = fields.Date('Refund Requested On', tracking=True, copy=False)
     closure_refund_due_date = fields.Date(
         'Refund Due By', compute='_compute_closure_refund_due_date', store=True)
+    # -- notices and replies (closure.notice.wave, closure.phrase) --------
+    closure_access_token = fields.Char(
+        'Answer Token', copy=False, groups='base.group_user',
+        help="Secret in the customer's personal answer link.")
+    closure_answer_url = fields.Char('Personal Answer Link', compute='_compute_closure_answer_url')
+    closure_receiver_id = fields.Many2one(
+        'res.partner', 'Proposed Receiver', compute='_compute_closure_receiver_id',
+        help="The receiving partner of the case's live transfer, as the notices name it.")
+    closure_notice_ids = fields.One2many('closure.notice.recipient', 'lead_id', string='Notices Sent')
+    closure_reply_mood = fields.Selection(
+        REPLY_MOODS, 'Reply Mood', copy=False, tracking=True, index='btree_not_null',
+        help="The mood of the customer's last reply, by the phrase list (Configuration > Phrases).")
+    closure_reply_terms = fields.Text('Matched Terms', copy=False, readonly=True)
+    closure_reply_date = fields.Datetime('Last Reply', copy=False, readonly=True)
+    closure_playbook = fields.Html('Playbook', compute='_compute_closure_playbook', sanitize=False)
+    # -- transfer: what the customer needs (closure.transfer) -------------
+    closure_industry_id = fields.Many2one(
+        'res.partner.industry', 'Customer Industry', compute='_compute_closure_industry_id',
+        store=True, readonly=False, help="Matched with the industries receivers serve.")
+    closure_service_ids = fields.Many2many(
+        'closure.service', 'crm_lead_closure_service_rel', 'lead_id', 'service_id', string='Services Used',
+        help="The services the customer uses today, matched with what receivers offer.")
+    closure_customer_size = fields.Selection(CUSTOMER_SIZES, 'Customer Size')
+    closure_process_dependencies = fields.Text(
+        'Core Process Dependencies', help="B2B: which of the customer's core processes rely on our service.")
+    closure_replacement_needs = fields.Text('Replacement Needs')
+    closure_transfer_ids = fields.One2many('closure.transfer', 'lead_id', string='Transfers')
+    closure_transfer_count = fields.Integer('Transfer Count', compute='_compute_closure_transfer_count')
+    # not indexed on purpose (HOT updates, see init): few values, read within a plan
+    closure_transfer_issue = fields.Selection(
+        TRANSFER_ISSUES, 'Transfer Issue', readonly=True, copy=False,
+        help="Why the last bulk assignment found no receiver for this case.")
+    closure_transfer_declined = fields.Boolean(
+        'Declines Any Transfer', readonly=True, copy=False,
+        help="The customer's latest answer declines any transfer: no receiver is proposed "
+             "and no data goes to any receiver.")
 
     _sql_constraints = [
         ('closure_case_needs_customer',
@@ -64,6 +123,7 @@ class CrmLead(models.Model):
             """CREATE UNIQUE INDEX IF NOT EXISTS crm_lead_closure_plan_partner_uniq
                    ON crm_lead (closure_plan_id, partner_id)
                 WHERE closure_plan_id IS NOT NULL"""))
+        set_tiering_storage(self.env.cr, self._table)
 
     @api.depends('closure_plan_id', 'partner_id.commercial_partner_id.is_company')
     def _compute_closure_segment(self):
@@ -136,3 +196,136 @@ class CrmLead(models.Model):
             'view_mode': 'form',
             'name': _('Closure Plan'),
         }
+
+    # ------------------------------------------------------------------
+    # Notices and replies (see closure.notice.wave and closure.phrase)
+    # ------------------------------------------------------------------
+    def _closure_ensure_access_token(self):
+        """Give the cases without one their answer token, in one statement."""
+        if self.ids:
+            self.flush_recordset(['closure_access_token'])
+            self.env.cr.execute(SQL(
+                """UPDATE crm_lead SET closure_access_token = gen_random_uuid()::text
+                    WHERE id IN %s AND closure_access_token IS NULL""", tuple(self.ids)))
+            self.invalidate_recordset(['closure_access_token'])
+
+    def _compute_closure_answer_url(self):
+        cases = self.filtered(lambda lead: lead.id and lead.closure_plan_id)
+        cases._closure_ensure_access_token()
+        for lead in self:
+            token = lead in cases and lead.sudo().closure_access_token
+            lead.closure_answer_url = token and f'{lead.get_base_url()}/closure/answer/{lead.id}?access_token={token}'
+
+    def _closure_notice_receivers(self):
+        """{case id: receiving partner} of the cases' live transfers (proposed
+        up to completed, never a declined one), in one search."""
+        if not self.ids:
+            return {}
+        transfers = self.env['closure.transfer'].sudo().search(  # notices name the receiver (PIPL art. 22)
+            [('lead_id', 'in', self.ids), ('state', 'in', LIVE_STATES)], order='id')
+        return {transfer.lead_id.id: transfer.receiver_id for transfer in transfers}
+
+    def _closure_notice_receiver(self):
+        """The receiving partner of the case's live transfer, else an empty partner."""
+        self.ensure_one()
+        return self._closure_notice_receivers().get(self.id, self.env['res.partner'])
+
+    def _compute_closure_receiver_id(self):
+        receivers = self._closure_notice_receivers()
+        for lead in self:
+            lead.closure_receiver_id = receivers.get(lead.id, False)
+
+    @api.depends('closure_reply_mood')
+    def _compute_closure_playbook(self):
+        Phrase = self.env['closure.phrase']
+        for lead in self:
+            lead.closure_playbook = Phrase._reply_playbook(lead)
+
+    def _closure_schedule_activity(self, activity_xmlid, summary, note, date_deadline, notify=False):
+        """One activity per case for its owner (the plan's manager when the
+        case has none), created in one batch."""
+        if not self:
+            return self.env['mail.activity']
+        activity_type = self.env.ref(activity_xmlid, raise_if_not_found=False)
+        model_id = self.env['ir.model']._get_id('crm.lead')
+        return self.env['mail.activity'].with_context(mail_activity_quick_update=not notify).create([{
+            'res_model_id': model_id,
+            'res_id': lead.id,
+            'activity_type_id': activity_type.id if activity_type else False,
+            'summary': summary,
+            'note': note,
+            'date_deadline': date_deadline,
+            'user_id': (lead.user_id or lead.closure_plan_id.user_id or self.env.user).id,
+        } for lead in self])
+
+    def _message_post_after_hook(self, message, msg_vals):
+        res = super()._message_post_after_hook(message, msg_vals)
+        if self.closure_plan_id and message.message_type in ('email', 'comment') \
+                and self._closure_is_customer_message(message):
+            self._closure_triage_messages(message)
+        return res
+
+    def _closure_is_customer_message(self, message):
+        """A reply from the customer: an inbound email, or a message the
+        customer posted themselves; never one of our staff's."""
+        author = message.author_id
+        if author and author.user_ids.filtered(lambda user: not user._is_public() and not user.share):
+            return False
+        if message.message_type == 'email':
+            return True
+        return bool(author) and author.commercial_partner_id == self.partner_id.commercial_partner_id
+
+    def _closure_triage_messages(self, messages):
+        """Classify the customers' replies (angry, anxious, rights-focused,
+        neutral) with the phrase list, show the mood and the matched terms on
+        each case, move the case to 'Answered', and give angry replies a
+        same-day activity for the owner."""
+        if not isinstance(messages, models.BaseModel):
+            messages = self.env['mail.message'].browse(messages)
+        matchers = self.env['closure.phrase']._get_matchers(['angry', 'anxious', 'rights'])
+        answered = angry = self.browse()
+        for message in messages.filtered(lambda m: m.model == 'crm.lead').sorted('id'):
+            lead = self.browse(message.res_id)
+            mood, explanation, _scores = self.env['closure.phrase']._classify_reply(message.body, matchers)
+            lead.write({
+                'closure_reply_mood': mood,
+                'closure_reply_terms': explanation,
+                'closure_reply_date': message.date,
+            })
+            answered |= lead
+            if mood == 'angry':
+                angry |= lead
+        answered.filtered(lambda lead: lead.closure_stage_code in ('to_notify', 'notified'))._closure_set_stage('answered')
+        angry._closure_schedule_activity(
+            'mail.mail_activity_data_todo',
+            _("Angry reply: solve the problem first"),
+            _("The customer is angry. Call today: listen, acknowledge, and solve their concrete "
+              "problem (refund, data, replacement) before anything else; follow up within 24 hours."),
+            date_deadline=fields.Date.context_today(self), notify=True)
+        return answered
+
+    # ------------------------------------------------------------------
+    # Transfer to a receiving partner (see closure.transfer)
+    # ------------------------------------------------------------------
+    @api.depends('partner_id.commercial_partner_id.industry_id')
+    def _compute_closure_industry_id(self):
+        for lead in self:
+            if not lead.closure_industry_id:
+                lead.closure_industry_id = lead.partner_id.commercial_partner_id.industry_id
+
+    def _compute_closure_transfer_count(self):
+        counts = dict(self.env['closure.transfer']._read_group(
+            [('lead_id', 'in', self.ids)], ['lead_id'], ['__count']))
+        for lead in self:
+            lead.closure_transfer_count = counts.get(lead, 0)
+
+    def action_closure_suggest_receivers(self):
+        self.ensure_one()
+        return self.env['closure.transfer.suggest'].create({'lead_id': self.id})._action_open()
+
+    def action_closure_view_transfers(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_transfer')
+        action['domain'] = [('lead_id', '=', self.id)]
+        action['context'] = {'default_lead_id': self.id}
+        return action

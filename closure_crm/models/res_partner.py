@@ -1,6 +1,8 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
-from .crm_lead import CLOSURE_TIERS
+from .crm_lead import CLOSURE_TIERS, set_tiering_storage
+from .closure_transfer import CUSTOMER_SIZES
 
 
 class ResPartner(models.Model):
@@ -9,28 +11,114 @@ class ResPartner(models.Model):
     closure_case_ids = fields.One2many(
         'crm.lead', 'partner_id', string='Closure Cases',
         domain=[('closure_plan_id', '!=', False)])
+    # not indexed on purpose, see crm_lead.set_tiering_storage
     closure_tier = fields.Selection(
-        CLOSURE_TIERS, 'Closure Tier', compute='_compute_closure_case', store=True, index=True,
+        CLOSURE_TIERS, 'Closure Tier', compute='_compute_closure_case', store=True,
         help="The tier of the customer's case in its most recent closure plan.")
     closure_stage_id = fields.Many2one(
         'crm.stage', 'Closure Stage', compute='_compute_closure_case', store=True, index=True)
     closure_case_count = fields.Integer(compute='_compute_closure_case_count')
+    # -- receiving partner of customer transfers (closure.transfer) -------
+    closure_is_receiver = fields.Boolean(
+        'Receiving Partner', index='btree_not_null',
+        help="A company that takes over customers of a closing company.")
+    closure_industry_ids = fields.Many2many(
+        'res.partner.industry', 'res_partner_closure_industry_rel', 'partner_id', 'industry_id',
+        string='Industries Served', help="Empty: serves every industry.")
+    closure_service_ids = fields.Many2many(
+        'closure.service', 'res_partner_closure_service_rel', 'partner_id', 'service_id', string='Services Offered')
+    closure_country_ids = fields.Many2many(
+        'res.country', 'res_partner_closure_country_rel', 'partner_id', 'country_id',
+        string='Countries Served', help="Whole countries. Leave countries and regions empty for a receiver serving anywhere.")
+    closure_state_ids = fields.Many2many(
+        'res.country.state', 'res_partner_closure_state_rel', 'partner_id', 'state_id', string='Regions Served')
+    closure_receiver_segment = fields.Selection(
+        [('b2b', 'B2B'), ('b2c', 'B2C'), ('both', 'B2B and B2C')], 'Customers Taken', default='both')
+    closure_max_customer_size = fields.Selection(
+        CUSTOMER_SIZES, 'Largest Customer Size', help="B2B customers above this size match less well. Empty: any size.")
+    closure_capacity_ids = fields.One2many('closure.receiver.capacity', 'partner_id', string='Capacity per Plan')
+    closure_fee_type = fields.Selection(
+        [('none', 'No fee'), ('fixed', 'Fixed per customer'), ('percent', "Share of the customer's revenue")],
+        'Referral Fee', default='none')
+    closure_fee_currency_id = fields.Many2one(
+        'res.currency', 'Fee Currency', default=lambda self: self.env.company.currency_id)
+    closure_fee_amount = fields.Monetary('Fee per Customer', currency_field='closure_fee_currency_id')
+    closure_fee_percent = fields.Float(
+        'Fee (% of Revenue)', help="Share of the customer's revenue in the plan's look-back window.")
+    closure_fee_terms = fields.Text('Fee Terms')
+    closure_transfer_contact_id = fields.Many2one(
+        'res.partner', 'Transfer Contact', domain="[('parent_id', '=', id)]",
+        help="Receives the introductions and answers on the partner portal.")
+    closure_dpa_date = fields.Date(
+        'Data Protection Commitment Signed',
+        help="When the receiver signed its commitment to protect the customer data it receives. "
+             "Receivers without one get no proposal and no data.")
+    closure_transfer_ids = fields.One2many('closure.transfer', 'receiver_id', string='Transfers Received')
+    closure_offered_count = fields.Integer('Offered', compute='_compute_closure_receiver_stats')
+    closure_accepted_count = fields.Integer('Accepted', compute='_compute_closure_receiver_stats')
+    closure_completed_count = fields.Integer('Completed', compute='_compute_closure_receiver_stats')
+    closure_acceptance_rate = fields.Float(
+        'Acceptance Rate (%)', compute='_compute_closure_receiver_stats', digits=(5, 1),
+        help="Customers the receiver accepted among those it answered, over all plans.")
+
+    def init(self):
+        super().init()
+        set_tiering_storage(self.env.cr, self._table)
 
     @api.depends('closure_case_ids.closure_tier', 'closure_case_ids.stage_id',
                  'closure_case_ids.active')
     def _compute_closure_case(self):
         # stored figure: read every case whatever the user who triggers the
-        # recompute may see, so the value does not depend on who edited last
+        # recompute may see (SQL, no record rules), so the value does not depend
+        # on who edited last. One query for the whole batch (tiering recomputes
+        # 100k contacts at once): the newest active case of each partner wins.
         current = {}
-        if self.ids:
-            cases = self.env['crm.lead'].sudo().search(
-                [('partner_id', 'in', self.ids), ('closure_plan_id', '!=', False)], order='id')
-            for case in cases:
-                current[case.partner_id.id] = case  # the newest case wins
+        if self._origin.ids:
+            self.env['crm.lead'].flush_model(['partner_id', 'closure_plan_id', 'closure_tier', 'stage_id', 'active'])
+            self.env.cr.execute(self._closure_current_case_sql())
+            current = {partner_id: (tier, stage_id) for partner_id, tier, stage_id in self.env.cr.fetchall()}
+        stages = self.env['crm.stage']
         for partner in self:
-            case = current.get(partner._origin.id or partner.id)
-            partner.closure_tier = case.closure_tier if case else False
-            partner.closure_stage_id = case.stage_id if case else False
+            tier, stage_id = current.get(partner._origin.id or partner.id, (False, False))
+            partner.closure_tier = tier or False
+            partner.closure_stage_id = stages.browse(stage_id)
+
+    def _closure_current_case_sql(self):
+        """SQL yielding (partner_id, closure_tier, stage_id) of the current
+        closure case of each of these partners: its newest active case."""
+        return SQL(
+            """SELECT DISTINCT ON (partner_id) partner_id, closure_tier, stage_id
+                 FROM crm_lead
+                WHERE partner_id = ANY(%s) AND closure_plan_id IS NOT NULL AND active
+                ORDER BY partner_id, id DESC""", self._origin.ids)
+
+    def _closure_refresh_case(self):
+        """Store what _compute_closure_case computes for these partners with one
+        UPDATE of the rows that change: for batch code that changed their cases
+        with SQL (tiering 100k cases), where the ORM recompute would write the
+        contacts back 100 rows per statement. Returns the partners changed."""
+        if not self:
+            return self
+        fnames = ['closure_tier', 'closure_stage_id']
+        self.env['crm.lead'].flush_model(['partner_id', 'closure_plan_id', 'closure_tier', 'stage_id', 'active'])
+        self.flush_recordset(fnames)
+        self.env.cr.execute(SQL(
+            """UPDATE res_partner p
+                  SET closure_tier = c.closure_tier, closure_stage_id = c.stage_id
+                 FROM (SELECT p2.id, cur.closure_tier, cur.stage_id
+                         FROM unnest(%(ids)s::int[]) AS p2(id)
+                         LEFT JOIN (%(current)s) cur ON cur.partner_id = p2.id) c
+                WHERE p.id = c.id
+                  AND (p.closure_tier IS DISTINCT FROM c.closure_tier
+                       OR p.closure_stage_id IS DISTINCT FROM c.stage_id)
+            RETURNING p.id""",
+            ids=self.ids, current=self._closure_current_case_sql()))
+        changed = self.browse([row[0] for row in self.env.cr.fetchall()])
+        for fname in fnames:
+            self.env.remove_to_compute(self._fields[fname], self)
+        self.invalidate_recordset(fnames)
+        changed.modified(fnames)
+        return changed
 
     def _compute_closure_case_count(self):
         counts = dict(self.env['crm.lead']._read_group(
@@ -43,5 +131,25 @@ class ResPartner(models.Model):
         self.ensure_one()
         action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_case')
         action['domain'] = [('partner_id', '=', self.id)]
+        action['context'] = {}
+        return action
+
+    # ------------------------------------------------------------------
+    # Receiving partner (see closure.transfer)
+    # ------------------------------------------------------------------
+    def _compute_closure_receiver_stats(self):
+        receivers = self.filtered('closure_is_receiver')
+        stats = self.env['closure.transfer']._receiver_stats(receivers._origin.ids)  # SQL counts
+        for partner in self:
+            offered, accepted, completed, declined = stats.get(partner._origin.id, (0, 0, 0, 0))
+            partner.closure_offered_count = offered
+            partner.closure_accepted_count = accepted
+            partner.closure_completed_count = completed
+            partner.closure_acceptance_rate = 100.0 * accepted / (accepted + declined) if accepted + declined else 0.0
+
+    def action_closure_view_received_transfers(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_transfer')
+        action['domain'] = [('receiver_id', '=', self.id)]
         action['context'] = {}
         return action

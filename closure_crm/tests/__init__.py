@@ -2,3 +2,12 @@ from . import test_closure_plan
 from . import test_case_generation
 from . import test_tiering
 from . import test_closure_security
+from . import test_notice_wave
+from . import test_notice_triage
+from . import test_notice_concurrency
+from . import test_partner_closure_case
+from . import test_transfer_matching
+from . import test_transfer_assignment
+from . import test_transfer_handover
+from . import test_transfer_portal
+from . import test_transfer_concurrency

@@ -1,0 +1,2 @@
+from . import closure_answer
+from . import closure_transfer_portal

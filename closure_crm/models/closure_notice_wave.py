@@ -1,0 +1,592 @@
+import logging
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, email_normalize
+
+from .crm_lead import CLOSURE_SEGMENTS, CLOSURE_TIERS
+
+_logger = logging.getLogger(__name__)
+
+# cases handled per transaction: the cron commits between batches
+NOTICE_BATCH = 1000
+
+WAVE_STATES = [
+    ('draft', 'Draft'),
+    ('in_queue', 'Queued'),
+    ('sending', 'Sending'),
+    ('done', 'Sent'),
+    ('cancel', 'Cancelled'),
+]
+
+# Fields a notice mail is rendered with, in one batch per template
+# (mail.template._generate_template, as send_mail_batch and the mass composer do).
+RENDER_FIELDS = (
+    'attachment_ids', 'auto_delete', 'body_html', 'email_cc', 'email_from', 'email_to',
+    'mail_server_id', 'partner_to', 'reply_to', 'scheduled_date', 'subject',
+)
+
+
+class ClosureNoticeWave(models.Model):
+    """A batch of notices: the cases of a plan picked by tier, segment and
+    stage get a template through one channel at a scheduled time."""
+    _name = 'closure.notice.wave'
+    _description = 'Closure Notice Wave'
+    _inherit = ['mail.thread']
+    _order = 'scheduled_date desc, id desc'
+
+    name = fields.Char('Wave', required=True, tracking=True)
+    plan_id = fields.Many2one(
+        'closure.plan', 'Closure Plan', required=True, ondelete='cascade', index=True, tracking=True)
+    company_id = fields.Many2one(related='plan_id.company_id', store=True, index=True)
+    state = fields.Selection(WAVE_STATES, 'Status', default='draft', required=True,
+                             tracking=True, copy=False, index=True)
+    # -- which cases --------------------------------------------------------
+    tier = fields.Selection(CLOSURE_TIERS, 'Tier', help="Empty: every tier.")
+    segment = fields.Selection(CLOSURE_SEGMENTS, 'Segment', help="Empty: both segments.")
+    stage_ids = fields.Many2many(
+        'crm.stage', string='Stages', compute='_compute_stage_ids', store=True, readonly=False,
+        domain="[('team_id', '=', team_id), ('closure_stage_code', '!=', False)]",
+        help="Cases in these stages are picked. Empty: any stage.")
+    team_id = fields.Many2one(related='plan_id.team_id')
+    # -- what and how ---------------------------------------------------------
+    mail_template_id = fields.Many2one(
+        'mail.template', 'Template', domain="[('model', '=', 'crm.lead')]",
+        help="Empty: each case gets the customer notice of its tier and segment.")
+    is_notice = fields.Boolean(
+        'Is a Notice', compute='_compute_is_notice', store=True,
+        help="Sending a notice moves the case to 'Notified', starts its claim period "
+             "and its reminders.")
+    channel = fields.Selection(
+        selection='_selection_channel', string='Channel', default='email', required=True,
+        help="Email through Odoo's mail queue; SMS when the SMS app is installed; "
+             "printed letters to post (Print Letters).")
+    sms_body = fields.Text(
+        'SMS Text', translate=True,
+        default=lambda self: _(
+            "{{ object.company_id.name }}: important information about your service. "
+            "Please read and answer here: {{ object.closure_answer_url }}"),
+        help="Placeholders as in mail templates, e.g. {{ object.partner_id.name }}. "
+             "Translate it for each customer language.")
+    scheduled_date = fields.Datetime(
+        'Scheduled For', default=fields.Datetime.now, required=True, tracking=True)
+    sent_date = fields.Datetime('Sent On', readonly=True, copy=False)
+    # -- results ------------------------------------------------------------
+    recipient_ids = fields.One2many('closure.notice.recipient', 'wave_id', string='Recipients')
+    case_count = fields.Integer('Cases Picked', compute='_compute_case_count')
+    sent_count = fields.Integer('Sent', compute='_compute_statistics')
+    pending_count = fields.Integer('To Send', compute='_compute_statistics')
+    personal_count = fields.Integer('Personal Contacts', compute='_compute_statistics')
+    invalid_count = fields.Integer('Invalid Addresses', compute='_compute_statistics')
+    reminder_count = fields.Integer('Reminders', compute='_compute_statistics')
+    progress = fields.Float('Progress (%)', compute='_compute_statistics')
+
+    @api.model
+    def _selection_channel(self):
+        channels = [('email', _('Email'))]
+        if self._sms_installed():
+            channels.append(('sms', _('SMS')))
+        channels.append(('letter', _('Printed Letter')))
+        return channels
+
+    @api.model
+    def _sms_installed(self):
+        return 'sms.composer' in self.env
+
+    @api.depends('plan_id')
+    def _compute_stage_ids(self):
+        for wave in self:
+            team = wave.plan_id.team_id
+            stage = team and self.env['crm.stage'].search(
+                [('team_id', '=', team.id), ('closure_stage_code', '=', 'to_notify')], limit=1)
+            wave.stage_ids = stage or False
+
+    @api.depends('mail_template_id.closure_kind')
+    def _compute_is_notice(self):
+        for wave in self:
+            wave.is_notice = not wave.mail_template_id or wave.mail_template_id.closure_kind == 'notice'
+
+    @api.depends('plan_id', 'tier', 'segment', 'stage_ids')
+    def _compute_case_count(self):
+        for wave in self:
+            wave.case_count = wave.plan_id and self.env['crm.lead'].search_count(wave._case_domain())
+
+    @api.depends('recipient_ids.state')
+    def _compute_statistics(self):
+        counts = defaultdict(int)
+        for wave, state, number, count in self.env['closure.notice.recipient']._read_group(
+                [('wave_id', 'in', self.ids)], ['wave_id', 'state', 'reminder_number'], ['__count']):
+            counts[wave.id, 'reminder' if number else state] += count
+        for wave in self:
+            wid = wave._origin.id
+            wave.sent_count = counts[wid, 'sent']
+            wave.pending_count = counts[wid, 'pending']
+            wave.personal_count = counts[wid, 'personal']
+            wave.invalid_count = counts[wid, 'invalid']
+            wave.reminder_count = counts[wid, 'reminder']
+            total = wave.sent_count + wave.pending_count + wave.personal_count + wave.invalid_count
+            wave.progress = 100.0 * (total - wave.pending_count) / total if total else 0.0
+
+    def _case_domain(self):
+        self.ensure_one()
+        domain = [('closure_plan_id', '=', self.plan_id.id), ('type', '=', 'opportunity')]
+        if self.tier:
+            domain.append(('closure_tier', '=', self.tier))
+        if self.segment:
+            domain.append(('closure_segment', '=', self.segment))
+        if self.stage_ids:
+            domain.append(('stage_id', 'in', self.stage_ids.ids))
+        return domain
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_send(self):
+        """Queue the wave. It is sent at its scheduled time by the scheduled
+        job, in batches; a small wave due now is sent at once. Pressing send
+        twice, or two users at once, sends each case its notice once."""
+        for wave in self:
+            wave.plan_id._check_closure_gate('send_wave')
+            if wave.state not in ('draft', 'in_queue'):
+                continue
+            if wave.plan_id.state != 'in_progress':
+                raise UserError(_("Start the plan %(plan)s before sending its notices.", plan=wave.plan_id.name))
+            if wave.is_notice and not wave.mail_template_id and wave.channel != 'sms' \
+                    and not self.env['mail.template'].search_count([('model', '=', 'crm.lead'), ('closure_kind', '=', 'notice')]):
+                raise UserError(_("There is no customer notice template: choose a template for the wave %(wave)s.",
+                                  wave=wave.name))
+            if wave.channel == 'sms' and not (wave.sms_body or '').strip():
+                raise UserError(_("Wave %(wave)s: write the SMS text first.", wave=wave.name))
+            wave.state = 'in_queue'
+        cron = self.env.ref('closure_crm.ir_cron_closure_notice_waves')
+        for wave in self.filtered(lambda w: w.state in ('in_queue', 'sending')):
+            if wave.scheduled_date <= fields.Datetime.now() and wave.case_count <= NOTICE_BATCH:
+                wave._start_sending()
+                wave._process_batch()
+                wave._check_done()
+            else:
+                cron._trigger(at=max(wave.scheduled_date, fields.Datetime.now()))
+        return True
+
+    def action_cancel(self):
+        self.filtered(lambda w: w.state != 'done').write({'state': 'cancel'})
+        self.env['closure.notice.recipient'].search(
+            [('wave_id', 'in', self.ids), ('state', '=', 'pending')]).write({'state': 'cancel'})
+
+    def action_reset_draft(self):
+        self.filtered(lambda w: w.state == 'cancel').write({'state': 'draft'})
+
+    def action_view_recipients(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_notice_recipient')
+        action['domain'] = [('wave_id', '=', self.id)]
+        action['context'] = dict(self.env.context, create=False, **self.env.context.get('recipient_filter', {}))
+        return action
+
+    def action_view_invalid(self):
+        return self.with_context(recipient_filter={'search_default_invalid': 1}).action_view_recipients()
+
+    def action_view_cases(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_case')
+        action['domain'] = self._case_domain()
+        action['context'] = {'default_type': 'opportunity'}
+        return action
+
+    def action_print_letters(self):
+        self.ensure_one()
+        letters = self.recipient_ids.filtered(lambda r: r.channel == 'letter' and r.state == 'sent')
+        if not letters:
+            raise UserError(_("Wave %(wave)s has no letter to print yet: send it first.", wave=self.name))
+        return self.env.ref('closure_crm.action_report_closure_notice_letter').report_action(letters)
+
+    # ------------------------------------------------------------------
+    # Sending
+    # ------------------------------------------------------------------
+    def _start_sending(self):
+        """Pick the cases once the wave is due: one recipient row per case,
+        with the reason when the address for the channel is missing or
+        invalid. Idempotent: existing rows are kept (ON CONFLICT DO NOTHING)."""
+        for wave in self.filtered(lambda w: w.state == 'in_queue'):
+            wave._prepare_recipients()
+            wave.state = 'sending'
+
+    def _address_sql(self):
+        """SQL (reason, address) expressions for the partner ``p`` in the wave's channel."""
+        if self.channel == 'letter':
+            reason = SQL("""CASE WHEN COALESCE(btrim(p.street), '') = '' OR COALESCE(btrim(p.city), '') = ''
+                                 THEN 'missing_address' END""")
+            address = SQL("""concat_ws(', ', NULLIF(p.street, ''), NULLIF(p.zip, ''), NULLIF(p.city, ''))""")
+        elif self.channel == 'sms':
+            number = SQL("NULLIF(btrim(COALESCE(NULLIF(btrim(p.mobile), ''), p.phone)), '')")
+            reason = SQL("CASE WHEN %s IS NULL THEN 'missing_phone' END", number)
+            if 'phone_sanitized' in self.env['res.partner']._fields and self.env['res.partner']._fields['phone_sanitized'].store:
+                reason = SQL("""CASE WHEN %(number)s IS NULL THEN 'missing_phone'
+                                     WHEN p.phone_sanitized IS NULL THEN 'invalid_phone' END""", number=number)
+            address = number
+        else:
+            reason = SQL("""CASE WHEN COALESCE(btrim(p.email), '') = '' THEN 'missing_email'
+                                 WHEN p.email_normalized IS NULL THEN 'invalid_email' END""")
+            address = SQL("p.email")
+        return reason, address
+
+    def _prepare_recipients(self):
+        self.ensure_one()
+        self.env['crm.lead'].flush_model()
+        self.env['res.partner'].flush_model()
+        cases = self.env['crm.lead'].sudo()._search(self._case_domain())  # the wave was authorised when queued
+        reason, address = self._address_sql()
+        self.env.cr.execute(SQL(
+            """INSERT INTO closure_notice_recipient
+                      (wave_id, lead_id, partner_id, reminder_number, reminder_count, channel, state,
+                       failure_reason, address, create_uid, create_date, write_uid, write_date)
+               SELECT %(wave)s, l.id, l.partner_id, 0, 0, %(channel)s,
+                      CASE WHEN r.reason IS NULL THEN 'pending' ELSE 'invalid' END, r.reason, r.address,
+                      %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
+                 FROM crm_lead l
+                 JOIN res_partner p ON p.id = l.partner_id
+                 CROSS JOIN LATERAL (SELECT %(reason)s AS reason, %(address)s AS address) r
+                WHERE l.id IN %(cases)s
+                ORDER BY l.id
+               ON CONFLICT (wave_id, lead_id, reminder_number) DO NOTHING""",
+            wave=self.id, channel=self.channel, uid=self.env.uid,
+            reason=reason, address=address, cases=cases.subselect()))
+        self.env['closure.notice.recipient'].invalidate_model()
+        _logger.info("Notice wave %s: %s recipients prepared", self.id, self.env.cr.rowcount)
+
+    def _claim_pending(self, limit=None):
+        """Lock up to ``limit`` pending notice rows of the wave; rows another
+        transaction holds are skipped, so two workers never send the same."""
+        self.ensure_one()
+        limit = limit or NOTICE_BATCH
+        self.env['closure.notice.recipient'].flush_model()
+        self.env.cr.execute(SQL(
+            """SELECT id FROM closure_notice_recipient
+                WHERE wave_id = %s AND reminder_number = 0 AND state = 'pending'
+                ORDER BY id LIMIT %s
+                  FOR UPDATE SKIP LOCKED""", self.id, limit))
+        return self.env['closure.notice.recipient'].browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _process_batch(self, limit=None):
+        """Send the notices of one batch of pending cases; return how many
+        rows were handled. Everything (mails, activities, rows marked sent,
+        stages) is written in the caller's transaction, so a crash sends nothing
+        twice: the rows come back pending with their mails rolled back."""
+        self.ensure_one()
+        rows = self._claim_pending(limit)
+        if not rows:
+            return 0
+        plan = self.plan_id
+        now = fields.Datetime.now()
+
+        mail_rows = rows
+        scheduled = {}
+        if self.is_notice and plan.notice_tier_a_mode in ('activity', 'activity_mail'):
+            tier_a = rows.filtered(lambda r: r.lead_id.closure_tier == 'a')
+            if tier_a:
+                tier_a.lead_id._closure_schedule_activity(
+                    'mail.mail_activity_data_call',
+                    _("Personal contact: call or meet the customer about the closure"),
+                    _("Tier A customer: a manager or the founder calls or meets them personally "
+                      "before any letter, and proposes a custom solution."),
+                    date_deadline=fields.Date.context_today(self))
+                if plan.notice_tier_a_mode == 'activity':
+                    tier_a.write({'state': 'personal', 'sent_date': now})
+                    mail_rows = rows - tier_a
+                else:
+                    later = now + timedelta(days=plan.notice_tier_a_delay_days)
+                    scheduled = {row.id: later for row in tier_a}
+
+        if mail_rows:
+            if self.is_notice:
+                self._mark_notified(mail_rows, scheduled, now)
+            if self.channel == 'email':
+                self._send_emails(mail_rows, scheduled, now)
+            elif self.channel == 'sms':
+                self._send_sms(mail_rows, now)
+            else:
+                self._render_letters(mail_rows, now)
+        _logger.info("Notice wave %s: %s cases handled", self.id, len(rows))
+        return len(rows)
+
+    def _mark_notified(self, rows, scheduled, now):
+        """Cases about to receive a notice move to 'Notified' and get their
+        notice date (from which the claim period runs) before the notice is
+        rendered, so the notice states their own claims deadline."""
+        by_date = defaultdict(lambda: self.env['crm.lead'])
+        for row in rows:
+            if not row.lead_id.closure_notified_date:
+                by_date[(scheduled.get(row.id) or now).date()] |= row.lead_id
+        for notified_date, leads in by_date.items():
+            leads.with_context(mail_notrack=True).write({'closure_notified_date': notified_date})
+        to_move = rows.lead_id.filtered(lambda l: l.closure_stage_code == 'to_notify')
+        # the notice itself is in the case's history: no stage tracking message per case
+        to_move.with_context(mail_notrack=True)._closure_set_stage('notified')
+
+    def _template_for(self, lead, kind='notice'):
+        """The wave's template, or the notice of the case's tier and segment."""
+        if self.mail_template_id and kind == 'notice':
+            return self.mail_template_id
+        return self.env['mail.template']._closure_find(kind, lead.closure_tier, lead.closure_segment)
+
+    def _send_emails(self, rows, scheduled, now, kind='notice'):
+        """Render the rows' mails in one batch per template and queue them
+        as mail.mail records; mark the rows sent in the same transaction."""
+        templates = {}
+        by_template = defaultdict(lambda: self.env['closure.notice.recipient'])
+        for row in rows:
+            key = (row.lead_id.closure_tier, row.lead_id.closure_segment)
+            if key not in templates:
+                templates[key] = self._template_for(row.lead_id, kind)
+            template = templates[key]
+            by_template[template] |= row
+        no_template = by_template.pop(self.env['mail.template'], None)
+        if no_template:
+            no_template.write({'state': 'invalid', 'failure_reason': 'no_template'})
+
+        reminder_days = self.plan_id.notice_reminder_days
+        for template, template_rows in by_template.items():
+            leads = template_rows.lead_id
+            values = template.with_context(closure_render_batch=True)._generate_template(leads.ids, RENDER_FIELDS)
+            reply_to = {} if template.reply_to else leads.sudo()._notify_get_reply_to(default=False)
+            # the case's history logs the notice in one line; the mail keeps the full text
+            # (the closure templates keep their mails: auto_delete off)
+            log = Markup('<p>%s</p>') % (
+                _("Reminder sent: %(template)s", template=template.name) if kind == 'reminder'
+                else _("Notice sent (%(wave)s): %(template)s", wave=self.name, template=template.name))
+            vals_list = []
+            for row in template_rows:
+                lead = row.lead_id
+                rendered = values[lead.id]
+                mail = {
+                    # the message (chatter, reply routing)
+                    'subject': rendered.get('subject') or '',
+                    'body': False,  # the log line below, written once for the batch
+                    'email_from': rendered.get('email_from') or self.plan_id.company_id.email_formatted,
+                    'reply_to': rendered.get('reply_to') or reply_to.get(lead.id) or False,
+                    'model': 'crm.lead',
+                    'res_id': lead.id,
+                    'record_name': lead.name,
+                    'author_id': (lead.user_id or self.plan_id.user_id).partner_id.id,
+                    'message_type': 'email_outgoing',
+                    'subtype_id': False,
+                    'mail_server_id': rendered.get('mail_server_id') or False,
+                    'attachment_ids': [(4, aid) for aid in rendered.get('attachment_ids') or []],
+                    # the mail (what is sent)
+                    'body_html': rendered.get('body_html') or '',
+                    'email_to': rendered.get('email_to') or False,
+                    'email_cc': rendered.get('email_cc') or False,
+                    'recipient_ids': [(4, pid) for pid in rendered.get('partner_ids') or []],
+                    'auto_delete': rendered.get('auto_delete', False),
+                    'is_notification': True,  # the message stays when the mail is deleted
+                    'scheduled_date': scheduled.get(row.id) or rendered.get('scheduled_date') or False,
+                }
+                mail['message_id'] = self.env['mail.message']._get_message_id(mail)
+                mail['references'] = mail['message_id']
+                vals_list.append(mail)
+            mails = self.env['mail.mail'].sudo().create(vals_list)
+            self._write_log_line(mails.mail_message_id, log)
+            self._mark_sent(template_rows, template, now, mails=mails, scheduled=scheduled,
+                            reminder_days=reminder_days)
+
+    def _write_log_line(self, messages, body):
+        """Give the notices' messages their line in the cases' history: the
+        same line for the whole batch, sanitized once by the body field and
+        written in one UPDATE (created with it, each message would sanitize it
+        three times over)."""
+        if not messages:
+            return
+        value = messages._fields['body'].convert_to_column(body, messages[:1])
+        self.env.cr.execute(SQL("UPDATE mail_message SET body = %s WHERE id IN %s", value, tuple(messages.ids)))
+        messages.invalidate_recordset(['body'])
+
+    def _mark_sent(self, rows, template, now, mails=None, messages=None, scheduled=None, reminder_days=0):
+        """Mark ``rows`` sent, linked to their mails or messages (same order), set-based."""
+        scheduled = scheduled or {}
+        self.env['closure.notice.recipient'].flush_model()
+        params = []
+        for index, row in enumerate(rows):
+            mail = mails[index] if mails else None
+            message = mail.mail_message_id if mail else (messages[index] if messages else None)
+            sent = scheduled.get(row.id) or now
+            params.append((row.id, mail.id if mail else None, message.id if message else None, sent))
+        self.env.cr.execute(SQL(
+            """UPDATE closure_notice_recipient r
+                  SET state = 'sent', failure_reason = NULL, template_id = %(template)s,
+                      mail_mail_id = v.mail_id, message_id = v.message_id,
+                      sent_date = v.sent, scheduled_date = CASE WHEN v.sent > %(now)s THEN v.sent END,
+                      last_contact_date = CASE WHEN r.reminder_number = 0 AND %(reminders)s THEN v.sent END,
+                      write_uid = %(uid)s, write_date = %(now)s
+                 FROM (SELECT unnest(%(ids)s::int[]) AS id, unnest(%(mails)s::int[]) AS mail_id,
+                              unnest(%(messages)s::int[]) AS message_id,
+                              unnest(%(sents)s::timestamp[]) AS sent) v
+                WHERE r.id = v.id""",
+            template=template.id or None, now=now, uid=self.env.uid, reminders=bool(reminder_days),
+            ids=[p[0] for p in params], mails=[p[1] for p in params],
+            messages=[p[2] for p in params], sents=[p[3] for p in params]))
+        rows.invalidate_recordset()
+
+    def _send_sms(self, rows, now):
+        """SMS through Odoo's SMS composer in mass mode (only when the SMS app
+        is installed), in the customer's language, logged on each case."""
+        if not self._sms_installed():
+            rows.write({'state': 'invalid', 'failure_reason': 'missing_phone'})
+            return
+        by_lang = defaultdict(lambda: self.env['closure.notice.recipient'])
+        for row in rows:
+            by_lang[row.partner_id.lang or self.env.lang or 'en_US'] |= row
+        for lang, lang_rows in by_lang.items():
+            leads = lang_rows.lead_id
+            body = self.with_context(lang=lang).sms_body
+            composer = self.env['sms.composer'].with_context(
+                active_model='crm.lead', active_ids=leads.ids, lang=lang,
+            ).create({
+                'composition_mode': 'mass',
+                'res_model': 'crm.lead',
+                'res_ids': repr(leads.ids),
+                'body': body,
+                'mass_keep_log': True,
+                'mass_force_send': False,
+            })
+            composer._action_send_sms_mass(leads)
+            self._mark_sent(lang_rows, self.env['mail.template'], now)
+
+    def _render_letters(self, rows, now):
+        """Printed letters: render the template bodies in batch and keep them
+        on the rows for the PDF report; log the letter on each case."""
+        templates = {}
+        by_template = defaultdict(lambda: self.env['closure.notice.recipient'])
+        for row in rows:
+            key = (row.lead_id.closure_tier, row.lead_id.closure_segment)
+            if key not in templates:
+                templates[key] = self._template_for(row.lead_id)
+            by_template[templates[key]] |= row
+        no_template = by_template.pop(self.env['mail.template'], None)
+        if no_template:
+            no_template.write({'state': 'invalid', 'failure_reason': 'no_template'})
+        for template, template_rows in by_template.items():
+            leads = template_rows.lead_id
+            values = template.with_context(closure_render_batch=True)._generate_template(
+                leads.ids, ('subject', 'body_html'))
+            for row in template_rows:
+                row.letter_body = values[row.lead_id.id].get('body_html')
+            messages = leads._message_log_batch(
+                bodies={lead.id: values[lead.id].get('body_html') for lead in leads},
+                subject=False)
+            by_lead = {message.res_id: message for message in messages}
+            self._mark_sent(template_rows, template, now,
+                            messages=[by_lead.get(row.lead_id.id) for row in template_rows],
+                            reminder_days=self.plan_id.notice_reminder_days)
+
+    def _check_done(self):
+        """Close the waves that have nothing left to send."""
+        for wave in self.filtered(lambda w: w.state == 'sending'):
+            if not wave._count_pending():
+                wave.write({'state': 'done', 'sent_date': fields.Datetime.now()})
+                wave.message_post(body=_(
+                    "Wave sent: %(sent)s notices, %(personal)s personal contacts, %(invalid)s invalid addresses.",
+                    sent=wave.sent_count, personal=wave.personal_count, invalid=wave.invalid_count))
+
+    def _count_pending(self):
+        self.ensure_one()
+        self.env['closure.notice.recipient'].flush_model()
+        self.env.cr.execute(SQL(
+            "SELECT COUNT(*) FROM closure_notice_recipient WHERE wave_id = %s AND state = 'pending'", self.id))
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _cron_process_waves(self):
+        """Scheduled job: send one batch of the first due wave. The cron
+        framework commits after each call and calls again while progress
+        reports something remaining."""
+        waves = self.search([('state', 'in', ('in_queue', 'sending')),
+                             ('scheduled_date', '<=', fields.Datetime.now())], order='scheduled_date, id')
+        for wave in waves:
+            wave._start_sending()
+            done = wave._process_batch()
+            wave._check_done()
+            if done:
+                remaining = sum(w._count_pending() for w in waves)
+                self.env['ir.cron']._notify_progress(done=done, remaining=remaining)
+                return
+        self.env['ir.cron']._notify_progress(done=0, remaining=0)
+
+    # ------------------------------------------------------------------
+    # Reminders
+    # ------------------------------------------------------------------
+    @api.model
+    def _due_reminders_sql(self, select):
+        """Notice rows whose case is still waiting for an answer N days (plan
+        setting) after its last notice or reminder, below the plan's cap."""
+        return SQL(
+            """SELECT %(select)s
+                 FROM closure_notice_recipient r
+                 JOIN closure_notice_wave w ON w.id = r.wave_id
+                 JOIN closure_plan p ON p.id = w.plan_id
+                 JOIN crm_lead l ON l.id = r.lead_id
+                WHERE r.reminder_number = 0 AND r.state = 'sent' AND r.last_contact_date IS NOT NULL
+                  AND p.state = 'in_progress' AND p.notice_reminder_days > 0
+                  AND r.reminder_count < p.notice_reminder_max
+                  AND r.last_contact_date + make_interval(days => p.notice_reminder_days) <= %(now)s
+                  AND l.active AND l.closure_stage_code = 'notified'""",
+            select=select, now=fields.Datetime.now())
+
+    @api.model
+    def _claim_due_reminders(self, limit=None):
+        """Lock up to ``limit`` due notice rows (see _due_reminders_sql), skipping
+        the rows another worker holds."""
+        limit = limit or NOTICE_BATCH
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            "%s ORDER BY r.last_contact_date, r.id LIMIT %s FOR UPDATE OF r SKIP LOCKED",
+            self._due_reminders_sql(SQL('r.id')), limit))
+        return self.env['closure.notice.recipient'].browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def _send_reminders(self, limit=None):
+        """Send one batch of due reminders; return how many were handled."""
+        notices = self._claim_due_reminders(limit)
+        if not notices:
+            return 0
+        now = fields.Datetime.now()
+        Recipient = self.env['closure.notice.recipient']
+        reminders = Recipient.create([{
+            'wave_id': notice.wave_id.id,
+            'lead_id': notice.lead_id.id,
+            'partner_id': notice.partner_id.id,
+            'reminder_number': notice.reminder_count + 1,
+            'channel': 'email',
+            'state': 'pending',
+            'address': notice.partner_id.email,
+        } for notice in notices])
+        has_email = reminders.filtered(lambda r: email_normalize(r.partner_id.email or ''))
+        (reminders - has_email).write({'state': 'invalid', 'failure_reason': 'missing_email'})
+        for wave, wave_rows in has_email.grouped('wave_id').items():
+            wave._send_emails(wave_rows, {}, now, kind='reminder')
+        notices.lead_id._closure_schedule_activity(
+            'mail.mail_activity_data_call',
+            _("No answer to the closure notice: follow up"),
+            _("The customer has not answered the closure notice; a reminder was sent. "
+              "Call them and make sure they know what happens, when, and who to contact."),
+            date_deadline=fields.Date.context_today(self))
+        self.env.cr.execute(SQL(
+            """UPDATE closure_notice_recipient
+                  SET reminder_count = reminder_count + 1, last_contact_date = %(now)s,
+                      write_uid = %(uid)s, write_date = %(now)s
+                WHERE id IN %(ids)s""", now=now, uid=self.env.uid, ids=tuple(notices.ids)))
+        notices.invalidate_recordset(['reminder_count', 'last_contact_date'])
+        _logger.info("Closure reminders: %s sent", len(notices))
+        return len(notices)
+
+    @api.model
+    def _cron_send_reminders(self):
+        done = self._send_reminders()
+        remaining = 0
+        if done:
+            self.env.cr.execute(self._due_reminders_sql(SQL('COUNT(*)')))
+            remaining = self.env.cr.fetchone()[0]
+        self.env['ir.cron']._notify_progress(done=done, remaining=remaining)

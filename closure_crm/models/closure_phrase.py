@@ -1,0 +1,196 @@
+import re
+from collections import defaultdict
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import format_amount, format_date, html2plaintext
+
+PHRASE_KINDS = [
+    ('taboo', 'Taboo'),
+    ('angry', 'Angry'),
+    ('anxious', 'Anxious'),
+    ('rights', 'Rights-focused'),
+]
+# Reply moods, in the order a tie is broken: an angry customer is helped
+# first, then one who asks for their rights, then a worried one.
+REPLY_MOODS = [
+    ('angry', 'Angry'),
+    ('rights', 'Rights-focused'),
+    ('anxious', 'Anxious'),
+    ('neutral', 'Neutral'),
+]
+CJK_RE = re.compile(r'[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]')
+
+
+class ClosurePhrase(models.Model):
+    """The handbook's phrase list, as data admins edit: taboo phrases no notice
+    may contain, and the terms that classify a customer's reply (angry, anxious,
+    rights-focused) with their weight."""
+    _name = 'closure.phrase'
+    _description = 'Closure Phrase'
+    _order = 'kind, lang, weight desc, name'
+
+    name = fields.Char('Phrase', required=True)
+    lang = fields.Selection(
+        [('en', 'English'), ('zh', 'Chinese')], 'Language', required=True, default='en')
+    kind = fields.Selection(PHRASE_KINDS, 'Kind', required=True, default='taboo', index=True)
+    weight = fields.Float(
+        'Weight', default=1.0,
+        help="How strongly a matched term points to its mood. A reply gets the mood "
+             "whose matched terms weigh most.")
+    suggestion = fields.Char(
+        'Say Instead', translate=True,
+        help="For a taboo phrase: the neutral wording to use instead.")
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        ('phrase_uniq', 'UNIQUE(name, lang, kind)', 'This phrase is already in the list for this language and kind.'),
+    ]
+
+    @api.constrains('name', 'weight')
+    def _check_phrase(self):
+        for phrase in self:
+            if not phrase.name.strip():
+                raise ValidationError(_("A phrase cannot be blank."))
+            if phrase.weight <= 0:
+                raise ValidationError(_(
+                    "Phrase '%(phrase)s': the weight must be positive (got %(weight)s).",
+                    phrase=phrase.name, weight=phrase.weight))
+
+    # ------------------------------------------------------------------
+    # Matching
+    # ------------------------------------------------------------------
+    @api.model
+    def _phrase_pattern(self, phrase):
+        """English terms match whole words, case-insensitively ('worried' does
+        not match 'unworried'); Chinese terms match anywhere in the text."""
+        text = phrase.strip().lower()
+        escaped = re.escape(text).replace(r'\ ', r'\s+')
+        if CJK_RE.search(text):
+            return re.compile(escaped)
+        return re.compile(r'(?<!\w)%s(?!\w)' % escaped, re.IGNORECASE)
+
+    @api.model
+    def _get_matchers(self, kinds):
+        """[(phrase record, compiled pattern)] of the active phrases of ``kinds``, one query."""
+        phrases = self.search([('kind', 'in', list(kinds))])
+        return [(phrase, self._phrase_pattern(phrase.name)) for phrase in phrases]
+
+    @api.model
+    def _find_taboo(self, text, matchers=None):
+        """The taboo phrases found in ``text`` (plain text or HTML)."""
+        if not text:
+            return self.browse()
+        plain = html2plaintext(text) if '<' in text else text
+        matchers = self._get_matchers(['taboo']) if matchers is None else matchers
+        found = self.browse()
+        for phrase, pattern in matchers:
+            if phrase.kind == 'taboo' and pattern.search(plain):
+                found |= phrase
+        return found
+
+    @api.model
+    def _classify_reply(self, text, matchers=None):
+        """Classify a customer's reply with the phrase list.
+
+        Each mood scores the sum of (weight x occurrences) of its matched terms;
+        the highest score wins, ties going to angry, then rights-focused, then
+        anxious. Without any matched term the reply is neutral.
+
+        :returns: (mood, explanation, {mood: score})
+        """
+        plain = html2plaintext(text or '') if '<' in (text or '') else (text or '')
+        matchers = self._get_matchers(['angry', 'anxious', 'rights']) if matchers is None else matchers
+        scores = defaultdict(float)
+        matched = defaultdict(list)
+        for phrase, pattern in matchers:
+            if phrase.kind == 'taboo':
+                continue
+            hits = len(pattern.findall(plain))
+            if hits:
+                scores[phrase.kind] += phrase.weight * hits
+                matched[phrase.kind].append((phrase.name, hits, phrase.weight))
+        if not scores:
+            return 'neutral', _("No term of the phrase list matched: neutral."), {}
+        order = [mood for mood, _label in REPLY_MOODS]
+        mood = max(scores, key=lambda kind: (scores[kind], -order.index(kind)))
+        labels = dict(self._fields['kind']._description_selection(self.env))
+        parts = []
+        for kind in sorted(scores, key=lambda kind: (-scores[kind], order.index(kind))):
+            terms = ', '.join(
+                f'"{name}"' + (f' x{hits}' if hits > 1 else '') + f' ({weight:g})'
+                for name, hits, weight in matched[kind])
+            score = '%g' % scores[kind]
+            parts.append(_("%(mood)s %(score)s: %(terms)s", mood=labels[kind], score=score, terms=terms))
+        return mood, '; '.join(parts), dict(scores)
+
+    # ------------------------------------------------------------------
+    # Playbooks: what to do with a reply of each mood (domain handbook)
+    # ------------------------------------------------------------------
+    @api.model
+    def _reply_playbook(self, lead):
+        """HTML playbook for the mood of the case's last reply, filled with the case's facts."""
+        mood = lead.closure_reply_mood
+        if not mood:
+            return False
+        plan = lead.closure_plan_id
+        lang = self.env.lang
+
+        def day(value):
+            return value and format_date(self.env, value, lang_code=lang) or _("not set")
+
+        owner = lead.user_id or plan.user_id
+        contact = ' '.join(filter(None, [owner.name, owner.phone or owner.email or '']))
+        if mood == 'angry':
+            return Markup(
+                "<p><strong>%s</strong></p><ol><li>%s</li><li>%s</li><li>%s</li><li>%s</li></ol>"
+            ) % (
+                _("Angry: solve the problem first."),
+                _("Call today. Listen to the end and acknowledge what went wrong for them."),
+                _("Name the concrete problem and solve it now: refund, data export, a replacement."),
+                _("Only then explain the closure, with the neutral reason; never argue."),
+                _("Follow up within 24 hours."),
+            )
+        if mood == 'anxious':
+            items = [
+                (_("What happens"), _("The service ends on %(date)s. %(receiver)s",
+                                      date=day(plan.service_end_date),
+                                      receiver=lead.closure_receiver_id and _(
+                                          "We propose %(name)s to continue serving them.",
+                                          name=lead.closure_receiver_id.name) or "")),
+                (_("Their data"), _("Export until %(export)s (%(channel)s); erased on %(erasure)s.",
+                                    export=day(plan.data_export_deadline),
+                                    channel=plan.notice_export_url or _("export channel not set"),
+                                    erasure=day(plan.data_erasure_date))),
+                (_("Their money"), _("%(amount)s refundable; claims until %(deadline)s.",
+                                     amount=format_amount(self.env, lead.closure_refund_due, lead.company_currency),
+                                     deadline=day(lead.closure_claim_deadline))),
+                (_("Who"), contact),
+            ]
+            rows = Markup('').join(Markup("<li><strong>%s:</strong> %s</li>") % item for item in items)
+            return Markup("<p><strong>%s</strong></p><ul>%s</ul>") % (
+                _("Anxious: build security. Tell them what happens, when, and who helps them."), rows)
+        if mood == 'rights':
+            header = Markup("<tr><th>%s</th><th>%s</th><th>%s</th></tr>") % (
+                _("Alternative"), _("What the customer gets"), _("Terms"))
+            rows = []
+            if lead.closure_receiver_id:
+                rows.append((_("Move to %(name)s", name=lead.closure_receiver_id.name),
+                             _("The service continues with the receiving partner."),
+                             _("Only with their consent; only the data they agree to is handed over.")))
+            rows.append((_("Refund"),
+                         _("%(amount)s of unused prepaid value.",
+                           amount=format_amount(self.env, lead.closure_refund_due, lead.company_currency)),
+                         _("Declare by %(deadline)s; paid within %(days)s days of the request, after the claims period.",
+                           deadline=day(lead.closure_claim_deadline), days=plan.refund_days)))
+            rows.append((_("Export and leave"),
+                         _("A copy of their data in a machine-readable format."),
+                         _("Until %(export)s; then erased on %(erasure)s.",
+                           export=day(plan.data_export_deadline), erasure=day(plan.data_erasure_date))))
+            body = Markup('').join(Markup("<tr><td>%s</td><td>%s</td><td>%s</td></tr>") % row for row in rows)
+            return Markup(
+                "<p><strong>%s</strong></p><table class='table table-sm table-bordered'>%s%s</table>"
+            ) % (_("Rights-focused: show the alternatives side by side, with their terms."), header, body)
+        return Markup("<p>%s</p>") % _("Neutral: answer the question and confirm the next step.")

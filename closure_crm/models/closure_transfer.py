@@ -1,0 +1,536 @@
+import base64
+import json
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, html2plaintext
+
+TRANSFER_STATES = [
+    ('proposed', 'Proposed'),
+    ('introduced', 'Introduced'),
+    ('customer_accepted', 'Customer Accepted'),
+    ('customer_declined', 'Customer Declined'),
+    ('receiver_accepted', 'Receiver Accepted'),
+    ('receiver_declined', 'Receiver Declined'),
+    ('handed_over', 'Data Handed Over'),
+    ('completed', 'Completed'),
+    ('cancelled', 'Cancelled'),
+]
+# a live transfer holds a slot of the receiver's capacity; a case has one at most
+LIVE_STATES = ('proposed', 'introduced', 'customer_accepted', 'receiver_accepted', 'handed_over', 'completed')
+# the customer may still answer (accept, pick another, decline)
+OPEN_STATES = ('proposed', 'introduced', 'customer_accepted', 'receiver_accepted')
+ACCEPTED_STATES = ('receiver_accepted', 'handed_over', 'completed')
+DECLINED_STATES = ('customer_declined', 'receiver_declined')
+
+CUSTOMER_SIZES = [
+    ('micro', 'Micro (< 10 staff)'),
+    ('small', 'Small (10-49)'),
+    ('medium', 'Medium (50-249)'),
+    ('large', 'Large (250+)'),
+]
+SIZE_RANK = {code: rank for rank, (code, _label) in enumerate(CUSTOMER_SIZES, start=1)}
+
+TRANSFER_ISSUES = [
+    ('no_receiver', 'No receiver in this plan'),
+    ('segment', 'No receiver takes this segment'),
+    ('declined', 'Every fitting receiver was declined'),
+    ('low_score', 'No receiver matches well enough'),
+    ('capacity', 'Fitting receivers are full'),
+]
+
+INTRODUCTION_BATCH = 200
+
+
+class ClosureTransfer(models.Model):
+    """The proposal to hand one customer over to one receiving partner, from
+    the three-way introduction to the recorded data hand-over."""
+    _name = 'closure.transfer'
+    _description = 'Customer Transfer'
+    _inherit = ['portal.mixin', 'mail.thread', 'mail.activity.mixin']
+    _order = 'id desc'
+
+    lead_id = fields.Many2one(
+        'crm.lead', 'Case', required=True, index=True, ondelete='restrict',
+        domain="[('closure_plan_id', '!=', False)]")
+    plan_id = fields.Many2one(related='lead_id.closure_plan_id', store=True, index=True, string='Closure Plan')
+    partner_id = fields.Many2one(related='lead_id.partner_id', store=True, index=True, string='Customer')
+    user_id = fields.Many2one(related='lead_id.user_id', store=True, string='Case Owner')
+    company_id = fields.Many2one(related='lead_id.company_id', store=True)
+    receiver_id = fields.Many2one(
+        'res.partner', 'Receiver', required=True, index=True, ondelete='restrict', tracking=True,
+        domain="[('closure_is_receiver', '=', True)]")
+    receiver_contact_id = fields.Many2one(
+        related='receiver_id.closure_transfer_contact_id', string='Receiver Contact')
+    capacity_id = fields.Many2one(
+        'closure.receiver.capacity', 'Capacity Line', index=True, ondelete='restrict', readonly=True)
+    state = fields.Selection(
+        TRANSFER_STATES, 'Status', default='proposed', required=True, index=True,
+        tracking=True, copy=False, readonly=True)
+    origin = fields.Selection([
+        ('suggestion', 'Picked from suggestions'),
+        ('bulk', 'Bulk assignment'),
+        ('customer', "Customer's choice"),
+    ], 'Origin', default='suggestion', required=True, readonly=True)
+    rank = fields.Integer('Suggestion Rank', readonly=True)
+    score = fields.Float('Match Score', digits=(5, 1), readonly=True, aggregator='avg')
+    score_industry = fields.Float('Industry', digits=(5, 1), readonly=True, aggregator='avg')
+    score_region = fields.Float('Region', digits=(5, 1), readonly=True, aggregator='avg')
+    score_services = fields.Float('Services', digits=(5, 1), readonly=True, aggregator='avg')
+    score_segment = fields.Float('Segment and Size', digits=(5, 1), readonly=True, aggregator='avg')
+    score_capacity = fields.Float('Remaining Capacity', digits=(5, 1), readonly=True, aggregator='avg')
+    score_acceptance = fields.Float('Past Acceptance', digits=(5, 1), readonly=True, aggregator='avg')
+    currency_id = fields.Many2one('res.currency', 'Currency', readonly=True)
+    fee_expected = fields.Monetary(
+        'Expected Referral Fee', currency_field='currency_id', readonly=True,
+        help="From the receiver's fee terms when the transfer was proposed.")
+
+    date_proposed = fields.Datetime('Proposed On', default=fields.Datetime.now, readonly=True, copy=False)
+    date_introduced = fields.Datetime('Introduced On', readonly=True, copy=False)
+    date_customer_answer = fields.Datetime('Customer Answered On', readonly=True, copy=False)
+    date_receiver_answer = fields.Datetime('Receiver Answered On', readonly=True, copy=False)
+    date_handed_over = fields.Datetime('Handed Over On', readonly=True, copy=False)
+    date_completed = fields.Datetime('Completed On', readonly=True, copy=False)
+    decline_reason = fields.Text('Decline Reason', copy=False)
+    introduction_pending = fields.Boolean(
+        'Introduction Queued', readonly=True, copy=False,
+        help="Set while the scheduled job sends the introduction mails in batches.")
+
+    consent_id = fields.Many2one(
+        'closure.consent', 'Consent', readonly=True, copy=False,
+        help="The customer's recorded answer that allows this transfer.")
+    consent_category_ids = fields.Many2many(
+        related='consent_id.data_category_ids', string='Data Consented')
+    package_attachment_id = fields.Many2one(
+        'ir.attachment', 'Data Package', readonly=True, copy=False, groups='base.group_user')
+    package_category_ids = fields.Many2many(
+        'closure.data.category', 'closure_transfer_package_category_rel', 'transfer_id', 'category_id',
+        string='Data Handed Over', readonly=True, copy=False)
+    handover_user_id = fields.Many2one('res.users', 'Handed Over By', readonly=True, copy=False)
+
+    def init(self):
+        super().init()
+        # never two live transfers for one case, whatever runs at the same time
+        self.env.cr.execute(SQL(
+            """CREATE UNIQUE INDEX IF NOT EXISTS closure_transfer_live_case_uniq
+                   ON closure_transfer (lead_id) WHERE state IN %s""", LIVE_STATES))
+
+    @api.depends('partner_id', 'receiver_id')
+    def _compute_display_name(self):
+        for transfer in self:
+            transfer.display_name = _(
+                "%(customer)s to %(receiver)s",
+                customer=transfer.partner_id.display_name or '', receiver=transfer.receiver_id.display_name or '')
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for transfer in self:
+            transfer.access_url = f'/my/closure/transfers/{transfer.id}'
+
+    # ------------------------------------------------------------------
+    # CRUD: capacity and the one-live-transfer rule
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = self.env['crm.lead'].browse([vals['lead_id'] for vals in vals_list if vals.get('lead_id')])
+        capacities = self.env['closure.receiver.capacity']
+        Matcher = self.env['closure.transfer.matcher']
+        for vals in vals_list:
+            lead = leads.browse(vals.get('lead_id'))
+            if 'score' not in vals and vals.get('receiver_id'):
+                # picked by hand: score and fee as a suggestion would show them
+                for key, value in Matcher._transfer_values(lead, self.env['res.partner'].browse(vals['receiver_id'])).items():
+                    vals.setdefault(key, value)
+            if not vals.get('capacity_id'):
+                capacity = self._find_capacity(lead, self.env['res.partner'].browse(vals.get('receiver_id')))
+                vals['capacity_id'] = capacity.id
+            capacities |= capacities.browse(vals['capacity_id'])
+            vals.setdefault('currency_id', (lead.company_id or self.env.company).currency_id.id)
+        capacities._lock()
+        self._check_one_live_transfer(leads, [vals.get('state', 'proposed') for vals in vals_list])
+        transfers = super().create(vals_list)
+        capacities._sync_usage()
+        transfers.lead_id.filtered('closure_transfer_issue').write({'closure_transfer_issue': False})
+        return transfers
+
+    def write(self, vals):
+        if 'receiver_id' in vals and any(t.receiver_id.id != vals['receiver_id'] for t in self):
+            raise UserError(_("A transfer keeps its receiver: cancel it and propose another receiver instead."))
+        if 'state' not in vals and 'capacity_id' not in vals:
+            return super().write(vals)
+        capacities = self.capacity_id
+        res = super().write(vals)
+        (capacities | self.capacity_id)._sync_usage()
+        return res
+
+    @api.model
+    def _find_capacity(self, lead, receiver):
+        if not lead.closure_plan_id:
+            raise UserError(_("%(case)s is not a closure case.", case=lead.display_name))
+        capacity = self.env['closure.receiver.capacity'].search(
+            [('plan_id', '=', lead.closure_plan_id.id), ('partner_id', '=', receiver.id)], limit=1)
+        if not capacity:
+            raise UserError(_(
+                "%(receiver)s has no capacity in %(plan)s. Add a capacity line for this plan on the receiver first.",
+                receiver=receiver.display_name, plan=lead.closure_plan_id.name))
+        return capacity
+
+    @api.model
+    def _check_one_live_transfer(self, leads, states):
+        """A clear message before the unique index would refuse a second live
+        transfer for a case (the index still guards concurrent requests)."""
+        new_live = [lead.id for lead, state in zip(leads, states) if state in LIVE_STATES]
+        duplicates = {lead_id for lead_id in new_live if new_live.count(lead_id) > 1}
+        if new_live:
+            self.flush_model(['lead_id', 'state'])
+            self.env.cr.execute(SQL(
+                "SELECT lead_id FROM closure_transfer WHERE lead_id IN %s AND state IN %s",
+                tuple(new_live), LIVE_STATES))
+            duplicates |= {row[0] for row in self.env.cr.fetchall()}
+        if duplicates:
+            lead = self.env['crm.lead'].browse(sorted(duplicates)[0])
+            raise UserError(_(
+                "%(case)s already has a transfer under way. Cancel it before proposing another receiver.",
+                case=lead.display_name))
+
+    # ------------------------------------------------------------------
+    # Introduction
+    # ------------------------------------------------------------------
+    def _introduction_partners(self):
+        """The three parties of the introduction: customer, receiver's
+        contact (or the receiver company) and the case owner."""
+        self.ensure_one()
+        return (self.partner_id | (self.receiver_contact_id or self.receiver_id)
+                | self.user_id.partner_id).filtered('email')
+
+    def action_introduce(self):
+        """Send the three-way introduction of proposed transfers: at once for
+        a few, queued to the scheduled job (batches) for many. A transfer is
+        introduced once: the ones already introduced are skipped."""
+        to_introduce = self.filtered(lambda t: t.state == 'proposed' and not t.date_introduced)
+        if len(to_introduce) <= INTRODUCTION_BATCH:
+            # one transfer: say why it cannot go; several: skip those, noted on each
+            to_introduce._send_introduction(raise_if_missing=len(self) == 1)
+        else:
+            to_introduce.write({'introduction_pending': True})
+            self.env.ref('closure_crm.ir_cron_closure_transfer_introduce')._trigger()
+        return True
+
+    def _send_introduction(self, raise_if_missing=False):
+        """Queue one introduction mail per transfer (mail.mail, the mail queue
+        sends it) and mark the transfers introduced. Transfers whose customer
+        or receiver contact has no email address are left proposed, with a
+        note (or an error with ``raise_if_missing``)."""
+        missing = self.filtered(lambda t: not t.partner_id.email or not (t.receiver_contact_id or t.receiver_id).email)
+        if missing:
+            message = _("Cannot introduce %(transfer)s: the customer and the receiver's contact both need "
+                        "an email address.", transfer=missing[0].display_name)
+            if raise_if_missing:
+                raise UserError(message)
+            missing.write({'introduction_pending': False})
+            for transfer in missing:
+                transfer.message_post(body=_(
+                    "Not introduced: the customer and the receiver's contact both need an email address."))
+        transfers = self - missing
+        if not transfers:
+            return transfers
+        template = self.env.ref('closure_crm.mail_template_transfer_introduction')
+        template.send_mail_batch(transfers.ids)
+        now = fields.Datetime.now()
+        transfers.write({'state': 'introduced', 'date_introduced': now, 'introduction_pending': False})
+        for transfer in transfers:
+            transfer.message_post(body=_(
+                "Three-way introduction sent to %(names)s.",
+                names=', '.join(transfer._introduction_partners().mapped('display_name'))))
+        return transfers
+
+    @api.model
+    def _cron_send_introductions(self):
+        """Scheduled job: send the queued introductions, one batch per call.
+        Rows are claimed with SKIP LOCKED, so two workers never mail twice."""
+        self.env.cr.execute(SQL(
+            """SELECT id FROM closure_transfer
+                WHERE introduction_pending AND state = 'proposed'
+                ORDER BY id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED""", INTRODUCTION_BATCH))
+        transfers = self.browse([row[0] for row in self.env.cr.fetchall()])
+        transfers._send_introduction()
+        remaining = self.search_count([('introduction_pending', '=', True), ('state', '=', 'proposed')])
+        self.env['ir.cron']._notify_progress(done=len(transfers), remaining=remaining)
+
+    # ------------------------------------------------------------------
+    # Answers
+    # ------------------------------------------------------------------
+    def _record_customer_answer(self, consent, decision=None):
+        """Apply the customer's recorded answer (closure.consent) to this
+        transfer: accepted (with the consent that allows the hand-over) or
+        declined (``decision='decline'``: they picked another receiver).
+        Accepting moves the case to 'Transfer Agreed'."""
+        self.ensure_one()
+        decision = decision or consent.decision
+        if self.state not in OPEN_STATES:
+            raise UserError(_(
+                "The customer can no longer answer %(transfer)s (status: %(state)s).",
+                transfer=self.display_name, state=self._state_label()))
+        if decision != 'decline':
+            state = 'receiver_accepted' if self.state == 'receiver_accepted' else 'customer_accepted'
+            self.write({'state': state, 'consent_id': consent.id, 'date_customer_answer': consent.date})
+            self.lead_id._closure_set_stage('transfer_agreed')
+        else:
+            self.write({'state': 'customer_declined', 'date_customer_answer': consent.date})
+        self.message_post(body=_(
+            "The customer answered: %(decision)s (%(channel)s, recorded by %(user)s).",
+            decision=dict(consent._fields['decision']._description_selection(self.env))[decision],
+            channel=consent._channel_label(), user=consent.user_id.display_name))
+
+    def _receiver_answer(self, accept, reason=False, author=None):
+        """The receiver's answer, from its portal or recorded by a manager.
+        It accepts once the customer has; it may decline any time before the
+        hand-over. A decline frees the slot; the next bulk run proposes
+        another receiver."""
+        for transfer in self:
+            if accept and transfer.state != 'customer_accepted':
+                raise UserError(_(
+                    "%(transfer)s: the receiver accepts once the customer has accepted (status: %(state)s).",
+                    transfer=transfer.display_name, state=transfer._state_label()))
+            if not accept and transfer.state not in ('proposed', 'introduced', 'customer_accepted'):
+                raise UserError(_(
+                    "%(transfer)s can no longer be declined (status: %(state)s).",
+                    transfer=transfer.display_name, state=transfer._state_label()))
+            transfer.write({
+                'state': 'receiver_accepted' if accept else 'receiver_declined',
+                'date_receiver_answer': fields.Datetime.now(),
+                'decline_reason': False if accept else reason,
+            })
+            if accept:
+                body = _("%(receiver)s accepted the customer.", receiver=transfer.receiver_id.display_name)
+            else:
+                body = _("%(receiver)s declined the customer: %(reason)s",
+                         receiver=transfer.receiver_id.display_name, reason=reason or _("no reason given"))
+            transfer.message_post(body=body, author_id=author.id if author else None)
+        return True
+
+    def action_receiver_accept(self):
+        self._check_manager(_("Only a closure manager records a receiver's answer; receivers answer on their portal."))
+        self._receiver_answer(True)
+
+    def action_receiver_decline(self):
+        self._check_manager(_("Only a closure manager records a receiver's answer; receivers answer on their portal."))
+        self._receiver_answer(False)
+
+    def _check_manager(self, message):
+        if not self.env.user.has_group('closure_crm.group_closure_manager'):
+            raise AccessError(message)
+
+    def action_record_consent(self):
+        """Open a new consent record for the customer's answer."""
+        self.ensure_one()
+        decision = self.env.context.get('consent_decision', 'accept')
+        return {
+            'type': 'ir.actions.act_window',
+            'name': _("Customer's Answer"),
+            'res_model': 'closure.consent',
+            'view_mode': 'form',
+            'target': 'new',
+            'context': {
+                'default_lead_id': self.lead_id.id,
+                'default_transfer_id': self.id,
+                'default_decision': decision,
+                'default_receiver_id': self.receiver_id.id if decision == 'accept' else False,
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # Hand-over
+    # ------------------------------------------------------------------
+    def _valid_consent(self):
+        """The customer's latest recorded answer, when it allows handing data
+        over to this transfer's receiver; else an empty recordset. A later
+        answer (decline, another receiver) withdraws an earlier consent."""
+        self.ensure_one()
+        latest = self.env['closure.consent'].search([('lead_id', '=', self.lead_id.id)], order='date desc, id desc', limit=1)
+        if latest.decision in ('accept', 'pick_another') and latest.receiver_id == self.receiver_id \
+                and latest.data_category_ids:
+            return latest
+        return self.env['closure.consent']
+
+    def action_hand_over(self):
+        """Hand the customer's data package to the receiver: exactly the
+        categories the customer consented to, as an attachment recorded on
+        the transfer. Refused without the customer's recorded consent
+        (PIPL Art. 22, GDPR Art. 6 and 13/14)."""
+        self._check_manager(_("Only a closure manager hands customer data over to a receiver."))
+        for transfer in self:
+            if transfer.state != 'receiver_accepted':
+                raise UserError(_(
+                    "%(transfer)s: data is handed over once the customer and the receiver both accepted "
+                    "(status: %(state)s).", transfer=transfer.display_name, state=transfer._state_label()))
+            consent = transfer._valid_consent()
+            if not consent:
+                raise UserError(_(
+                    "No data goes to %(receiver)s without the recorded consent of %(customer)s "
+                    "(PIPL Art. 22, GDPR Art. 6 and 13/14). Record the customer's answer first: "
+                    "channel, date, the data categories they agree to share and the evidence.",
+                    receiver=transfer.receiver_id.display_name, customer=transfer.partner_id.display_name))
+            if not transfer.receiver_id.closure_dpa_date:
+                raise UserError(_(
+                    "%(receiver)s has not signed its data-protection commitment: record the date it "
+                    "was signed on the receiver before handing data over.",
+                    receiver=transfer.receiver_id.display_name))
+            transfer.plan_id._check_closure_gate('confirm_handover')
+            package = transfer._build_package(consent)
+            attachment = self.env['ir.attachment'].create({
+                'name': f"transfer-{transfer.id}-data-package.json",
+                'res_model': transfer._name,
+                'res_id': transfer.id,
+                'mimetype': 'application/json',
+                'raw': json.dumps(package, ensure_ascii=False, indent=2, default=str).encode(),
+            })
+            transfer.write({
+                'state': 'handed_over',
+                'date_handed_over': fields.Datetime.now(),
+                'handover_user_id': self.env.user.id,
+                'package_attachment_id': attachment.id,
+                'package_category_ids': [fields.Command.set(consent.data_category_ids.ids)],
+                'consent_id': consent.id,
+            })
+            transfer.message_post(
+                body=_("Data package handed over to %(receiver)s: %(categories)s.",
+                       receiver=transfer.receiver_id.display_name,
+                       categories=', '.join(consent.data_category_ids.mapped('name'))),
+                attachment_ids=attachment.ids)
+        return True
+
+    def _build_package(self, consent):
+        """The data package: only the consented categories, machine-readable
+        (GDPR Art. 20), with the consent it rests on."""
+        self.ensure_one()
+        lead, customer = self.lead_id, self.partner_id.commercial_partner_id
+        codes = set(consent.data_category_ids.mapped('code'))
+        package = {
+            'transfer': self.id,
+            'from_company': self.company_id.name,
+            'receiver': self.receiver_id.name,
+            'customer_reference': lead.id,
+            'consent': {
+                'date': consent.date,
+                'channel': consent.channel,
+                'categories': sorted(codes),
+            },
+        }
+        if 'contact' in codes:
+            def contact(partner):
+                return {
+                    'name': partner.name, 'function': partner.function, 'email': partner.email,
+                    'phone': partner.phone, 'mobile': partner.mobile,
+                }
+            package['contact'] = dict(
+                contact(customer), is_company=customer.is_company, street=customer.street,
+                street2=customer.street2, zip=customer.zip, city=customer.city,
+                state=customer.state_id.name, country=customer.country_id.name, website=customer.website,
+                lang=customer.lang, contacts=[contact(child) for child in customer.child_ids if child.active])
+        if 'open_business' in codes:
+            package['open_business'] = {
+                'obligations': [{
+                    'type': obligation.obligation_type, 'name': obligation.name,
+                    'amount': obligation.amount, 'currency': obligation.currency_id.name,
+                    'due_date': obligation.due_date,
+                } for obligation in lead.closure_obligation_ids if obligation.state == 'open'],
+                'opportunities': [{
+                    'name': opportunity.name, 'expected_revenue': opportunity.expected_revenue,
+                    'stage': opportunity.stage_id.name, 'deadline': opportunity.date_deadline,
+                } for opportunity in self.env['crm.lead'].search([
+                    ('partner_id', 'child_of', customer.id), ('closure_plan_id', '=', False),
+                    ('type', '=', 'opportunity'), ('stage_id.is_won', '=', False)])],
+            }
+        if 'notes' in codes:
+            package['notes'] = {
+                'industry': lead.closure_industry_id.name,
+                'size': lead.closure_customer_size,
+                'services': lead.closure_service_ids.mapped('name'),
+                'process_dependencies': lead.closure_process_dependencies,
+                'replacement_needs': lead.closure_replacement_needs,
+                'notes': html2plaintext(lead.description or ''),
+            }
+        return package
+
+    # ------------------------------------------------------------------
+    # Completion, cancellation
+    # ------------------------------------------------------------------
+    def action_complete(self):
+        for transfer in self:
+            if transfer.state != 'handed_over':
+                raise UserError(_(
+                    "%(transfer)s is completed after the data hand-over (status: %(state)s).",
+                    transfer=transfer.display_name, state=transfer._state_label()))
+        self.write({'state': 'completed', 'date_completed': fields.Datetime.now()})
+        self.lead_id._closure_set_stage('transferred')
+        return True
+
+    def action_cancel(self):
+        for transfer in self:
+            if transfer.state in ('handed_over', 'completed'):
+                raise UserError(_(
+                    "%(transfer)s: the data is already handed over, the transfer cannot be cancelled. "
+                    "Ask the receiver to delete the data if the customer asks (PIPL Art. 47).",
+                    transfer=transfer.display_name))
+        self.filtered(lambda t: t.state != 'cancelled').write({'state': 'cancelled', 'introduction_pending': False})
+        return True
+
+    def _state_label(self):
+        return dict(self._fields['state']._description_selection(self.env))[self.state]
+
+    # ------------------------------------------------------------------
+    # Receiver portal
+    # ------------------------------------------------------------------
+    def _portal_customer_view(self):
+        """What the receiver's portal shows of the customer. Always: the name
+        (given in the introduction) and the needs profile. The customer's data
+        (contact, open business, notes) only once it has been handed over, and
+        only the categories the customer consented to."""
+        self.ensure_one()
+        lead = self.sudo().lead_id  # portal user: the case itself stays out of reach
+        view = {
+            'customer_name': lead.partner_id.commercial_partner_id.name,
+            'segment': dict(lead._fields['closure_segment']._description_selection(self.env)).get(lead.closure_segment, ''),
+            'industry': lead.closure_industry_id.name or '',
+            'region': ', '.join(filter(None, [lead.state_id.name, lead.country_id.name])),
+            'services': lead.closure_service_ids.mapped('name'),
+            'size': dict(lead._fields['closure_customer_size']._description_selection(self.env)).get(
+                lead.closure_customer_size, ''),
+            'open_milestones': lead.closure_open_milestone_count,
+            'categories': self.sudo().consent_category_ids.mapped('name')
+            if self.state in ('customer_accepted',) + ACCEPTED_STATES else [],
+            'package': {},
+        }
+        if self.state in ('handed_over', 'completed') and self.sudo().package_attachment_id:
+            view['package'] = json.loads(base64.b64decode(self.sudo().package_attachment_id.datas or b'{}') or '{}')
+        return view
+
+    def _portal_can_answer(self):
+        self.ensure_one()
+        return {
+            'accept': self.state == 'customer_accepted',
+            'decline': self.state in ('introduced', 'customer_accepted'),
+        }
+
+    # ------------------------------------------------------------------
+    # Statistics (receiver registry, matching)
+    # ------------------------------------------------------------------
+    @api.model
+    def _receiver_stats(self, receiver_ids):
+        """{receiver id: (offered, accepted, completed, declined)} over every
+        plan, in one query. Offered counts transfers past the proposal."""
+        if not receiver_ids:
+            return {}
+        self.flush_model(['receiver_id', 'state'])
+        self.env.cr.execute(SQL(
+            """SELECT receiver_id,
+                      COUNT(*) FILTER (WHERE state NOT IN ('proposed', 'cancelled')),
+                      COUNT(*) FILTER (WHERE state IN %(accepted)s),
+                      COUNT(*) FILTER (WHERE state = 'completed'),
+                      COUNT(*) FILTER (WHERE state = 'receiver_declined')
+                 FROM closure_transfer
+                WHERE receiver_id IN %(ids)s
+                GROUP BY receiver_id""",
+            accepted=ACCEPTED_STATES, ids=tuple(receiver_ids)))
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}

@@ -1,0 +1,130 @@
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from functools import partial
+
+import odoo
+from odoo.modules.registry import Registry
+from odoo.service.model import retrying
+from odoo.tests.common import BaseCase, get_db_name, tagged
+from odoo.tools import mute_logger
+
+CASES = 12
+
+
+@tagged('post_install', '-at_install')
+class TestNoticeConcurrency(BaseCase):
+    """Two workers, or two users, sending the same wave at the same time, each
+    in its own database transaction (as Odoo's onboarding concurrency test
+    does): every case still gets its notice exactly once. The data is
+    committed for real, so it is built in setUp and deleted in cleanup."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            plan = env['closure.plan'].create({
+                'name': f'Concurrency test {self._testMethodName}',
+                'decision_date': date(2026, 6, 1),
+                'notice_reminder_days': 0,
+            })
+            plan.action_start()
+            partners = env['res.partner'].create([{
+                'name': f'Concurrent {index}', 'email': f'concurrent{index}@example.com',
+            } for index in range(CASES)])
+            cases = env['crm.lead'].create([{
+                'name': partner.name, 'type': 'opportunity', 'partner_id': partner.id,
+                'closure_plan_id': plan.id, 'team_id': plan.team_id.id, 'closure_tier': 'c',
+            } for partner in partners])
+            wave = env['closure.notice.wave'].create({'name': 'Concurrent wave', 'plan_id': plan.id})
+            self.ids = {'plan': plan.id, 'team': plan.team_id.id, 'partners': partners.ids,
+                        'cases': cases.ids, 'wave': wave.id}
+        self.addCleanup(self._delete_data)
+
+    def _delete_data(self):
+        with self.registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            cases = env['crm.lead'].with_context(active_test=False).browse(self.ids['cases']).exists()
+            env['mail.mail'].search([('model', '=', 'crm.lead'), ('res_id', 'in', cases.ids)]).unlink()
+            env['closure.notice.wave'].browse(self.ids['wave']).exists().unlink()
+            cases.unlink()
+            env['res.partner'].browse(self.ids['partners']).exists().unlink()
+            env['closure.plan'].browse(self.ids['plan']).exists().unlink()
+            team = env['crm.team'].with_context(active_test=False).browse(self.ids['team']).exists()
+            env['crm.stage'].search([('team_id', '=', team.id)]).unlink()
+            team.unlink()
+
+    def _notices_per_case(self):
+        with self.registry.cursor() as cr:
+            cr.execute("""SELECT l.id, COUNT(m.id)
+                            FROM crm_lead l
+                            LEFT JOIN (mail_mail m
+                                       JOIN mail_message mm ON mm.id = m.mail_message_id
+                                       JOIN mail_mail_res_partner_rel rel ON rel.mail_mail_id = m.id)
+                                   ON mm.model = 'crm.lead' AND mm.res_id = l.id AND rel.res_partner_id = l.partner_id
+                           WHERE l.id IN %s
+                           GROUP BY l.id""", [tuple(self.ids['cases'])])
+            counts = dict(cr.fetchall())
+            cr.execute("""SELECT state, COUNT(*) FROM closure_notice_recipient
+                           WHERE wave_id = %s GROUP BY state""", [self.ids['wave']])
+            return [counts.get(case_id, 0) for case_id in self.ids['cases']], dict(cr.fetchall())
+
+    def test_two_workers_never_send_the_same_case(self):
+        """Worker 1 claims a batch and keeps its transaction open; worker 2
+        skips the locked rows and sends the rest; then worker 1 commits."""
+        with self.registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            wave = env['closure.notice.wave'].browse(self.ids['wave'])
+            wave.state = 'in_queue'
+            wave._start_sending()
+        claimed, release = threading.Event(), threading.Event()
+
+        def worker(limit, hold):
+            with self.registry.cursor() as cr:
+                env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+                done = env['closure.notice.wave'].browse(self.ids['wave'])._process_batch(limit=limit)
+                env.flush_all()
+                if hold:
+                    claimed.set()
+                    assert release.wait(timeout=60), "worker 2 did not finish"
+                return done
+
+        with ThreadPoolExecutor(max_workers=2) as executor:
+            first = executor.submit(worker, 5, True)
+            self.assertTrue(claimed.wait(timeout=60))
+            second = executor.submit(worker, 100, False)
+            done_2 = second.result(timeout=60)
+            release.set()
+            done_1 = first.result(timeout=60)
+        self.assertEqual((done_1, done_2), (5, CASES - 5))
+        per_case, states = self._notices_per_case()
+        self.assertEqual(per_case, [1] * CASES)
+        self.assertEqual(states, {'sent': CASES})
+
+    @mute_logger('odoo.sql_db', 'odoo.service.model')
+    def test_two_users_press_send_together(self):
+        barrier = threading.Barrier(2)
+
+        def press_send():
+            with self.registry.cursor() as cr:
+                env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+                barrier.wait(timeout=30)
+                # a request that hits a concurrent update is retried, as Odoo's
+                # HTTP layer does
+                retrying(partial(lambda env: env['closure.notice.wave'].browse(self.ids['wave']).action_send(), env), env)
+
+        with ThreadPoolExecutor(max_workers=2) as executor:
+            futures = [executor.submit(press_send) for _i in range(2)]
+            for future in futures:
+                future.result(timeout=120)
+        per_case, states = self._notices_per_case()
+        self.assertEqual(per_case, [1] * CASES)
+        self.assertEqual(states, {'sent': CASES})
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT state FROM closure_notice_wave WHERE id = %s", [self.ids['wave']])
+            self.assertEqual(cr.fetchone()[0], 'done')

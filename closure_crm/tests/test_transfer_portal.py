@@ -1,0 +1,105 @@
+import json
+
+from odoo import http
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .transfer_common import TransferCommon
+
+
+@tagged('post_install', '-at_install')
+class TestTransferPortal(HttpCase, TransferCommon):
+    """A receiver's portal users see the customers introduced to their
+    company only, and a customer's data only once it is handed over with the
+    customer's consent, limited to the consented categories."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.receiver_a = cls._create_receiver('Alpha Receiver', industries=cls.retail, states=cls.shanghai)
+        cls.receiver_b = cls._create_receiver('Bravo Receiver', industries=cls.retail, states=cls.shanghai)
+        cls.portal_a = new_test_user(cls.env, login='receiver_a_portal', groups='base.group_portal',
+                                     name='Ann of Alpha', email='ann@alpha.example.com')
+        cls.portal_a.partner_id.parent_id = cls.receiver_a
+        cls.portal_b = new_test_user(cls.env, login='receiver_b_portal', groups='base.group_portal',
+                                     name='Bob of Bravo', email='bob@bravo.example.com')
+        cls.portal_b.partner_id.parent_id = cls.receiver_b
+        cls.case_x, cls.case_y, cls.case_z = cls._create_need_cases(
+            3, prefix='Portal Customer', industry=cls.retail, state=cls.shanghai,
+            closure_process_dependencies='Secret process notes')
+        cls.case_x.partner_id.write({'email': 'xavier@customer.example.com', 'phone': '+86 21 1234 5678'})
+        Transfer = cls.env['closure.transfer']
+        cls.transfer_x = Transfer.create({'lead_id': cls.case_x.id, 'receiver_id': cls.receiver_a.id})
+        cls.transfer_y = Transfer.create({'lead_id': cls.case_y.id, 'receiver_id': cls.receiver_b.id})
+        cls.transfer_z = Transfer.create({'lead_id': cls.case_z.id, 'receiver_id': cls.receiver_a.id})
+        (cls.transfer_x | cls.transfer_y).action_introduce()  # z stays proposed: not shown yet
+
+    def _page(self, url):
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200)
+        return response
+
+    def test_receiver_sees_only_its_introduced_customers(self):
+        self.authenticate('receiver_a_portal', 'receiver_a_portal')
+        page = self._page('/my/closure/transfers').text
+        self.assertIn(self.case_x.partner_id.name, page)
+        self.assertNotIn(self.case_y.partner_id.name, page, "another receiver's proposal")
+        self.assertNotIn(self.case_z.partner_id.name, page, "not introduced yet")
+        # another receiver's proposal, by its URL: back to /my
+        response = self.url_open(f'/my/closure/transfers/{self.transfer_y.id}')
+        self.assertTrue(response.url.endswith('/my'))
+        self.assertNotIn(self.case_y.partner_id.name, response.text)
+        response = self.url_open(f'/my/closure/transfers/{self.transfer_y.id}/package')
+        self.assertTrue(response.url.endswith('/my'))
+        # and through the ORM, as the record rules say
+        Transfer = self.env['closure.transfer'].with_user(self.portal_a)
+        self.assertEqual(Transfer.search([]), self.transfer_x)
+
+    def test_customer_data_only_after_consent_and_handover(self):
+        self.authenticate('receiver_a_portal', 'receiver_a_portal')
+        url = f'/my/closure/transfers/{self.transfer_x.id}'
+        page = self._page(url).text
+        self.assertIn(self.retail.name, page, "the needs profile is shown")
+        for secret in ('xavier@customer.example.com', '1234 5678', 'Secret process notes'):
+            self.assertNotIn(secret, page)
+        self.assertNotIn('value="accept"', page, "no accepting before the customer has")
+        # the customer consents to their contact data only; the receiver accepts on the portal
+        self._consent(self.case_x, receiver=self.receiver_a, transfer=self.transfer_x, categories=self.cat_contact)
+        page = self._page(url).text
+        self.assertIn(self.cat_contact.name, page)
+        self.assertNotIn('xavier@customer.example.com', page, "consented, not handed over yet")
+        self.url_open(f'{url}/answer', data={'decision': 'accept', 'csrf_token': http.Request.csrf_token(self)})
+        self.env.invalidate_all()
+        self.assertEqual(self.transfer_x.state, 'receiver_accepted')
+        answer = self.transfer_x.message_ids.filtered(lambda message: 'accepted the customer' in str(message.body))
+        self.assertEqual(answer.author_id, self.portal_a.partner_id, "the answer is posted in the portal user's name")
+        self.transfer_x.with_user(self.manager).action_hand_over()
+        page = self._page(url).text
+        self.assertIn('xavier@customer.example.com', page)
+        self.assertNotIn('Secret process notes', page, "notes were not consented to")
+        package = json.loads(self._page(f'{url}/package').content)
+        self.assertEqual(package['contact']['email'], 'xavier@customer.example.com')
+        self.assertNotIn('notes', package)
+        # the other receiver's user cannot read it
+        self.authenticate('receiver_b_portal', 'receiver_b_portal')
+        response = self.url_open(f'{url}/package')
+        self.assertTrue(response.url.endswith('/my'))
+
+    def test_receiver_declines_on_the_portal(self):
+        self.authenticate('receiver_b_portal', 'receiver_b_portal')
+        url = f'/my/closure/transfers/{self.transfer_y.id}'
+        self.url_open(f'{url}/answer', data={'decision': 'decline', 'reason': 'No staff in Shanghai',
+                                              'csrf_token': http.Request.csrf_token(self)})
+        self.env.invalidate_all()
+        self.assertEqual(self.transfer_y.state, 'receiver_declined')
+        self.assertEqual(self.transfer_y.decline_reason, 'No staff in Shanghai')
+        self.assertEqual(self.transfer_y.capacity_id.used_count, 0)
+        # answering another receiver's proposal does nothing
+        self.url_open(f'/my/closure/transfers/{self.transfer_x.id}/answer',
+                      data={'decision': 'decline', 'csrf_token': http.Request.csrf_token(self)})
+        self.env.invalidate_all()
+        self.assertEqual(self.transfer_x.state, 'introduced')
+
+    def test_portal_home_counter(self):
+        self.authenticate('receiver_a_portal', 'receiver_a_portal')
+        response = self.make_jsonrpc_request('/my/counters', {'counters': ['closure_transfer_count']})
+        self.assertEqual(response['closure_transfer_count'], 1)

@@ -1,0 +1,3 @@
+from . import closure_transfer_suggest
+from . import closure_transfer_suggest_line
+from . import closure_transfer_assign

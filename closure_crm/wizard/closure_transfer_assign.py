@@ -1,0 +1,96 @@
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.closure_transfer_matcher import DEFAULT_MIN_SCORE
+
+
+class ClosureTransferAssign(models.TransientModel):
+    """Bulk assignment of receivers to the cases of a plan (or a selection):
+    each case gets the best receiver the capacities allow, or a flag saying
+    why none fits. Re-running keeps what is assigned and fills what is missing."""
+    _name = 'closure.transfer.assign'
+    _description = 'Assign Receivers in Bulk'
+
+    plan_id = fields.Many2one('closure.plan', 'Closure Plan', required=True, ondelete='cascade')
+    lead_ids = fields.Many2many(
+        'crm.lead', string='Selected Cases', domain="[('closure_plan_id', '=', plan_id)]",
+        help="Empty: every open case of the plan.")
+    min_score = fields.Float(
+        'Minimum Match Score', default=DEFAULT_MIN_SCORE, digits=(5, 1),
+        help="A case is not proposed to a receiver matching it below this score (0-100).")
+    replan = fields.Boolean(
+        'Re-plan Proposals Not Introduced',
+        help="Cancel the proposals whose introduction has not been sent yet and assign those cases again.")
+    state = fields.Selection([('draft', 'Draft'), ('done', 'Done')], default='draft')
+    assigned_count = fields.Integer('Cases Assigned', readonly=True)
+    flagged_count = fields.Integer('Cases Without Receiver', readonly=True)
+    summary = fields.Text('Result', readonly=True)
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        if self.env.context.get('active_model') == 'crm.lead' and self.env.context.get('active_ids'):
+            leads = self.env['crm.lead'].browse(self.env.context['active_ids'])
+            plans = leads.closure_plan_id
+            if len(plans) != 1 or not all(leads.mapped('closure_plan_id')):
+                raise UserError(_("Select closure cases of one closure plan to assign receivers in bulk."))
+            values.update(plan_id=plans.id, lead_ids=[fields.Command.set(leads.ids)])
+        elif self.env.context.get('active_model') == 'closure.plan' and self.env.context.get('active_id'):
+            values['plan_id'] = self.env.context['active_id']
+        return values
+
+    @api.constrains('min_score')
+    def _check_min_score(self):
+        for wizard in self:
+            if not 0 <= wizard.min_score <= 100:
+                raise UserError(_("The minimum match score is between 0 and 100 (got %(score)s).", score=wizard.min_score))
+
+    def action_assign(self):
+        self.ensure_one()
+        result = self.env['closure.transfer.matcher']._assign(
+            self.plan_id, leads=self.lead_ids or None, min_score=self.min_score, replan=self.replan)
+        issues = dict(self._fields_issue_labels())
+        lines = [_("%(assigned)s of %(cases)s open cases proposed to a receiver (%(seconds).1f s).",
+                   assigned=result['assigned'], cases=result['cases'], seconds=result['seconds'])]
+        if result['bound']:
+            lines.append(_("Total match score %(score).0f, at least %(share).2f%% of the best possible.",
+                           score=result['score'], share=100.0 * result['score'] / result['bound']))
+        for code, count in sorted(result['flagged'].items()):
+            lines.append(_("%(count)s without receiver: %(reason)s", count=count, reason=issues[code]))
+        if result['without_dpa']:
+            lines.append(_("Left out, no data-protection commitment signed: %(names)s",
+                           names=', '.join(result['without_dpa'].mapped('display_name'))))
+        self.write({
+            'state': 'done',
+            'assigned_count': result['assigned'],
+            'flagged_count': sum(result['flagged'].values()),
+            'summary': '\n'.join(lines),
+        })
+        self.plan_id.message_post(body=Markup('<br/>').join(lines))
+        return {
+            'type': 'ir.actions.act_window',
+            'name': _('Assign Receivers'),
+            'res_model': self._name,
+            'res_id': self.id,
+            'view_mode': 'form',
+            'target': 'new',
+        }
+
+    def _fields_issue_labels(self):
+        return self.env['crm.lead']._fields['closure_transfer_issue']._description_selection(self.env)
+
+    def action_view_transfers(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_transfer')
+        action['domain'] = [('plan_id', '=', self.plan_id.id)]
+        action['context'] = {'search_default_filter_proposed': 1}
+        return action
+
+    def action_view_flagged(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_case')
+        action['domain'] = [('closure_plan_id', '=', self.plan_id.id), ('closure_transfer_issue', '!=', False)]
+        action['context'] = {'search_default_group_closure_transfer_issue': 1}
+        return action
