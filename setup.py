@@ -59,7 +59,7 @@ setup(
     package_dir=package_dir,
     package_data=package_data,
     include_package_data=True,
-    install_requires=sorted(install_requires | {'xlsxwriter'}),
+    install_requires=sorted(install_requires),
     zip_safe=False,
     classifiers=[
         'Framework :: Odoo',
