@@ -222,23 +222,32 @@ check_db_name() {
 
 # Odoo exits 0 on some failures it only logs: treat ERROR/CRITICAL lines as failures too.
 log_has_errors() {
-    grep -Eq '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$1"
+    # Odoo only warns when a module's demo data fails and installs it without:
+    # for us that is a failed install too.
+    grep -Eq '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) |demo data failed to install' "$1"
 }
 
-# install_addons DB MODULES LOG [extra odoo args...]: install/update, stop, fail loudly.
-install_addons() {
-    local db="$1" modules="$2" log="$3"; shift 3
+# run_odoo_once DB LOG WHAT odoo-args...: one Odoo run that stops when done
+# (install, update, language load); fails loudly with the end of its log.
+run_odoo_once() {
+    local db="$1" log="$2" what="$3"; shift 3
     local t0=$SECONDS rc=0 common
     : >"$log"
     mapfile -t common < <(odoo_common_args)
-    odoo -d "$db" -i "$modules" "$@" "${common[@]}" --stop-after-init --no-http \
+    odoo -d "$db" "$@" "${common[@]}" --stop-after-init --no-http \
         --logfile="$log" >>"$log" 2>&1 || rc=$?
     if (( rc != 0 )) || log_has_errors "$log"; then
-        die_with_log "installing $modules in database $db failed (exit $rc)" "$log"
+        die_with_log "$what in database $db failed (exit $rc)" "$log"
     fi
-    local verb=installed
-    [[ " $* " == *" -u "* ]] && verb="installed/updated"
-    say "$verb $modules in database $db ($((SECONDS - t0))s, log: ${log#"$ROOT"/})"
+    say "$what in database $db ($((SECONDS - t0))s, log: ${log#"$ROOT"/})"
+}
+
+# install_addons DB MODULES LOG [extra odoo args...]: install in a new database.
+# (Never -i an installed module: Odoo would reload its data, demo included, in
+# init mode, rewriting records that are only written once.)
+install_addons() {
+    local db="$1" modules="$2" log="$3"; shift 3
+    run_odoo_once "$db" "$log" "installed $modules" -i "$modules" "$@"
 }
 
 # ----------------------------------------------------------------- demo
@@ -248,10 +257,12 @@ cmd_demo() {
     setup
     local log="$LOGS/demo-install.log"
     if db_exists "$DEMO_DB"; then
-        # -i installs what is missing, -u refreshes what is there.
-        install_addons "$DEMO_DB" "$ADDONS" "$log" -u "$ADDONS" --load-language=zh_CN
+        run_odoo_once "$DEMO_DB" "$log" "updated $ADDONS" -u "$ADDONS" --load-language=zh_CN
     else
-        install_addons "$DEMO_DB" "$ADDONS" "$log" --load-language=zh_CN
+        # English first (a new database created with --load-language would have
+        # Chinese as its only language), then the Chinese translations beside it.
+        install_addons "$DEMO_DB" "$ADDONS" "$log"
+        run_odoo_once "$DEMO_DB" "$LOGS/demo-language.log" "loaded Simplified Chinese" --load-language=zh_CN
     fi
     local common
     mapfile -t common < <(odoo_common_args)
