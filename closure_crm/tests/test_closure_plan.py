@@ -76,3 +76,14 @@ class TestClosurePlan(ClosureCommon):
         self.assertEqual(self.plan.state, 'in_progress')
         self.plan.action_close()
         self.assertEqual(self.plan.state, 'closed')
+
+    def test_loading_a_language_translates_plan_stages(self):
+        """Stages copied before Chinese was loaded get its names; renamed ones stay."""
+        self.env['res.lang']._activate_lang('zh_CN')
+        stages = self.env['crm.stage'].search([('team_id', '=', self.plan.team_id.id)])
+        renamed = stages.filtered(lambda s: s.closure_stage_code == 'closed')
+        renamed.with_context(lang='zh_CN').name = '归档客户'
+        self.env['ir.module.module']._load_module_terms(['closure_crm'], ['zh_CN'])
+        notified = stages.filtered(lambda s: s.closure_stage_code == 'notified')
+        self.assertEqual(notified.with_context(lang='zh_CN').name, '已通知')
+        self.assertEqual(renamed.with_context(lang='zh_CN').name, '归档客户')
