@@ -173,18 +173,11 @@ def snapshot(plan):
 # ---------------------------------------------------------------------------
 def run_set_based(plan):
     """Time plan._compute_tiers(); returns (seconds, breakdown): the tiering
-    statement (UPDATE crm_lead), the contacts' closure_tier refresh it triggers
-    (UPDATE res_partner; the ORM compute method too if it is used) and the rest."""
-    Partner = type(plan.env['res.partner'])
-    original = Partner._compute_closure_case
+    statement (UPDATE crm_lead), the contacts' closure_tier refresh it runs
+    (UPDATE res_partner) and the rest."""
     cr = plan.env.cr
     execute = cr.execute
-    spent = {'tiering SQL': 0.0, 'partner compute': 0.0, 'partner UPDATE': 0.0}
-
-    def timed_compute(self):
-        t0 = time.perf_counter()
-        original(self)
-        spent['partner compute'] += time.perf_counter() - t0
+    spent = {'tiering SQL': 0.0, 'partner UPDATE': 0.0}
 
     def timed_execute(query, *args, **kwargs):
         t0 = time.perf_counter()
@@ -197,7 +190,6 @@ def run_set_based(plan):
             if key:
                 spent[key] += time.perf_counter() - t0
 
-    Partner._compute_closure_case = timed_compute
     cr.execute = timed_execute
     try:
         t0 = time.perf_counter()
@@ -205,11 +197,8 @@ def run_set_based(plan):
         plan.env.flush_all()
         seconds = time.perf_counter() - t0
     finally:
-        Partner._compute_closure_case = original
         del cr.execute
     spent['rest'] = seconds - sum(spent.values())
-    if not spent['partner compute']:  # the contacts were refreshed by SQL, not the ORM compute
-        del spent['partner compute']
     return seconds, spent
 
 

@@ -30,7 +30,7 @@ class ClosureConsent(models.Model):
     _rec_name = 'lead_id'
 
     lead_id = fields.Many2one(
-        'crm.lead', 'Case', required=True, index=True, ondelete='restrict',
+        'crm.lead', 'Case', required=True, index=True, ondelete='cascade',
         domain="[('closure_plan_id', '!=', False)]")
     partner_id = fields.Many2one(related='lead_id.partner_id', store=True, string='Customer')
     plan_id = fields.Many2one(related='lead_id.closure_plan_id', store=True, string='Closure Plan')

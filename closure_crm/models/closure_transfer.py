@@ -51,7 +51,7 @@ class ClosureTransfer(models.Model):
     _order = 'id desc'
 
     lead_id = fields.Many2one(
-        'crm.lead', 'Case', required=True, index=True, ondelete='restrict',
+        'crm.lead', 'Case', required=True, index=True, ondelete='cascade',
         domain="[('closure_plan_id', '!=', False)]")
     plan_id = fields.Many2one(related='lead_id.closure_plan_id', store=True, index=True, string='Closure Plan')
     partner_id = fields.Many2one(related='lead_id.partner_id', store=True, index=True, string='Customer')

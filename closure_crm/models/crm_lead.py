@@ -163,6 +163,31 @@ class CrmLead(models.Model):
                 lead.closure_refund_requested_date, days=lead.closure_plan_id.refund_days)
 
     # ------------------------------------------------------------------
+    # The contact shows its current case's tier and stage (res.partner)
+    # ------------------------------------------------------------------
+    CLOSURE_PARTNER_FIELDS = ('partner_id', 'closure_plan_id', 'closure_tier', 'stage_id', 'active')
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        leads.filtered('closure_plan_id').partner_id._closure_refresh_case()
+        return leads
+
+    def write(self, vals):
+        touches_partner = any(fname in vals for fname in self.CLOSURE_PARTNER_FIELDS)
+        partners = self.filtered('closure_plan_id').partner_id if touches_partner else None
+        res = super().write(vals)
+        if touches_partner:
+            (partners | self.filtered('closure_plan_id').partner_id)._closure_refresh_case()
+        return res
+
+    def unlink(self):
+        partners = self.filtered('closure_plan_id').partner_id
+        res = super().unlink()
+        partners.exists()._closure_refresh_case()
+        return res
+
+    # ------------------------------------------------------------------
     # Pipeline: a closure team's kanban shows its closure stages only
     # ------------------------------------------------------------------
     @api.model
@@ -307,11 +332,14 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------
     # Transfer to a receiving partner (see closure.transfer)
     # ------------------------------------------------------------------
-    @api.depends('partner_id.commercial_partner_id.industry_id')
+    @api.depends('closure_plan_id', 'partner_id.commercial_partner_id.industry_id')
     def _compute_closure_industry_id(self):
         for lead in self:
-            if not lead.closure_industry_id:
+            # only closure cases have needs; regular leads read nothing here
+            if lead.closure_plan_id and not lead.closure_industry_id:
                 lead.closure_industry_id = lead.partner_id.commercial_partner_id.industry_id
+            elif not lead.closure_plan_id:
+                lead.closure_industry_id = False
 
     def _compute_closure_transfer_count(self):
         counts = dict(self.env['closure.transfer']._read_group(

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.tools import SQL
 
 from .crm_lead import CLOSURE_TIERS, set_tiering_storage
@@ -13,10 +13,10 @@ class ResPartner(models.Model):
         domain=[('closure_plan_id', '!=', False)])
     # not indexed on purpose, see crm_lead.set_tiering_storage
     closure_tier = fields.Selection(
-        CLOSURE_TIERS, 'Closure Tier', compute='_compute_closure_case', store=True,
+        CLOSURE_TIERS, 'Closure Tier', readonly=True,
         help="The tier of the customer's case in its most recent closure plan.")
     closure_stage_id = fields.Many2one(
-        'crm.stage', 'Closure Stage', compute='_compute_closure_case', store=True, index=True)
+        'crm.stage', 'Closure Stage', readonly=True, index=True)
     closure_case_count = fields.Integer(compute='_compute_closure_case_count')
     # -- receiving partner of customer transfers (closure.transfer) -------
     closure_is_receiver = fields.Boolean(
@@ -65,24 +65,6 @@ class ResPartner(models.Model):
         super().init()
         set_tiering_storage(self.env.cr, self._table)
 
-    @api.depends('closure_case_ids.closure_tier', 'closure_case_ids.stage_id',
-                 'closure_case_ids.active')
-    def _compute_closure_case(self):
-        # stored figure: read every case whatever the user who triggers the
-        # recompute may see (SQL, no record rules), so the value does not depend
-        # on who edited last. One query for the whole batch (tiering recomputes
-        # 100k contacts at once): the newest active case of each partner wins.
-        current = {}
-        if self._origin.ids:
-            self.env['crm.lead'].flush_model(['partner_id', 'closure_plan_id', 'closure_tier', 'stage_id', 'active'])
-            self.env.cr.execute(self._closure_current_case_sql())
-            current = {partner_id: (tier, stage_id) for partner_id, tier, stage_id in self.env.cr.fetchall()}
-        stages = self.env['crm.stage']
-        for partner in self:
-            tier, stage_id = current.get(partner._origin.id or partner.id, (False, False))
-            partner.closure_tier = tier or False
-            partner.closure_stage_id = stages.browse(stage_id)
-
     def _closure_current_case_sql(self):
         """SQL yielding (partner_id, closure_tier, stage_id) of the current
         closure case of each of these partners: its newest active case."""
@@ -93,10 +75,12 @@ class ResPartner(models.Model):
                 ORDER BY partner_id, id DESC""", self._origin.ids)
 
     def _closure_refresh_case(self):
-        """Store what _compute_closure_case computes for these partners with one
-        UPDATE of the rows that change: for batch code that changed their cases
-        with SQL (tiering 100k cases), where the ORM recompute would write the
-        contacts back 100 rows per statement. Returns the partners changed."""
+        """Store the tier and stage of these partners' current closure case
+        (their newest active case) with one UPDATE of the rows that change.
+        Called by the code that changes closure cases (crm.lead create, write,
+        unlink; tiering in SQL) rather than by ORM triggers: a trigger on
+        crm.lead stage or partner would run a query for every lead of every
+        pipeline, closure or not. Returns the partners changed."""
         if not self:
             return self
         fnames = ['closure_tier', 'closure_stage_id']
@@ -114,8 +98,6 @@ class ResPartner(models.Model):
             RETURNING p.id""",
             ids=self.ids, current=self._closure_current_case_sql()))
         changed = self.browse([row[0] for row in self.env.cr.fetchall()])
-        for fname in fnames:
-            self.env.remove_to_compute(self._fields[fname], self)
         self.invalidate_recordset(fnames)
         changed.modified(fnames)
         return changed
