@@ -1,6 +1,14 @@
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date, datetime
+from functools import partial
 
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+from odoo.service.model import retrying
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tests.common import BaseCase, get_db_name
 
 
 class ClosureCommon(TransactionCase):
@@ -62,3 +70,45 @@ class ClosureCommon(TransactionCase):
             'team_id': plan.team_id.id,
             **values,
         } for partner in partners])
+
+
+class CommittedDataCase(BaseCase):
+    """For concurrency tests: each worker works in its own committed
+    transaction, as two Odoo workers would. The data is committed for real,
+    so tests build it in setUp and delete it in a cleanup."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+
+    @contextmanager
+    def committed_env(self):
+        """A superuser environment on a new cursor, committed on exit."""
+        with self.registry.cursor() as cr:
+            yield api.Environment(cr, SUPERUSER_ID, {})
+
+    def _delete_plan_team(self, env, plan_id, team_id):
+        """Delete a test plan, its team and the closure stages copied into it."""
+        env['closure.plan'].browse(plan_id).exists().unlink()
+        team = env['crm.team'].with_context(active_test=False).browse(team_id).exists()
+        env['crm.stage'].search([('team_id', '=', team.id)]).unlink()
+        team.unlink()
+
+    def run_together(self, action, workers=2, timeout=120):
+        """Run ``action(env)`` in ``workers`` threads that start at the same
+        moment, each in its own transaction, retried on a concurrent update
+        as Odoo's HTTP layer does. Returns each worker's result or exception."""
+        barrier = threading.Barrier(workers)
+
+        def work():
+            with self.committed_env() as env:
+                barrier.wait(timeout=30)
+                try:
+                    return retrying(partial(action, env), env)
+                except Exception as error:  # noqa: BLE001 - the test inspects it
+                    return error
+
+        with ThreadPoolExecutor(max_workers=workers) as executor:
+            futures = [executor.submit(work) for _i in range(workers)]
+            return [future.result(timeout=timeout) for future in futures]

@@ -1,33 +1,24 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from functools import partial
 
-import odoo
-from odoo.modules.registry import Registry
-from odoo.service.model import retrying
-from odoo.tests.common import BaseCase, get_db_name, tagged
+from odoo.tests.common import tagged
 from odoo.tools import mute_logger
+
+from .common import CommittedDataCase
 
 CASES = 12
 
 
 @tagged('post_install', '-at_install')
-class TestNoticeConcurrency(BaseCase):
+class TestNoticeConcurrency(CommittedDataCase):
     """Two workers, or two users, sending the same wave at the same time, each
     in its own database transaction (as Odoo's onboarding concurrency test
-    does): every case still gets its notice exactly once. The data is
-    committed for real, so it is built in setUp and deleted in cleanup."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.registry = Registry(get_db_name())
+    does): every case still gets its notice exactly once."""
 
     def setUp(self):
         super().setUp()
-        with self.registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        with self.committed_env() as env:
             plan = env['closure.plan'].create({
                 'name': f'Concurrency test {self._testMethodName}',
                 'decision_date': date(2026, 6, 1),
@@ -47,17 +38,13 @@ class TestNoticeConcurrency(BaseCase):
         self.addCleanup(self._delete_data)
 
     def _delete_data(self):
-        with self.registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        with self.committed_env() as env:
             cases = env['crm.lead'].with_context(active_test=False).browse(self.ids['cases']).exists()
             env['mail.mail'].search([('model', '=', 'crm.lead'), ('res_id', 'in', cases.ids)]).unlink()
             env['closure.notice.wave'].browse(self.ids['wave']).exists().unlink()
             cases.unlink()
             env['res.partner'].browse(self.ids['partners']).exists().unlink()
-            env['closure.plan'].browse(self.ids['plan']).exists().unlink()
-            team = env['crm.team'].with_context(active_test=False).browse(self.ids['team']).exists()
-            env['crm.stage'].search([('team_id', '=', team.id)]).unlink()
-            team.unlink()
+            self._delete_plan_team(env, self.ids['plan'], self.ids['team'])
 
     def _notices_per_case(self):
         with self.registry.cursor() as cr:
@@ -77,16 +64,14 @@ class TestNoticeConcurrency(BaseCase):
     def test_two_workers_never_send_the_same_case(self):
         """Worker 1 claims a batch and keeps its transaction open; worker 2
         skips the locked rows and sends the rest; then worker 1 commits."""
-        with self.registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        with self.committed_env() as env:
             wave = env['closure.notice.wave'].browse(self.ids['wave'])
             wave.state = 'in_queue'
             wave._start_sending()
         claimed, release = threading.Event(), threading.Event()
 
         def worker(limit, hold):
-            with self.registry.cursor() as cr:
-                env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            with self.committed_env() as env:
                 done = env['closure.notice.wave'].browse(self.ids['wave'])._process_batch(limit=limit)
                 env.flush_all()
                 if hold:
@@ -108,20 +93,9 @@ class TestNoticeConcurrency(BaseCase):
 
     @mute_logger('odoo.sql_db', 'odoo.service.model')
     def test_two_users_press_send_together(self):
-        barrier = threading.Barrier(2)
-
-        def press_send():
-            with self.registry.cursor() as cr:
-                env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-                barrier.wait(timeout=30)
-                # a request that hits a concurrent update is retried, as Odoo's
-                # HTTP layer does
-                retrying(partial(lambda env: env['closure.notice.wave'].browse(self.ids['wave']).action_send(), env), env)
-
-        with ThreadPoolExecutor(max_workers=2) as executor:
-            futures = [executor.submit(press_send) for _i in range(2)]
-            for future in futures:
-                future.result(timeout=120)
+        results = self.run_together(
+            lambda env: env['closure.notice.wave'].browse(self.ids['wave']).action_send())
+        self.assertFalse([r for r in results if isinstance(r, Exception)], results)
         per_case, states = self._notices_per_case()
         self.assertEqual(per_case, [1] * CASES)
         self.assertEqual(states, {'sent': CASES})

@@ -1,36 +1,25 @@
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
-from functools import partial
 
-import odoo
 from odoo.exceptions import UserError
-from odoo.modules.registry import Registry
-from odoo.service.model import retrying
-from odoo.tests.common import BaseCase, get_db_name, tagged
+from odoo.tests.common import tagged
 from odoo.tools import mute_logger
+
+from .common import CommittedDataCase
 
 CASES = 20
 CAPACITIES = (6, 5)
 
 
 @tagged('post_install', '-at_install')
-class TestTransferConcurrency(BaseCase):
+class TestTransferConcurrency(CommittedDataCase):
     """Two managers assigning receivers on the same plan at once, each in
     its own database transaction: one wins, the other is told it is already
     running (or, coming after, finds nothing missing); no receiver ever goes
-    over its capacity and no case gets two live transfers. The data is
-    committed for real, so it is built in setUp and deleted in cleanup."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.registry = Registry(get_db_name())
+    over its capacity and no case gets two live transfers."""
 
     def setUp(self):
         super().setUp()
-        with self.registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        with self.committed_env() as env:
             plan = env['closure.plan'].create({
                 'name': f'Transfer concurrency {self._testMethodName}', 'decision_date': date(2026, 6, 1)})
             plan.action_start()
@@ -53,18 +42,14 @@ class TestTransferConcurrency(BaseCase):
         self.addCleanup(self._delete_data)
 
     def _delete_data(self):
-        with self.registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-            cr.execute("DELETE FROM closure_transfer WHERE lead_id IN %s", [tuple(self.ids['cases'])])
+        with self.committed_env() as env:
+            env.cr.execute("DELETE FROM closure_transfer WHERE lead_id IN %s", [tuple(self.ids['cases'])])
             env.invalidate_all()
             env['crm.lead'].with_context(active_test=False).browse(self.ids['cases']).exists().unlink()
             plan = env['closure.plan'].browse(self.ids['plan']).exists()
             env['closure.receiver.capacity'].search([('plan_id', '=', plan.id)]).unlink()
             env['res.partner'].browse(self.ids['customers'] + self.ids['receivers']).exists().unlink()
-            plan.unlink()
-            team = env['crm.team'].with_context(active_test=False).browse(self.ids['team']).exists()
-            env['crm.stage'].search([('team_id', '=', team.id)]).unlink()
-            team.unlink()
+            self._delete_plan_team(env, plan.id, self.ids['team'])
 
     def _live_counts(self):
         with self.registry.cursor() as cr:
@@ -84,12 +69,12 @@ class TestTransferConcurrency(BaseCase):
     def test_second_manager_is_told_it_is_running(self):
         """Manager 1's assignment holds the plan (its transaction is open);
         manager 2 gets a clear message at once instead of waiting."""
-        with self.registry.cursor() as cr_1:
-            env_1 = odoo.api.Environment(cr_1, odoo.SUPERUSER_ID, {})
+        with self.committed_env() as env_1:
+            cr_1 = env_1.cr
             plan_1 = env_1['closure.plan'].browse(self.ids['plan'])
             env_1['closure.transfer.matcher']._assign(plan_1)  # not committed yet
-            with self.registry.cursor() as cr_2:
-                env_2 = odoo.api.Environment(cr_2, odoo.SUPERUSER_ID, {})
+            with self.committed_env() as env_2:
+                cr_2 = env_2.cr
                 with self.assertRaisesRegex(UserError, 'already running'):
                     env_2['closure.transfer.matcher']._assign(env_2['closure.plan'].browse(self.ids['plan']))
                 # the refused manager's transaction is still usable
@@ -102,23 +87,10 @@ class TestTransferConcurrency(BaseCase):
 
     @mute_logger('odoo.sql_db', 'odoo.service.model')
     def test_two_managers_at_once(self):
-        barrier = threading.Barrier(2)
-
-        def press_assign():
-            with self.registry.cursor() as cr:
-                env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-                barrier.wait(timeout=30)
-                try:
-                    # a request hitting a concurrent update is retried, as Odoo's HTTP layer does
-                    result = retrying(partial(lambda env: env['closure.transfer.matcher']._assign(
-                        env['closure.plan'].browse(self.ids['plan'])), env), env)
-                except UserError as error:
-                    return str(error)
-                return result['assigned']
-
-        with ThreadPoolExecutor(max_workers=2) as executor:
-            futures = [executor.submit(press_assign) for _i in range(2)]
-            outcomes = [future.result(timeout=120) for future in futures]
+        results = self.run_together(lambda env: env['closure.transfer.matcher']._assign(
+            env['closure.plan'].browse(self.ids['plan'])))
+        outcomes = [str(r) if isinstance(r, UserError) else r if isinstance(r, Exception) else r['assigned']
+                    for r in results]
         self.assertEqual(outcomes.count(sum(CAPACITIES)), 1, outcomes)
         outcomes.remove(sum(CAPACITIES))
         other = outcomes[0]
