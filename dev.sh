@@ -2,8 +2,10 @@
 # dev.sh: the front door of the closure suite.
 #
 #   ./dev.sh demo            demo database with both add-ons (+ zh_CN), served on :8069
-#   ./dev.sh test [ARGS]     fresh test database, then pytest (ARGS go to pytest)
-#   ./dev.sh test --odoo-crm also run Odoo's own crm tests with our add-ons installed
+#   ./dev.sh test [ARGS]     fresh test database, Odoo's own crm tests with our add-ons
+#                            installed, then pytest (ARGS go to pytest)
+#   ./dev.sh test --no-odoo-crm   skip Odoo's crm tests (they run by default only
+#                            when no ARGS are given; --odoo-crm forces them)
 #
 # Works on a clean checkout: finds Odoo, installs the Python requirements, and
 # uses a PostgreSQL server (the one already running, or a private one it starts
@@ -284,8 +286,8 @@ run_odoo_crm_tests() {
     drop_db "$db"
     : >"$log"
     mapfile -t common < <(odoo_common_args)
-    say "running Odoo's crm tests with closure_crm installed (database $db)..."
-    odoo -d "$db" -i crm,closure_crm --test-enable --test-tags /crm --stop-after-init \
+    say "running Odoo's crm tests with $ADDONS installed (database $db)..."
+    odoo -d "$db" -i "crm,$ADDONS" --test-enable --test-tags /crm --stop-after-init \
         --http-interface=127.0.0.1 --http-port="$(free_port)" "${common[@]}" \
         --logfile="$log" >>"$log" 2>&1 || rc=$?
     result="$(grep -E 'tests when loading database' "$log" | tail -n 1 | sed -E 's/^.*odoo\.tests\.result: //; s/[[:space:]]+$//')"
@@ -312,11 +314,19 @@ test_dirs() {
 }
 
 cmd_test() {
-    local crm=0 arg
+    local crm=auto arg
     local -a pytest_args=()
     for arg in "$@"; do
-        if [[ "$arg" == --odoo-crm ]]; then crm=1; else pytest_args+=("$arg"); fi
+        case "$arg" in
+            --odoo-crm) crm=1 ;;
+            --no-odoo-crm) crm=0 ;;
+            *) pytest_args+=("$arg") ;;
+        esac
     done
+    # a full run guards Odoo's own crm tests; a focused run (ARGS) skips them
+    if [[ "$crm" == auto ]]; then
+        if (( ${#pytest_args[@]} )); then crm=0; else crm=1; fi
+    fi
     check_db_name "$TEST_DB"
     setup
 
@@ -364,7 +374,7 @@ cmd_test() {
 # ----------------------------------------------------------------- main
 
 usage() {
-    sed -n '2,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,/^set /p' "${BASH_SOURCE[0]}" | grep '^#' | sed 's/^# \{0,1\}//'
 }
 
 main() {

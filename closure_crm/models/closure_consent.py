@@ -15,7 +15,8 @@ CONSENT_CHANNELS = [
     ('portal', 'Customer portal'),
 ]
 # a consent is evidence: once recorded, these never change
-PROTECTED_FIELDS = {'lead_id', 'transfer_id', 'decision', 'receiver_id', 'data_category_ids',
+PROTECTED_FIELDS = {'lead_id', 'partner_id', 'plan_id', 'company_id', 'transfer_id', 'decision',
+                    'receiver_id', 'data_category_ids',
                     'channel', 'date', 'evidence', 'evidence_filename', 'user_id'}
 
 
@@ -32,9 +33,15 @@ class ClosureConsent(models.Model):
     lead_id = fields.Many2one(
         'crm.lead', 'Case', required=True, index=True, ondelete='cascade',
         domain="[('closure_plan_id', '!=', False)]")
-    partner_id = fields.Many2one(related='lead_id.partner_id', store=True, string='Customer')
-    plan_id = fields.Many2one(related='lead_id.closure_plan_id', store=True, string='Closure Plan')
-    company_id = fields.Many2one(related='lead_id.company_id', store=True)
+    # copied from the case when the answer is recorded, then frozen like the
+    # rest of the evidence; depending on lead_id only also keeps crm's own
+    # flows (assignment, merge) from looking up consents on every lead write
+    partner_id = fields.Many2one(
+        'res.partner', 'Customer', compute='_compute_case_fields', store=True, precompute=True, index=True)
+    plan_id = fields.Many2one(
+        'closure.plan', 'Closure Plan', compute='_compute_case_fields', store=True, precompute=True, index=True)
+    company_id = fields.Many2one(
+        'res.company', 'Company', compute='_compute_case_fields', store=True, precompute=True)
     transfer_id = fields.Many2one(
         'closure.transfer', 'Transfer Answered', index='btree_not_null', ondelete='set null',
         domain="[('lead_id', '=', lead_id)]")
@@ -52,6 +59,13 @@ class ClosureConsent(models.Model):
     evidence_filename = fields.Char('Evidence File Name')
     note = fields.Text('Note', help="For a phone answer: who said what.")
     user_id = fields.Many2one('res.users', 'Recorded By', required=True, default=lambda self: self.env.user, readonly=True)
+
+    @api.depends('lead_id')
+    def _compute_case_fields(self):
+        for consent in self:
+            consent.partner_id = consent.lead_id.partner_id
+            consent.plan_id = consent.lead_id.closure_plan_id
+            consent.company_id = consent.lead_id.company_id
 
     @api.onchange('transfer_id', 'decision')
     def _onchange_transfer_id(self):

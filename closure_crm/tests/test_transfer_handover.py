@@ -173,6 +173,16 @@ class TestTransferHandover(TransferCommon, MailCase):
         with self.assertRaisesRegex(UserError, 'evidence'):
             consent.write({'data_category_ids': [(4, self.cat_notes.id)]})
         consent.write({'note': 'Customer also asked for a call.'})
+        # who answered, for which plan and company, is part of the evidence:
+        # later edits of the case do not rewrite it
+        customer = self.case.partner_id
+        self.assertEqual((consent.partner_id, consent.plan_id, consent.company_id),
+                         (customer, self.case.closure_plan_id, self.case.company_id))
+        with self.assertRaisesRegex(UserError, 'evidence'):
+            consent.write({'partner_id': self.receiver.id})
+        self.case.write({'partner_id': self.env['res.partner'].create({'name': 'Someone Else'}).id,
+                         'user_id': self.rep_2.id})
+        self.assertEqual(consent.partner_id, customer)
 
     def test_cancel_and_statistics(self):
         self.transfer.action_cancel()
