@@ -259,6 +259,15 @@ cmd_demo() {
     setup
     local log="$LOGS/demo-install.log"
     if db_exists "$DEMO_DB"; then
+        # Update only a database that holds our add-ons with their demo data;
+        # anything else (an install that failed half-way, a database of yours)
+        # is left alone, with the way out.
+        local with_demo
+        with_demo="$(psql -X -d "$DEMO_DB" -Atqc "select count(*) from ir_module_module
+            where name in ('${ADDONS//,/\',\'}') and state = 'installed' and demo" 2>/dev/null || true)"
+        if [[ "$with_demo" != "$(tr ',' '\n' <<<"$ADDONS" | wc -l)" ]]; then
+            die "database $DEMO_DB exists but does not hold $ADDONS with their demo data; drop it (dropdb $DEMO_DB) or set CLOSURE_DB to another name"
+        fi
         run_odoo_once "$DEMO_DB" "$log" "updated $ADDONS" -u "$ADDONS" --load-language=zh_CN
     else
         # English first (a new database created with --load-language would have
