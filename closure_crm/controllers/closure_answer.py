@@ -1,23 +1,122 @@
-from odoo import http
+from odoo import _, http
+from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
-from odoo.tools import consteq
+from odoo.tools import consteq, format_amount, format_date
 
 
 class ClosureAnswer(http.Controller):
-    """The customer's personal link from the notices. A placeholder until the
-    portal answer page takes over this route."""
+    """The customer's personal page, linked from every notice: what happens
+    and when, whom we propose to continue the service, and the customer's
+    answer (accept, pick another partner, decline), a refund request, a
+    request for a copy of their data, a message. Public: the token in the
+    link is the only credential, as for Odoo's rating pages. A GET never
+    records anything (mail scanners open links)."""
 
-    @http.route('/closure/answer/<int:case_id>', type='http', auth='public', website=False, sitemap=False)
-    def closure_answer(self, case_id, access_token=None, **kwargs):
-        # public visitor: the token in the link is the only credential
-        case = request.env['crm.lead'].sudo().browse(case_id).exists()
-        if not case or not case.closure_plan_id or not access_token \
-                or not case.closure_access_token or not consteq(case.closure_access_token, access_token):
-            return request.not_found()
-        if case.partner_id.lang:
-            request.update_context(lang=case.partner_id.lang)
-        return request.render('closure_crm.closure_answer_placeholder', {
-            'case': case,
-            'plan': case.closure_plan_id,
-            'company': case.company_id or case.closure_plan_id.company_id,
+    def _closure_case(self, case_id, access_token):
+        # public visitor: the case is read as superuser once the token matches
+        case_sudo = request.env['crm.lead'].sudo().browse(case_id).exists()
+        if not case_sudo or not case_sudo.closure_plan_id or not access_token \
+                or not case_sudo.closure_access_token \
+                or not consteq(case_sudo.closure_access_token, access_token):
+            return None
+        return case_sudo.with_context(lang=case_sudo.partner_id.lang or request.env.lang)
+
+    def _closure_render(self, case_sudo, access_token, error=None, answered=False, form=None):
+        values = case_sudo._closure_answer_values()
+        values['texts'] = self._closure_texts(values)
+        values.update({
+            'access_token': access_token,
+            'error': error,
+            'answered': answered,
+            'form': form or {},
         })
+        request.update_context(lang=case_sudo.env.lang)
+        return request.render('closure_crm.closure_answer_page', values)
+
+    @http.route('/closure/answer/<int:case_id>', type='http', auth='public', methods=['GET'], website=True, sitemap=False)
+    def closure_answer(self, case_id, access_token=None, answered=None, **kwargs):
+        case_sudo = self._closure_case(case_id, access_token)
+        if not case_sudo:
+            return request.not_found()
+        return self._closure_render(case_sudo, access_token, answered=bool(answered))
+
+    @http.route('/closure/answer/<int:case_id>/submit', type='http', auth='public', methods=['POST'], website=True, sitemap=False)
+    def closure_answer_submit(self, case_id, access_token=None, choice=None,
+                              refund=None, data_copy=None, message=None, **kwargs):
+        case_sudo = self._closure_case(case_id, access_token)
+        if not case_sudo:
+            return request.not_found()
+        form = request.httprequest.form
+        Category = case_sudo.env['closure.data.category']
+        category_ids = [int(cid) for cid in form.getlist('category_ids') if cid.isdigit()]
+        categories = Category.search([('id', 'in', category_ids)])
+        # choice: a receiver's id (the proposed one or another offered one),
+        # 'decline' (no transfer at all), or nothing
+        receiver = case_sudo.env['res.partner']
+        decision = False
+        if choice == 'decline':
+            decision = 'decline'
+        elif choice and choice.isdigit():
+            decision, receiver = 'pick_another', receiver.browse(int(choice))
+        values = {
+            'choice': choice or '',
+            'decision': decision,
+            'category_ids': categories.ids,
+            'refund': bool(refund),
+            'data_copy': bool(data_copy),
+            'message': message or '',
+        }
+        try:
+            # all or nothing: a refused answer leaves no half-recorded trace
+            with request.env.cr.savepoint():
+                case_sudo._closure_record_answer(
+                    decision=values['decision'], receiver=receiver, categories=categories,
+                    refund=values['refund'], data_copy=values['data_copy'], message=values['message'],
+                    evidence=self._closure_evidence())
+        except (UserError, ValidationError) as error:
+            return self._closure_render(case_sudo, access_token, error=error.args[0], form=values)
+        return request.redirect(f'/closure/answer/{case_id}?access_token={access_token}&answered=1')
+
+    def _closure_texts(self, values):
+        """The page's sentences that carry a name, a date or an amount, whole
+        so that a translator can order them (QWeb would cut them at each
+        value), in the customer's language and formats."""
+        case, env = values['case'], values['case'].env
+        company, transfer, consent = values['company'], values['transfer'], values['last_consent']
+
+        def date(value):
+            return format_date(env, value)
+
+        amount = format_amount(env, case.closure_refund_due, case.company_currency)
+        texts = {
+            'title': env._("Your service with %(company)s", company=company.name),
+            'greeting': env._("Dear %(customer)s, this page is yours alone: here you see what happens and "
+                              "when, and you tell us what you want.", customer=case.partner_id.name),
+            'refund_offer': env._("Refund my unused balance of %(amount)s.", amount=amount),
+        }
+        if transfer:
+            texts['handed_over'] = env._(
+                "As you agreed, your data has been handed over to %(receiver)s. For anything about "
+                "your service, contact them:", receiver=transfer.receiver_id.name)
+        if consent:
+            texts['last_answer'] = env._(
+                "Your last answer, on %(date)s: you chose %(receiver)s.",
+                date=date(consent.date), receiver=consent.receiver_id.name) if consent.receiver_id else env._(
+                "Your last answer, on %(date)s: no transfer.", date=date(consent.date))
+        if case.closure_refund_requested_date:
+            texts['refund_requested'] = env._(
+                "You asked for a refund on %(date)s. We refund %(amount)s by %(due_date)s, to the "
+                "payment method you used.", date=date(case.closure_refund_requested_date), amount=amount,
+                due_date=date(case.closure_refund_due_date))
+        if case.closure_export_requested_date:
+            texts['copy_requested'] = env._(
+                "You asked for a copy of your data on %(date)s: we send it to you in a format you can "
+                "open and reuse.", date=date(case.closure_export_requested_date))
+        return texts
+
+    def _closure_evidence(self):
+        """How the answer came in, kept on the consent as its evidence."""
+        http_request = request.httprequest
+        return _("Answered on the customer's personal page from %(address)s (%(browser)s).",
+                 address=http_request.remote_addr or '?',
+                 browser=(http_request.user_agent.string or '?')[:200])

@@ -1,8 +1,9 @@
 from odoo import _, api, fields, models
-from odoo.tools import SQL
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_amount, format_date, plaintext2html
 
 from .closure_phrase import REPLY_MOODS
-from .closure_transfer import CUSTOMER_SIZES, LIVE_STATES, TRANSFER_ISSUES
+from .closure_transfer import CUSTOMER_SIZES, LIVE_STATES, OPEN_STATES, TRANSFER_ISSUES
 
 CLOSURE_TIERS = [('a', 'A'), ('b', 'B'), ('c', 'C')]
 CLOSURE_SEGMENTS = [('b2b', 'B2B'), ('b2c', 'B2C')]
@@ -73,6 +74,9 @@ class CrmLead(models.Model):
     closure_refund_requested_date = fields.Date('Refund Requested On', tracking=True, copy=False)
     closure_refund_due_date = fields.Date(
         'Refund Due By', compute='_compute_closure_refund_due_date', store=True)
+    closure_export_requested_date = fields.Date(
+        'Data Copy Requested On', tracking=True, copy=False,
+        help="The customer asked for a copy of their data (PIPL Art. 45, GDPR Art. 20).")
     # -- notices and replies (closure.notice.wave, closure.phrase) --------
     closure_access_token = fields.Char(
         'Answer Token', copy=False, groups='base.group_user',
@@ -357,3 +361,131 @@ class CrmLead(models.Model):
         action['domain'] = [('lead_id', '=', self.id)]
         action['context'] = {'default_lead_id': self.id}
         return action
+
+    # ------------------------------------------------------------------
+    # The customer's personal answer page (controllers/closure_answer.py)
+    # ------------------------------------------------------------------
+    def _closure_answer_transfer(self):
+        """The case's live transfer, if any (at most one, see closure.transfer)."""
+        self.ensure_one()
+        return self.env['closure.transfer'].search(
+            [('lead_id', '=', self.id), ('state', 'in', LIVE_STATES)], limit=1)
+
+    def _closure_answer_receivers(self, limit=3):
+        """The receivers the customer may choose between on their page: the
+        proposed one first, then the best other matches with room left, up
+        to ``limit`` in all. None once the data is handed over."""
+        self.ensure_one()
+        live = self._closure_answer_transfer()
+        if live and live.state not in OPEN_STATES:
+            return self.env['res.partner']
+        receivers = live.receiver_id
+        if self.closure_plan_id.state in ('draft', 'in_progress'):
+            for suggestion in self.env['closure.transfer.matcher']._suggest(self, limit=limit):
+                if len(receivers) >= limit:
+                    break
+                receivers |= self.env['res.partner'].browse(suggestion['receiver_id'])
+        return receivers
+
+    def _closure_answer_values(self):
+        """What the answer page shows, read once."""
+        self.ensure_one()
+        live = self._closure_answer_transfer()
+        return {
+            'case': self,
+            'plan': self.closure_plan_id,
+            'company': self.company_id or self.closure_plan_id.company_id,
+            'contact_user': self.user_id or self.closure_plan_id.user_id,
+            'transfer': live,
+            'can_answer': self.closure_plan_id.state in ('draft', 'in_progress'),
+            'can_choose': not live or live.state in OPEN_STATES,
+            'receivers': self._closure_answer_receivers(),
+            'categories': self.env['closure.data.category'].search([]),
+            'last_consent': self.env['closure.consent'].search([('lead_id', '=', self.id)], limit=1),
+        }
+
+    def _closure_record_answer(self, decision=False, receiver=None, categories=None,
+                               refund=False, data_copy=False, message=False, evidence=False):
+        """Record what the customer answered on their page, all or nothing.
+
+        ``decision``: accept the proposed receiver, ``pick_another`` (one of
+        the receivers offered), ``decline`` any transfer, or nothing; then a
+        refund request, a request for a copy of their data, and a message
+        (triaged like a reply). ``evidence`` says how the answer came in; it
+        goes on the recorded consent. Raises UserError naming what is wrong.
+        """
+        self.ensure_one()
+        if self.closure_plan_id.state not in ('draft', 'in_progress'):
+            raise UserError(_("This closure is finished and no longer takes answers here: please write to us."))
+        if not (decision or refund or data_copy or (message or '').strip()):
+            raise UserError(_("Choose an answer, ask for a refund or a copy of your data, or write us a message."))
+        # one answer at a time per case: a second tab or a double click waits
+        # here, then sees the first answer's result
+        self.env.cr.execute(SQL("SELECT id FROM crm_lead WHERE id = %s FOR UPDATE", self.id))
+        lead = self.with_context(mail_create_nosubscribe=True)
+        if decision:
+            lead._closure_record_transfer_answer(decision, receiver, categories, evidence)
+        today = fields.Date.context_today(self)
+        if refund and not lead.closure_refund_requested_date:
+            if lead.closure_refund_due <= 0:
+                raise UserError(_("There is no unused prepaid balance to refund on your account."))
+            lead.closure_refund_requested_date = today
+            template = self.env['mail.template']._closure_find(
+                'refund', tier=lead.closure_tier, segment=lead.closure_segment)
+            if template:
+                lead.message_post_with_source(
+                    template, subtype_xmlid='mail.mt_comment',
+                    author_id=(lead.user_id or lead.closure_plan_id.user_id).partner_id.id or None)
+            lead._closure_schedule_activity(
+                'mail.mail_activity_data_todo', _("Refund the unused prepaid balance"),
+                _("The customer asked for a refund on their personal page. Refund %(amount)s by %(date)s.",
+                  amount=format_amount(self.env, lead.closure_refund_due, lead.company_currency),
+                  date=format_date(self.env, lead.closure_refund_due_date)),
+                date_deadline=lead.closure_refund_due_date)
+        if data_copy and not lead.closure_export_requested_date:
+            lead.closure_export_requested_date = today
+            deadline = lead.closure_plan_id.data_export_deadline
+            lead._closure_schedule_activity(
+                'mail.mail_activity_data_todo', _("Send the customer a copy of their data"),
+                _("The customer asked for a copy of their data on their personal page (PIPL Art. 45, "
+                  "GDPR Art. 20): send it in a machine-readable format."),
+                date_deadline=max(deadline, today) if deadline else today)
+        if (message or '').strip():
+            # posted in the customer's name, so the reply triage reads it
+            lead.message_post(body=plaintext2html(message.strip()), author_id=lead.partner_id.id,
+                              message_type='comment', subtype_xmlid='mail.mt_comment')
+        lead.filtered(lambda case: case.closure_stage_code in ('to_notify', 'notified'))._closure_set_stage('answered')
+        return True
+
+    def _closure_record_transfer_answer(self, decision, receiver, categories, evidence):
+        self.ensure_one()
+        if decision not in ('accept', 'pick_another', 'decline'):
+            raise UserError(_("Unknown answer '%(decision)s'.", decision=decision))
+        live = self._closure_answer_transfer()
+        if live and live.state not in OPEN_STATES:
+            raise UserError(_("Your data has already been handed over to %(receiver)s: please contact them, or us.",
+                              receiver=live.receiver_id.display_name))
+        offered = self._closure_answer_receivers()
+        if decision == 'accept':
+            if not live:
+                raise UserError(_("No partner is proposed to you yet: choose one of the partners listed, or decline."))
+            receiver = live.receiver_id
+        elif decision == 'pick_another':
+            if not receiver or receiver not in offered:
+                raise UserError(_("Choose one of the partners listed on this page."))
+            if receiver == live.receiver_id:
+                decision = 'accept'
+        else:
+            receiver = self.env['res.partner']
+        if decision != 'decline' and not categories:
+            raise UserError(_("Tick the data you agree to hand over to %(receiver)s.",
+                              receiver=receiver.display_name))
+        self.env['closure.consent'].create({
+            'lead_id': self.id,
+            'transfer_id': live.id,
+            'decision': decision,
+            'receiver_id': receiver.id,
+            'data_category_ids': [(6, 0, categories.ids if decision != 'decline' else [])],
+            'channel': 'portal',
+            'note': evidence,
+        })

@@ -11,3 +11,4 @@ from . import test_transfer_assignment
 from . import test_transfer_handover
 from . import test_transfer_portal
 from . import test_transfer_concurrency
+from . import test_answer_page

@@ -431,8 +431,8 @@ class TestNoticeWave(NoticeCommon):
 
 @tagged('post_install', '-at_install')
 class TestNoticeAnswerPage(HttpCase):
-    """The personal link in every notice opens the customer's page (a
-    placeholder until the portal answer page) only with the right token."""
+    """The personal link in every notice opens the customer's page only with
+    the right token (the page itself: test_answer_page.py)."""
 
     def test_personal_link_needs_its_token(self):
         plan = self.env['closure.plan'].create({'name': 'Link test', 'notice_hotline': '+86 400 000 0000'})

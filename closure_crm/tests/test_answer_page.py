@@ -1,0 +1,188 @@
+import re
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import HttpCase, tagged
+
+from .transfer_common import TransferCommon
+
+
+@tagged('post_install', '-at_install')
+class TestAnswerPage(HttpCase, TransferCommon):
+    """The customer's personal page from the notices: it shows the dates and
+    the partners offered with their contact, and records the customer's
+    answer (accept, pick another, decline), a refund or data-copy request and
+    a message, all or nothing."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan.write({
+            'reason': 'Because of a strategic adjustment we will end this service; we have arranged an alternative.',
+            'notice_hotline': '+86 400 800 1234',
+        })
+        cls.proposed = cls._create_receiver('Harbour IT', industries=cls.retail, states=cls.shanghai,
+                                            services=cls.it_support, phone='+86 21 6000 0001')
+        cls.other = cls._create_receiver('Second Choice', industries=cls.retail, states=cls.shanghai)
+        cls.full = cls._create_receiver('Full House', capacity=0, industries=cls.retail, states=cls.shanghai)
+        cls.case = cls._create_need_cases(1, prefix='Tea House', industry=cls.retail, state=cls.shanghai)
+        cls.case.closure_notified_date = fields.Date.today()
+        cls.case._closure_set_stage('notified')
+        cls.transfer = cls.env['closure.transfer'].create({'lead_id': cls.case.id, 'receiver_id': cls.proposed.id})
+        cls.token = cls.case.closure_answer_url.split('access_token=')[1]
+        cls.url = f'/closure/answer/{cls.case.id}?access_token={cls.token}'
+
+    def _open(self):
+        response = self.url_open(self.url)
+        self.assertEqual(response.status_code, 200, response.text[-2000:])
+        return response
+
+    def _submit(self, **form):
+        """Post the form as the browser does: CSRF token from the page."""
+        page = self._open().text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        data = [('csrf_token', csrf), ('access_token', self.token)]
+        for name, value in form.items():
+            for item in (value if isinstance(value, (list, tuple)) else [value]):
+                data.append((name, str(item)))
+        return self.url_open(f'/closure/answer/{self.case.id}/submit', data=data)
+
+    def _stage_code(self):
+        self.case.invalidate_recordset()
+        return self.case.closure_stage_code
+
+    def test_page_shows_dates_partners_and_contacts(self):
+        page = self._open().text
+        self.assertIn('Tea House 0', page)
+        self.assertIn('strategic adjustment', page)
+        self.assertIn('+86 400 800 1234', page)
+        self.assertIn('Rep One', page, "the case owner is the customer's contact")
+        # the proposed receiver first, marked, with its transfer contact (PIPL Art. 22)
+        self.assertIn('Proposed to you', page)
+        self.assertLess(page.index('Harbour IT'), page.index('Second Choice'))
+        self.assertIn('contact@harbourit.example.com', page)
+        self.assertIn('+86 21 6000 0001', page)
+        self.assertNotIn('Full House', page, "no room left: not offered")
+        # a GET never records anything, whatever its parameters
+        self.url_open(self.url + '&choice=decline&refund=1')
+        self.assertFalse(self.env['closure.consent'].search([('lead_id', '=', self.case.id)]))
+        self.assertFalse(self.case.closure_refund_requested_date)
+
+    def test_accept_the_proposed_receiver(self):
+        response = self._submit(choice=self.proposed.id, category_ids=[self.cat_contact.id, self.cat_notes.id])
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('answered=1', response.url)
+        self.assertIn('we have recorded your answer', response.text)
+        consent = self.env['closure.consent'].search([('lead_id', '=', self.case.id)])
+        self.assertRecordValues(consent, [{
+            'decision': 'accept', 'channel': 'portal', 'receiver_id': self.proposed.id,
+            'transfer_id': self.transfer.id, 'partner_id': self.case.partner_id.id}])
+        self.assertEqual(consent.data_category_ids, self.cat_contact | self.cat_notes)
+        self.assertIn("personal page", consent.note)
+        self.assertEqual(self.transfer.state, 'customer_accepted')
+        self.assertEqual(self._stage_code(), 'transfer_agreed')
+        # the page now says what they answered
+        self.assertIn('Your last answer', self._open().text)
+
+    def test_pick_another_receiver(self):
+        self._submit(choice=self.other.id, category_ids=self.cat_contact.id)
+        self.assertEqual(self.transfer.state, 'customer_declined')
+        chosen = self._live_transfer(self.case)
+        self.assertRecordValues(chosen, [{'receiver_id': self.other.id, 'state': 'customer_accepted'}])
+        self.assertEqual(chosen.consent_id.channel, 'portal')
+
+    def test_decline_any_transfer(self):
+        self._submit(choice='decline', category_ids=self.cat_contact.id)
+        consent = self.env['closure.consent'].search([('lead_id', '=', self.case.id)])
+        self.assertEqual(consent.decision, 'decline')
+        self.assertFalse(consent.data_category_ids, "declining shares nothing, whatever was ticked")
+        self.assertEqual(self.transfer.state, 'customer_declined')
+        self.assertTrue(self.case.closure_transfer_declined)
+        self.assertEqual(self._stage_code(), 'answered')
+
+    def test_refused_answer_records_nothing(self):
+        self.env['closure.obligation'].create({
+            'lead_id': self.case.id, 'obligation_type': 'prepaid', 'name': 'Membership', 'amount': 300})
+        # a receiver but no data ticked, with a refund request: nothing of it is kept
+        response = self._submit(choice=self.proposed.id, refund=1, message='Please call me.')
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('Tick the data you agree to hand over to Harbour IT', response.text)
+        self.assertIn('Please call me.', response.text, "what they typed is still in the form")
+        # a partner that was not offered (no room left), by its id
+        response = self._submit(choice=self.full.id, category_ids=self.cat_contact.id)
+        self.assertIn('Choose one of the partners listed on this page', response.text)
+        self.case.invalidate_recordset()
+        self.assertFalse(self.env['closure.consent'].search([('lead_id', '=', self.case.id)]))
+        self.assertFalse(self.case.closure_refund_requested_date)
+        self.assertNotIn('Please call me.', self.case.message_ids.mapped('body'))
+        self.assertEqual(self.transfer.state, 'proposed')
+        self.assertEqual(self._stage_code(), 'notified')
+        # an empty form says what to do
+        self.assertIn('Choose an answer', self._submit().text)
+
+    def test_refund_and_data_copy_requests(self):
+        self.env['closure.obligation'].create({
+            'lead_id': self.case.id, 'obligation_type': 'prepaid', 'name': 'Membership', 'amount': 300})
+        page = self._open().text
+        self.assertIn('Refund my unused balance', page)
+        self._submit(refund=1, data_copy=1)
+        self.case.invalidate_recordset()
+        today = fields.Date.today()
+        self.assertEqual(self.case.closure_refund_requested_date, today)
+        self.assertEqual(self.case.closure_refund_due_date, today + timedelta(days=self.plan.refund_days))
+        self.assertEqual(self.case.closure_export_requested_date, today)
+        # the customer gets the refund confirmation; the owner gets the work
+        confirmation = self.case.message_ids.filtered(lambda m: 'refund request' in (m.subject or ''))
+        self.assertEqual(len(confirmation), 1)
+        self.assertEqual(confirmation.partner_ids, self.case.partner_id)
+        activities = self.case.activity_ids
+        self.assertEqual(set(activities.mapped('summary')),
+                         {'Refund the unused prepaid balance', 'Send the customer a copy of their data'})
+        self.assertEqual(activities.user_id, self.rep_1)
+        self.assertEqual(self._stage_code(), 'answered')
+        # asking again changes nothing
+        page = self._open().text
+        self.assertIn('You asked for a refund on', page)
+        self.assertNotIn('name="refund"', page)
+
+    def test_message_is_triaged_like_a_reply(self):
+        self._submit(message='This is unacceptable, I want my money back now!')
+        self.case.invalidate_recordset()
+        message = self.case.message_ids.filtered(lambda m: 'unacceptable' in m.body)
+        self.assertEqual(message.author_id, self.case.partner_id)
+        self.assertEqual(self.case.closure_reply_mood, 'angry')
+        self.assertEqual(self._stage_code(), 'answered')
+
+    def test_wrong_token_or_csrf(self):
+        for bad in (f'/closure/answer/{self.case.id}?access_token=wrong', f'/closure/answer/{self.case.id}',
+                    f'/closure/answer/{self.case.id + 100000}?access_token={self.token}'):
+            self.assertEqual(self.url_open(bad).status_code, 404, bad)
+        response = self.url_open(f'/closure/answer/{self.case.id}/submit',
+                                 data={'access_token': 'wrong', 'choice': 'decline'})
+        self.assertNotEqual(response.status_code, 200)
+        response = self.url_open(f'/closure/answer/{self.case.id}/submit',
+                                 data={'access_token': self.token, 'choice': 'decline'})
+        self.assertEqual(response.status_code, 400, "no CSRF token")
+        self.assertFalse(self.env['closure.consent'].search([('lead_id', '=', self.case.id)]))
+
+    def test_after_handover_and_closed_plan(self):
+        self.env['closure.consent'].create({
+            'lead_id': self.case.id, 'transfer_id': self.transfer.id, 'decision': 'accept',
+            'receiver_id': self.proposed.id, 'data_category_ids': self.cat_contact.ids,
+            'channel': 'phone', 'note': 'Yes on the phone.'})
+        self.transfer.write({'state': 'handed_over'})
+        page = self._open().text
+        self.assertIn('your data has been handed over to', page)
+        self.assertNotIn('name="choice"', page)
+        self.plan.write({'state': 'closed'})
+        page = self._open().text
+        self.assertIn('This closure is finished', page)
+        self.assertNotIn('<form', page.split('id="wrap"')[1])
+
+    def test_page_in_the_customer_language(self):
+        self.env['res.lang']._activate_lang('zh_CN')
+        self.env['ir.module.module']._load_module_terms(['closure_crm'], ['zh_CN'], overwrite=True)
+        self.case.partner_id.lang = 'zh_CN'
+        page = self._open().text
+        self.assertIn('您的答复', page)
+        self.assertNotIn('Who continues your service', page)
