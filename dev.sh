@@ -92,7 +92,7 @@ free_port() {
 # --------------------------------------------------------------- Python
 
 python_deps() {
-    if "$PYTHON" -c 'import numpy, pytest, pytest_odoo, scipy' 2>/dev/null; then
+    if "$PYTHON" -c 'import numpy, openpyxl, pytest, pytest_odoo, scipy, xlsxwriter' 2>/dev/null; then
         return
     fi
     say "installing Python requirements (requirements.txt)..."

@@ -16,7 +16,7 @@ in a pipeline, A/B/C tiering by revenue and B2B/B2C handling.
     'website': 'https://github.com/closure-suite/closure-suite',
     'license': 'LGPL-3',
     'depends': ['crm', 'mail', 'portal'],
-    'external_dependencies': {'python': ['numpy']},
+    'external_dependencies': {'python': ['numpy', 'xlsxwriter']},
     'data': [
         'security/closure_crm_security.xml',
         'security/ir.model.access.csv',

@@ -3,7 +3,7 @@ import logging
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -361,6 +361,34 @@ class ClosurePlan(models.Model):
 
     def action_reset_draft(self):
         self.write({'state': 'draft'})
+
+    # ------------------------------------------------------------------
+    # Registers (report/closure_register.py)
+    # ------------------------------------------------------------------
+    def action_export_register(self):
+        """Download the register named in the context (claims, consents,
+        cases) as XLSX."""
+        self.ensure_one()
+        register = self.env.context.get('closure_register', 'claims')
+        return {
+            'type': 'ir.actions.act_url',
+            'url': f'/closure/register/{self.id}/{register}',
+            'target': 'download',
+        }
+
+    def _closure_export_register(self, register):
+        """(file name, XLSX bytes, rows) of one of the plan's registers. For
+        closure managers only: a register lists every customer of the plan.
+        Each export is logged on the plan."""
+        self.ensure_one()
+        if not self.env.user.has_group('closure_crm.group_closure_manager'):
+            raise AccessError(_("Only closure managers may export the registers: they list every customer of the plan."))
+        self.check_access('read')
+        filename, content, count = self.env['closure.register']._export_xlsx(self, register)
+        self.message_post(body=_("%(register)s exported by %(user)s. Rows: %(count)s.",
+                                 register=self.env['closure.register']._registers()[register],
+                                 user=self.env.user.name, count=count))
+        return filename, content, count
 
     def action_view_cases(self):
         self.ensure_one()

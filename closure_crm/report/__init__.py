@@ -1,1 +1,2 @@
 from . import closure_transfer_report
+from . import closure_register

@@ -12,3 +12,4 @@ from . import test_transfer_handover
 from . import test_transfer_portal
 from . import test_transfer_concurrency
 from . import test_answer_page
+from . import test_registers

@@ -1,0 +1,257 @@
+import io
+from collections import namedtuple
+
+import xlsxwriter
+
+from odoo import _, api, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+# rows read per query: keyset pages on the case (or consent) id, so a
+# register of 100k cases never holds more than one page of rows in Python
+REGISTER_BATCH = 5000
+
+Column = namedtuple('Column', 'label kind width')
+
+
+class ClosureRegister(models.AbstractModel):
+    """The closure's registers as XLSX workbooks, for the liquidation group
+    and the auditors: the claims register (customers the company owes
+    money), the consent register (every recorded answer, the evidence of
+    each hand-over) and the case register (every customer's state).
+
+    Rows are read with one SQL query per page of REGISTER_BATCH and written
+    with xlsxwriter in constant-memory mode, so memory does not grow with
+    the number of customers. The caller checks who may export (managers:
+    the registers hold every customer of the plan)."""
+    _name = 'closure.register'
+    _description = 'Closure Registers (XLSX)'
+
+    @api.model
+    def _registers(self):
+        return {
+            'claims': _("Claims Register"),
+            'consents': _("Consent Register"),
+            'cases': _("Case Register"),
+        }
+
+    @api.model
+    def _export_xlsx(self, plan, register):
+        """(file name, XLSX bytes, row count) of ``register`` for ``plan``."""
+        plan.ensure_one()
+        titles = self._registers()
+        if register not in titles:
+            raise UserError(_("Unknown register '%(register)s'.", register=register))
+        columns, pages = getattr(self, f'_register_{register}')(plan)
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {'constant_memory': True, 'remove_timezone': True})
+        currency = plan.company_id.currency_id
+        money = '#,##0.%s' % ('0' * currency.decimal_places) if currency.decimal_places else '#,##0'
+        formats = {
+            'title': workbook.add_format({'bold': True, 'font_size': 14}),
+            'header': workbook.add_format({'bold': True, 'bg_color': '#E9ECEF', 'border': 1, 'text_wrap': True}),
+            'text': workbook.add_format({}),
+            'date': workbook.add_format({'num_format': 'yyyy-mm-dd'}),
+            'datetime': workbook.add_format({'num_format': 'yyyy-mm-dd hh:mm'}),
+            'money': workbook.add_format({'num_format': money}),
+            'int': workbook.add_format({'num_format': '0'}),
+        }
+        sheet = workbook.add_worksheet(titles[register][:31])
+        sheet.write(0, 0, _("%(register)s: %(plan)s (%(currency)s)", register=titles[register],
+                            plan=plan.name, currency=currency.name), formats['title'])
+        for col, column in enumerate(columns):
+            sheet.set_column(col, col, column.width)
+        for col, column in enumerate(columns):
+            sheet.write(2, col, column.label, formats['header'])
+        # typed writers: xlsxwriter's generic write() guesses the type of every cell
+        writers = {'text': sheet.write_string, 'money': sheet.write_number, 'int': sheet.write_number,
+                   'date': sheet.write_datetime, 'datetime': sheet.write_datetime}
+        cells = [(col, writers[column.kind], formats[column.kind]) for col, column in enumerate(columns)]
+        row_index = 3
+        for rows in pages:
+            for row in rows:
+                for (col, write, cell_format), value in zip(cells, row):
+                    if value is not None and value is not False and value != '':
+                        write(row_index, col, value, cell_format)
+                row_index += 1
+        count = row_index - 3
+        if count:
+            sheet.autofilter(2, 0, row_index - 1, len(columns) - 1)
+        sheet.freeze_panes(3, 1)
+        workbook.close()
+        filename = f'{titles[register]} - {plan.name}.xlsx'
+        return filename, output.getvalue(), count
+
+    # ------------------------------------------------------------------
+    # Pages of rows
+    # ------------------------------------------------------------------
+    def _pages(self, query_for_page, convert):
+        """Run ``query_for_page(last_id)`` until it returns no row; each row
+        starts with the id it is paged on (not written)."""
+        last_id = 0
+        while True:
+            self.env.cr.execute(query_for_page(last_id))
+            rows = self.env.cr.fetchall()
+            if not rows:
+                return
+            last_id = rows[-1][0]
+            yield [convert(row[1:]) for row in rows]
+
+    def _labels(self, model, fname):
+        return dict(self.env[model]._fields[fname]._description_selection(self.env))
+
+    def _lang_sql(self, column):
+        """A translated jsonb column in the user's language, English else."""
+        return SQL("COALESCE(%s->>%s, %s->>'en_US')", column, self.env.lang or 'en_US', column)
+
+    # ------------------------------------------------------------------
+    # The registers
+    # ------------------------------------------------------------------
+    def _register_claims(self, plan):
+        """Customers the company owes money: open prepaid balances and
+        deposits, with the dates of the claims procedure. Refunds of declared
+        claims are not paid before the declaration period ends."""
+        columns = [
+            Column(_("Customer"), 'text', 32),
+            Column(_("Tax ID"), 'text', 16),
+            Column(_("Email"), 'text', 28),
+            Column(_("Phone"), 'text', 18),
+            Column(_("Segment"), 'text', 8),
+            Column(_("Tier"), 'text', 6),
+            Column(_("Prepaid Balance"), 'money', 14),
+            Column(_("Deposits"), 'money', 14),
+            Column(_("Total Owed"), 'money', 14),
+            Column(_("Notified On"), 'date', 12),
+            Column(_("Claim Deadline"), 'date', 12),
+            Column(_("Refund Requested On"), 'date', 12),
+            Column(_("Refund Due By"), 'date', 12),
+            Column(_("Closure Step"), 'text', 18),
+            Column(_("Case Owner"), 'text', 20),
+        ]
+        segments = self._labels('crm.lead', 'closure_segment')
+        tiers = self._labels('crm.lead', 'closure_tier')
+
+        def query(last_id):
+            return SQL("""
+                SELECT lead.id, partner.name, partner.vat, partner.email, COALESCE(partner.phone, partner.mobile),
+                       lead.closure_segment, lead.closure_tier,
+                       SUM(obligation.amount) FILTER (WHERE obligation.obligation_type = 'prepaid'),
+                       SUM(obligation.amount) FILTER (WHERE obligation.obligation_type = 'deposit'),
+                       SUM(obligation.amount),
+                       lead.closure_notified_date, lead.closure_claim_deadline,
+                       lead.closure_refund_requested_date, lead.closure_refund_due_date,
+                       %(stage)s, owner.name
+                  FROM crm_lead lead
+                  JOIN closure_obligation obligation
+                    ON obligation.lead_id = lead.id AND obligation.state = 'open'
+                   AND obligation.obligation_type IN ('prepaid', 'deposit')
+                  JOIN res_partner partner ON partner.id = lead.partner_id
+             LEFT JOIN crm_stage stage ON stage.id = lead.stage_id
+             LEFT JOIN res_users users ON users.id = lead.user_id
+             LEFT JOIN res_partner owner ON owner.id = users.partner_id
+                 WHERE lead.closure_plan_id = %(plan)s AND lead.active AND lead.id > %(last_id)s
+              GROUP BY lead.id, partner.id, stage.id, owner.id
+                HAVING SUM(obligation.amount) > 0
+              ORDER BY lead.id
+                 LIMIT %(limit)s""",
+                stage=self._lang_sql(SQL('stage.name')), plan=plan.id, last_id=last_id, limit=REGISTER_BATCH)
+
+        def convert(row):
+            row = list(row)
+            row[4], row[5] = segments.get(row[4]), tiers.get(row[5])
+            return row
+        return columns, self._pages(query, convert)
+
+    def _register_consents(self, plan):
+        """Every answer recorded for a transfer: who decided what, for which
+        receiver and data, how, when, recorded by whom, with what evidence."""
+        columns = [
+            Column(_("Answered On"), 'datetime', 17),
+            Column(_("Customer"), 'text', 32),
+            Column(_("Decision"), 'text', 26),
+            Column(_("Receiver"), 'text', 28),
+            Column(_("Data They Agree to Share"), 'text', 36),
+            Column(_("Channel"), 'text', 16),
+            Column(_("Recorded By"), 'text', 20),
+            Column(_("Evidence File"), 'text', 20),
+            Column(_("Note"), 'text', 48),
+        ]
+        decisions = self._labels('closure.consent', 'decision')
+        channels = self._labels('closure.consent', 'channel')
+
+        def query(last_id):
+            return SQL("""
+                SELECT consent.id, consent.date, partner.name, consent.decision, receiver.name,
+                       (SELECT string_agg(%(category)s, ', ' ORDER BY category.sequence, category.id)
+                          FROM closure_consent_data_category_rel rel
+                          JOIN closure_data_category category ON category.id = rel.category_id
+                         WHERE rel.consent_id = consent.id),
+                       consent.channel, recorder.name, consent.evidence_filename, consent.note
+                  FROM closure_consent consent
+                  JOIN res_partner partner ON partner.id = consent.partner_id
+             LEFT JOIN res_partner receiver ON receiver.id = consent.receiver_id
+             LEFT JOIN res_users users ON users.id = consent.user_id
+             LEFT JOIN res_partner recorder ON recorder.id = users.partner_id
+                 WHERE consent.plan_id = %(plan)s AND consent.id > %(last_id)s
+              ORDER BY consent.id
+                 LIMIT %(limit)s""",
+                category=self._lang_sql(SQL('category.name')), plan=plan.id, last_id=last_id,
+                limit=REGISTER_BATCH)
+
+        def convert(row):
+            row = list(row)
+            row[2], row[5] = decisions.get(row[2]), channels.get(row[5])
+            return row
+        return columns, self._pages(query, convert)
+
+    def _register_cases(self, plan):
+        """Every customer of the plan and where their closure stands."""
+        columns = [
+            Column(_("Customer"), 'text', 32),
+            Column(_("Segment"), 'text', 8),
+            Column(_("Tier"), 'text', 6),
+            Column(_("Revenue in Window"), 'money', 14),
+            Column(_("Closure Step"), 'text', 18),
+            Column(_("Case Owner"), 'text', 20),
+            Column(_("Notified On"), 'date', 12),
+            Column(_("Reply Mood"), 'text', 14),
+            Column(_("Receiver"), 'text', 28),
+            Column(_("Transfer Status"), 'text', 18),
+            Column(_("Refund Due"), 'money', 14),
+            Column(_("Holds Customer Data"), 'text', 10),
+            Column(_("Data Copy Requested On"), 'date', 12),
+            Column(_("Declines Any Transfer"), 'text', 10),
+        ]
+        segments = self._labels('crm.lead', 'closure_segment')
+        tiers = self._labels('crm.lead', 'closure_tier')
+        moods = self._labels('crm.lead', 'closure_reply_mood')
+        states = self._labels('closure.transfer', 'state')
+        yes_no = {True: _("Yes"), False: _("No"), None: _("No")}
+
+        def query(last_id):
+            return SQL("""
+                SELECT lead.id, partner.name, lead.closure_segment, lead.closure_tier, lead.closure_revenue,
+                       %(stage)s, owner.name, lead.closure_notified_date, lead.closure_reply_mood,
+                       receiver.name, transfer.state, lead.closure_refund_due, lead.closure_has_data,
+                       lead.closure_export_requested_date, lead.closure_transfer_declined
+                  FROM crm_lead lead
+                  JOIN res_partner partner ON partner.id = lead.partner_id
+             LEFT JOIN crm_stage stage ON stage.id = lead.stage_id
+             LEFT JOIN res_users users ON users.id = lead.user_id
+             LEFT JOIN res_partner owner ON owner.id = users.partner_id
+             LEFT JOIN LATERAL (
+                       SELECT t.state, t.receiver_id FROM closure_transfer t
+                        WHERE t.lead_id = lead.id ORDER BY t.id DESC LIMIT 1) transfer ON TRUE
+             LEFT JOIN res_partner receiver ON receiver.id = transfer.receiver_id
+                 WHERE lead.closure_plan_id = %(plan)s AND lead.active AND lead.id > %(last_id)s
+              ORDER BY lead.id
+                 LIMIT %(limit)s""",
+                stage=self._lang_sql(SQL('stage.name')), plan=plan.id, last_id=last_id, limit=REGISTER_BATCH)
+
+        def convert(row):
+            row = list(row)
+            row[1], row[2] = segments.get(row[1]), tiers.get(row[2])
+            row[7], row[9] = moods.get(row[7]), states.get(row[9])
+            row[11], row[13] = yes_no[row[11]], yes_no[row[13]]
+            return row
+        return columns, self._pages(query, convert)
