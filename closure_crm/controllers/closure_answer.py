@@ -41,8 +41,8 @@ class ClosureAnswer(http.Controller):
         return self._closure_render(case_sudo, access_token, answered=bool(answered))
 
     @http.route('/closure/answer/<int:case_id>/submit', type='http', auth='public', methods=['POST'], website=True, sitemap=False)
-    def closure_answer_submit(self, case_id, access_token=None, choice=None,
-                              refund=None, data_copy=None, message=None, **kwargs):
+    def closure_answer_submit(self, case_id, access_token=None, choice=None, refund=None,
+                              data_copy=None, message=None, news_asked=None, news=None, **kwargs):
         case_sudo = self._closure_case(case_id, access_token)
         if not case_sudo:
             return request.not_found()
@@ -65,6 +65,8 @@ class ClosureAnswer(http.Controller):
             'refund': bool(refund),
             'data_copy': bool(data_copy),
             'message': message or '',
+            # an unticked box sends nothing: news_asked says the box was there
+            'news': bool(news) if news_asked else None,
         }
         try:
             # all or nothing: a refused answer leaves no half-recorded trace
@@ -72,7 +74,7 @@ class ClosureAnswer(http.Controller):
                 case_sudo._closure_record_answer(
                     decision=values['decision'], receiver=receiver, categories=categories,
                     refund=values['refund'], data_copy=values['data_copy'], message=values['message'],
-                    evidence=self._closure_evidence())
+                    evidence=self._closure_evidence(), news=values['news'])
         except (UserError, ValidationError) as error:
             return self._closure_render(case_sudo, access_token, error=error.args[0], form=values)
         return request.redirect(f'/closure/answer/{case_id}?access_token={access_token}&answered=1')

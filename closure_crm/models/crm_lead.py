@@ -74,6 +74,10 @@ class CrmLead(models.Model):
     closure_refund_requested_date = fields.Date('Refund Requested On', tracking=True, copy=False)
     closure_refund_due_date = fields.Date(
         'Refund Due By', compute='_compute_closure_refund_due_date', store=True)
+    closure_news_opt_in = fields.Boolean(
+        'Wants Occasional News', tracking=True, copy=False,
+        help="The customer said yes to occasional news after the closure, no advertising. "
+             "Set by the customer on their personal page; they can take it back there.")
     closure_export_requested_date = fields.Date(
         'Data Copy Requested On', tracking=True, copy=False,
         help="The customer asked for a copy of their data (PIPL Art. 45, GDPR Art. 20).")
@@ -405,7 +409,7 @@ class CrmLead(models.Model):
         }
 
     def _closure_record_answer(self, decision=False, receiver=None, categories=None,
-                               refund=False, data_copy=False, message=False, evidence=False):
+                               refund=False, data_copy=False, message=False, evidence=False, news=None):
         """Record what the customer answered on their page, all or nothing.
 
         ``decision``: accept the proposed receiver, ``pick_another`` (one of
@@ -417,7 +421,8 @@ class CrmLead(models.Model):
         self.ensure_one()
         if self.closure_plan_id.state not in ('draft', 'in_progress'):
             raise UserError(_("This closure is finished and no longer takes answers here: please write to us."))
-        if not (decision or refund or data_copy or (message or '').strip()):
+        news_changed = news is not None and bool(news) != self.closure_news_opt_in
+        if not (decision or refund or data_copy or news_changed or (message or '').strip()):
             raise UserError(_("Choose an answer, ask for a refund or a copy of your data, or write us a message."))
         # one answer at a time per case: a second tab or a double click waits
         # here, then sees the first answer's result
@@ -450,6 +455,8 @@ class CrmLead(models.Model):
                 _("The customer asked for a copy of their data on their personal page (PIPL Art. 45, "
                   "GDPR Art. 20): send it in a machine-readable format."),
                 date_deadline=max(deadline, today) if deadline else today)
+        if news_changed:
+            lead.closure_news_opt_in = bool(news)
         if (message or '').strip():
             # posted in the customer's name, so the reply triage reads it
             lead.message_post(body=plaintext2html(message.strip()), author_id=lead.partner_id.id,

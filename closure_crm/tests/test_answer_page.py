@@ -153,6 +153,19 @@ class TestAnswerPage(HttpCase, TransferCommon):
         self.assertEqual(self.case.closure_reply_mood, 'angry')
         self.assertEqual(self._stage_code(), 'answered')
 
+    def test_news_only_with_their_yes(self):
+        # the box is on every form; left unticked it changes nothing and is no answer
+        self.assertIn('Choose an answer', self._submit(news_asked=1).text)
+        self.assertFalse(self.case.closure_news_opt_in)
+        self._submit(news_asked=1, news=1)
+        self.assertTrue(self.case.closure_news_opt_in)
+        self.assertIn('checked', re.search(r'<input[^>]*name="news"[^>]*>', self._open().text).group(0))
+        # another answer keeps the yes while the box stays ticked; unticking takes it back
+        self._submit(news_asked=1, news=1, data_copy=1)
+        self.assertTrue(self.case.closure_news_opt_in)
+        self._submit(news_asked=1)
+        self.assertFalse(self.case.closure_news_opt_in)
+
     def test_wrong_token_or_csrf(self):
         for bad in (f'/closure/answer/{self.case.id}?access_token=wrong', f'/closure/answer/{self.case.id}',
                     f'/closure/answer/{self.case.id + 100000}?access_token={self.token}'):
