@@ -17,3 +17,4 @@ from . import closure_transfer
 from . import closure_receiver_capacity
 from . import closure_consent
 from . import closure_transfer_matcher
+from . import closure_handover

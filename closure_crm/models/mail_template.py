@@ -10,6 +10,7 @@ CLOSURE_TEMPLATE_KINDS = [
     ('guide', 'Service Termination Guide'),
     ('refund', 'Refund Confirmation'),
     ('farewell', 'Farewell'),
+    ('handover', 'New Contact After a Staff Hand-over'),
 ]
 
 

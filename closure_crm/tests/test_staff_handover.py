@@ -1,0 +1,110 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.addons.mail.tests.common import MailCase
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+
+from .transfer_common import TransferCommon
+
+
+@tagged('post_install', '-at_install')
+class TestStaffHandover(TransferCommon, MailCase):
+    """Before a rep leaves, every customer they own in the plans under way
+    goes to a named successor, with a checklist per customer."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.receiver = cls._create_receiver('Harbour IT', industries=cls.retail, states=cls.shanghai)
+        cls.case_a, cls.case_b, cls.case_c = cls._create_need_cases(3, prefix='Leaving Customer', user=cls.rep_1)
+        cls.env['res.partner'].create({
+            'name': 'Mia Buyer', 'parent_id': cls.case_a.partner_id.id, 'function': 'Purchasing',
+            'email': 'mia@customer.example.com', 'phone': '+86 21 5555 0101'})
+        cls.env['closure.obligation'].create([
+            {'lead_id': cls.case_a.id, 'obligation_type': 'milestone', 'name': 'POS migration',
+             'due_date': fields.Date.today() + timedelta(days=20)},
+            {'lead_id': cls.case_a.id, 'obligation_type': 'prepaid', 'name': 'Membership', 'amount': 300},
+        ])
+        cls.case_a.write({'closure_reply_mood': 'angry', 'closure_reply_terms': 'unacceptable'})
+        cls.transfer = cls.env['closure.transfer'].create({'lead_id': cls.case_b.id, 'receiver_id': cls.receiver.id})
+        cls.promise = cls.env['mail.activity'].create({
+            'res_model_id': cls.env['ir.model']._get_id('crm.lead'), 'res_id': cls.case_a.id,
+            'summary': 'Call back about the refund', 'user_id': cls.rep_1.id,
+            'date_deadline': fields.Date.today()})
+        # what stays: a regular lead of the same rep, another rep's case, a case of a closed plan
+        cls.regular_lead = cls.env['crm.lead'].create({
+            'name': 'Regular deal', 'type': 'opportunity', 'user_id': cls.rep_1.id, 'team_id': cls.sales_team.id})
+        cls.other_rep_case = cls._create_need_cases(1, prefix='Other Rep Customer', user=cls.rep_2)
+        closed_plan = cls.env['closure.plan'].create({'name': 'Closed Closure', 'user_id': cls.manager.id})
+        cls.closed_case = cls._create_need_cases(1, prefix='Closed Customer', plan=closed_plan, user=cls.rep_1)
+        closed_plan.state = 'closed'
+        cls.handover = cls.env['closure.handover'].with_user(cls.manager).create({
+            'departing_user_id': cls.rep_1.id, 'successor_user_id': cls.rep_2.id,
+            'note': 'Tea House 0 prefers calls before 10:00.'})
+
+    def test_cases_activities_and_checklists_go_to_the_successor(self):
+        cases = self.case_a | self.case_b | self.case_c
+        self.assertEqual(self.handover.case_count, 3)
+        teams = cases.mapped('team_id')
+        with self.mock_mail_gateway():
+            self.handover.action_confirm()
+        self.assertEqual(self.handover.state, 'done')
+        self.assertEqual(self.handover.lead_ids, cases)
+        self.assertEqual(cases.user_id, self.rep_2)
+        self.assertEqual(cases.mapped('team_id'), teams, "cases stay in the plan's team")
+        self.assertEqual(self.transfer.user_id, self.rep_2)
+        for untouched in (self.regular_lead, self.closed_case):
+            self.assertEqual(untouched.user_id, self.rep_1)
+        self.assertEqual(self.promise.user_id, self.rep_2, "open promises follow the case")
+        # one checklist per case, due within the 3-day care rule
+        checklists = self.env['mail.activity'].search([
+            ('res_model', '=', 'crm.lead'), ('res_id', 'in', cases.ids), ('summary', 'like', 'Hand-over checklist')])
+        self.assertEqual(len(checklists), 3)
+        self.assertEqual(checklists.user_id, self.rep_2)
+        self.assertEqual(set(checklists.mapped('date_deadline')), {fields.Date.today() + timedelta(days=3)})
+        note_a = str(checklists.filtered(lambda a: a.res_id == self.case_a.id).note)
+        for expected in ('Open Milestone: POS migration', 'Prepaid Balance: Membership', 'Last reply: Angry',
+                         'Mia Buyer (Purchasing, mia@customer.example.com, +86 21 5555 0101)',
+                         'Open activities, now yours: 1',
+                         'prefers calls before 10:00'):
+            self.assertIn(expected, note_a)
+        note_b = str(checklists.filtered(lambda a: a.res_id == self.case_b.id).note)
+        self.assertIn('Transfer to Harbour IT: Proposed', note_b)
+        # each customer learns who their new contact is, from that person
+        for case in cases:
+            message = case.message_ids.filtered(lambda m: 'new contact person' in (m.subject or ''))
+            self.assertEqual(len(message), 1, case.name)
+            self.assertEqual(message.author_id, self.rep_2.partner_id)
+            self.assertEqual(message.partner_ids, case.partner_id)
+            self.assertIn('Rep Two', message.body)
+        with self.assertRaises(UserError):
+            self.handover.action_confirm()
+
+    def test_access_follows_the_cases(self):
+        self.handover.notify_customers = False
+        self.handover.action_confirm()
+        Lead = self.env['crm.lead']
+        self.assertEqual(Lead.with_user(self.rep_2).search([('id', '=', self.case_a.id)]), self.case_a)
+        self.assertFalse(Lead.with_user(self.rep_1).search([('id', '=', self.case_a.id)]))
+        # both see the hand-over itself; another rep does not, nor may a rep create one
+        self.assertTrue(self.handover.with_user(self.rep_1).name)
+        third = new_test_user(self.env, login='closure_rep_3', groups='closure_crm.group_closure_user')
+        with self.assertRaises(AccessError):
+            self.handover.with_user(third).read(['name'])
+        with self.assertRaises(AccessError):
+            self.env['closure.handover'].with_user(self.rep_1).create({
+                'departing_user_id': self.rep_1.id, 'successor_user_id': self.rep_2.id})
+
+    def test_wrong_successor_or_nothing_to_hand_over(self):
+        Handover = self.env['closure.handover']
+        with self.assertRaisesRegex(ValidationError, 'Successor: choose someone other than Rep One'):
+            Handover.create({'departing_user_id': self.rep_1.id, 'successor_user_id': self.rep_1.id})
+        salesman = new_test_user(self.env, login='plain_salesman', name='Plain Salesman',
+                                 groups='sales_team.group_sale_salesman')
+        with self.assertRaisesRegex(ValidationError, 'Plain Salesman is not a Closure User'):
+            Handover.create({'departing_user_id': self.rep_1.id, 'successor_user_id': salesman.id})
+        nobody = Handover.create({'departing_user_id': self.manager.id, 'successor_user_id': self.rep_2.id})
+        with self.assertRaisesRegex(UserError, 'owns no case'):
+            nobody.action_confirm()
+        self.assertEqual(nobody.state, 'draft')
