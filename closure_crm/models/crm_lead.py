@@ -431,6 +431,9 @@ class CrmLead(models.Model):
         if decision:
             lead._closure_record_transfer_answer(decision, receiver, categories, evidence)
         today = fields.Date.context_today(self)
+        # the page speaks the customer's language; the owner's to-dos speak theirs
+        owner_lang = (lead.user_id or lead.closure_plan_id.user_id).lang
+        staff = lead.with_context(lang=owner_lang) if owner_lang else lead
         if refund and not lead.closure_refund_requested_date:
             if lead.closure_refund_due <= 0:
                 raise UserError(_("There is no unused prepaid balance to refund on your account."))
@@ -441,19 +444,19 @@ class CrmLead(models.Model):
                 lead.message_post_with_source(
                     template, subtype_xmlid='mail.mt_comment',
                     author_id=(lead.user_id or lead.closure_plan_id.user_id).partner_id.id or None)
-            lead._closure_schedule_activity(
-                'mail.mail_activity_data_todo', _("Refund the unused prepaid balance"),
-                _("The customer asked for a refund on their personal page. Refund %(amount)s by %(date)s.",
-                  amount=format_amount(self.env, lead.closure_refund_due, lead.company_currency),
-                  date=format_date(self.env, lead.closure_refund_due_date)),
+            staff._closure_schedule_activity(
+                'mail.mail_activity_data_todo', staff.env._("Refund the unused prepaid balance"),
+                staff.env._("The customer asked for a refund on their personal page. Refund %(amount)s by %(date)s.",
+                            amount=format_amount(staff.env, lead.closure_refund_due, lead.company_currency),
+                            date=format_date(staff.env, lead.closure_refund_due_date)),
                 date_deadline=lead.closure_refund_due_date)
         if data_copy and not lead.closure_export_requested_date:
             lead.closure_export_requested_date = today
             deadline = lead.closure_plan_id.data_export_deadline
-            lead._closure_schedule_activity(
-                'mail.mail_activity_data_todo', _("Send the customer a copy of their data"),
-                _("The customer asked for a copy of their data on their personal page (PIPL Art. 45, "
-                  "GDPR Art. 20): send it in a machine-readable format."),
+            staff._closure_schedule_activity(
+                'mail.mail_activity_data_todo', staff.env._("Send the customer a copy of their data"),
+                staff.env._("The customer asked for a copy of their data on their personal page (PIPL Art. 45, "
+                            "GDPR Art. 20): send it in a machine-readable format."),
                 date_deadline=max(deadline, today) if deadline else today)
         if news_changed:
             lead.closure_news_opt_in = bool(news)

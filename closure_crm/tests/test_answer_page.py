@@ -199,3 +199,6 @@ class TestAnswerPage(HttpCase, TransferCommon):
         page = self._open().text
         self.assertIn('您的答复', page)
         self.assertNotIn('Who continues your service', page)
+        # the customer reads Chinese; the owner's to-do stays in the owner's English
+        self.assertIn('谢谢：我们已记录您的答复', self._submit(data_copy=1).text)
+        self.assertEqual(self.case.activity_ids.summary, 'Send the customer a copy of their data')
