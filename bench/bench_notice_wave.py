@@ -31,17 +31,17 @@ run the previous run's mails, messages, activities, waves and mailings are
 deleted and the cases put back in 'To Notify'.
 """
 import argparse
-import os
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, 'data'))
+from _common import ensure_database, odoo_addons_path, odoo_env, vacuum
 
-import bench_data  # noqa: E402
+import bench_data  # noqa: E402  (data/, put on sys.path by _common)
+
+# VACUUMed before each run
+WAVE_TABLES = ('crm_lead', 'res_partner', 'mail_message', 'mail_mail', 'mail_activity',
+               'closure_notice_recipient', 'mail_mail_res_partner_rel')
 
 TARGET_RATIO = 3.0
 MODULES = ('closure_crm', 'mass_mailing')
@@ -68,46 +68,6 @@ erase it, except the accounting records that the law obliges us to keep.</p>
 <p>Thank you for your trust.</p>
 <p>Kind regards,<br/>Your service team</p>
 </div>"""
-
-
-def odoo_addons_path():
-    import odoo
-    return f"{ROOT},{os.path.join(os.path.dirname(odoo.__file__), 'addons')}"
-
-
-def modules_installed(db):
-    """True when ``db`` exists with both modules installed."""
-    import psycopg2
-    conn = psycopg2.connect(dbname='postgres')
-    try:
-        with conn.cursor() as cr:
-            cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db])
-            if not cr.fetchone():
-                return False
-    finally:
-        conn.close()
-    conn = psycopg2.connect(dbname=db)
-    try:
-        with conn.cursor() as cr:
-            cr.execute("SELECT to_regclass('ir_module_module')")
-            if not cr.fetchone()[0]:
-                return False
-            cr.execute("SELECT count(*) FROM ir_module_module WHERE name IN %s AND state = 'installed'", [MODULES])
-            return cr.fetchone()[0] == len(MODULES)
-    finally:
-        conn.close()
-
-
-def ensure_database(db, addons_path, update):
-    installed = modules_installed(db)
-    if installed and not update:
-        return
-    mode = '-u' if installed else '-i'
-    print(f"{'updating' if installed else 'installing'} {', '.join(MODULES)} in database {db}...", flush=True)
-    subprocess.run([sys.executable, '-m', 'odoo', '-d', db, f'--addons-path={addons_path}', mode, ','.join(MODULES),
-                    '--without-demo=all', '--load-language=en_US,zh_CN', '--stop-after-init', '--no-http',
-                    '--log-level=warn'],
-                   cwd=tempfile.gettempdir(), check=True)
 
 
 def load_notice_translations(env):
@@ -177,21 +137,6 @@ def reset(env, plan):
     env.invalidate_all()
     cr.commit()
     return case_ids
-
-
-def vacuum(db):
-    import psycopg2
-    from odoo.sql_db import connection_info_for
-    _name, info = connection_info_for(db)
-    conn = psycopg2.connect(**info)
-    try:
-        conn.autocommit = True
-        with conn.cursor() as cr:
-            for table in ('crm_lead', 'res_partner', 'mail_message', 'mail_mail', 'mail_activity',
-                          'closure_notice_recipient', 'mail_mail_res_partner_rel'):
-                cr.execute(f'VACUUM ANALYZE {table}')
-    finally:
-        conn.close()
 
 
 # ---------------------------------------------------------------------------
@@ -270,19 +215,9 @@ def main():
     parser.add_argument('--addons-path', default=None)
     args = parser.parse_args()
 
-    import odoo
-    from odoo import SUPERUSER_ID, api
-    from odoo.modules.registry import Registry
-    from odoo.tools import config
-
     addons_path = args.addons_path or odoo_addons_path()
-    ensure_database(args.db, addons_path, args.update)
-    config.parse_config(['-d', args.db, f'--addons-path={addons_path}', '--log-level=warn'])
-    odoo.netsvc.init_logger()
-    registry = Registry(args.db)
-
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+    ensure_database(args.db, addons_path, args.update, MODULES)
+    with odoo_env(args.db, addons_path) as env:
         for lang in ('en_US', 'zh_CN'):
             env['res.lang']._activate_lang(lang)
         load_notice_translations(env)
@@ -290,12 +225,12 @@ def main():
         plan = bench_plan(env, args)
 
         case_ids = reset(env, plan)
-        vacuum(args.db)
+        vacuum(args.db, WAVE_TABLES)
         print(f"notice wave: {len(case_ids)} cases...", flush=True)
         wave_seconds, wave_mails, wave_details = run_wave(env, plan)
 
         case_ids = reset(env, plan)
-        vacuum(args.db)
+        vacuum(args.db, WAVE_TABLES)
         mm_ids = sorted(case_ids)[:args.mm_limit] if args.mm_limit else case_ids
         print(f"mass_mailing: {len(mm_ids)} cases...", flush=True)
         mm_seconds, mm_mails = run_mass_mailing(env, plan, mm_ids, MAILING_BODY, 'Benchmark mailing')

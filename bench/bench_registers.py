@@ -14,14 +14,11 @@ keyset pages of REGISTER_BATCH and written in xlsxwriter's constant-memory
 mode, so the peak should stay far below the size of the register.
 """
 import argparse
-import os
-import sys
 import time
 import tracemalloc
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from bench_tiering import bench_plan, ensure_database, odoo_addons_path  # noqa: E402
+from _common import ensure_database, odoo_addons_path, odoo_env
+from bench_tiering import bench_plan
 
 
 def ensure_obligations(env, plan):
@@ -74,13 +71,7 @@ def main():
 
     addons_path = odoo_addons_path()
     ensure_database(args.db, addons_path, args.update)
-    import odoo
-    from odoo import SUPERUSER_ID, api
-    from odoo.modules.registry import Registry
-    odoo.tools.config.parse_config(['-d', args.db, f'--addons-path={addons_path}', '--log-level=warn'])
-    odoo.netsvc.init_logger()
-    with Registry(args.db).cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {'lang': 'en_US'})
+    with odoo_env(args.db, addons_path, {'lang': 'en_US'}) as env:
         plan = bench_plan(env, args)
         ensure_obligations(env, plan)
         from odoo.addons.closure_crm.report.closure_register import REGISTER_BATCH

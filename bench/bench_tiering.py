@@ -27,71 +27,19 @@ on a shared machine a single run is noisy. Targets: set-based under 5 s for
 100k customers / 1M lines, at least 20x faster than the loop.
 """
 import argparse
-import os
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import date
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, 'data'))
+from _common import ensure_database, odoo_addons_path, odoo_env, timed, vacuum
 
-import bench_data  # noqa: E402
+import bench_data  # noqa: E402  (data/, put on sys.path by _common)
+
+# VACUUMed before each run
+TIERING_TABLES = ('crm_lead', 'res_partner', 'closure_revenue_line')
 
 TARGET_SECONDS = 5.0
 TARGET_RATIO = 20.0
-
-
-def odoo_addons_path():
-    import odoo
-    return f"{ROOT},{os.path.join(os.path.dirname(odoo.__file__), 'addons')}"
-
-
-def module_state(db):
-    """'installed', another ir_module_module state, None (no module row) or
-    False (no database)."""
-    import psycopg2
-    conn = psycopg2.connect(dbname='postgres')
-    try:
-        with conn.cursor() as cr:
-            cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db])
-            if not cr.fetchone():
-                return False
-    finally:
-        conn.close()
-    conn = psycopg2.connect(dbname=db)
-    try:
-        with conn.cursor() as cr:
-            cr.execute("SELECT to_regclass('ir_module_module')")
-            if not cr.fetchone()[0]:
-                return None
-            cr.execute("SELECT state FROM ir_module_module WHERE name = 'closure_crm'")
-            row = cr.fetchone()
-            return row and row[0]
-    finally:
-        conn.close()
-
-
-def ensure_database(db, addons_path, update):
-    state = module_state(db)
-    if state == 'installed' and not update:
-        return
-    mode = '-u' if state == 'installed' else '-i'
-    print(f"{'updating' if mode == '-u' else 'installing'} closure_crm in database {db}...", flush=True)
-    # run from a neutral directory: nothing in the checkout shadows a module
-    subprocess.run([sys.executable, '-m', 'odoo', '-d', db, f'--addons-path={addons_path}', mode, 'closure_crm',
-                    '--without-demo=all', '--load-language=en_US,zh_CN', '--stop-after-init', '--no-http',
-                    '--log-level=warn'],
-                   cwd=tempfile.gettempdir(), check=True)
-
-
-def timed(label, func, *args):
-    t0 = time.perf_counter()
-    result = func(*args)
-    seconds = time.perf_counter() - t0
-    print(f"  {label}: {seconds:.1f} s", flush=True)
-    return result
 
 
 # ---------------------------------------------------------------------------
@@ -137,23 +85,6 @@ def reset_tiers(plan):
     cr.execute("""UPDATE crm_lead SET closure_tier = NULL, closure_revenue = NULL
                    WHERE closure_plan_id = %s""", [plan.id])
     plan.env.invalidate_all()
-
-
-def vacuum(db):
-    """VACUUM ANALYZE the tables tiering reads and writes (outside any
-    transaction), so every run starts from the same physical state: no dead
-    row versions left by the previous run, fresh planner statistics."""
-    import psycopg2
-    from odoo.sql_db import connection_info_for
-    _name, info = connection_info_for(db)
-    conn = psycopg2.connect(**info)
-    try:
-        conn.autocommit = True
-        with conn.cursor() as cr:
-            for table in ('crm_lead', 'res_partner', 'closure_revenue_line'):
-                cr.execute(f'VACUUM ANALYZE {table}')
-    finally:
-        conn.close()
 
 
 def snapshot(plan):
@@ -335,19 +266,9 @@ def main():
     parser.add_argument('--addons-path', default=None)
     args = parser.parse_args()
 
-    import odoo
-    from odoo import SUPERUSER_ID, api
-    from odoo.modules.registry import Registry
-    from odoo.tools import config
-
     addons_path = args.addons_path or odoo_addons_path()
     ensure_database(args.db, addons_path, args.update)
-    config.parse_config(['-d', args.db, f'--addons-path={addons_path}', '--log-level=warn'])
-    odoo.netsvc.init_logger()
-    registry = Registry(args.db)
-
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+    with odoo_env(args.db, addons_path) as env:
         for lang in ('en_US', 'zh_CN'):  # customers keep their language when it is active
             if not env['res.lang']._activate_lang(lang):
                 print(f"note: language {lang} is not loaded in {args.db}; its customers get another one")
@@ -358,14 +279,14 @@ def main():
         runs = []
         for run in range(args.repeat):
             reset_tiers(plan)
-            cr.commit()
-            vacuum(args.db)
+            env.cr.commit()
+            vacuum(args.db, TIERING_TABLES)
             seconds, breakdown = run_set_based(plan)
             print(f"set-based: plan._compute_tiers() run {run + 1}/{args.repeat}: {seconds:.2f} s  ("
                   + ", ".join(f"{key} {value:.2f} s" for key, value in breakdown.items()) + ")", flush=True)
             runs.append((seconds, breakdown))
             cases_set, partners_set = snapshot(plan)
-            cr.commit()
+            env.cr.commit()
         # the median run: the machine may be shared, a single run is noisy
         set_seconds, breakdown = sorted(runs, key=lambda r: r[0])[len(runs) // 2]
         counts = {tier: 0 for tier in 'abc'}
@@ -379,16 +300,16 @@ def main():
             return 0
 
         reset_tiers(plan)
-        cr.commit()
-        vacuum(args.db)
+        env.cr.commit()
+        vacuum(args.db, TIERING_TABLES)
         print("ORM loop: search/sum per case, sort, write per case...", flush=True)
         loop_seconds, loop_tiers, loop_sums, written, note = run_orm_loop(plan, args.loop_budget, args.loop_sample)
         cases_loop, partners_loop = snapshot(plan)
-        cr.rollback()
+        env.cr.rollback()
         # leave the set-based result in the database
         reset_tiers(plan)
         plan._compute_tiers()
-        cr.commit()
+        env.cr.commit()
 
         # -- verification --------------------------------------------------
         mismatches = [cid for cid, (tier, revenue) in cases_set.items()

@@ -3,8 +3,8 @@
 
     python3 bench/bench_training_practice.py --db dev_training [--users 20000 --batch 200 --seed 3]
 
-Runs inside one transaction on a database where closure_training is installed
-and ROLLS EVERYTHING BACK at the end: nothing is left behind. It adds a plan in
+Runs inside one transaction on a database with closure_training (installed
+when missing) and ROLLS EVERYTHING BACK at the end: nothing is left behind. It adds a plan in
 progress and --users staff (res.partner / res.users rows inserted with one
 INSERT ... SELECT generate_series each, deterministic names from --seed), each a
 participant of the plan, then times:
@@ -22,12 +22,10 @@ participant of the plan, then times:
 Figures are printed; nothing is asserted (timings are noise in tests).
 """
 import argparse
-import os
 import random
-import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from _common import ensure_database, odoo_addons_path, odoo_env
 
 
 def main():
@@ -36,18 +34,15 @@ def main():
     parser.add_argument('--users', type=int, default=20000)
     parser.add_argument('--batch', type=int, default=200)
     parser.add_argument('--seed', type=int, default=3)
+    parser.add_argument('--update', action='store_true', help='update closure_training in the database first')
     args = parser.parse_args()
 
-    import odoo
+    from odoo import fields
     from odoo.tools import SQL
-    addons = f"{ROOT},{os.path.join(os.path.dirname(odoo.__file__), 'addons')}"
-    odoo.tools.config.parse_config(['--addons-path', addons, '-d', args.db, '--log-level', 'warn'])
-    registry = odoo.modules.registry.Registry(args.db)
+    addons_path = odoo_addons_path()
+    ensure_database(args.db, addons_path, args.update, modules=('closure_training',))
     random.seed(args.seed)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        if 'closure.training.practice' not in env:
-            sys.exit(f"closure_training is not installed in {args.db}: install it first (-i closure_training).")
+    with odoo_env(args.db, addons_path) as env:
         Practice = env['closure.training.practice']
         # only the benchmark's plan runs
         env['closure.plan'].search([('state', '=', 'in_progress')]).write({'state': 'closed'})
@@ -56,7 +51,7 @@ def main():
         company = env.company.id
         offset = random.randint(1000, 9999)
         t0 = time.perf_counter()
-        cr.execute(SQL(
+        env.cr.execute(SQL(
             """WITH p AS (
                    INSERT INTO res_partner (name, email, active, company_id, lang, type, create_date, write_date)
                    SELECT 'Bench Staff ' || (%(offset)s + g), 'bench' || (%(offset)s + g) || '@example.com', TRUE,
@@ -76,11 +71,11 @@ def main():
         env.invalidate_all()
         print(f"data: {args.users} staff in one plan built in {time.perf_counter() - t0:.2f} s")
         scenarios = env['closure.training.scenario'].search([])
-        today = odoo.fields.Date.today()
-        cr.execute(SQL("SELECT user_id, plan_id FROM closure_training_participant WHERE plan_id = %s", plan.id))
-        plan_by_user = dict(cr.fetchall())
+        today = fields.Date.today()
+        env.cr.execute(SQL("SELECT user_id, plan_id FROM closure_training_participant WHERE plan_id = %s", plan.id))
+        plan_by_user = dict(env.cr.fetchall())
 
-        cr.execute('SAVEPOINT bench_loop')
+        env.cr.execute('SAVEPOINT bench_loop')
         t0 = time.perf_counter()
         for user_id, plan_id in plan_by_user.items():
             if Practice.search_count([('user_id', '=', user_id), ('date', '=', today)]):
@@ -90,14 +85,14 @@ def main():
                              'scenario_id': scenarios[count % len(scenarios)].id})
         env.flush_all()
         loop = time.perf_counter() - t0
-        cr.execute('ROLLBACK TO SAVEPOINT bench_loop')
+        env.cr.execute('ROLLBACK TO SAVEPOINT bench_loop')
         env.invalidate_all()
 
-        cr.execute('SAVEPOINT bench_set')
+        env.cr.execute('SAVEPOINT bench_set')
         t0 = time.perf_counter()
         inserted = Practice._create_daily(plan_by_user, scenarios, today)
         set_based = time.perf_counter() - t0
-        cr.execute('ROLLBACK TO SAVEPOINT bench_set')
+        env.cr.execute('ROLLBACK TO SAVEPOINT bench_set')
         env.invalidate_all()
         print(f"pick + insert, set-based: {len(inserted)} rows in {set_based:.3f} s")
         print(f"pick + insert, ORM loop:  {len(plan_by_user)} rows in {loop:.3f} s "
@@ -111,7 +106,7 @@ def main():
         print(f"one job batch: {sent} questions sent with notifications in {batch:.2f} s "
               f"({1000 * batch / max(sent, 1):.1f} ms per person; {args.users} people take "
               f"{args.users / max(args.batch, 1)} batches, ~{batch * args.users / max(sent, 1) / 60:.1f} min)")
-        cr.rollback()
+        env.cr.rollback()
         print("rolled back: the database is unchanged")
 
 

@@ -33,17 +33,16 @@ is integral), and a plain greedy for reference.
 Targets: < 30 s for 100k cases / 500 receivers, >= 97% of the exact optimum.
 """
 import argparse
-import os
 import random
-import subprocess
 import sys
-import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, 'data'))
+from _common import ensure_database, odoo_addons_path, odoo_env, timed, vacuum
 
-import bench_data  # noqa: E402
+import bench_data  # noqa: E402  (data/, put on sys.path by _common)
+
+# VACUUMed before each run
+ASSIGN_TABLES = ('closure_transfer', 'crm_lead', 'closure_receiver_capacity')
 
 TARGET_SECONDS = 30.0
 TARGET_SHARE = 97.0
@@ -55,55 +54,6 @@ SIZES = ['micro', 'small', 'medium', 'large']
 # ---------------------------------------------------------------------------
 # Database
 # ---------------------------------------------------------------------------
-def odoo_addons_path():
-    import odoo
-    return f"{ROOT},{os.path.join(os.path.dirname(odoo.__file__), 'addons')}"
-
-
-def module_state(db):
-    """closure_crm's state in ``db``: 'installed', another state, None (no
-    module row) or False (no database)."""
-    import psycopg2
-    conn = psycopg2.connect(dbname='postgres')
-    try:
-        with conn.cursor() as cr:
-            cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db])
-            if not cr.fetchone():
-                return False
-    finally:
-        conn.close()
-    conn = psycopg2.connect(dbname=db)
-    try:
-        with conn.cursor() as cr:
-            cr.execute("SELECT to_regclass('ir_module_module')")
-            if not cr.fetchone()[0]:
-                return None
-            cr.execute("SELECT state FROM ir_module_module WHERE name = 'closure_crm'")
-            row = cr.fetchone()
-            return row and row[0]
-    finally:
-        conn.close()
-
-
-def ensure_database(db, addons_path, update):
-    state = module_state(db)
-    if state == 'installed' and not update:
-        return
-    mode = '-u' if state == 'installed' else '-i'
-    print(f"{'updating' if mode == '-u' else 'installing'} closure_crm in database {db}...", flush=True)
-    subprocess.run([sys.executable, '-m', 'odoo', '-d', db, f'--addons-path={addons_path}', mode, 'closure_crm',
-                    '--without-demo=all', '--load-language=en_US,zh_CN', '--stop-after-init', '--no-http',
-                    '--log-level=warn'],
-                   cwd=tempfile.gettempdir(), check=True)
-
-
-def timed(label, func, *args):
-    t0 = time.perf_counter()
-    result = func(*args)
-    print(f"  {label}: {time.perf_counter() - t0:.1f} s", flush=True)
-    return result
-
-
 # ---------------------------------------------------------------------------
 # Data
 # ---------------------------------------------------------------------------
@@ -210,20 +160,6 @@ def reset(plan):
     plan.env.invalidate_all()
 
 
-def vacuum(db):
-    import psycopg2
-    from odoo.sql_db import connection_info_for
-    _name, info = connection_info_for(db)
-    conn = psycopg2.connect(**info)
-    try:
-        conn.autocommit = True
-        with conn.cursor() as cr:
-            for table in ('closure_transfer', 'crm_lead', 'closure_receiver_capacity'):
-                cr.execute(f'VACUUM ANALYZE {table}')
-    finally:
-        conn.close()
-
-
 # ---------------------------------------------------------------------------
 # Runs
 # ---------------------------------------------------------------------------
@@ -325,19 +261,10 @@ def main():
     parser.add_argument('--addons-path', default=None)
     args = parser.parse_args()
 
-    import odoo
-    from odoo import SUPERUSER_ID, api
-    from odoo.modules.registry import Registry
-    from odoo.tools import config
-
     addons_path = args.addons_path or odoo_addons_path()
     ensure_database(args.db, addons_path, args.update)
-    config.parse_config(['-d', args.db, f'--addons-path={addons_path}', '--log-level=warn'])
-    odoo.netsvc.init_logger()
-    registry = Registry(args.db)
     ok = True
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
+    with odoo_env(args.db, addons_path) as env:
         for lang in ('en_US', 'zh_CN'):
             env['res.lang']._activate_lang(lang)
         plan = bench_plan(env, args)
@@ -346,11 +273,11 @@ def main():
               f"capacity {args.capacity_ratio:g} x cases")
         for run in range(1, args.runs + 1):
             reset(plan)
-            cr.commit()
-            vacuum(args.db)
+            env.cr.commit()
+            vacuum(args.db, ASSIGN_TABLES)
             seconds, spent, result = run_bulk(plan)
             over, live, twice = check(plan)
-            cr.commit()
+            env.cr.commit()
             share = 100.0 * result['score'] / result['bound'] if result['bound'] else 100.0
             print(f"  run {run}: {seconds:.1f} s (solver {spent.get('solver', 0):.1f} s, "
                   f"{spent.get('passes', 0)} passes, {spent.get('rounds', 0)} auction rounds)")
@@ -371,7 +298,7 @@ def main():
                 print(f"  {n:>6} {m:>5} {share:>10.3f} {100.0 * greedy / optimum if optimum else 100:>9.2f} "
                       f"{t_solve:>10.2f} {t_exact:>8.2f}")
                 ok &= share >= TARGET_SHARE
-            cr.rollback()
+            env.cr.rollback()
     print(f"\ntargets (< {TARGET_SECONDS:g} s, >= {TARGET_SHARE:g}% of the optimum, capacities respected): "
           f"{'met' if ok else 'NOT met'}")
     return 0 if ok else 1
