@@ -149,7 +149,7 @@ class ClosureRegister(models.AbstractModel):
              LEFT JOIN crm_stage stage ON stage.id = lead.stage_id
              LEFT JOIN res_users users ON users.id = lead.user_id
              LEFT JOIN res_partner owner ON owner.id = users.partner_id
-                 WHERE lead.closure_plan_id = %(plan)s AND lead.active AND lead.id > %(last_id)s
+                 WHERE lead.closure_plan_id = %(plan)s AND lead.id > %(last_id)s
               GROUP BY lead.id, partner.id, stage.id, owner.id
                 HAVING SUM(obligation.amount) > 0
               ORDER BY lead.id
@@ -243,7 +243,7 @@ class ClosureRegister(models.AbstractModel):
                        SELECT t.state, t.receiver_id FROM closure_transfer t
                         WHERE t.lead_id = lead.id ORDER BY t.id DESC LIMIT 1) transfer ON TRUE
              LEFT JOIN res_partner receiver ON receiver.id = transfer.receiver_id
-                 WHERE lead.closure_plan_id = %(plan)s AND lead.active AND lead.id > %(last_id)s
+                 WHERE lead.closure_plan_id = %(plan)s AND lead.id > %(last_id)s
               ORDER BY lead.id
                  LIMIT %(limit)s""",
                 stage=self._lang_sql(SQL('stage.name')), plan=plan.id, last_id=last_id, limit=REGISTER_BATCH)

@@ -43,6 +43,8 @@ class TestRegisters(HttpCase, TransferCommon):
         return filename, sheet, rows
 
     def test_claims_register_lists_what_is_owed(self):
+        # a case a rep archived still owes the customer its money
+        self.owed.action_archive()
         filename, sheet, rows = self._read('claims')
         self.assertEqual(filename, 'Claims Register - Test Closure.xlsx')
         self.assertIn('Test Closure', sheet['A1'].value)
