@@ -6,6 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
+from .closure_transfer import ACCEPTED_STATES
+
 _logger = logging.getLogger(__name__)
 
 # Statutory periods (days). Defaults are China's (PRC Company Law 2023, local
@@ -124,6 +126,37 @@ class ClosurePlan(models.Model):
 
     # -- cases ------------------------------------------------------------
     case_ids = fields.One2many('crm.lead', 'closure_plan_id', string='Cases')
+    # -- cost and benefit: what the closure costs beside the value it keeps --
+    cb_refund_owed = fields.Monetary(
+        'Prepaid Balances and Deposits Owed', compute='_compute_cost_benefit', currency_field='currency_id',
+        help="Open prepaid balances and deposits of all cases: what refunds may cost.")
+    cb_refund_requested = fields.Monetary(
+        'Refunds Requested', compute='_compute_cost_benefit', currency_field='currency_id',
+        help="Refund due on the cases whose customer asked for the refund.")
+    cb_notice_count = fields.Integer(
+        'Notices Sent', compute='_compute_cost_benefit',
+        help="Notices sent or handled by personal contact, over all waves.")
+    cb_contact_count = fields.Integer(
+        'Contacts Made', compute='_compute_cost_benefit',
+        help="Activities done on the cases (calls, meetings, to-dos): the staff's contact effort.")
+    cb_transferred_count = fields.Integer(
+        'Customers Kept with a Receiver', compute='_compute_cost_benefit',
+        help="Cases whose transfer the receiver accepted, handed over or completed.")
+    cb_transferred_rate = fields.Float(
+        'Share of Customers Kept', compute='_compute_cost_benefit', digits=(5, 4))
+    cb_transferred_revenue = fields.Monetary(
+        'Revenue Kept with Receivers', compute='_compute_cost_benefit', currency_field='currency_id',
+        help="Revenue in the look-back window of the customers kept with a receiver.")
+    cb_revenue_kept_rate = fields.Float('Share of Revenue Kept', compute='_compute_cost_benefit', digits=(5, 4))
+    cb_referral_fees = fields.Monetary(
+        'Referral Fees', compute='_compute_cost_benefit', currency_field='currency_id',
+        help="Expected referral fees of the transfers kept, in the company currency.")
+    cb_complaint_count = fields.Integer(
+        'Angry Replies', compute='_compute_cost_benefit',
+        help="Cases whose latest reply was triaged angry: the complaints to prevent.")
+    cb_complaint_rate = fields.Float(
+        'Complaint Rate', compute='_compute_cost_benefit', digits=(5, 4),
+        help="Angry replies per notified customer.")
     case_count = fields.Integer(compute='_compute_case_stats')
     tier_a_count = fields.Integer('Tier A', compute='_compute_case_stats')
     tier_b_count = fields.Integer('Tier B', compute='_compute_case_stats')
@@ -309,6 +342,62 @@ class ClosurePlan(models.Model):
             plan.tier_b_count = counts.get((plan.id, 'b'), 0)
             plan.tier_c_count = counts.get((plan.id, 'c'), 0)
             plan.case_count = sum(n for (plan_id, _tier), n in counts.items() if plan_id == plan.id)
+
+    def _compute_cost_benefit(self):
+        """All plans' figures in four grouped queries (cases, notices,
+        activities done, referral fees), whatever the number of cases."""
+        plan_ids = tuple(self.ids) or (0,)
+        cr = self.env.cr
+        self.env['crm.lead'].flush_model()
+        self.env['closure.transfer'].flush_model(['plan_id', 'lead_id', 'state', 'fee_expected', 'currency_id'])
+        cr.execute(SQL("""
+            SELECT lead.closure_plan_id,
+                   count(*) FILTER (WHERE lead.closure_notified_date IS NOT NULL),
+                   count(*) FILTER (WHERE lead.closure_reply_mood = 'angry'),
+                   count(*),
+                   count(kept.lead_id),
+                   COALESCE(sum(lead.closure_revenue), 0),
+                   COALESCE(sum(lead.closure_revenue) FILTER (WHERE kept.lead_id IS NOT NULL), 0),
+                   COALESCE(sum(lead.closure_refund_due), 0),
+                   COALESCE(sum(lead.closure_refund_due) FILTER (WHERE lead.closure_refund_requested_date IS NOT NULL), 0)
+              FROM crm_lead lead
+         LEFT JOIN (SELECT DISTINCT lead_id FROM closure_transfer
+                     WHERE plan_id IN %(plans)s AND state IN %(kept)s) kept ON kept.lead_id = lead.id
+             WHERE lead.closure_plan_id IN %(plans)s
+          GROUP BY lead.closure_plan_id""", plans=plan_ids, kept=ACCEPTED_STATES))
+        cases = {row[0]: row[1:] for row in cr.fetchall()}
+        cr.execute(SQL("""
+            SELECT wave.plan_id, count(*) FROM closure_notice_recipient recipient
+              JOIN closure_notice_wave wave ON wave.id = recipient.wave_id
+             WHERE wave.plan_id IN %s AND recipient.state IN ('sent', 'personal')
+          GROUP BY wave.plan_id""", plan_ids))
+        notices = dict(cr.fetchall())
+        cr.execute(SQL("""
+            SELECT lead.closure_plan_id, count(*) FROM mail_message message
+              JOIN crm_lead lead ON message.model = 'crm.lead' AND message.res_id = lead.id
+             WHERE lead.closure_plan_id IN %s AND message.mail_activity_type_id IS NOT NULL
+          GROUP BY lead.closure_plan_id""", plan_ids))
+        contacts = dict(cr.fetchall())
+        fees = {}
+        for plan, currency, amount in self.env['closure.transfer'].sudo()._read_group(
+                [('plan_id', 'in', self.ids), ('state', 'in', ACCEPTED_STATES)],
+                ['plan_id', 'currency_id'], ['fee_expected:sum']):
+            if currency and currency != plan.currency_id:
+                amount = currency._convert(amount, plan.currency_id, plan.company_id, fields.Date.context_today(self))
+            fees[plan.id] = fees.get(plan.id, 0.0) + amount
+        for plan in self:
+            notified, angry, total, kept, revenue, kept_revenue, owed, requested = cases.get(plan.id, (0,) * 8)
+            plan.cb_refund_owed = owed
+            plan.cb_refund_requested = requested
+            plan.cb_notice_count = notices.get(plan.id, 0)
+            plan.cb_contact_count = contacts.get(plan.id, 0)
+            plan.cb_transferred_count = kept
+            plan.cb_transferred_rate = kept / total if total else 0.0
+            plan.cb_transferred_revenue = kept_revenue
+            plan.cb_revenue_kept_rate = kept_revenue / revenue if revenue else 0.0
+            plan.cb_referral_fees = fees.get(plan.id, 0.0)
+            plan.cb_complaint_count = angry
+            plan.cb_complaint_rate = angry / notified if notified else 0.0
 
     # ------------------------------------------------------------------
     # CRUD: every plan works in its own sales team with the closure stages

@@ -14,3 +14,4 @@ from . import test_transfer_concurrency
 from . import test_answer_page
 from . import test_registers
 from . import test_staff_handover
+from . import test_cost_benefit
