@@ -54,7 +54,6 @@ class ClosureRegister(models.AbstractModel):
             'date': workbook.add_format({'num_format': 'yyyy-mm-dd'}),
             'datetime': workbook.add_format({'num_format': 'yyyy-mm-dd hh:mm'}),
             'money': workbook.add_format({'num_format': money}),
-            'int': workbook.add_format({'num_format': '0'}),
         }
         sheet = workbook.add_worksheet(titles[register][:31])
         sheet.write(0, 0, _("%(register)s: %(plan)s (%(currency)s)", register=titles[register],
@@ -64,7 +63,7 @@ class ClosureRegister(models.AbstractModel):
         for col, column in enumerate(columns):
             sheet.write(2, col, column.label, formats['header'])
         # typed writers: xlsxwriter's generic write() guesses the type of every cell
-        writers = {'text': sheet.write_string, 'money': sheet.write_number, 'int': sheet.write_number,
+        writers = {'text': sheet.write_string, 'money': sheet.write_number,
                    'date': sheet.write_datetime, 'datetime': sheet.write_datetime}
         cells = [(col, writers[column.kind], formats[column.kind]) for col, column in enumerate(columns)]
         row_index = 3
