@@ -33,14 +33,16 @@ class ClosureAnswer(http.Controller):
         request.update_context(lang=case_sudo.env.lang)
         return request.render('closure_crm.closure_answer_page', values)
 
-    @http.route('/closure/answer/<int:case_id>', type='http', auth='public', methods=['GET'], website=True, sitemap=False)
+    @http.route('/closure/answer/<int:case_id>', type='http', auth='public', methods=['GET'],
+                website=True, sitemap=False)
     def closure_answer(self, case_id, access_token=None, answered=None, **kwargs):
         case_sudo = self._closure_case(case_id, access_token)
         if not case_sudo:
             return request.not_found()
         return self._closure_render(case_sudo, access_token, answered=bool(answered))
 
-    @http.route('/closure/answer/<int:case_id>/submit', type='http', auth='public', methods=['POST'], website=True, sitemap=False)
+    @http.route('/closure/answer/<int:case_id>/submit', type='http', auth='public', methods=['POST'],
+                website=True, sitemap=False)
     def closure_answer_submit(self, case_id, access_token=None, choice=None, refund=None,
                               data_copy=None, message=None, news_asked=None, news=None, **kwargs):
         case_sudo = self._closure_case(case_id, access_token)

@@ -138,16 +138,22 @@ class ClosureHandover(models.Model):
             [('res_model', '=', 'crm.lead'), ('res_id', 'in', cases.ids)], ['res_id'], ['__count']))
         Activity = self.env['mail.activity'].with_context(mail_activity_quick_update=True)
         activity_type = self.env.ref('mail.mail_activity_data_todo', raise_if_not_found=False)
-        Activity.create([{
-            'res_model_id': self.env['ir.model']._get_id('crm.lead'),
-            'res_id': case.id,
-            'activity_type_id': activity_type.id if activity_type else False,
-            'summary': _("Hand-over checklist: %(customer)s", customer=case.partner_id.display_name),
-            'note': self._checklist(case, transfers.get(case.id), receivers.get(case.id),
-                                    open_activities.get(case.id, 0)),
-            'date_deadline': deadline,
-            'user_id': self.successor_user_id.id,
-        } for case in cases])
+        # written for the successor, in their language
+        handover = self.with_context(lang=self.successor_user_id.lang or self.env.lang)
+        values = []
+        for case in cases.with_env(handover.env):
+            transfer = transfers.get(case.id)
+            values.append({
+                'res_model_id': self.env['ir.model']._get_id('crm.lead'),
+                'res_id': case.id,
+                'activity_type_id': activity_type.id if activity_type else False,
+                'summary': handover.env._("Hand-over checklist: %(customer)s", customer=case.partner_id.display_name),
+                'note': handover._checklist(case, transfer and transfer.with_env(handover.env),
+                                            receivers.get(case.id), open_activities.get(case.id, 0)),
+                'date_deadline': deadline,
+                'user_id': self.successor_user_id.id,
+            })
+        Activity.create(values)
 
     def _checklist(self, case, transfer, receiver, open_activity_count):
         """The checklist for one case: its state in the closure, the open
@@ -163,7 +169,8 @@ class ClosureHandover(models.Model):
 
         state = [_("Closure step: %(step)s", step=case.stage_id.name)]
         if case.closure_tier:
-            state.append(_("Tier: %(tier)s", tier=dict(case._fields['closure_tier']._description_selection(env))[case.closure_tier]))
+            tiers = dict(case._fields['closure_tier']._description_selection(env))
+            state.append(_("Tier: %(tier)s", tier=tiers[case.closure_tier]))
         state.append(_("Notified on: %(date)s", date=date(case.closure_notified_date)) if case.closure_notified_date
                      else _("Not notified yet"))
         if case.closure_claim_deadline:

@@ -359,7 +359,8 @@ class ClosurePlan(models.Model):
                    COALESCE(sum(lead.closure_revenue), 0),
                    COALESCE(sum(lead.closure_revenue) FILTER (WHERE kept.lead_id IS NOT NULL), 0),
                    COALESCE(sum(lead.closure_refund_due), 0),
-                   COALESCE(sum(lead.closure_refund_due) FILTER (WHERE lead.closure_refund_requested_date IS NOT NULL), 0)
+                   COALESCE(sum(lead.closure_refund_due)
+                            FILTER (WHERE lead.closure_refund_requested_date IS NOT NULL), 0)
               FROM crm_lead lead
          LEFT JOIN (SELECT DISTINCT lead_id FROM closure_transfer
                      WHERE plan_id IN %(plans)s AND state IN %(kept)s) kept ON kept.lead_id = lead.id

@@ -108,3 +108,13 @@ class TestStaffHandover(TransferCommon, MailCase):
         with self.assertRaisesRegex(UserError, 'owns no case'):
             nobody.action_confirm()
         self.assertEqual(nobody.state, 'draft')
+
+    def test_checklist_in_the_successor_language(self):
+        self.env['res.lang']._activate_lang('zh_CN')
+        self.env['ir.module.module']._load_module_terms(['closure_crm'], ['zh_CN'], overwrite=True)
+        self.rep_2.lang = 'zh_CN'
+        self.handover.notify_customers = False
+        self.handover.action_confirm()
+        checklist = self.case_b.activity_ids.filtered(lambda a: a.user_id == self.rep_2)
+        self.assertTrue(checklist.summary.startswith('交接清单'), checklist.summary)
+        self.assertIn('转交给 Harbour IT', str(checklist.note))
