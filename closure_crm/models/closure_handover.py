@@ -4,7 +4,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date
 
-from .closure_transfer import LIVE_STATES
 
 # the successor introduces themselves within this many days: the handbook's
 # "no interaction for 3 days, send a care message" rule
@@ -131,9 +130,7 @@ class ClosureHandover(models.Model):
 
     def _schedule_checklists(self, cases, moved):
         deadline = fields.Date.add(fields.Date.context_today(self), days=HANDOVER_CALL_DAYS)
-        receivers = cases._closure_notice_receivers()
-        transfers = {transfer.lead_id.id: transfer for transfer in self.env['closure.transfer'].search(
-            [('lead_id', 'in', cases.ids), ('state', 'in', LIVE_STATES)])}
+        transfers = cases._closure_live_transfers()
         open_activities = dict(self.env['mail.activity']._read_group(
             [('res_model', '=', 'crm.lead'), ('res_id', 'in', cases.ids)], ['res_id'], ['__count']))
         Activity = self.env['mail.activity'].with_context(mail_activity_quick_update=True)
@@ -149,13 +146,13 @@ class ClosureHandover(models.Model):
                 'activity_type_id': activity_type.id if activity_type else False,
                 'summary': handover.env._("Hand-over checklist: %(customer)s", customer=case.partner_id.display_name),
                 'note': handover._checklist(case, transfer and transfer.with_env(handover.env),
-                                            receivers.get(case.id), open_activities.get(case.id, 0)),
+                                            open_activities.get(case.id, 0)),
                 'date_deadline': deadline,
                 'user_id': self.successor_user_id.id,
             })
         Activity.create(values)
 
-    def _checklist(self, case, transfer, receiver, open_activity_count):
+    def _checklist(self, case, transfer, open_activity_count):
         """The checklist for one case: its state in the closure, the open
         promises, the open issues, the key contacts, the departing person's
         notes. Values are escaped by Markup's % operator."""
@@ -196,7 +193,7 @@ class ClosureHandover(models.Model):
         if case.closure_export_requested_date:
             issues.append(_("Data copy requested on %(date)s", date=date(case.closure_export_requested_date)))
         if transfer:
-            issues.append(_("Transfer to %(receiver)s: %(state)s", receiver=receiver.display_name,
+            issues.append(_("Transfer to %(receiver)s: %(state)s", receiver=transfer.receiver_id.display_name,
                             state=transfer._state_label()))
         elif case.closure_transfer_declined:
             issues.append(_("Declines any transfer: no data goes to any receiver"))

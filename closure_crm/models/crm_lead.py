@@ -249,14 +249,19 @@ class CrmLead(models.Model):
             token = lead in cases and lead.sudo().closure_access_token
             lead.closure_answer_url = token and f'{lead.get_base_url()}/closure/answer/{lead.id}?access_token={token}'
 
-    def _closure_notice_receivers(self):
-        """{case id: receiving partner} of the cases' live transfers (proposed
-        up to completed, never a declined one), in one search."""
+    def _closure_live_transfers(self):
+        """{case id: live transfer} (proposed up to completed, never a
+        declined one; at most one per case), in one search."""
         if not self.ids:
             return {}
-        transfers = self.env['closure.transfer'].sudo().search(  # notices name the receiver (PIPL art. 22)
+        # the customer is told who receives their data (PIPL art. 22), whoever reads the case
+        transfers = self.env['closure.transfer'].sudo().search(
             [('lead_id', 'in', self.ids), ('state', 'in', LIVE_STATES)], order='id')
-        return {transfer.lead_id.id: transfer.receiver_id for transfer in transfers}
+        return {transfer.lead_id.id: transfer for transfer in transfers}
+
+    def _closure_notice_receivers(self):
+        """{case id: receiving partner} of the cases' live transfers."""
+        return {lead_id: transfer.receiver_id for lead_id, transfer in self._closure_live_transfers().items()}
 
     def _closure_notice_receiver(self):
         """The receiving partner of the case's live transfer, else an empty partner."""
@@ -370,17 +375,16 @@ class CrmLead(models.Model):
     # The customer's personal answer page (controllers/closure_answer.py)
     # ------------------------------------------------------------------
     def _closure_answer_transfer(self):
-        """The case's live transfer, if any (at most one, see closure.transfer)."""
+        """The case's live transfer, or an empty one."""
         self.ensure_one()
-        return self.env['closure.transfer'].search(
-            [('lead_id', '=', self.id), ('state', 'in', LIVE_STATES)], limit=1)
+        return self._closure_live_transfers().get(self.id, self.env['closure.transfer'])
 
-    def _closure_answer_receivers(self, limit=3):
+    def _closure_answer_receivers(self, live, limit=3):
         """The receivers the customer may choose between on their page: the
-        proposed one first, then the best other matches with room left, up
-        to ``limit`` in all. None once the data is handed over."""
+        proposed one (of ``live``, the case's live transfer) first, then the
+        best other matches with room left, up to ``limit`` in all. None once
+        the data is handed over."""
         self.ensure_one()
-        live = self._closure_answer_transfer()
         if live and live.state not in OPEN_STATES:
             return self.env['res.partner']
         receivers = live.receiver_id
@@ -403,7 +407,7 @@ class CrmLead(models.Model):
             'transfer': live,
             'can_answer': self.closure_plan_id.state in ('draft', 'in_progress'),
             'can_choose': not live or live.state in OPEN_STATES,
-            'receivers': self._closure_answer_receivers(),
+            'receivers': self._closure_answer_receivers(live),
             'categories': self.env['closure.data.category'].search([]),
             'last_consent': self.env['closure.consent'].search([('lead_id', '=', self.id)], limit=1),
         }
@@ -475,7 +479,7 @@ class CrmLead(models.Model):
         if live and live.state not in OPEN_STATES:
             raise UserError(_("Your data has already been handed over to %(receiver)s: please contact them, or us.",
                               receiver=live.receiver_id.display_name))
-        offered = self._closure_answer_receivers()
+        offered = self._closure_answer_receivers(live)
         if decision == 'accept':
             if not live:
                 raise UserError(_("No partner is proposed to you yet: choose one of the partners listed, or decline."))

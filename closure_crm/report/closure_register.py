@@ -99,10 +99,6 @@ class ClosureRegister(models.AbstractModel):
     def _labels(self, model, fname):
         return dict(self.env[model]._fields[fname]._description_selection(self.env))
 
-    def _lang_sql(self, column):
-        """A translated jsonb column in the user's language, English else."""
-        return SQL("COALESCE(%s->>%s, %s->>'en_US')", column, self.env.lang or 'en_US', column)
-
     # ------------------------------------------------------------------
     # The registers
     # ------------------------------------------------------------------
@@ -153,7 +149,7 @@ class ClosureRegister(models.AbstractModel):
                 HAVING SUM(obligation.amount) > 0
               ORDER BY lead.id
                  LIMIT %(limit)s""",
-                stage=self._lang_sql(SQL('stage.name')), plan=plan.id, last_id=last_id, limit=REGISTER_BATCH)
+                stage=self.env['crm.stage']._field_to_sql('stage', 'name'), plan=plan.id, last_id=last_id, limit=REGISTER_BATCH)
 
         def convert(row):
             row = list(row)
@@ -194,7 +190,7 @@ class ClosureRegister(models.AbstractModel):
                  WHERE consent.plan_id = %(plan)s AND consent.id > %(last_id)s
               ORDER BY consent.id
                  LIMIT %(limit)s""",
-                category=self._lang_sql(SQL('category.name')), plan=plan.id, last_id=last_id,
+                category=self.env['closure.data.category']._field_to_sql('category', 'name'), plan=plan.id, last_id=last_id,
                 limit=REGISTER_BATCH)
 
         def convert(row):
@@ -245,7 +241,7 @@ class ClosureRegister(models.AbstractModel):
                  WHERE lead.closure_plan_id = %(plan)s AND lead.id > %(last_id)s
               ORDER BY lead.id
                  LIMIT %(limit)s""",
-                stage=self._lang_sql(SQL('stage.name')), plan=plan.id, last_id=last_id, limit=REGISTER_BATCH)
+                stage=self.env['crm.stage']._field_to_sql('stage', 'name'), plan=plan.id, last_id=last_id, limit=REGISTER_BATCH)
 
         def convert(row):
             row = list(row)
