@@ -92,11 +92,31 @@ free_port() {
 # --------------------------------------------------------------- Python
 
 python_deps() {
-    if "$PYTHON" -c 'import numpy, openpyxl, pytest, pytest_odoo, scipy, xlsxwriter' 2>/dev/null; then
+    if "$PYTHON" -c 'import numpy, openpyxl, pytest, pytest_odoo, scipy, websocket, xlsxwriter' 2>/dev/null; then
         return
     fi
     say "installing Python requirements (requirements.txt)..."
     "$PYTHON" -m pip install -q -r "$ROOT/requirements.txt"
+}
+
+# --------------------------------------------------------------- browser
+
+# Odoo's UI tours (crm's, ours) run in headless Chromium; without a browser
+# Odoo skips them, which would hide a broken screen. Install Debian's package
+# when we may (root with apt-get, as in CI); otherwise say that tours skip.
+browser_deps() {
+    local bin
+    for bin in google-chrome chromium chromium-browser google-chrome-stable; do
+        command -v "$bin" >/dev/null && return
+    done
+    if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+        say "installing Chromium for Odoo's UI tours (apt-get install chromium)..."
+        local log="$LOGS/apt-chromium.log"
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+            >"$log" 2>&1 || die_with_log "could not install chromium" "$log"
+    else
+        say "warning: no Chromium found: Odoo's UI tours will be skipped (install Debian's chromium)"
+    fi
 }
 
 # ----------------------------------------------------------- PostgreSQL
@@ -347,6 +367,7 @@ cmd_test() {
     fi
 
     local crm_rc=0
+    browser_deps
     if (( crm )); then
         run_odoo_crm_tests || crm_rc=$?
     fi
