@@ -18,3 +18,8 @@ from . import closure_receiver_capacity
 from . import closure_consent
 from . import closure_transfer_matcher
 from . import closure_handover
+from . import crm_lead_data_export
+from . import closure_erasure
+from . import crm_lead_erasure
+from . import closure_plan_erasure
+from . import closure_consent_erasure

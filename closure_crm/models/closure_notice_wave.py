@@ -155,6 +155,7 @@ class ClosureNoticeWave(models.Model):
                 continue
             if wave.plan_id.state != 'in_progress':
                 raise UserError(_("Start the plan %(plan)s before sending its notices.", plan=wave.plan_id.name))
+            wave.plan_id._check_export_channel()
             if wave.is_notice and not wave.mail_template_id and wave.channel != 'sms' \
                     and not self.env['mail.template'].search_count([('model', '=', 'crm.lead'), ('closure_kind', '=', 'notice')]):
                 raise UserError(_("There is no customer notice template: choose a template for the wave %(wave)s.",

@@ -1,0 +1,491 @@
+import logging
+
+from psycopg2 import errors
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, mute_logger
+
+_logger = logging.getLogger(__name__)
+
+# cases erased per transaction: the scheduled job commits between batches
+ERASURE_BATCH = 1000
+
+# the kinds counted (fields of the record), in the order the certificate lists them
+ERASURE_COUNTS = (
+    'case_count', 'partner_count', 'identity_kept_count', 'message_count', 'mail_count', 'attachment_count',
+    'evidence_count', 'package_count', 'consent_count', 'token_count', 'triage_count', 'recipient_count',
+    'activity_count', 'kept_move_count',
+)
+
+# personal data on a case (and on the customer's other leads)
+LEAD_PERSONAL_COLUMNS = (
+    'email_from', 'email_normalized', 'email_cc', 'email_domain_criterion', 'phone', 'mobile', 'phone_sanitized',
+    'contact_name', 'partner_name', 'function', 'website', 'street', 'street2', 'zip', 'city', 'state_id',
+    'description', 'referred', 'title',
+)
+# personal data on the customer's contact; the name is replaced
+PARTNER_CONTACT_COLUMNS = (
+    'email', 'email_normalized', 'phone', 'mobile', 'phone_sanitized', 'website', 'street', 'street2', 'zip',
+    'city', 'state_id', 'comment', 'function', 'title', 'barcode', 'additional_info',
+)
+# what a posted invoice, credit note or payment needs of its customer
+PARTNER_IDENTITY_COLUMNS = ('vat', 'company_registry', 'company_name', 'country_id')
+# the consent's evidence of how the answer came in (address, browser, call note);
+# closure.consent may list more fields in _closure_erasure_columns()
+CONSENT_EVIDENCE_COLUMNS = ('note', 'evidence_filename')
+
+
+class ClosureErasure(models.Model):
+    """The erasure of a plan's customer data (PIPL Art. 47, GDPR Art. 17),
+    one per plan, from the plan's data erasure date on. A scheduled job
+    erases the cases in batches (several workers at once: cases are claimed
+    with FOR UPDATE SKIP LOCKED and marked erased in the same transaction),
+    keeps what accounting law requires (posted invoices, credit notes and
+    payments with the customer's name and tax ID) and the anonymous figures
+    of the registers, skips the cases under legal hold or in dispute, and
+    counts what it did. Printed, it is the certificate for the liquidation
+    file. Running it again erases only what is left.
+
+    Trusted path: the job empties consent evidence and deletes attachments
+    with the context key ``closure_erasure=True``; guards that protect
+    evidence let it through."""
+    _name = 'closure.erasure'
+    _description = 'Closure Data Erasure'
+    _order = 'id desc'
+
+    name = fields.Char('Erasure', compute='_compute_name')
+    plan_id = fields.Many2one('closure.plan', 'Closure Plan', required=True, readonly=True,
+                              ondelete='restrict', index=True)
+    company_id = fields.Many2one(related='plan_id.company_id', store=True)
+    state = fields.Selection([('running', 'Running'), ('done', 'Done')], 'Status',
+                             default='running', required=True, readonly=True)
+    date_start = fields.Datetime('Started On', readonly=True)
+    date_end = fields.Datetime('Finished On', readonly=True)
+    user_id = fields.Many2one('res.users', 'Started By', readonly=True)
+    run_count = fields.Integer('Runs', default=1, readonly=True)
+    case_count = fields.Integer('Cases Anonymised', readonly=True, default=0)
+    partner_count = fields.Integer('Contacts Anonymised', readonly=True, default=0)
+    identity_kept_count = fields.Integer(
+        'Contacts Keeping Name and Tax ID', readonly=True, default=0,
+        help="Customers with posted invoices, credit notes or payments: their name, tax ID and country "
+             "stay on the contact, as accounting law requires; everything else is erased.")
+    message_count = fields.Integer('Messages Deleted', readonly=True, default=0)
+    mail_count = fields.Integer('Mail and SMS Copies Deleted', readonly=True, default=0)
+    attachment_count = fields.Integer('Attachments Deleted', readonly=True, default=0)
+    evidence_count = fields.Integer('Consent Evidence Files Deleted', readonly=True, default=0)
+    package_count = fields.Integer('Data Packages Deleted', readonly=True, default=0)
+    consent_count = fields.Integer('Consents Emptied', readonly=True, default=0)
+    token_count = fields.Integer('Answer Links Disabled', readonly=True, default=0)
+    triage_count = fields.Integer('Triage Notes Emptied', readonly=True, default=0)
+    recipient_count = fields.Integer('Notice Addresses Emptied', readonly=True, default=0)
+    activity_count = fields.Integer('Activities Deleted', readonly=True, default=0)
+    kept_move_count = fields.Integer('Posted Accounting Documents Kept', readonly=True, default=0)
+    kept_note = fields.Text('Kept and Why', readonly=True)
+    skipped_case_ids = fields.Many2many(
+        'crm.lead', 'closure_erasure_skipped_case_rel', 'erasure_id', 'lead_id', string='Skipped Cases',
+        readonly=True, help="Cases under legal hold or with an open dispute: their data is kept.")
+    skipped_count = fields.Integer('Cases Skipped', compute='_compute_skipped_count')
+
+    _sql_constraints = [
+        ('plan_uniq', 'UNIQUE(plan_id)', 'A plan has one erasure record; run it again to erase what is left.'),
+    ]
+
+    @api.depends('plan_id.name')
+    def _compute_name(self):
+        for erasure in self:
+            erasure.name = _("Erasure of %(plan)s", plan=erasure.plan_id.name or '')
+
+    @api.depends('skipped_case_ids')
+    def _compute_skipped_count(self):
+        for erasure in self:
+            erasure.skipped_count = len(erasure.skipped_case_ids)
+
+    # ------------------------------------------------------------------
+    # Checks
+    # ------------------------------------------------------------------
+    @api.model
+    def _check_can_erase(self, plan):
+        """Only closure managers (or the scheduled job) erase, and never
+        before the plan's data erasure date."""
+        if not (self.env.su or self.env.user.has_group('closure_crm.group_closure_manager')):
+            raise AccessError(_("Only closure managers may erase or preview the erasure of customer data."))
+        plan.check_access('read')
+        today = fields.Date.context_today(self)
+        if not plan.data_erasure_date or plan.data_erasure_date > today:
+            raise UserError(_(
+                "Plan %(plan)s erases customer data from its Data Erasure Date (%(date)s) on, not before: "
+                "customers may still export their data until then.",
+                plan=plan.name, date=plan.data_erasure_date or _("not set")))
+
+    # ------------------------------------------------------------------
+    # Starting, the scheduled job, finishing
+    # ------------------------------------------------------------------
+    @api.model
+    def _ensure_for_plan(self, plan, rerun=False):
+        """The plan's erasure record, created when missing (two workers at
+        once: the second one finds the first one's record)."""
+        erasure = self.sudo().search([('plan_id', '=', plan.id)])
+        if not erasure:
+            try:
+                with mute_logger('odoo.sql_db'), self.env.cr.savepoint():
+                    erasure = self.sudo().create({
+                        'plan_id': plan.id, 'date_start': fields.Datetime.now(), 'user_id': self.env.uid,
+                    })
+            except errors.UniqueViolation:
+                erasure = self.sudo().search([('plan_id', '=', plan.id)])
+        elif rerun and erasure.state == 'done':
+            erasure.write({'state': 'running', 'date_end': False, 'run_count': erasure.run_count + 1,
+                           'user_id': self.env.uid})
+        return erasure
+
+    @api.model
+    def _cron_erase(self):
+        """Scheduled job: one batch of the first plan due for erasure. The
+        cron framework commits after each call and calls again while
+        progress reports something remaining."""
+        today = fields.Date.context_today(self)
+        plans = self.env['closure.plan'].search([
+            ('data_erasure_date', '<=', today), ('state', 'in', ('in_progress', 'closed'))], order='data_erasure_date, id')
+        done_plans = self.search([('plan_id', 'in', plans.ids), ('state', '=', 'done')]).plan_id
+        # and the erasures a manager started (or ran again) on a plan in another state
+        started = self.search([('state', '=', 'running'), ('plan_id.data_erasure_date', '<=', today)]).plan_id
+        for plan in (plans - done_plans) | started:
+            erasure = self._ensure_for_plan(plan)
+            done = erasure._erase_batch()
+            remaining = erasure._count_remaining()
+            if done:
+                self.env['ir.cron']._notify_progress(done=done, remaining=remaining)
+                if remaining:
+                    self.env.ref('closure_crm.ir_cron_closure_erasure')._trigger()
+                return
+            erasure._finish()
+        self.env['ir.cron']._notify_progress(done=0, remaining=0)
+
+    def _run_until_done(self, limit=None):
+        """Erase every case left in this transaction (small plans, demo,
+        tests); the scheduled job does the same in committed batches."""
+        self.ensure_one()
+        while self._erase_batch(limit=limit):
+            pass
+        return self._finish()
+
+    def _count_remaining(self):
+        self.ensure_one()
+        self.env['crm.lead'].flush_model()
+        self.env.cr.execute(SQL("SELECT COUNT(*) FROM crm_lead l WHERE %s", self._eligible_sql()))
+        return self.env.cr.fetchone()[0]
+
+    def _eligible_sql(self):
+        """Cases of the plan still to erase: not erased, not held."""
+        return SQL("""l.closure_plan_id = %s AND l.closure_erased_date IS NULL
+                      AND NOT COALESCE(l.closure_legal_hold, FALSE) AND NOT COALESCE(l.closure_dispute_open, FALSE)""",
+                   self.plan_id.id)
+
+    def _finish(self):
+        """Once no case is left, list the skipped cases and what was kept,
+        and close the record. Two workers finishing at once: the second
+        waits for the first and finds it done."""
+        self.ensure_one()
+        self.env.cr.execute(SQL("SELECT state FROM closure_erasure WHERE id = %s FOR NO KEY UPDATE", self.id))
+        self.invalidate_recordset()
+        if self.state == 'done' or self._count_remaining():
+            return False
+        plan = self.plan_id
+        skipped = self.env['crm.lead'].with_context(active_test=False).search([
+            ('closure_plan_id', '=', plan.id), ('closure_erased_date', '=', False)])
+        obligation_count = self.env['closure.obligation'].sudo().search_count([('plan_id', '=', plan.id)])
+        kept = [
+            _("Cases: %(count)s kept without personal data, with their tier, segment, stage, amounts and dates, "
+              "for the claims, consent and case registers.", count=self.case_count),
+            _("Obligations: %(count)s kept with their type, amount, due date and state (claims register).",
+              count=obligation_count),
+            _("Consents: kept with their decision, date, channel and receiver, as evidence that every "
+              "hand-over was agreed (PIPL Art. 22); address, browser, notes and files erased."),
+        ]
+        if 'account.move' in self.env:
+            kept.append(_(
+                "Accounting: %(moves)s posted invoices, credit notes and payments kept unchanged; %(partners)s "
+                "customers keep their name, tax ID and country on their contact for them (accounting vouchers "
+                "and books: 30 years in China, 6-10 years in EU states).",
+                moves=self.kept_move_count, partners=self.identity_kept_count))
+        if skipped:
+            kept.append(_("Skipped: %(count)s cases under legal hold or with an open dispute keep their data.",
+                          count=len(skipped)))
+        self.sudo().write({
+            'state': 'done',
+            'date_end': fields.Datetime.now(),
+            'skipped_case_ids': [fields.Command.set(skipped.ids)],
+            'kept_note': '\n'.join(kept),
+        })
+        plan.message_post(body=_(
+            "Customer data erased: %(cases)s cases, %(messages)s messages, %(attachments)s attachments; "
+            "%(skipped)s cases skipped. The erasure certificate is on the plan.",
+            cases=self.case_count, messages=self.message_count,
+            attachments=self.attachment_count + self.evidence_count + self.package_count,
+            skipped=len(skipped)))
+        return True
+
+    # ------------------------------------------------------------------
+    # One batch
+    # ------------------------------------------------------------------
+    def _claim_batch(self, limit=None):
+        """Lock up to ``limit`` cases to erase; cases another worker holds
+        are skipped, so no case is erased twice."""
+        self.ensure_one()
+        self.env['crm.lead'].flush_model()
+        self.env.cr.execute(SQL(
+            """SELECT l.id FROM crm_lead l WHERE %s ORDER BY l.id LIMIT %s FOR UPDATE SKIP LOCKED""",
+            self._eligible_sql(), limit or ERASURE_BATCH))
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _erase_batch(self, limit=None):
+        """Erase one batch of cases; return how many. Everything is written
+        in the caller's transaction, the counts with it."""
+        self.ensure_one()
+        self.env.flush_all()
+        lead_ids = self._claim_batch(limit)
+        if not lead_ids:
+            return 0
+        counts = self._erase_cases(lead_ids)
+        self.env.cr.execute(SQL(
+            "UPDATE closure_erasure SET %s WHERE id = %s",
+            SQL(', ').join(SQL("%s = COALESCE(%s, 0) + %s", SQL.identifier(fname), SQL.identifier(fname), value)
+                           for fname, value in counts.items()),
+            self.id))
+        self.env.invalidate_all()
+        _logger.info("Closure erasure %s: %s cases erased", self.id, len(lead_ids))
+        return len(lead_ids)
+
+    def _scope(self, lead_ids):
+        """{kind: ids} of what the cases ``lead_ids`` hold or touch."""
+        cr = self.env.cr
+        leads = tuple(lead_ids)
+
+        def ids(query):
+            cr.execute(query)
+            return tuple(row[0] for row in cr.fetchall()) or (0,)
+
+        # the customers and their contact persons; never a user's or a company's
+        # own contact, nor one another case not erased yet still needs
+        partners = ids(SQL(
+            """SELECT p.id FROM res_partner p
+                WHERE (p.id IN (SELECT partner_id FROM crm_lead WHERE id IN %(leads)s)
+                       OR p.parent_id IN (SELECT partner_id FROM crm_lead WHERE id IN %(leads)s))
+                  AND NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = p.id)
+                  AND NOT EXISTS (SELECT 1 FROM res_company c WHERE c.partner_id = p.id)
+                  AND NOT EXISTS (SELECT 1 FROM crm_lead o
+                                   WHERE o.partner_id = p.id AND o.closure_plan_id IS NOT NULL
+                                     AND o.closure_erased_date IS NULL AND o.id NOT IN %(leads)s)""",
+            leads=leads))
+        all_leads = ids(SQL(
+            """SELECT id FROM crm_lead WHERE id IN %s
+               UNION SELECT id FROM crm_lead WHERE closure_plan_id IS NULL AND partner_id IN %s""",
+            leads, partners))
+        transfers = ids(SQL("SELECT id FROM closure_transfer WHERE lead_id IN %s", leads))
+        consents = ids(SQL("SELECT id FROM closure_consent WHERE lead_id IN %s", leads))
+        messages = ids(SQL(
+            """SELECT id FROM mail_message WHERE model = 'crm.lead' AND res_id IN %s
+               UNION ALL SELECT id FROM mail_message WHERE model = 'res.partner' AND res_id IN %s
+               UNION ALL SELECT id FROM mail_message WHERE model = 'closure.transfer' AND res_id IN %s""",
+            all_leads, partners, transfers))
+        return {'leads': leads, 'partners': partners, 'all_leads': all_leads, 'transfers': transfers,
+                'consents': consents, 'messages': messages}
+
+    def _accounting_partners(self, partners):
+        """(partners with posted accounting documents, count of those documents);
+        read only when Invoicing is installed, without depending on it."""
+        if 'account.move' not in self.env:
+            return (0,), 0
+        self.env['account.move'].flush_model(['state', 'partner_id', 'commercial_partner_id'])
+        self.env.cr.execute(SQL(
+            """SELECT p.id, COUNT(DISTINCT m.id) FROM res_partner p
+                 JOIN account_move m ON m.state = 'posted'
+                                    AND (m.partner_id = p.id OR m.commercial_partner_id = p.id)
+                WHERE p.id IN %s GROUP BY p.id""", partners))
+        rows = self.env.cr.fetchall()
+        return tuple(row[0] for row in rows) or (0,), sum(row[1] for row in rows)
+
+    def _erase_cases(self, lead_ids):
+        """Erase the personal data of the cases ``lead_ids`` (locked by the
+        caller) and of their customers; return the counts per kind."""
+        cr = self.env.cr
+        scope = self._scope(lead_ids)
+        counts = dict.fromkeys(ERASURE_COUNTS, 0)
+
+        # attachments: sent or received on the case, the customer or a transfer,
+        # consent evidence files, data packages, files of the messages
+        cr.execute(SQL(
+            """SELECT id, res_model FROM ir_attachment
+                WHERE (res_model = 'crm.lead' AND res_id IN %(all_leads)s)
+                   OR (res_model = 'res.partner' AND res_id IN %(partners)s)
+                   OR (res_model = 'closure.transfer' AND res_id IN %(transfers)s)
+                   OR (res_model = 'closure.consent' AND res_id IN %(consents)s)
+                   OR id IN (SELECT attachment_id FROM message_attachment_rel WHERE message_id IN %(messages)s)""",
+            **scope))
+        attachments = cr.fetchall()
+        for _id, res_model in attachments:
+            kind = {'closure.consent': 'evidence_count', 'closure.transfer': 'package_count'}.get(res_model, 'attachment_count')
+            counts[kind] += 1
+        if attachments:
+            # trusted path: evidence guards let the erasure through (see the class doc)
+            self.env['ir.attachment'].sudo().with_context(closure_erasure=True).browse(
+                [row[0] for row in attachments]).unlink()
+
+        # messages and their mail and SMS copies (notifications, tracking values cascade)
+        cr.execute(SQL("DELETE FROM mail_mail WHERE mail_message_id IN %s", scope['messages']))
+        counts['mail_count'] += cr.rowcount
+        if 'sms.sms' in self.env:
+            cr.execute(SQL("DELETE FROM sms_sms WHERE mail_message_id IN %s", scope['messages']))
+            counts['mail_count'] += cr.rowcount
+        cr.execute(SQL("DELETE FROM mail_message WHERE id IN %s", scope['messages']))
+        counts['message_count'] += cr.rowcount
+        cr.execute(SQL(
+            """DELETE FROM mail_activity WHERE (res_model = 'crm.lead' AND res_id IN %s)
+                                          OR (res_model = 'res.partner' AND res_id IN %s)""",
+            scope['all_leads'], scope['partners']))
+        counts['activity_count'] += cr.rowcount
+
+        # consents keep the decision, date, channel and receiver; not how the answer came in
+        consent_columns = self.env['closure.consent']._closure_erasure_columns()
+        cr.execute(SQL(
+            "UPDATE closure_consent SET %s WHERE id IN %s AND (%s)",
+            SQL(', ').join(SQL("%s = NULL", SQL.identifier(column)) for column in consent_columns),
+            scope['consents'],
+            SQL(' OR ').join(SQL("%s IS NOT NULL", SQL.identifier(column)) for column in consent_columns)))
+        counts['consent_count'] += cr.rowcount
+        cr.execute(SQL(
+            """UPDATE closure_transfer SET decline_reason = NULL, package_attachment_id = NULL
+                WHERE id IN %s AND (decline_reason IS NOT NULL OR package_attachment_id IS NOT NULL)""",
+            scope['transfers']))
+        cr.execute(SQL(
+            """UPDATE closure_notice_recipient SET address = NULL, letter_body = NULL
+                WHERE lead_id IN %s AND (address IS NOT NULL OR letter_body IS NOT NULL)""", scope['leads']))
+        counts['recipient_count'] += cr.rowcount
+        cr.execute(SQL("UPDATE closure_obligation SET note = NULL WHERE lead_id IN %s AND note IS NOT NULL",
+                       scope['leads']))
+
+        # the cases: tokens, triage notes, contact data; figures, tiers, stages and dates stay
+        cr.execute(SQL(
+            """SELECT COUNT(*) FILTER (WHERE closure_access_token IS NOT NULL),
+                      COUNT(*) FILTER (WHERE closure_reply_terms IS NOT NULL OR closure_reply_mood IS NOT NULL)
+                 FROM crm_lead WHERE id IN %s""", scope['leads']))
+        counts['token_count'], counts['triage_count'] = cr.fetchone()
+        lead_columns = [column for column in LEAD_PERSONAL_COLUMNS if self._stored(self.env['crm.lead'], column)]
+        cr.execute(SQL(
+            "UPDATE crm_lead SET name = %s || id, %s WHERE id IN %s",
+            _("Erased case #"),
+            SQL(', ').join(SQL("%s = NULL", SQL.identifier(column)) for column in lead_columns),
+            scope['all_leads']))
+        cr.execute(SQL(
+            """UPDATE crm_lead
+                  SET closure_access_token = NULL, closure_reply_terms = NULL, closure_reply_mood = NULL,
+                      closure_reply_date = NULL, closure_process_dependencies = NULL,
+                      closure_replacement_needs = NULL, closure_legal_hold_reason = NULL,
+                      closure_erased_date = NOW() AT TIME ZONE 'UTC', closure_erasure_id = %s,
+                      write_date = NOW() AT TIME ZONE 'UTC', write_uid = %s
+                WHERE id IN %s""", self.id, self.env.uid, scope['leads']))
+        counts['case_count'] += cr.rowcount
+
+        # the customers: anonymised; with posted accounting documents they keep
+        # the minimum identity those need (name, tax ID, company number, country)
+        if scope['partners'] != (0,):
+            accounting, move_count = self._accounting_partners(scope['partners'])
+            counts['identity_kept_count'] = len(accounting) if accounting != (0,) else 0
+            Partner = self.env['res.partner']
+            contact_columns = [column for column in PARTNER_CONTACT_COLUMNS if self._stored(Partner, column)]
+            identity_columns = [column for column in PARTNER_IDENTITY_COLUMNS if self._stored(Partner, column)]
+            cr.execute(SQL(
+                """UPDATE res_partner SET %(contact)s,
+                          name = CASE WHEN id IN %(accounting)s THEN name ELSE %(erased)s || id END,
+                          %(identity)s,
+                          write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(uid)s
+                    WHERE id IN %(partners)s""",
+                contact=SQL(', ').join(SQL("%s = NULL", SQL.identifier(column)) for column in contact_columns),
+                identity=SQL(', ').join(
+                    SQL("%s = CASE WHEN id IN %s THEN %s ELSE NULL END", SQL.identifier(column), accounting,
+                        SQL.identifier(column)) for column in identity_columns),
+                accounting=accounting, erased=_("Erased customer #"), uid=self.env.uid,
+                partners=scope['partners']))
+            counts['partner_count'] += cr.rowcount - counts['identity_kept_count']
+            counts['kept_move_count'] = move_count
+            # names shown elsewhere (company name on contacts, complete name) follow
+            partners = Partner.browse(scope['partners']).exists()
+            partners.invalidate_recordset()
+            for fname in ('commercial_company_name', 'complete_name'):
+                if self._stored(Partner, fname):
+                    self.env.add_to_compute(Partner._fields[fname], partners)
+            partners.flush_recordset()
+        return counts
+
+    def _stored(self, model, fname):
+        field = model._fields.get(fname)
+        return bool(field and field.store and field.column_type)
+
+    # ------------------------------------------------------------------
+    # Preview: what the erasure would do, without changing anything
+    # ------------------------------------------------------------------
+    @api.model
+    def _preview_counts(self, plan):
+        """{kind: count} the erasure of ``plan`` would erase now."""
+        self._check_can_erase(plan)
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """SELECT l.id FROM crm_lead l
+                WHERE l.closure_plan_id = %s AND l.closure_erased_date IS NULL
+                  AND NOT COALESCE(l.closure_legal_hold, FALSE) AND NOT COALESCE(l.closure_dispute_open, FALSE)""",
+            plan.id))
+        lead_ids = [row[0] for row in self.env.cr.fetchall()]
+        counts = {'case_count': len(lead_ids)}
+        if not lead_ids:
+            return counts
+        scope = self._scope(lead_ids)
+        cr = self.env.cr
+
+        def count(query):
+            cr.execute(query)
+            return cr.fetchone()[0]
+
+        real = [partner_id for partner_id in scope['partners'] if partner_id]
+        counts['partner_count'] = len(real)
+        counts['message_count'] = len([message for message in scope['messages'] if message])
+        counts['mail_count'] = count(SQL("SELECT COUNT(*) FROM mail_mail WHERE mail_message_id IN %s", scope['messages']))
+        cr.execute(SQL(
+            """SELECT COUNT(*) FILTER (WHERE res_model = 'closure.consent'),
+                      COUNT(*) FILTER (WHERE res_model = 'closure.transfer'),
+                      COUNT(*) FILTER (WHERE res_model NOT IN ('closure.consent', 'closure.transfer')
+                                          OR res_model IS NULL)
+                 FROM ir_attachment
+                WHERE (res_model = 'crm.lead' AND res_id IN %(all_leads)s)
+                   OR (res_model = 'res.partner' AND res_id IN %(partners)s)
+                   OR (res_model = 'closure.transfer' AND res_id IN %(transfers)s)
+                   OR (res_model = 'closure.consent' AND res_id IN %(consents)s)
+                   OR id IN (SELECT attachment_id FROM message_attachment_rel WHERE message_id IN %(messages)s)""",
+            **scope))
+        counts['evidence_count'], counts['package_count'], counts['attachment_count'] = cr.fetchone()
+        counts['consent_count'] = len([consent for consent in scope['consents'] if consent])
+        cr.execute(SQL(
+            """SELECT COUNT(*) FILTER (WHERE closure_access_token IS NOT NULL),
+                      COUNT(*) FILTER (WHERE closure_reply_terms IS NOT NULL OR closure_reply_mood IS NOT NULL)
+                 FROM crm_lead WHERE id IN %s""", scope['leads']))
+        counts['token_count'], counts['triage_count'] = cr.fetchone()
+        counts['recipient_count'] = count(SQL(
+            """SELECT COUNT(*) FROM closure_notice_recipient
+                WHERE lead_id IN %s AND (address IS NOT NULL OR letter_body IS NOT NULL)""", scope['leads']))
+        counts['activity_count'] = count(SQL(
+            """SELECT COUNT(*) FROM mail_activity WHERE (res_model = 'crm.lead' AND res_id IN %s)
+                                                    OR (res_model = 'res.partner' AND res_id IN %s)""",
+            scope['all_leads'], scope['partners']))
+        accounting, _moves = self._accounting_partners(scope['partners'])
+        counts['identity_kept_count'] = len([partner_id for partner_id in accounting if partner_id])
+        counts['partner_count'] -= counts['identity_kept_count']
+        return counts
+
+    @api.model
+    def _count_labels(self):
+        """{kind: label}: the fields' own (translated) labels."""
+        return {fname: self._fields[fname]._description_string(self.env) for fname in ERASURE_COUNTS}
+
+    def action_print_certificate(self):
+        self.ensure_one()
+        return self.env.ref('closure_crm.action_report_closure_erasure').report_action(self)

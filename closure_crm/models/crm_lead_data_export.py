@@ -1,0 +1,268 @@
+import io
+import json
+import re
+import zipfile
+
+import xlsxwriter
+
+from odoo import _, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import html2plaintext
+
+# what the customer gets, in the order of the JSON file and of the XLSX sheets
+EXPORT_SECTIONS = ('contact', 'cases', 'obligations', 'consents', 'transfers', 'messages', 'attachments')
+EXPORT_FORMAT_VERSION = 1
+
+README = """Copy of your data (PIPL Art. 45, GDPR Art. 15 and 20)
+=====================================================
+
+This archive holds the personal data {company} keeps about you, as on {date}:
+
+- data.json   the same data, machine-readable (UTF-8 JSON), to reuse or move elsewhere;
+- data.xlsx   the same data, one sheet per section, to read;
+- attachments/ the files you sent us, named <id>_<file name>;
+- consents/    the evidence files of your recorded answers.
+
+data.json: an object with "format" ("closure-data-export"), "version", "generated_at"
+(UTC, ISO 8601), "company" and one list (or object) per section below. Dates are
+ISO 8601 (YYYY-MM-DD), amounts are numbers in the currency named next to them.
+
+contact       your contact record: id, name, is_company, email, phone, mobile, street,
+              street2, zip, city, state, country, vat, website, lang.
+cases         your closure cases: id, plan, company, tier (A/B/C), segment (b2b/b2c),
+              stage, notified_date, claim_deadline, service_end_date,
+              data_export_deadline, data_erasure_date, currency, prepaid_balance,
+              refund_due, refund_requested_date, refund_due_date, news_opt_in,
+              export_requested_date, services, process_dependencies, replacement_needs.
+obligations   what we owe you: id, case_id, type, description, amount, currency,
+              due_date, state.
+consents      your answers about a transfer of your data: id, case_id, date, decision,
+              receiver, data_categories, channel, evidence_text (how the answer came
+              in), evidence_file (path in this archive, or null).
+transfers     hand-overs of your data to a receiving partner: id, case_id, receiver,
+              state, date_proposed, date_customer_answer, date_handed_over,
+              data_categories.
+messages      the messages exchanged with you: id, case_id, date, author, subject,
+              body (plain text), type (email, comment), attachment_ids.
+attachments   the files you sent us: id, message_id, name, mimetype, size (bytes), file
+              (path in this archive).
+"""
+
+
+class CrmLead(models.Model):
+    """A copy of the customer's own data (PIPL Art. 45, GDPR Art. 15 and 20):
+    a ZIP with a JSON file (machine-readable), an XLSX of the same and the
+    files they sent. The customer downloads it on their personal page until
+    the plan's data export deadline (controllers/closure_data_export.py);
+    staff who may work the case produce the same file from the case."""
+    _inherit = 'crm.lead'
+
+    def _closure_data_export_open(self):
+        """True while the customer may still download a copy of their data."""
+        self.ensure_one()
+        deadline = self.closure_plan_id.data_export_deadline
+        return bool(deadline) and fields.Date.context_today(self) <= deadline
+
+    def action_closure_data_export(self):
+        """Download the copy of the customer's data, as the customer gets it."""
+        self.ensure_one()
+        self._closure_check_data_export_staff()
+        return {
+            'type': 'ir.actions.act_url',
+            'url': f'/closure/case/{self.id}/data_export',
+            'target': 'download',
+        }
+
+    def _closure_check_data_export_staff(self):
+        """Staff export: closure users who may read the case (record rules:
+        reps their own cases, managers all)."""
+        if not self.env.user.has_group('closure_crm.group_closure_user'):
+            raise AccessError(_("Only closure users may export a customer's data."))
+        self.check_access('read')
+        if not self.closure_plan_id:
+            raise UserError(_("%(case)s is not a closure case: there is no customer data to export here.",
+                              case=self.display_name))
+
+    def _closure_data_export_staff(self):
+        """(file name, ZIP bytes) for a staff member, logged on the case."""
+        self.ensure_one()
+        self._closure_check_data_export_staff()
+        # checked above: the user may read this case; the copy reads its messages,
+        # consents and files whatever the rep's rights on those models
+        return self.sudo()._closure_data_export(
+            log=_("Copy of the customer's data produced from the case by %(user)s", user=self.env.user.name))
+
+    def _closure_data_export_customer(self):
+        """(file name, ZIP bytes) for the customer on their page (self is read
+        as superuser once the token matched), logged on the case. Refused
+        after the plan's export deadline."""
+        self.ensure_one()
+        if not self._closure_data_export_open():
+            deadline = self.closure_plan_id.data_export_deadline
+            raise UserError(_(
+                "The copy of your data could be downloaded until %(date)s. Please write to us.",
+                date=fields.Date.to_string(deadline) if deadline else '-'))
+        return self._closure_data_export(log=_("Copy of the customer's data downloaded on their personal page"))
+
+    # ------------------------------------------------------------------
+    # The file
+    # ------------------------------------------------------------------
+    def _closure_data_export(self, log):
+        self.ensure_one()
+        data, files = self._closure_data_export_values()
+        output = io.BytesIO()
+        with zipfile.ZipFile(output, 'w', zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr('README.txt', README.format(company=data['company'], date=data['generated_at']))
+            archive.writestr('data.json', json.dumps(data, ensure_ascii=False, indent=1, default=str))
+            archive.writestr('data.xlsx', self._closure_data_export_xlsx(data))
+            for path, attachment in files:
+                archive.writestr(path, attachment.raw or b'')
+        self.message_post(body=_(
+            "%(what)s: %(cases)s cases, %(messages)s messages, %(attachments)s files.",
+            what=log, cases=len(data['cases']), messages=len(data['messages']),
+            attachments=len(files)), subtype_xmlid='mail.mt_note')
+        partner_name = re.sub(r'[^\w.-]+', '_', self.partner_id.name or 'customer')[:40]
+        return f'data-{partner_name}-{fields.Date.context_today(self)}.zip', output.getvalue()
+
+    def _closure_data_export_values(self):
+        """(data, [(path in the archive, attachment)]): the customer's data
+        read in one query per kind."""
+        self.ensure_one()
+        partner = self.partner_id
+        customer_partners = self.env['res.partner'].with_context(active_test=False).search(
+            [('commercial_partner_id', '=', partner.commercial_partner_id.id)])
+        cases = self.with_context(active_test=False).search(
+            [('partner_id', '=', partner.id), ('closure_plan_id', '!=', False)], order='id')
+
+        def day(value):
+            return fields.Date.to_string(value) if value else None
+
+        def moment(value):
+            return fields.Datetime.to_string(value) if value else None
+
+        def label(record, fname):
+            return dict(record._fields[fname]._description_selection(self.env)).get(record[fname]) or None
+
+        data = {
+            'format': 'closure-data-export',
+            'version': EXPORT_FORMAT_VERSION,
+            'generated_at': fields.Datetime.to_string(fields.Datetime.now()),
+            'company': (self.company_id or self.closure_plan_id.company_id).name,
+            'contact': {
+                'id': partner.id, 'name': partner.name, 'is_company': partner.is_company,
+                'email': partner.email or None, 'phone': partner.phone or None, 'mobile': partner.mobile or None,
+                'street': partner.street or None, 'street2': partner.street2 or None, 'zip': partner.zip or None,
+                'city': partner.city or None, 'state': partner.state_id.name or None,
+                'country': partner.country_id.name or None, 'vat': partner.vat or None,
+                'website': partner.website or None, 'lang': partner.lang or None,
+            },
+        }
+        data['cases'] = [{
+            'id': case.id, 'plan': case.closure_plan_id.name, 'company': case.company_id.name,
+            'tier': (case.closure_tier or '').upper() or None, 'segment': case.closure_segment or None,
+            'stage': case.stage_id.name, 'notified_date': day(case.closure_notified_date),
+            'claim_deadline': day(case.closure_claim_deadline),
+            'service_end_date': day(case.closure_plan_id.service_end_date),
+            'data_export_deadline': day(case.closure_plan_id.data_export_deadline),
+            'data_erasure_date': day(case.closure_plan_id.data_erasure_date),
+            'currency': case.company_currency.name, 'prepaid_balance': case.closure_prepaid_balance,
+            'refund_due': case.closure_refund_due, 'refund_requested_date': day(case.closure_refund_requested_date),
+            'refund_due_date': day(case.closure_refund_due_date), 'news_opt_in': case.closure_news_opt_in,
+            'export_requested_date': day(case.closure_export_requested_date),
+            'services': case.closure_service_ids.mapped('name'),
+            'process_dependencies': case.closure_process_dependencies or None,
+            'replacement_needs': case.closure_replacement_needs or None,
+        } for case in cases]
+        obligations = self.env['closure.obligation'].search([('lead_id', 'in', cases.ids)])
+        data['obligations'] = [{
+            'id': obligation.id, 'case_id': obligation.lead_id.id, 'type': obligation.obligation_type,
+            'description': obligation.name, 'amount': obligation.amount, 'currency': obligation.currency_id.name,
+            'due_date': day(obligation.due_date), 'state': obligation.state,
+        } for obligation in obligations]
+        files = []
+        consents = self.env['closure.consent'].search([('lead_id', 'in', cases.ids)], order='date, id')
+        evidences = self.env['ir.attachment'].search([
+            ('res_model', '=', 'closure.consent'), ('res_id', 'in', consents.ids), ('res_field', '=', 'evidence')])
+        evidence_of = {attachment.res_id: attachment for attachment in evidences}
+        data['consents'] = []
+        for consent in consents:
+            evidence = evidence_of.get(consent.id)
+            path = evidence and f'consents/{consent.id}_{self._closure_export_filename(consent.evidence_filename or evidence.name)}'
+            if evidence:
+                files.append((path, evidence))
+            data['consents'].append({
+                'id': consent.id, 'case_id': consent.lead_id.id, 'date': moment(consent.date),
+                'decision': label(consent, 'decision'), 'receiver': consent.receiver_id.name or None,
+                'data_categories': consent.data_category_ids.mapped('name'), 'channel': label(consent, 'channel'),
+                'evidence_text': consent.note or None, 'evidence_file': path or None,
+            })
+        transfers = self.env['closure.transfer'].search([('lead_id', 'in', cases.ids)], order='id')
+        data['transfers'] = [{
+            'id': transfer.id, 'case_id': transfer.lead_id.id, 'receiver': transfer.receiver_id.name,
+            'state': label(transfer, 'state'), 'date_proposed': moment(transfer.date_proposed),
+            'date_customer_answer': moment(transfer.date_customer_answer),
+            'date_handed_over': moment(transfer.date_handed_over),
+            'data_categories': transfer.package_category_ids.mapped('name'),
+        } for transfer in transfers]
+        # the messages exchanged with the customer: mails and comments, never internal notes
+        messages = self.env['mail.message'].search([
+            ('model', '=', 'crm.lead'), ('res_id', 'in', cases.ids),
+            ('message_type', 'in', ('email', 'comment', 'email_outgoing')),
+            ('is_internal', '=', False),
+            '|', ('subtype_id', '=', False), ('subtype_id.internal', '=', False),
+        ], order='date, id')
+        data['messages'] = []
+        data['attachments'] = []
+        for message in messages:
+            sent_by_customer = message.author_id in customer_partners
+            data['messages'].append({
+                'id': message.id, 'case_id': message.res_id, 'date': moment(message.date),
+                'author': message.author_id.name or message.email_from or None,
+                'subject': message.subject or None, 'body': html2plaintext(message.body or '').strip(),
+                'type': message.message_type,
+                'attachment_ids': message.attachment_ids.ids if sent_by_customer else [],
+            })
+            if not sent_by_customer:
+                continue
+            for attachment in message.attachment_ids:
+                path = f'attachments/{attachment.id}_{self._closure_export_filename(attachment.name)}'
+                files.append((path, attachment))
+                data['attachments'].append({
+                    'id': attachment.id, 'message_id': message.id, 'name': attachment.name,
+                    'mimetype': attachment.mimetype, 'size': attachment.file_size, 'file': path,
+                })
+        return data, files
+
+    def _closure_export_filename(self, name):
+        return re.sub(r'[^\w.-]+', '_', name or 'file')[:80]
+
+    def _closure_data_export_xlsx(self, data):
+        """The JSON's sections as sheets, same field names as column titles."""
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {'in_memory': True, 'strings_to_urls': False})
+        header = workbook.add_format({'bold': True, 'bg_color': '#E9ECEF'})
+        for section in EXPORT_SECTIONS:
+            rows = data[section] if isinstance(data[section], list) else [data[section]]
+            sheet = workbook.add_worksheet(section)
+            if not rows:
+                sheet.write_string(0, 0, _("Nothing recorded."))
+                continue
+            columns = list(rows[0])
+            for col, name in enumerate(columns):
+                sheet.write_string(0, col, name, header)
+                sheet.set_column(col, col, 18)
+            for row_index, row in enumerate(rows, start=1):
+                for col, name in enumerate(columns):
+                    value = row[name]
+                    if isinstance(value, list):
+                        value = ', '.join(str(item) for item in value)
+                    if value is None or value == '':
+                        continue
+                    if isinstance(value, bool):
+                        sheet.write_boolean(row_index, col, value)
+                    elif isinstance(value, (int, float)):
+                        sheet.write_number(row_index, col, value)
+                    else:
+                        sheet.write_string(row_index, col, str(value))
+        workbook.close()
+        return output.getvalue()

@@ -1,0 +1,28 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class CrmLead(models.Model):
+    """What the erasure of a plan needs on a case: whether its data must be
+    kept longer (a legal hold with its reason, an open dispute) and whether
+    it is erased already (closure.erasure)."""
+    _inherit = 'crm.lead'
+
+    closure_legal_hold = fields.Boolean(
+        'Legal Hold', tracking=True, copy=False,
+        help="The customer's data must be kept beyond the erasure date (a court order, an "
+             "authority's request, a pending claim): the erasure skips this case and lists it.")
+    closure_legal_hold_reason = fields.Text('Legal Hold Reason', copy=False)
+    closure_dispute_open = fields.Boolean(
+        'Open Dispute', tracking=True, copy=False,
+        help="A dispute with the customer is open: the erasure skips this case until it is closed.")
+    closure_erased_date = fields.Datetime('Data Erased On', readonly=True, copy=False, index='btree_not_null')
+    closure_erasure_id = fields.Many2one('closure.erasure', 'Erasure', readonly=True, copy=False,
+                                         ondelete='set null')
+
+    @api.constrains('closure_legal_hold', 'closure_legal_hold_reason')
+    def _check_closure_legal_hold(self):
+        for lead in self:
+            if lead.closure_legal_hold and not (lead.closure_legal_hold_reason or '').strip():
+                raise ValidationError(_(
+                    "Case %(case)s: say why its data is kept longer (Legal Hold Reason).", case=lead.display_name))
