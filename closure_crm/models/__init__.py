@@ -20,6 +20,7 @@ from . import closure_transfer_matcher
 from . import closure_handover
 from . import crm_lead_data_export
 from . import closure_erasure
+from . import closure_erasure_batch
 from . import crm_lead_erasure
 from . import closure_plan_erasure
 from . import closure_consent_erasure

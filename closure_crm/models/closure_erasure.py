@@ -64,24 +64,25 @@ class ClosureErasure(models.Model):
     date_end = fields.Datetime('Finished On', readonly=True)
     user_id = fields.Many2one('res.users', 'Started By', readonly=True)
     run_count = fields.Integer('Runs', default=1, readonly=True)
-    case_count = fields.Integer('Cases Anonymised', readonly=True, default=0)
-    partner_count = fields.Integer('Contacts Anonymised', readonly=True, default=0)
+    case_count = fields.Integer('Cases Anonymised', compute='_compute_counts')
+    partner_count = fields.Integer('Contacts Anonymised', compute='_compute_counts')
     identity_kept_count = fields.Integer(
-        'Contacts Keeping Name and Tax ID', readonly=True, default=0,
+        'Contacts Keeping Name and Tax ID', compute='_compute_counts',
         help="Customers with posted invoices, credit notes or payments: their name, tax ID and country "
              "stay on the contact, as accounting law requires; everything else is erased.")
-    message_count = fields.Integer('Messages Deleted', readonly=True, default=0)
-    mail_count = fields.Integer('Mail and SMS Copies Deleted', readonly=True, default=0)
-    attachment_count = fields.Integer('Attachments Deleted', readonly=True, default=0)
-    evidence_count = fields.Integer('Consent Evidence Files Deleted', readonly=True, default=0)
-    package_count = fields.Integer('Data Packages Deleted', readonly=True, default=0)
-    consent_count = fields.Integer('Consents Emptied', readonly=True, default=0)
-    token_count = fields.Integer('Answer Links Disabled', readonly=True, default=0)
-    triage_count = fields.Integer('Triage Notes Emptied', readonly=True, default=0)
-    recipient_count = fields.Integer('Notice Addresses Emptied', readonly=True, default=0)
-    activity_count = fields.Integer('Activities Deleted', readonly=True, default=0)
-    kept_move_count = fields.Integer('Posted Accounting Documents Kept', readonly=True, default=0)
+    message_count = fields.Integer('Messages Deleted', compute='_compute_counts')
+    mail_count = fields.Integer('Mail and SMS Copies Deleted', compute='_compute_counts')
+    attachment_count = fields.Integer('Attachments Deleted', compute='_compute_counts')
+    evidence_count = fields.Integer('Consent Evidence Files Deleted', compute='_compute_counts')
+    package_count = fields.Integer('Data Packages Deleted', compute='_compute_counts')
+    consent_count = fields.Integer('Consents Emptied', compute='_compute_counts')
+    token_count = fields.Integer('Answer Links Disabled', compute='_compute_counts')
+    triage_count = fields.Integer('Triage Notes Emptied', compute='_compute_counts')
+    recipient_count = fields.Integer('Notice Addresses Emptied', compute='_compute_counts')
+    activity_count = fields.Integer('Activities Deleted', compute='_compute_counts')
+    kept_move_count = fields.Integer('Posted Accounting Documents Kept', compute='_compute_counts')
     kept_note = fields.Text('Kept and Why', readonly=True)
+    batch_ids = fields.One2many('closure.erasure.batch', 'erasure_id', string='Batches', readonly=True)
     skipped_case_ids = fields.Many2many(
         'crm.lead', 'closure_erasure_skipped_case_rel', 'erasure_id', 'lead_id', string='Skipped Cases',
         readonly=True, help="Cases under legal hold or with an open dispute: their data is kept.")
@@ -95,6 +96,15 @@ class ClosureErasure(models.Model):
     def _compute_name(self):
         for erasure in self:
             erasure.name = _("Erasure of %(plan)s", plan=erasure.plan_id.name or '')
+
+    @api.depends('batch_ids')
+    def _compute_counts(self):
+        totals = {erasure: values for erasure, *values in self.env['closure.erasure.batch']._read_group(
+            [('erasure_id', 'in', self.ids)], ['erasure_id'], [f'{fname}:sum' for fname in ERASURE_COUNTS])}
+        for erasure in self:
+            values = totals.get(erasure._origin) or [0] * len(ERASURE_COUNTS)
+            for fname, value in zip(ERASURE_COUNTS, values):
+                erasure[fname] = value or 0
 
     @api.depends('skipped_case_ids')
     def _compute_skipped_count(self):
@@ -248,11 +258,12 @@ class ClosureErasure(models.Model):
         if not lead_ids:
             return 0
         counts = self._erase_cases(lead_ids)
+        # one row per batch, inserted: workers never wait on each other's counts
         self.env.cr.execute(SQL(
-            "UPDATE closure_erasure SET %s WHERE id = %s",
-            SQL(', ').join(SQL("%s = COALESCE(%s, 0) + %s", SQL.identifier(fname), SQL.identifier(fname), value)
-                           for fname, value in counts.items()),
-            self.id))
+            """INSERT INTO closure_erasure_batch (erasure_id, %s, create_uid, create_date, write_uid, write_date)
+               VALUES (%s, %s, %s, NOW() AT TIME ZONE 'UTC', %s, NOW() AT TIME ZONE 'UTC')""",
+            SQL(', ').join(SQL.identifier(fname) for fname in counts), self.id,
+            SQL(', ').join(SQL('%s', value) for value in counts.values()), self.env.uid, self.env.uid))
         self.env.invalidate_all()
         _logger.info("Closure erasure %s: %s cases erased", self.id, len(lead_ids))
         return len(lead_ids)
@@ -489,3 +500,4 @@ class ClosureErasure(models.Model):
     def action_print_certificate(self):
         self.ensure_one()
         return self.env.ref('closure_crm.action_report_closure_erasure').report_action(self)
+

@@ -9,12 +9,14 @@ class ClosurePlan(models.Model):
 
     erasure_ids = fields.One2many('closure.erasure', 'plan_id', string='Erasures')
     erasure_id = fields.Many2one('closure.erasure', 'Erasure Record', compute='_compute_erasure_id')
-    erasure_state = fields.Selection(related='erasure_id.state', string='Erasure Status')
+    erasure_state = fields.Selection(
+        [('running', 'Running'), ('done', 'Done')], 'Erasure Status', compute='_compute_erasure_id')
 
-    @api.depends('erasure_ids')
+    @api.depends('erasure_ids.state')
     def _compute_erasure_id(self):
         for plan in self:
             plan.erasure_id = plan.erasure_ids[:1]
+            plan.erasure_state = plan.erasure_id.state
 
     # ------------------------------------------------------------------
     # Export channel: a notice promises one

@@ -15,3 +15,5 @@ from . import test_answer_page
 from . import test_registers
 from . import test_staff_handover
 from . import test_cost_benefit
+from . import test_data_export
+from . import test_erasure
