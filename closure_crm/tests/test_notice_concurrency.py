@@ -23,6 +23,8 @@ class TestNoticeConcurrency(CommittedDataCase):
                 'name': f'Concurrency test {self._testMethodName}',
                 'decision_date': date(2026, 6, 1),
                 'notice_reminder_days': 0,
+                # a wave is sent only with a data export channel
+                'notice_export_url': 'https://export.example.com/concurrency',
             })
             plan.action_start()
             partners = env['res.partner'].create([{
