@@ -170,6 +170,22 @@ class TestErasure(TransferCommon):
         self.assertEqual(erasure.skipped_case_ids, self.disputed)
         self.assertTrue(self.held.partner_id.name.startswith('Erased customer'))
 
+    def test_batch_queries_do_not_grow_with_the_cases(self):
+        def queries_to_erase(count):
+            plan = self.env['closure.plan'].create({
+                'name': f'Query guard {count}', 'decision_date': fields.Date.today() - timedelta(days=200)})
+            cases = self._create_need_cases(count, prefix=f'Guard {count}', plan=plan)
+            for case in cases:
+                case.message_post(body='hello', author_id=case.partner_id.id, message_type='comment',
+                                  subtype_xmlid='mail.mt_comment', attachments=[('a.txt', b'a')])
+            erasure = self.env['closure.erasure']._ensure_for_plan(plan)
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            self.assertEqual(erasure._erase_batch(), count)
+            return self.env.cr.sql_log_count - before
+
+        self.assertEqual(queries_to_erase(2), queries_to_erase(8))
+
     def test_scheduled_job(self):
         self.env['closure.erasure']._cron_erase()
         erasure = self.plan.erasure_id
