@@ -1,4 +1,4 @@
-from odoo import _, http
+from odoo import _, fields, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import consteq, format_amount, format_date
@@ -108,10 +108,27 @@ class ClosureAnswer(http.Controller):
                 date=date(consent.date), receiver=consent.receiver_id.name) if consent.receiver_id else env._(
                 "Your last answer, on %(date)s: no transfer.", date=date(consent.date))
         if case.closure_refund_requested_date:
-            texts['refund_requested'] = env._(
-                "You asked for a refund on %(date)s. We refund %(amount)s by %(due_date)s, to the "
-                "payment method you used.", date=date(case.closure_refund_requested_date), amount=amount,
-                due_date=date(case.closure_refund_due_date))
+            if case.closure_refund_regime == 'claim':
+                texts['refund_requested'] = env._(
+                    "You asked for a refund on %(date)s. Your claim of %(amount)s is registered and is paid on "
+                    "%(due_date)s, to the payment method you used.", date=date(case.closure_refund_requested_date),
+                    amount=amount, due_date=date(case.closure_refund_due_date))
+            else:
+                texts['refund_requested'] = env._(
+                    "You asked for a refund on %(date)s. We refund %(amount)s by %(due_date)s, to the "
+                    "payment method you used.", date=date(case.closure_refund_requested_date), amount=amount,
+                    due_date=date(case.closure_refund_due_date))
+            texts['refund_why'] = case.closure_refund_explanation
+        elif case.closure_refund_due > 0:
+            # the same rule as once asked: what a request made today would get
+            terms = case.closure_plan_id._closure_refund_terms(
+                fields.Date.context_today(case), case.closure_claim_deadline)
+            texts['refund_terms'] = env._(
+                "Asked today, it is refunded by %(due_date)s.", due_date=date(terms['due_date'])
+            ) if terms['regime'] == 'trading' else env._(
+                "Asked today, it is a creditor's claim in the liquidation: registered at once and paid on the "
+                "liquidation plan's payment date, %(due_date)s (no creditor is paid while claims are being "
+                "declared, Company Law 2023, Art. 235).", due_date=date(terms['due_date']))
         if case.closure_export_requested_date:
             texts['copy_requested'] = env._(
                 "You asked for a copy of your data on %(date)s: we send it to you in a format you can "

@@ -2,6 +2,7 @@ from . import crm_team
 from . import crm_stage
 from . import ir_module_module
 from . import closure_plan
+from . import closure_plan_watch
 from . import closure_obligation
 from . import closure_revenue_line
 from . import crm_lead

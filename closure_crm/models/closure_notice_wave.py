@@ -162,6 +162,7 @@ class ClosureNoticeWave(models.Model):
                                   wave=wave.name))
             if wave.channel == 'sms' and not (wave.sms_body or '').strip():
                 raise UserError(_("Wave %(wave)s: write the SMS text first.", wave=wave.name))
+            wave._check_rendered_taboo()
             wave.state = 'in_queue'
         cron = self.env.ref('closure_crm.ir_cron_closure_notice_waves')
         for wave in self.filtered(lambda w: w.state in ('in_queue', 'sending')):
@@ -204,6 +205,49 @@ class ClosureNoticeWave(models.Model):
         if not letters:
             raise UserError(_("Wave %(wave)s has no letter to print yet: send it first.", wave=self.name))
         return self.env.ref('closure_crm.action_report_closure_notice_letter').report_action(letters)
+
+    @api.constrains('sms_body')
+    def _check_sms_taboo(self):
+        langs = [code for code, _name in self.env['res.lang'].get_installed()]
+        for wave in self:
+            self.env['closure.phrase']._check_taboo({
+                _("Wave %(wave)s: SMS text (%(lang)s)", wave=wave.name, lang=lang): wave.with_context(lang=lang).sms_body
+                for lang in langs})
+
+    def _check_rendered_taboo(self):
+        """Refuse to send when a notice, as rendered for the wave's cases,
+        holds a taboo phrase: one case of each tier, segment and language is
+        rendered (the same template and the same words for the others)."""
+        self.ensure_one()
+        self.env['crm.lead'].flush_model()
+        self.env['res.partner'].flush_model(['lang'])
+        cases = self.env['crm.lead'].sudo()._search(self._case_domain())  # the wave is being authorised
+        self.env.cr.execute(SQL(
+            """SELECT DISTINCT ON (l.closure_tier, l.closure_segment, p.lang) l.id
+                 FROM crm_lead l JOIN res_partner p ON p.id = l.partner_id
+                WHERE l.id IN %s
+             ORDER BY l.closure_tier, l.closure_segment, p.lang, l.id""", cases.subselect()))
+        samples = self.env['crm.lead'].browse([row[0] for row in self.env.cr.fetchall()])
+        Phrase = self.env['closure.phrase']
+        matchers = Phrase._get_matchers(['taboo'])
+        for lead in samples:
+            if self.channel == 'sms':
+                lang = lead.partner_id.lang or self.env.lang or 'en_US'
+                texts = {'sms': self.env['mail.render.mixin'].with_context(lang=lang)._render_template(
+                    self.with_context(lang=lang).sms_body, 'crm.lead', lead.ids, engine='inline_template')[lead.id]}
+            else:
+                template = self._template_for(lead)
+                if not template:
+                    continue
+                texts = template._generate_template(lead.ids, ('subject', 'body_html'))[lead.id]
+            for text in texts.values():
+                found = Phrase._find_taboo(text or '', matchers)
+                if found:
+                    raise UserError(_(
+                        "Wave %(wave)s cannot be sent: the notice to %(customer)s contains the taboo phrase "
+                        "\"%(phrase)s\". Say instead: \"%(suggestion)s\".", wave=self.name,
+                        customer=lead.partner_id.display_name, phrase=found[0].name,
+                        suggestion=found[0].suggestion or _("a neutral wording (see the handbook)")))
 
     # ------------------------------------------------------------------
     # Sending

@@ -92,6 +92,21 @@ class ClosurePhrase(models.Model):
         return found
 
     @api.model
+    def _check_taboo(self, texts):
+        """Refuse ``texts`` ({label: text}, plain or HTML) when one holds a taboo
+        phrase of either language: the error names the phrase, where it is,
+        and the wording to use instead."""
+        matchers = self._get_matchers(['taboo'])
+        for label, text in texts.items():
+            found = self._find_taboo(text, matchers)
+            if found:
+                phrase = found[0]
+                raise ValidationError(_(
+                    "%(where)s contains the taboo phrase \"%(phrase)s\". Say instead: \"%(suggestion)s\".",
+                    where=label, phrase=phrase.name,
+                    suggestion=phrase.suggestion or _("a neutral wording (see the handbook)")))
+
+    @api.model
     def _classify_reply(self, text, matchers=None):
         """Classify a customer's reply with the phrase list.
 

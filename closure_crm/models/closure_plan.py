@@ -23,8 +23,9 @@ DEFAULT_PERIODS = {
     'refund_days': 15,              # refund paid after the customer's request
     'export_days': 30,              # data export channel open after service end
     'erasure_days': 30,             # data erased after the export deadline
+    'settlement_days': 30,          # declared claims paid after the claims deadline
+    'simplified_announcement_days': 20,  # simplified deregistration: announcement period
 }
-SIMPLIFIED_ANNOUNCEMENT_DAYS = 20
 
 GENERATION_BATCH = 1000
 
@@ -109,6 +110,15 @@ class ClosurePlan(models.Model):
     refund_days = fields.Integer('Refund Within (days)', default=DEFAULT_PERIODS['refund_days'])
     export_days = fields.Integer('Export Open After Service End (days)', default=DEFAULT_PERIODS['export_days'])
     erasure_days = fields.Integer('Erasure After Export Deadline (days)', default=DEFAULT_PERIODS['erasure_days'])
+    settlement_days = fields.Integer(
+        'Claims Paid After the Claims Deadline (days)', default=DEFAULT_PERIODS['settlement_days'],
+        help="The liquidation plan's payment date: declared claims (refunds asked from the liquidation "
+             "group's formation on) are paid this many days after the claims deadline, never during the "
+             "declaration period (Company Law 2023, Art. 235).")
+    simplified_announcement_days = fields.Integer(
+        'Simplified Announcement Period (days)', default=DEFAULT_PERIODS['simplified_announcement_days'],
+        help="Simplified deregistration: the public announcement on the national publicity system "
+             "runs at least this long.")
 
     # -- tiering --------------------------------------------------------
     revenue_source = fields.Selection(
@@ -259,14 +269,36 @@ class ClosurePlan(models.Model):
             days = 0 if plan.plan_type == 'simplified' else plan.announcement_days
             plan.announcement_date = plan._days_after(plan.liquidation_formed_date, days)
 
-    @api.depends('announcement_date', 'plan_type', 'claim_announcement_days', 'announcement_days')
+    @api.depends('announcement_date', 'plan_type', 'claim_announcement_days', 'simplified_announcement_days')
     def _compute_claims_deadline(self):
         for plan in self:
             if plan.plan_type == 'simplified':
-                days = max(plan.announcement_days, SIMPLIFIED_ANNOUNCEMENT_DAYS)
+                # the announcement's own period, not the standard procedure's 60 days
+                days = plan.simplified_announcement_days
             else:
                 days = plan.claim_announcement_days
             plan.claims_deadline = plan._days_after(plan.announcement_date, days)
+
+    def _closure_refund_terms(self, asked, claim_deadline=False):
+        """The regime and due date of a refund asked on ``asked``: the one rule
+        the page, the mails, the to-dos, the register and the payment check use.
+
+        Before the liquidation group is formed the company still trades: due
+        ``refund_days`` after the request. From its formation on, the refund is
+        a declared claim: due ``settlement_days`` after the claims deadline (the
+        later of the plan's and the customer's own ``claim_deadline``), never
+        during the declaration period (Company Law 2023, Art. 235). A simplified
+        deregistration forms no liquidation group (its company has no debts).
+        :returns: {'regime': 'trading' | 'claim' | False, 'due_date': date | False}
+        """
+        if not self or not asked:
+            return {'regime': False, 'due_date': False}
+        self.ensure_one()
+        formed = self.liquidation_formed_date
+        if self.plan_type == 'simplified' or not formed or asked < formed:
+            return {'regime': 'trading', 'due_date': self._days_after(asked, self.refund_days)}
+        deadline = max(filter(None, [self.claims_deadline, claim_deadline, asked]))
+        return {'regime': 'claim', 'due_date': self._days_after(deadline, self.settlement_days)}
 
     @api.depends('creditor_notice_deadline', 'prepaid_notice_days')
     def _compute_service_end_date(self):
@@ -314,6 +346,17 @@ class ClosurePlan(models.Model):
                     "Creditor Notice Deadline (%(notice)s), so that prepaid customers are told in advance.",
                     plan=plan.name, end=plan.service_end_date, days=plan.prepaid_notice_days,
                     notice=plan.creditor_notice_deadline))
+
+    @api.constrains('reason')
+    def _check_reason_taboo(self):
+        """The neutral reason goes into every notice: no taboo phrase, in any
+        of its languages."""
+        langs = [code for code, _name in self.env['res.lang'].get_installed()]
+        for plan in self:
+            self.env['closure.phrase']._check_taboo({
+                _("Plan %(plan)s: the neutral reason (%(lang)s)", plan=plan.name, lang=lang):
+                    plan.with_context(lang=lang).reason
+                for lang in langs})
 
     @api.constrains(*DEFAULT_PERIODS)
     def _check_periods(self):

@@ -2,10 +2,13 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date, plaintext2html
 
+from .closure_obligation import REFUND_REGIMES
 from .closure_phrase import REPLY_MOODS
 from .closure_transfer import CUSTOMER_SIZES, LIVE_STATES, OPEN_STATES, TRANSFER_ISSUES
 
 CLOSURE_TIERS = [('a', 'A'), ('b', 'B'), ('c', 'C')]
+# what the customer's page refunds on request: unused prepaid value
+REFUND_TYPES = ('prepaid', 'deposit', 'subscription')
 CLOSURE_SEGMENTS = [('b2b', 'B2B'), ('b2c', 'B2C')]
 # Tiering rewrites the tier of every case of a plan, and of its contact, in one
 # UPDATE each. crm_lead carries ~30 indexes (7 trigram), res_partner ~15: a row
@@ -73,7 +76,15 @@ class CrmLead(models.Model):
              "claims deadline (announcement + 45 days).")
     closure_refund_requested_date = fields.Date('Refund Requested On', tracking=True, copy=False)
     closure_refund_due_date = fields.Date(
-        'Refund Due By', compute='_compute_closure_refund_due_date', store=True)
+        'Refund Due By', compute='_compute_closure_refund_terms', store=True,
+        help="Asked before the liquidation group is formed: the refund period after the request. "
+             "From its formation on: the liquidation plan's payment date (claims deadline + "
+             "settlement period).")
+    closure_refund_regime = fields.Selection(
+        REFUND_REGIMES, 'Refund Regime', compute='_compute_closure_refund_terms', store=True)
+    closure_refund_explanation = fields.Text(
+        'Why This Date', compute='_compute_closure_refund_explanation',
+        help="The refund's due date and why, in the words the customer reads.")
     closure_news_opt_in = fields.Boolean(
         'Wants Occasional News', tracking=True, copy=False,
         help="The customer said yes to occasional news after the closure, no advertising. "
@@ -141,14 +152,14 @@ class CrmLead(models.Model):
             else:
                 lead.closure_segment = 'b2b' if lead.partner_id.commercial_partner_id.is_company else 'b2c'
 
-    @api.depends('closure_obligation_ids.amount', 'closure_obligation_ids.obligation_type',
+    @api.depends('closure_obligation_ids.refundable_amount', 'closure_obligation_ids.obligation_type',
                  'closure_obligation_ids.state')
     def _compute_closure_obligations(self):
         for lead in self:
             obligations = lead.closure_obligation_ids
-            money = obligations.filtered(lambda o: o.obligation_type in ('prepaid', 'deposit'))
-            lead.closure_prepaid_balance = sum(money.mapped('amount'))
-            lead.closure_refund_due = sum(money.filtered(lambda o: o.state == 'open').mapped('amount'))
+            money = obligations.filtered(lambda o: o.obligation_type in REFUND_TYPES)
+            lead.closure_prepaid_balance = sum(money.mapped('refundable_amount'))
+            lead.closure_refund_due = sum(money.filtered(lambda o: o.state == 'open').mapped('refundable_amount'))
             lead.closure_open_milestone_count = len(obligations.filtered(
                 lambda o: o.obligation_type == 'milestone' and o.state == 'open'))
             lead.closure_has_data = any(o.obligation_type == 'data' and o.state == 'open' for o in obligations)
@@ -164,11 +175,51 @@ class CrmLead(models.Model):
             else:
                 lead.closure_claim_deadline = plan.claims_deadline
 
-    @api.depends('closure_refund_requested_date', 'closure_plan_id.refund_days')
-    def _compute_closure_refund_due_date(self):
+    @api.depends('closure_refund_requested_date', 'closure_claim_deadline', 'closure_plan_id.plan_type',
+                 'closure_plan_id.liquidation_formed_date', 'closure_plan_id.claims_deadline',
+                 'closure_plan_id.refund_days', 'closure_plan_id.settlement_days')
+    def _compute_closure_refund_terms(self):
         for lead in self:
-            lead.closure_refund_due_date = lead.closure_refund_requested_date and fields.Date.add(
-                lead.closure_refund_requested_date, days=lead.closure_plan_id.refund_days)
+            terms = lead.closure_plan_id._closure_refund_terms(
+                lead.closure_refund_requested_date, lead.closure_claim_deadline)
+            lead.closure_refund_regime, lead.closure_refund_due_date = terms['regime'], terms['due_date']
+
+    @api.depends('closure_refund_regime', 'closure_refund_due_date', 'closure_claim_deadline',
+                 'closure_plan_id.liquidation_formed_date', 'closure_plan_id.claims_deadline')
+    @api.depends_context('lang')
+    def _compute_closure_refund_explanation(self):
+        for lead in self:
+            lead.closure_refund_explanation = lead._closure_refund_why()
+
+    def _closure_refund_why(self):
+        """The refund's due date and the reason for it, in the env's language."""
+        self.ensure_one()
+        if not self.closure_refund_regime:
+            return False
+        env, plan = self.env, self.closure_plan_id
+        if self.closure_refund_regime == 'trading':
+            return env._(
+                "You asked before the liquidation group was formed: the company still serves its customers and, "
+                "as the rules on prepaid services require, refunds you within %(days)s days of your request, "
+                "by %(due)s.", days=plan.refund_days, due=format_date(env, self.closure_refund_due_date))
+        deadline = max(filter(None, [plan.claims_deadline, self.closure_claim_deadline]))
+        return env._(
+            "You asked after the liquidation group was formed (%(formed)s): by law your refund is a creditor's "
+            "claim, and we have registered it. No creditor may be paid while claims are being declared "
+            "(Company Law 2023, Art. 235); the declaration period ends on %(deadline)s and claims are paid on "
+            "the liquidation plan's payment date, %(due)s.",
+            formed=format_date(env, plan.liquidation_formed_date), deadline=format_date(env, deadline),
+            due=format_date(env, self.closure_refund_due_date))
+
+    def _closure_settle_if_done(self):
+        """Cases with nothing left open that they are owed (data aside) move
+        to the 'settled' closure step: one grouped query for all of them."""
+        cases = self.filtered(lambda lead: lead.closure_plan_id and lead.closure_stage_code not in ('settled', 'closed'))
+        if not cases:
+            return
+        still_open = {lead for [lead] in self.env['closure.obligation']._read_group(
+            [('lead_id', 'in', cases.ids), ('state', '=', 'open'), ('obligation_type', '!=', 'data')], ['lead_id'])}
+        (cases - self.browse([lead.id for lead in still_open]))._closure_set_stage('settled')
 
     # ------------------------------------------------------------------
     # The contact shows its current case's tier and stage (res.partner)
@@ -442,6 +493,9 @@ class CrmLead(models.Model):
             if lead.closure_refund_due <= 0:
                 raise UserError(_("There is no unused prepaid balance to refund on your account."))
             lead.closure_refund_requested_date = today
+            # registered at once: from the liquidation group's formation on, a declared claim
+            lead.closure_obligation_ids.filtered(
+                lambda o: o.obligation_type in REFUND_TYPES)._closure_declare_claim('portal', today)
             template = self.env['mail.template']._closure_find(
                 'refund', tier=lead.closure_tier, segment=lead.closure_segment)
             if template:
@@ -450,10 +504,7 @@ class CrmLead(models.Model):
                     author_id=(lead.user_id or lead.closure_plan_id.user_id).partner_id.id or None)
             staff._closure_schedule_activity(
                 'mail.mail_activity_data_todo', staff.env._("Refund the unused prepaid balance"),
-                staff.env._("The customer asked for a refund on their personal page. Refund %(amount)s by %(date)s.",
-                            amount=format_amount(staff.env, lead.closure_refund_due, lead.company_currency),
-                            date=format_date(staff.env, lead.closure_refund_due_date)),
-                date_deadline=lead.closure_refund_due_date)
+                staff._closure_refund_activity_note(), date_deadline=lead.closure_refund_due_date)
         if data_copy and not lead.closure_export_requested_date:
             lead.closure_export_requested_date = today
             deadline = lead.closure_plan_id.data_export_deadline
@@ -470,6 +521,21 @@ class CrmLead(models.Model):
                               message_type='comment', subtype_xmlid='mail.mt_comment')
         lead.filtered(lambda case: case.closure_stage_code in ('to_notify', 'notified'))._closure_set_stage('answered')
         return True
+
+    def _closure_refund_activity_note(self):
+        """The owner's to-do for a refund asked: amount, date and why, in the env's language."""
+        self.ensure_one()
+        amount = format_amount(self.env, self.closure_refund_due, self.company_currency)
+        if self.closure_refund_regime == 'claim':
+            intro = self.env._(
+                "The customer asked for a refund on their personal page. It is a declared claim, registered in the "
+                "claims register: refund %(amount)s on %(date)s, not before.",
+                amount=amount, date=format_date(self.env, self.closure_refund_due_date))
+        else:
+            intro = self.env._(
+                "The customer asked for a refund on their personal page. Refund %(amount)s by %(date)s.",
+                amount=amount, date=format_date(self.env, self.closure_refund_due_date))
+        return plaintext2html(f"{intro}\n{self.closure_refund_explanation or ''}")
 
     def _closure_record_transfer_answer(self, decision, receiver, categories, evidence):
         self.ensure_one()

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 from .crm_lead import CLOSURE_SEGMENTS, CLOSURE_TIERS
 
@@ -28,6 +28,19 @@ class MailTemplate(models.Model):
         CLOSURE_TIERS, 'For Tier', help="Empty: any tier.")
     closure_segment = fields.Selection(
         CLOSURE_SEGMENTS, 'For Segment', help="Empty: any segment.")
+
+    @api.constrains('subject', 'body_html', 'closure_kind', 'model')
+    def _check_closure_taboo(self):
+        """Closure templates (tagged, or on the closure's own models) never
+        hold a taboo phrase, in any of their languages."""
+        langs = [code for code, _name in self.env['res.lang'].get_installed()]
+        for template in self.filtered(lambda t: t.closure_kind or (t.model or '').startswith('closure.')):
+            texts = {}
+            for lang in langs:
+                translated = template.with_context(lang=lang)
+                texts[_("Template %(template)s: subject (%(lang)s)", template=template.name, lang=lang)] = translated.subject
+                texts[_("Template %(template)s: body (%(lang)s)", template=template.name, lang=lang)] = translated.body_html
+            self.env['closure.phrase']._check_taboo(texts)
 
     @api.model
     def _closure_find(self, kind, tier=False, segment=False):

@@ -103,9 +103,11 @@ class ClosureRegister(models.AbstractModel):
     # The registers
     # ------------------------------------------------------------------
     def _register_claims(self, plan):
-        """Customers the company owes money: open prepaid balances and
-        deposits, with the dates of the claims procedure. Refunds of declared
-        claims are not paid before the declaration period ends."""
+        """Every creditor among the customers, one row each: prepaid balances,
+        deposits, the unused share of subscriptions, paid but undelivered
+        milestones and contracts; when and through which channel the claim
+        was declared, its regime and due date (declared claims are not paid
+        before the declaration period ends), and the refunds already paid."""
         columns = [
             Column(_("Customer"), 'text', 32),
             Column(_("Tax ID"), 'text', 16),
@@ -115,45 +117,70 @@ class ClosureRegister(models.AbstractModel):
             Column(_("Tier"), 'text', 6),
             Column(_("Prepaid Balance"), 'money', 14),
             Column(_("Deposits"), 'money', 14),
+            Column(_("Subscriptions (Unused Share)"), 'money', 14),
+            Column(_("Paid, Not Delivered"), 'money', 14),
             Column(_("Total Owed"), 'money', 14),
+            Column(_("Creditor Kinds"), 'text', 30),
             Column(_("Notified On"), 'date', 12),
             Column(_("Claim Deadline"), 'date', 12),
-            Column(_("Refund Requested On"), 'date', 12),
+            Column(_("Claim Declared On"), 'date', 12),
+            Column(_("Declared Through"), 'text', 16),
+            Column(_("Refund Regime"), 'text', 24),
             Column(_("Refund Due By"), 'date', 12),
+            Column(_("Refund Paid"), 'money', 14),
+            Column(_("Refund Paid On"), 'date', 12),
+            Column(_("Payment Reference"), 'text', 18),
             Column(_("Closure Step"), 'text', 18),
             Column(_("Case Owner"), 'text', 20),
         ]
         segments = self._labels('crm.lead', 'closure_segment')
         tiers = self._labels('crm.lead', 'closure_tier')
+        kinds = self._labels('closure.obligation', 'obligation_type')
+        channels = self._labels('closure.obligation', 'claim_channel')
+        regimes = self._labels('closure.obligation', 'refund_regime')
+        self.env['closure.obligation'].flush_model()
 
         def query(last_id):
             return SQL("""
                 SELECT lead.id, partner.name, partner.vat, partner.email, COALESCE(partner.phone, partner.mobile),
                        lead.closure_segment, lead.closure_tier,
-                       SUM(obligation.amount) FILTER (WHERE obligation.obligation_type = 'prepaid'),
-                       SUM(obligation.amount) FILTER (WHERE obligation.obligation_type = 'deposit'),
-                       SUM(obligation.amount),
+                       SUM(o.refundable_amount) FILTER (WHERE o.state = 'open' AND o.obligation_type = 'prepaid'),
+                       SUM(o.refundable_amount) FILTER (WHERE o.state = 'open' AND o.obligation_type = 'deposit'),
+                       SUM(o.refundable_amount) FILTER (WHERE o.state = 'open' AND o.obligation_type = 'subscription'),
+                       SUM(o.refundable_amount) FILTER (WHERE o.state = 'open'
+                                                          AND o.obligation_type IN ('milestone', 'contract', 'other')),
+                       COALESCE(SUM(o.refundable_amount) FILTER (WHERE o.state = 'open'), 0),
+                       array_agg(DISTINCT o.obligation_type),
                        lead.closure_notified_date, lead.closure_claim_deadline,
-                       lead.closure_refund_requested_date, lead.closure_refund_due_date,
+                       MIN(o.claim_declared_date),
+                       array_agg(DISTINCT o.claim_channel) FILTER (WHERE o.claim_channel IS NOT NULL),
+                       array_agg(DISTINCT o.refund_regime) FILTER (WHERE o.refund_regime IS NOT NULL),
+                       MAX(o.refund_due_date) FILTER (WHERE o.state = 'open'),
+                       SUM(o.refund_paid_amount), MAX(o.refund_paid_date),
+                       string_agg(o.refund_reference, ', ' ORDER BY o.id),
                        %(stage)s, owner.name
                   FROM crm_lead lead
-                  JOIN closure_obligation obligation
-                    ON obligation.lead_id = lead.id AND obligation.state = 'open'
-                   AND obligation.obligation_type IN ('prepaid', 'deposit')
+                  JOIN closure_obligation o
+                    ON o.lead_id = lead.id AND o.refundable_amount > 0
+                   AND (o.state = 'open' OR o.refund_paid_date IS NOT NULL)
                   JOIN res_partner partner ON partner.id = lead.partner_id
              LEFT JOIN crm_stage stage ON stage.id = lead.stage_id
              LEFT JOIN res_users users ON users.id = lead.user_id
              LEFT JOIN res_partner owner ON owner.id = users.partner_id
                  WHERE lead.closure_plan_id = %(plan)s AND lead.id > %(last_id)s
               GROUP BY lead.id, partner.id, stage.id, owner.id
-                HAVING SUM(obligation.amount) > 0
               ORDER BY lead.id
                  LIMIT %(limit)s""",
                 stage=self.env['crm.stage']._field_to_sql('stage', 'name'), plan=plan.id, last_id=last_id, limit=REGISTER_BATCH)
 
+        def labels(values, names):
+            return ', '.join(names.get(value, value) for value in sorted(values or []))
+
         def convert(row):
             row = list(row)
             row[4], row[5] = segments.get(row[4]), tiers.get(row[5])
+            row[11] = labels(row[11], kinds)
+            row[15], row[16] = labels(row[15], channels), labels(row[16], regimes)
             return row
         return columns, self._pages(query, convert)
 

@@ -1,3 +1,4 @@
 from . import closure_transfer_suggest
 from . import closure_transfer_suggest_line
 from . import closure_transfer_assign
+from . import closure_refund_payment

@@ -132,7 +132,7 @@ COURSES = [
 <ol>
 <li>确认请求人的身份，以及其有权代表客户。</li>
 <li>以机器可读的格式（表格、CSV）导出，并在客户档案中记录导出日期。</li>
-<li>如果客户希望将数据发送给承接方，使用数据迁移同意书：只发送客户勾选的数据。</li>
+<li>如果客户希望将数据发送给接收方，使用数据迁移同意书：只发送客户勾选的数据。</li>
 </ol>
 <h4>删除</h4>
 <p>到删除日期时，个人数据将被删除。法律要求保存的会计记录（发票、凭证）不删除：对个人进行匿名化处理，已入账的记录保留。</p>"""),
@@ -157,12 +157,12 @@ COURSES = [
 <p>保修、维护合同以及未完成的项目里程碑，并不会随着关停决定而消失。每位客户的档案都列出了其未了结的义务：预付余额、押金、里程碑、所持有的数据。</p>
 <ul>
 <li><strong>交付</strong>：在服务结束日期前仍能交付的，按时交付。</li>
-<li><strong>转移</strong>：承接方能够接手的，在客户同意且条件不低于原条款的前提下转移。</li>
+<li><strong>转移</strong>：接收方能够接手的，在客户同意且条件不低于原条款的前提下转移。</li>
 <li><strong>结清</strong>：既不能交付也不能转移的，退款或与客户签订书面协议。</li>
 </ul>
 <p>永远不要告诉客户保修"已经不存在了"。要说明保修将如何处理、何时处理，并记录在客户档案中，让您的继任者和清算组都能看到。</p>"""),
     'questions': [
-     (("A milestone cannot be delivered before the service ends and no partner can take it. What now?", "某个里程碑在服务结束前无法交付，也没有承接方可以接手，怎么办？"), [
+     (("A milestone cannot be delivered before the service ends and no partner can take it. What now?", "某个里程碑在服务结束前无法交付，也没有接收方可以接手，怎么办？"), [
        (("Settle it: refund or a documented agreement", "结清：退款或签订书面协议"), True, ("Right.", "正确。")),
        (("Tell the customer the contract ends with the company", "告诉客户合同随公司一起终止"), False, ("The obligation stays; the customer is a creditor.", "义务仍然存在；客户是债权人。")),
        (("Ignore it, the liquidation group will handle it", "忽略，清算组会处理"), False, ("Record it on the case so the liquidation group knows.", "要记录在档案中，让清算组知晓。")),
@@ -180,7 +180,7 @@ COURSES = [
 </ol>
 <p>When the contract does not mention refunds, the law on prepaid consumption still applies: do not use the contract's silence as a reason to refuse.</p>""",
 """<h3>预付款是客户的钱</h3>
-<p>收取预付款的经营者决定停业时，必须提前告知客户（通常至少30天），并继续提供服务或退还未使用的余额。根据许多省份的示范合同，退款应在客户申请后15日内支付。</p>
+<p>收取预付款的经营者决定注销或迁址时，必须提前告知客户（通常至少30天），并继续提供服务或退还未使用的余额。根据许多省份的示范合同，退款应在客户申请后15日内支付。</p>
 <h4>操作步骤</h4>
 <ol>
 <li>在客户档案中查看预付余额，并说明计算方式（按未使用的时间或次数折算）。</li>
@@ -214,18 +214,18 @@ COURSES = [
 </ul>
 <h4>During the meeting</h4>
 <p>Introduce the receiver by name and contact details, say what you will hand over if the customer agrees, and what the receiver commits to. End with the next step and its date.</p>""",
-"""<h3>客户、承接方和您，同场会面</h3>
-<p>客户转移不是转发一封邮件。客户、承接方和关停企业三方会面（电话、视频或当面），让客户可以提问并对承接方作出判断。</p>
+"""<h3>客户、接收方和您，同场会面</h3>
+<p>客户转移不是转发一封邮件。客户、接收方和关停企业三方会面（电话、视频或当面），让客户可以提问并对接收方作出判断。</p>
 <h4>推荐谁</h4>
 <ul>
 <li>按客户的需要匹配：行业、地区、服务内容、规模。</li>
-<li>尊重每家承接方的承接能力，优先选择以往妥善承接过类似客户的承接方。</li>
-<li>对B2B客户，推荐最多三家能力相当的承接方，并事先记录客户的核心业务依赖、未完成的里程碑和替代需求。</li>
+<li>尊重每家接收方的承接能力，优先选择以往妥善承接过类似客户的接收方。</li>
+<li>对B2B客户，推荐最多三家能力相当的接收方，并事先记录客户的核心业务依赖、未完成的里程碑和替代需求。</li>
 </ul>
 <h4>会面中</h4>
-<p>介绍承接方的名称和联系方式，说明在客户同意后将交接哪些内容、承接方承诺什么。最后说明下一步及其日期。</p>"""),
+<p>介绍接收方的名称和联系方式，说明在客户同意后将交接哪些内容、接收方承诺什么。最后说明下一步及其日期。</p>"""),
     'questions': [
-     (("How many receivers do you propose to a B2B customer?", "您向一位B2B客户推荐几家承接方？"), [
+     (("How many receivers do you propose to a B2B customer?", "您向一位B2B客户推荐几家接收方？"), [
        (("Up to three of equal capability", "最多三家能力相当的"), True, ("Right: the customer chooses.", "正确：由客户选择。")),
        (("Exactly one, the one paying the highest referral fee", "只推荐一家，推荐费最高的那家"), False, ("The customer's needs decide, not the fee.", "决定因素是客户的需要，而不是推荐费。")),
        (("As many as possible", "越多越好"), False, ("Too many options confuse; match on needs.", "选项太多会让客户困惑；应按需要匹配。")),
@@ -243,18 +243,18 @@ COURSES = [
 </ul>
 <p>Never push: a customer who feels pushed will complain, and a transfer without real consent exposes the company and you.</p>""",
 """<h3>接受、另选或拒绝</h3>
-<p>客户有三种答复，每一种都要尊重：接受推荐的承接方、另选一家，或者拒绝。如果客户拒绝，<strong>任何数据都不会交给任何承接方</strong>。</p>
+<p>客户有三种答复，每一种都要尊重：接受推荐的接收方、另选一家，或者拒绝。如果客户拒绝，<strong>任何数据都不会交给任何接收方</strong>。</p>
 <h4>记录答复</h4>
 <ul>
 <li>在客户档案中记录客户的答复、日期和方式（签字表格、电子邮件、通话录音）。</li>
 <li>记录客户同意移交的数据：联系人、合同历史、未决问题。其他数据一律不发送。</li>
-<li>转移通知必须写明承接方的名称和联系方式（《个人信息保护法》第二十二条）。</li>
+<li>转移通知必须写明接收方的名称和联系方式（《个人信息保护法》第二十二条）。</li>
 </ul>
 <p>绝不强推：感到被强迫的客户会投诉，而没有真实同意的转移会让公司和您本人承担风险。</p>"""),
     'questions': [
-     (("The customer declines every receiver. What happens to their data?", "客户拒绝了所有承接方，其数据怎么处理？"), [
-       (("Nothing is handed over to any receiver", "不向任何承接方移交任何数据"), True, ("Right.", "正确。")),
-       (("It goes to the best-matching receiver anyway", "仍然交给最匹配的承接方"), False, ("Never without consent.", "没有同意绝不移交。")),
+     (("The customer declines every receiver. What happens to their data?", "客户拒绝了所有接收方，其数据怎么处理？"), [
+       (("Nothing is handed over to any receiver", "不向任何接收方移交任何数据"), True, ("Right.", "正确。")),
+       (("It goes to the best-matching receiver anyway", "仍然交给最匹配的接收方"), False, ("Never without consent.", "没有同意绝不移交。")),
        (("Only the contact details are sent", "只发送联系方式"), False, ("Contact details are personal data too.", "联系方式也是个人信息。")),
      ]),
     ]},
@@ -270,18 +270,18 @@ COURSES = [
 </ol>
 <p>Only certified staff may confirm a hand-over when the plan's gate is on: the confirmation is what makes the company answerable for the transfer.</p>""",
 """<h3>一个资料包，严格按约定</h3>
-<p>客户接受后，准备交接资料包：客户同意移交的数据、承接方接手的未了结义务，以及双方的联系人。</p>
+<p>客户接受后，准备交接资料包：客户同意移交的数据、接收方接手的未了结义务，以及双方的联系人。</p>
 <ol>
 <li>对照同意记录检查资料包：删去所有未勾选的内容。</li>
 <li>通过约定的安全渠道发送，不要作为普通附件发送。</li>
 <li>在系统中确认交接：系统会记录谁在何时把什么交给了谁。</li>
-<li>在客户与承接方首次接触后，回访客户。</li>
+<li>在客户与接收方首次接触后，回访客户。</li>
 </ol>
 <p>当计划开启了认证门槛时，只有通过认证的员工才能确认交接：确认意味着公司要为这次转移负责。</p>"""),
     'questions': [
      (("Before sending the package, you check it against...", "发送资料包前，您要对照什么进行检查？"), [
        (("The customer's consent record", "客户的同意记录"), True, ("Right.", "正确。")),
-       (("The receiver's wish list", "承接方想要的清单"), False, ("The receiver gets only what the customer agreed to.", "承接方只能得到客户同意的内容。")),
+       (("The receiver's wish list", "接收方想要的清单"), False, ("The receiver gets only what the customer agreed to.", "接收方只能得到客户同意的内容。")),
        (("Nothing, send the full file", "不用检查，发送完整档案"), False, ("That would leak data without consent.", "那会在未经同意的情况下泄露数据。")),
      ]),
     ]},
@@ -315,12 +315,12 @@ COURSES = [
 <ul>
 <li>计划中的日期：服务结束日、导出截止日、删除日期。</li>
 <li>按计划的日期规则退还未使用的预付款。</li>
-<li>与承接方的三方引荐。</li>
+<li>与接收方的三方引荐。</li>
 </ul>
 <h4>不可以承诺的</h4>
 <ul>
 <li>在并不存在的情况下，承诺"在我们的下一个产品中享有优先权"。</li>
-<li>承接方将维持同样的价格，除非承接方已书面承诺。</li>
+<li>接收方将维持同样的价格，除非接收方已书面承诺。</li>
 <li>在债权申报期结束前支付债权。</li>
 </ul>
 <p>不确定时，就说："我核实一下，在[日期]前给您答复。"并请示您的经理。</p>"""),
@@ -328,7 +328,7 @@ COURSES = [
      (("Which promise may you make?", "以下哪项承诺是可以作出的？"), [
        (("The service end date written in the plan", "计划中写明的服务结束日期"), True, ("Right.", "正确。")),
        (("Priority access to the founders' next company", "在创始人下一家公司中享有优先权"), False, ("Only if such an offer really exists and is approved.", "只有在确实存在并经批准时才可以。")),
-       (("The receiver will keep your current price", "承接方会维持您现在的价格"), False, ("Only with the receiver's written commitment.", "只有在承接方书面承诺后才可以。")),
+       (("The receiver will keep your current price", "接收方会维持您现在的价格"), False, ("Only with the receiver's written commitment.", "只有在接收方书面承诺后才可以。")),
      ]),
     ]},
    {'id': 'legal_data', 'name': ("Which data may be touched", "可以动哪些数据"), 'minutes': 15,
@@ -344,7 +344,7 @@ COURSES = [
 """<h3>个人信息只用于其目的，不作他用</h3>
 <ul>
 <li><strong>查阅</strong>：为服务客户而查阅其数据：通知、退款、导出、转移。</li>
-<li><strong>移交</strong>：只把客户同意的数据交给客户选定的承接方。</li>
+<li><strong>移交</strong>：只把客户同意的数据交给客户选定的接收方。</li>
 <li><strong>不得复制</strong>：不得把客户名单复制到个人设备、私人邮箱或聊天软件中，即使是"为了保持联系"。</li>
 <li><strong>不得提前删除</strong>：删除日期前不得批量删除：客户仍可能要求导出，会计记录也必须保留。</li>
 </ul>
@@ -439,7 +439,7 @@ COURSES = [
 <ul>
 <li>发生什么："您的服务在6月30日前照常提供，数据可导出至7月30日。"</li>
 <li>什么时候：给出具体日期，而不是"很快"或"以后"。</li>
-<li>谁来负责：您的姓名、您的直接联系方式，以及选定后承接方的联系方式。</li>
+<li>谁来负责：您的姓名、您的直接联系方式，以及选定后接收方的联系方式。</li>
 </ul>
 <p>通话后发送一份简短的书面总结：焦虑的客户会反复阅读，这也能避免误解。主动提出在服务结束前再联系一次。</p>"""),
     'questions': [
@@ -460,10 +460,10 @@ COURSES = [
 <p>Quote the dates from the plan and the refund rule exactly. If the customer raises a legal point you cannot answer, note it and promise an answer by a date after checking with your manager.</p>""",
 """<h3>大约两成客户关注自身权益</h3>
 <p>维权型客户会比较、核对，甚至引用法律条文。不要争辩：把事实并列展示出来。</p>
-<p>准备一张替代方案及其条款的对比表：现有合同、每家推荐的承接方、退款选项，列出价格、期限、服务水平以及数据如何处理。</p>
+<p>准备一张替代方案及其条款的对比表：现有合同、每家推荐的接收方、退款选项，列出价格、期限、服务水平以及数据如何处理。</p>
 <table class="table table-bordered"><tr><th>选项</th><th>价格</th><th>数据</th><th>联系人</th></tr>
 <tr><td>退还未使用金额</td><td>按比例退款</td><td>导出后删除</td><td>您本人</td></tr>
-<tr><td>承接方A</td><td>以书面报价为准</td><td>经同意后移交</td><td>承接方A指定人员</td></tr></table>
+<tr><td>接收方A</td><td>以书面报价为准</td><td>经同意后移交</td><td>接收方A指定人员</td></tr></table>
 <p>准确引用计划中的日期和退款规则。如果客户提出您无法回答的法律问题，记录下来，并承诺在与经理核实后于某个日期前答复。</p>"""),
     'questions': [
      (("What do you prepare for a rights-focused customer?", "面对维权型客户，您要准备什么？"), [
@@ -496,7 +496,7 @@ COURSES = [
 <li><strong>未兑现的承诺</strong>：您说过要做什么、何时完成。</li>
 <li><strong>未解决的问题</strong>：投诉、已申请的退款、延误的里程碑。</li>
 <li><strong>关键联系人</strong>：谁做决定、谁使用服务、谁不宜在晚上联系。</li>
-<li><strong>关停进度</strong>：是否已通知、是否已推荐承接方、是否已获同意、数据是否已导出。</li>
+<li><strong>关停进度</strong>：是否已通知、是否已推荐接收方、是否已获同意、数据是否已导出。</li>
 </ul>
 <p>写在客户档案里，而不是您的笔记本上：继任者、经理和清算组看到的都是档案。在系统中移交客户，使负责人随之变更；不要保留任何客户数据副本。</p>"""),
     'questions': [
@@ -613,7 +613,7 @@ COURSES = [
 <li><strong>忠诚客户</strong>：重复购买，向他人推荐我们。</li>
 <li><strong>流失客户</strong>：活跃度下降，有投诉，正在另寻他处。</li>
 </ul>
-<p>关停让每一位客户同时走到生命周期的终点。忠诚客户感受最深：他们信任我们最久。请给予他们最多的关注和最好的承接方引荐，因为创始人的下一次创业可能继承的正是他们的好感。</p>"""),
+<p>关停让每一位客户同时走到生命周期的终点。忠诚客户感受最深：他们信任我们最久。请给予他们最多的关注和最好的接收方引荐，因为创始人的下一次创业可能继承的正是他们的好感。</p>"""),
     'questions': [
      (("Which customers feel a closure most?", "哪类客户对关停的感受最深？"), [
        (("Loyal customers", "忠诚客户"), True, ("Right: they trusted us longest.", "正确：他们信任我们最久。")),
@@ -776,7 +776,7 @@ COURSES = [
 """<h3>卡片1：愤怒的健身会员</h3>
 <p>"我两个月前刚交了一年的费用，现在你们就关门？这是诈骗！"目标：先解决问题。销售承认客户的不满，说明按比例退款，提供附近三家可免费体验的健身房，并告知退款到期日。</p>
 <h3>卡片2：焦虑的小企业主</h3>
-<p>"我们所有的订单都在你们的系统里，它们会怎么样？"目标：发生什么、何时、谁负责。销售告知服务结束日和导出截止日，提出立即导出，并安排与承接方的三方引荐。</p>
+<p>"我们所有的订单都在你们的系统里，它们会怎么样？"目标：发生什么、何时、谁负责。销售告知服务结束日和导出截止日，提出立即导出，并安排与接收方的三方引荐。</p>
 <h3>卡片3：维权型客户</h3>
 <p>"法律规定你们必须在15天内退款。给我书面说明。"目标：并列对比表。销售确认该规则，如公司处于清算中则解释债权申报期，并以书面形式发送对比表和日期。</p>"""),
     'questions': [
@@ -842,14 +842,14 @@ COURSES = [
 <li>A类客户提出计划之外的要求。</li>
 <li>客户威胁诉诸法律或媒体。</li>
 <li>退款或承诺将超出计划允许的范围。</li>
-<li>承接方索要客户未同意移交的数据。</li>
+<li>接收方索要客户未同意移交的数据。</li>
 </ul>
 <p>升级处理不是失败。告诉客户由谁答复、何时答复，记录在客户档案中，并在当天告知您的经理。</p>"""),
     'questions': [
-     (("A receiver asks for data the customer did not consent to. What do you do?", "承接方索要客户未同意移交的数据，您怎么做？"), [
+     (("A receiver asks for data the customer did not consent to. What do you do?", "接收方索要客户未同意移交的数据，您怎么做？"), [
        (("Refuse and escalate to your manager", "拒绝，并上报您的经理"), True, ("Right.", "正确。")),
-       (("Send it, the receiver is a partner", "发送，承接方是合作伙伴"), False, ("A data leak.", "这是数据泄露。")),
-       (("Ask the receiver to keep it secret", "请承接方保密"), False, ("Still a data leak.", "仍然是数据泄露。")),
+       (("Send it, the receiver is a partner", "发送，接收方是合作伙伴"), False, ("A data leak.", "这是数据泄露。")),
+       (("Ask the receiver to keep it secret", "请接收方保密"), False, ("Still a data leak.", "仍然是数据泄露。")),
      ]),
     ]},
   ]},
@@ -873,9 +873,9 @@ SURVEYS = [
      (("The data export channel and the deletion date", "数据导出渠道和删除日期"), True),
      (("The price of the founders' next product", "创始人下一款产品的价格"), False),
      (("The names of the staff who are leaving", "离职员工的名单"), False)]),
-   (("The customer declines every receiver. You...", "客户拒绝了所有承接方。您……"), [
-     (("hand over no data to any receiver", "不向任何承接方移交任何数据"), True),
-     (("send the contact details to the best match anyway", "仍把联系方式发给最匹配的承接方"), False),
+   (("The customer declines every receiver. You...", "客户拒绝了所有接收方。您……"), [
+     (("hand over no data to any receiver", "不向任何接收方移交任何数据"), True),
+     (("send the contact details to the best match anyway", "仍把联系方式发给最匹配的接收方"), False),
      (("insist until they accept", "坚持劝说直到客户接受"), False)]),
    (("Under PIPL Art. 22 a transfer notice names...", "根据《个人信息保护法》第二十二条，转移通知须写明……"), [
      (("the recipient and its contact details", "接收方及其联系方式"), True),

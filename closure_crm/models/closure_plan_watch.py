@@ -1,0 +1,157 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.tools import SQL, format_date
+
+# days before a deadline a warning starts
+NOTICE_WARNING_DAYS = 3
+DATA_WARNING_DAYS = 7
+# customers named in a warning at most (the rest are counted)
+WARNING_NAMES = 20
+
+
+class ClosurePlan(models.Model):
+    """The deadlines the law sets, watched: the public announcement recorded
+    with its evidence, and a daily check that warns the responsible manager
+    (an activity, once per warning) and shows the warnings on the plan."""
+    _inherit = 'closure.plan'
+
+    announcement_recorded_date = fields.Date(
+        'Announcement Published On', tracking=True, copy=False,
+        help="The day the public announcement actually appeared.")
+    announcement_evidence = fields.Selection([
+        ('newspaper', 'Newspaper'),
+        ('gsxt', 'National Enterprise Credit Information Publicity System'),
+    ], 'Published In', tracking=True, copy=False)
+    announcement_url = fields.Char('Announcement Link', copy=False)
+    announcement_file = fields.Binary('Announcement Evidence', attachment=True, copy=False)
+    announcement_filename = fields.Char('Evidence File Name', copy=False)
+    watch_warning_keys = fields.Char(
+        'Warnings Sent', readonly=True, copy=False,
+        help="The deadline warnings the responsible manager already got an activity for.")
+    watch_warning_html = fields.Html('Deadline Warnings', compute='_compute_watch_warning_html', sanitize=False)
+
+    def _compute_watch_warning_html(self):
+        warnings = self._closure_watch_warnings()
+        for plan in self:
+            items = warnings.get(plan.id, {})
+            plan.watch_warning_html = items and Markup('<ul class="mb-0">%s</ul>') % Markup('').join(
+                Markup('<li>%s</li>') % text for text in items.values())
+
+    # ------------------------------------------------------------------
+    # The check
+    # ------------------------------------------------------------------
+    def _closure_watch_warnings(self, today=None):
+        """{plan id: {warning key: text}} for the plans in progress, each
+        check one grouped query over all of them. A key names one warning
+        (with the date it is about where it repeats), so the daily job gives
+        the manager one activity per key."""
+        today = today or fields.Date.context_today(self)
+        plans = self.filtered(lambda p: p.state == 'in_progress')
+        result = {plan.id: {} for plan in plans}
+        if not plans:
+            return result
+        Lead = self.env['crm.lead']
+        Lead.flush_model()
+        self.env['closure.obligation'].flush_model()
+
+        def day(value):
+            return format_date(self.env, value)
+
+        # known creditors (value paid and not received) not notified yet
+        creditors = self._closure_unnotified_creditors(plans)
+        for plan in plans:
+            deadline = plan.creditor_notice_deadline
+            names, count = creditors.get(plan.id, ([], 0))
+            if plan.plan_type == 'standard' and deadline and count and today >= deadline - timedelta(NOTICE_WARNING_DAYS):
+                late = today > deadline
+                listed = ', '.join(names) + (_(" and %s more", count - len(names)) if count > len(names) else '')
+                text = _("%(count)s known creditors are not notified and the creditor notice deadline %(when)s "
+                         "(%(date)s): %(names)s.", count=count, date=day(deadline), names=listed,
+                         when=_("has passed") if late else _("is near"))
+                result[plan.id]['notice_late' if late else 'notice_soon'] = text
+            if plan.announcement_date and not plan.announcement_recorded_date \
+                    and today >= plan.announcement_date - timedelta(NOTICE_WARNING_DAYS):
+                result[plan.id]['announcement'] = _(
+                    "The public announcement (deadline %(date)s) is not recorded: enter the day it was published "
+                    "and its evidence (newspaper or the national publicity system, with a link or a file).",
+                    date=day(plan.announcement_date))
+            for key, date, label in (('export', plan.data_export_deadline, _("The data export deadline")),
+                                     ('erasure', plan.data_erasure_date, _("The data erasure date"))):
+                if date and date - timedelta(DATA_WARNING_DAYS) <= today <= date:
+                    result[plan.id][key] = _("%(what)s is near: %(date)s.", what=label, date=day(date))
+
+        # prepaid B2C customers told fewer days ahead than the law asks
+        self.env.cr.execute(SQL(
+            """SELECT lead.closure_plan_id, count(*)
+                 FROM crm_lead lead
+                 JOIN closure_plan plan ON plan.id = lead.closure_plan_id
+                WHERE lead.closure_plan_id IN %(plans)s AND lead.active AND lead.closure_segment = 'b2c'
+                  AND lead.closure_prepaid_balance > 0 AND plan.service_end_date IS NOT NULL
+                  AND COALESCE(lead.closure_notified_date, %(today)s::date)
+                      > plan.service_end_date - plan.prepaid_notice_days
+             GROUP BY lead.closure_plan_id""", plans=tuple(plans.ids), today=today))
+        for plan_id, count in self.env.cr.fetchall():
+            plan = self.browse(plan_id)
+            result[plan_id]['prepaid_notice'] = _(
+                "%(count)s prepaid B2C customers get fewer than %(days)s days of notice before the service ends "
+                "on %(date)s: move the service end or contact them now.",
+                count=count, days=plan.prepaid_notice_days, date=day(plan.service_end_date))
+
+        # refunds come due (or are overdue) and are not paid
+        for plan, first_due, count in self.env['closure.obligation']._read_group(
+                [('plan_id', 'in', plans.ids), ('state', '=', 'open'), ('refund_due_date', '!=', False),
+                 ('refund_due_date', '<=', today + timedelta(NOTICE_WARNING_DAYS))],
+                ['plan_id'], ['refund_due_date:min', '__count']):
+            result[plan.id][f'refunds_due:{first_due}'] = _(
+                "%(count)s refunds come due (the first on %(date)s) and are not paid yet.",
+                count=count, date=day(first_due))
+        return result
+
+    def _closure_unnotified_creditors(self, plans):
+        """{plan id: ([names], count)} of the plans' known creditors whose case has no notice yet."""
+        self.env.cr.execute(SQL(
+            """SELECT lead.closure_plan_id, count(*),
+                      (array_agg(partner.name ORDER BY partner.name))[1:%(names)s]
+                 FROM crm_lead lead
+                 JOIN res_partner partner ON partner.id = lead.partner_id
+                WHERE lead.closure_plan_id IN %(plans)s AND lead.active AND lead.closure_notified_date IS NULL
+                  AND EXISTS (SELECT 1 FROM closure_obligation o
+                               WHERE o.lead_id = lead.id AND o.state = 'open' AND o.refundable_amount > 0)
+             GROUP BY lead.closure_plan_id""", plans=tuple(plans.ids), names=WARNING_NAMES))
+        return {plan_id: (names, count) for plan_id, count, names in self.env.cr.fetchall()}
+
+    @api.model
+    def _cron_watch_deadlines(self):
+        """Daily: each plan in progress gives its responsible manager one
+        activity per warning not given yet; a warning given stays given."""
+        plans = self.search([('state', '=', 'in_progress')])
+        warnings = plans._closure_watch_warnings()
+        activity_type = self.env.ref('mail.mail_activity_data_warning', raise_if_not_found=False) \
+            or self.env.ref('mail.mail_activity_data_todo')
+        model_id = self.env['ir.model']._get_id('closure.plan')
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for plan in plans:
+            sent = set(filter(None, (plan.watch_warning_keys or '').split(',')))
+            new = {key: text for key, text in warnings.get(plan.id, {}).items() if key not in sent}
+            if not new:
+                continue
+            user = plan.user_id or self.env.user
+            lang_plan = plan.with_context(lang=user.lang) if user.lang else plan
+            texts = lang_plan._closure_watch_warnings(today).get(plan.id, {}) if user.lang != self.env.lang else new
+            for key in new:
+                vals_list.append({
+                    'res_model_id': model_id,
+                    'res_id': plan.id,
+                    'activity_type_id': activity_type.id,
+                    'summary': lang_plan.env._("Closure deadline: %(plan)s", plan=plan.name),
+                    'note': texts.get(key, new[key]),
+                    'date_deadline': today,
+                    'user_id': user.id,
+                })
+            plan.watch_warning_keys = ','.join(sorted(sent | set(new)))
+        self.env['mail.activity'].with_context(mail_activity_quick_update=True).create(vals_list)
+        return True
