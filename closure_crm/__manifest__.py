@@ -71,6 +71,7 @@ in a pipeline, A/B/C tiering by revenue and B2B/B2C handling.
         'demo/crm.lead-transfer-needs.csv',
         'demo/closure_transfer_demo.xml',
         'demo/closure_handover_demo.xml',
+        'demo/closure_refund_demo.xml',
         'demo/closure_erasure_demo.xml',
     ],
     'application': True,

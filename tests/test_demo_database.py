@@ -19,6 +19,15 @@ class TestDemoPlan(TransactionCase):
         langs = set(plan.case_ids.partner_id.mapped('lang'))
         self.assertEqual(langs, {'en_US', 'zh_CN'}, "customers in English and Simplified Chinese")
 
+    def test_demo_plan_shows_a_declared_claim_and_a_paid_refund(self):
+        paid = self.env.ref('closure_crm.demo_obligation_prepaid_002')
+        self.assertEqual((paid.state, paid.refund_reference, paid.claim_channel), ('settled', 'DEMO-REFUND-0001', 'portal'))
+        self.assertEqual(paid.refund_paid_amount, 359.12)
+        self.assertEqual(paid.lead_id.closure_stage_code, 'settled')
+        claim = self.env.ref('closure_crm.demo_obligation_milestone_004')
+        self.assertEqual((claim.state, claim.claim_channel), ('open', 'phone'))
+        self.assertTrue(claim.claim_declared_date and claim.refund_due_date)
+
     def test_demo_staff_are_in_training(self):
         """closure_training's demo: the plan's staff are mid-way through their track."""
         participants = self.env['closure.training.participant'].search(

@@ -73,7 +73,7 @@ class TestRefundClaims(HttpCase, ClosureCommon):
 
     def test_refund_after_formation_is_a_declared_claim(self):
         case, obligation = self._case(self.plan, 'Late Owl')
-        self.assertIn("it is a creditor's claim in the liquidation", self._page(case))
+        self.assertIn('it is a creditor&#39;s claim in the liquidation', self._page(case))
         case._closure_record_answer(refund=True)
         # never before the declaration period ends, nor before the day it was asked
         due = max(self.plan.claims_deadline, case.closure_claim_deadline, self.today) \

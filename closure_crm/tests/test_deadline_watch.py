@@ -1,0 +1,97 @@
+from datetime import date, timedelta
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.tests import TransactionCase, tagged
+
+from .common import ClosureCommon
+
+
+@tagged('post_install', '-at_install')
+class TestDeadlineWatch(ClosureCommon, TransactionCase):
+    """The daily check of a plan in progress: each warning gives the
+    responsible manager one activity, once, and shows on the plan."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan.action_start()
+        # decided 2026-06-01: formed 06-16, creditor notices by 06-26, announcement by 08-15,
+        # service end 07-26, export by 08-25, erasure 09-24
+        partners = cls._create_customers(3, prefix='Watched')
+        cls.creditor, cls.notified, cls.b2c = cls._create_cases(partners)
+        cls.notified.closure_notified_date = date(2026, 6, 20)
+        cls.env['closure.obligation'].create([
+            {'lead_id': case.id, 'obligation_type': 'prepaid', 'name': 'Card', 'amount': 100}
+            for case in (cls.creditor, cls.notified, cls.b2c)])
+
+    def _run_cron(self, today):
+        with patch.object(fields.Date, 'context_today', lambda *args, **kwargs: today):
+            self.env['closure.plan']._cron_watch_deadlines()
+
+    def _activities(self):
+        return self.env['mail.activity'].search([('res_model', '=', 'closure.plan'), ('res_id', '=', self.plan.id)])
+
+    def test_creditor_notice_warnings_fire_once(self):
+        warnings = self.plan._closure_watch_warnings(today=date(2026, 6, 23))
+        self.assertIn('notice_soon', warnings[self.plan.id])
+        self.assertIn('Watched 0', warnings[self.plan.id]['notice_soon'])
+        self.assertNotIn('Watched 1', warnings[self.plan.id]['notice_soon'], "notified already")
+        self.assertNotIn('notice_soon', self.plan._closure_watch_warnings(today=date(2026, 6, 20))[self.plan.id])
+        self._run_cron(date(2026, 6, 23))
+        self._run_cron(date(2026, 6, 24))
+        soon = self._activities()
+        self.assertEqual(len(soon), 1)
+        self.assertEqual(soon.user_id, self.manager)
+        self.assertIn('is near', soon.note)
+        # after the deadline: a new warning, listing them, once
+        self._run_cron(date(2026, 6, 27))
+        self._run_cron(date(2026, 6, 28))
+        late = (self._activities() - soon).filtered(lambda a: 'creditor notice deadline' in a.note)
+        self.assertEqual(len(late), 1)
+        self.assertIn('has passed', late.note)
+        self.assertIn('Watched 0', late.note)
+
+    def test_each_warning_kind_once(self):
+        today = date(2026, 8, 20)
+        keys = set(self.plan._closure_watch_warnings(today=today)[self.plan.id])
+        # notice deadline passed, no announcement recorded, export deadline near,
+        # prepaid B2C customers told too late
+        self.assertTrue({'notice_late', 'announcement', 'export', 'prepaid_notice'} <= keys, keys)
+        self._run_cron(today)
+        first = self._activities()
+        self.assertEqual(len(first), len(keys))
+        self._run_cron(today)
+        self._run_cron(today + timedelta(days=1))
+        self.assertEqual(self._activities(), first, "no duplicate on the next runs")
+        # the banner shows them on the plan
+        self.assertIn('public announcement', self.plan.with_context(lang='en_US').watch_warning_html or '')
+        # recording the announcement with its evidence ends that warning
+        self.plan.write({'announcement_recorded_date': date(2026, 8, 10), 'announcement_evidence': 'gsxt',
+                         'announcement_url': 'https://www.gsxt.gov.cn/example'})
+        self.assertNotIn('announcement', self.plan._closure_watch_warnings(today=today)[self.plan.id])
+
+    def test_erasure_and_refunds_due(self):
+        obligation = self.creditor.closure_obligation_ids
+        obligation.write({'claim_declared_date': date(2026, 7, 1), 'claim_channel': 'phone'})
+        due = obligation.refund_due_date
+        warnings = self.plan._closure_watch_warnings(today=due)[self.plan.id]
+        self.assertIn(f'refunds_due:{due}', warnings)
+        warnings = self.plan._closure_watch_warnings(today=self.plan.data_erasure_date - timedelta(days=3))[self.plan.id]
+        self.assertIn('erasure', warnings)
+        self._run_cron(due)
+        self._run_cron(due)
+        self.assertEqual(len(self._activities().filtered(lambda a: 'refunds come due' in a.note)), 1)
+
+    def test_plans_not_in_progress_are_not_watched(self):
+        self.plan.action_close()
+        self._run_cron(date(2026, 8, 20))
+        self.assertFalse(self._activities())
+
+    def test_simplified_procedure_uses_its_own_period(self):
+        plan = self.env['closure.plan'].create({
+            'name': 'Simple', 'plan_type': 'simplified', 'decision_date': date(2026, 6, 1)})
+        self.assertEqual(plan.announcement_days, 60, "the standard setting is left as it is")
+        self.assertEqual(plan.claims_deadline, date(2026, 6, 21), "20 days, not 60")
+        plan.simplified_announcement_days = 45
+        self.assertEqual(plan.claims_deadline, date(2026, 7, 16))
