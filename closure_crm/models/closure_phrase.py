@@ -195,11 +195,18 @@ class ClosurePhrase(models.Model):
                 rows.append((_("Move to %(name)s", name=lead.closure_receiver_id.name),
                              _("The service continues with the receiving partner."),
                              _("Only with their consent; only the data they agree to is handed over.")))
+            # the rule every other text uses: asked today (or when they asked)
+            terms = plan._closure_refund_terms(
+                lead.closure_refund_requested_date or fields.Date.context_today(self), lead.closure_claim_deadline)
             rows.append((_("Refund"),
                          _("%(amount)s of unused prepaid value.",
                            amount=format_amount(self.env, lead.closure_refund_due, lead.company_currency)),
-                         _("Declare by %(deadline)s; paid within %(days)s days of the request, after the claims period.",
-                           deadline=day(lead.closure_claim_deadline), days=plan.refund_days)))
+                         _("A declared claim: registered when asked, paid on %(due)s, the liquidation plan's payment "
+                           "date (no creditor is paid during the declaration period, Company Law 2023, Art. 235).",
+                           due=day(terms['due_date'])) if terms['regime'] == 'claim' else
+                         _("Declare by %(deadline)s; asked before the liquidation group is formed, paid within "
+                           "%(days)s days of the request (by %(due)s).", deadline=day(lead.closure_claim_deadline),
+                           days=plan.refund_days, due=day(terms['due_date']))))
             rows.append((_("Export and leave"),
                          _("A copy of their data in a machine-readable format."),
                          _("Until %(export)s; then erased on %(erasure)s.",
