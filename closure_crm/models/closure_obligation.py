@@ -150,6 +150,15 @@ class ClosureObligation(models.Model):
                     "Obligation '%(name)s': Period To (%(end)s) cannot be before Period From (%(start)s).",
                     name=obligation.name, end=obligation.period_end, start=obligation.period_start))
 
+    @api.constrains('claim_declared_date')
+    def _check_claim_declared_date(self):
+        today = fields.Date.context_today(self)
+        for obligation in self:
+            if obligation.claim_declared_date and obligation.claim_declared_date > today:
+                raise ValidationError(_(
+                    "Obligation '%(name)s': Claim Declared On (%(date)s) cannot be in the future.",
+                    name=obligation.name, date=obligation.claim_declared_date))
+
     # ------------------------------------------------------------------
     # CRUD: a paid refund is evidence
     # ------------------------------------------------------------------

@@ -126,32 +126,31 @@ class ClosurePlan(models.Model):
     @api.model
     def _cron_watch_deadlines(self):
         """Daily: each plan in progress gives its responsible manager one
-        activity per warning not given yet; a warning given stays given."""
+        activity per warning not given yet; a warning given stays given. The
+        warnings are computed once per manager language, for all its plans."""
         plans = self.search([('state', '=', 'in_progress')])
-        warnings = plans._closure_watch_warnings()
         activity_type = self.env.ref('mail.mail_activity_data_warning', raise_if_not_found=False) \
             or self.env.ref('mail.mail_activity_data_todo')
         model_id = self.env['ir.model']._get_id('closure.plan')
         today = fields.Date.context_today(self)
         vals_list = []
-        for plan in plans:
-            sent = set(filter(None, (plan.watch_warning_keys or '').split(',')))
-            new = {key: text for key, text in warnings.get(plan.id, {}).items() if key not in sent}
-            if not new:
-                continue
-            user = plan.user_id or self.env.user
-            lang_plan = plan.with_context(lang=user.lang) if user.lang else plan
-            texts = lang_plan._closure_watch_warnings(today).get(plan.id, {}) if user.lang != self.env.lang else new
-            for key in new:
-                vals_list.append({
+        for lang, lang_plans in plans.grouped(lambda p: p.user_id.lang or self.env.lang or 'en_US').items():
+            lang_plans = lang_plans.with_context(lang=lang)
+            warnings = lang_plans._closure_watch_warnings(today)
+            for plan in lang_plans:
+                sent = set(filter(None, (plan.watch_warning_keys or '').split(',')))
+                new = {key: text for key, text in warnings.get(plan.id, {}).items() if key not in sent}
+                if not new:
+                    continue
+                vals_list += [{
                     'res_model_id': model_id,
                     'res_id': plan.id,
                     'activity_type_id': activity_type.id,
-                    'summary': lang_plan.env._("Closure deadline: %(plan)s", plan=plan.name),
-                    'note': texts.get(key, new[key]),
+                    'summary': plan.env._("Closure deadline: %(plan)s", plan=plan.name),
+                    'note': text,
                     'date_deadline': today,
-                    'user_id': user.id,
-                })
-            plan.watch_warning_keys = ','.join(sorted(sent | set(new)))
+                    'user_id': (plan.user_id or self.env.user).id,
+                } for text in new.values()]
+                plan.watch_warning_keys = ','.join(sorted(sent | set(new)))
         self.env['mail.activity'].with_context(mail_activity_quick_update=True).create(vals_list)
         return True

@@ -83,6 +83,22 @@ class TestDeadlineWatch(ClosureCommon, TransactionCase):
         self._run_cron(due)
         self.assertEqual(len(self._activities().filtered(lambda a: 'refunds come due' in a.note)), 1)
 
+    def test_warnings_are_set_based(self):
+        """The same number of queries for one plan or for three."""
+        def count(plans):
+            plans.invalidate_model()
+            before = self.env.cr.sql_log_count
+            plans._closure_watch_warnings(today=date(2026, 8, 20))
+            return self.env.cr.sql_log_count - before
+        others = self.env['closure.plan'].create([
+            {'name': f'Other {index}', 'decision_date': date(2026, 6, 1), 'user_id': self.manager.id}
+            for index in range(2)])
+        others.action_start()
+        for plan in others:
+            self._create_cases(self._create_customers(2, prefix=plan.name), plan=plan)
+        self.env.flush_all()
+        self.assertEqual(count(self.plan | others), count(self.plan))
+
     def test_plans_not_in_progress_are_not_watched(self):
         self.plan.action_close()
         self._run_cron(date(2026, 8, 20))

@@ -90,6 +90,9 @@ class TestRefundClaims(HttpCase, ClosureCommon):
         activity = case.activity_ids.filtered(lambda a: a.summary == 'Refund the unused prepaid balance')
         self.assertEqual(activity.date_deadline, due)
         self.assertIn('not before', activity.note)
+        # the rep's playbook for a rights-focused reply says the same
+        case.closure_reply_mood = 'rights'
+        self.assertIn('Art. 235', self.env['closure.phrase']._reply_playbook(case))
 
     def test_texts_in_chinese(self):
         early, _obligation = self._case(self.trading_plan, 'Zao Niao', lang='zh_CN')

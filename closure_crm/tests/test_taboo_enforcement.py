@@ -72,6 +72,14 @@ class TestTabooEnforcement(NoticeCommon):
         wave.action_send()
         self.assertEqual(wave.state, 'done')
 
+    def test_shipped_templates_are_clean_in_both_languages(self):
+        templates = self.env['mail.template'].search([('closure_kind', '!=', False)])
+        self.assertGreaterEqual(len(templates), 10)
+        templates._check_closure_taboo()
+        for template in templates.with_context(lang='zh_CN'):
+            self.assertNotIn('停业', template.body_html)
+            self.assertNotIn('倒闭', template.body_html)
+
     def test_admins_edit_the_list(self):
         self.env['closure.phrase'].create({'name': 'game over', 'lang': 'en', 'kind': 'taboo',
                                            'suggestion': 'the service ends on a set date'})
