@@ -24,7 +24,7 @@ COURSES = [
 <h4>What empathy is not</h4>
 <p>Empathy is not agreeing that the customer is right about everything, and not promising what the company cannot deliver. It is showing that you see their situation. Keep your own feelings about the closure out of the conversation: the customer needs your calm.</p>""",
 """<h3>为什么先共情</h3>
-<p>企业关停时流失的客户，大多不是因为产品，而是因为沟通不当。客户听到"我们要停止服务了"，首先想到的是这对自己意味着什么：日常安排、数据、钱。如果您的第一句话忽略了这些，之后说什么客户都听不进去。</p>
+<p>企业注销时流失的客户，大多不是因为产品，而是因为沟通不当。客户听到"我们要停止服务了"，首先想到的是这对自己意味着什么：日常安排、数据、钱。如果您的第一句话忽略了这些，之后说什么客户都听不进去。</p>
 <h4>三步安抚话术</h4>
 <ol>
 <li><strong>共情</strong>：在解释任何事情之前，先说出给客户带来的不便。"我们理解这会打乱您的日常安排，给您带来不便，非常抱歉。"</li>
@@ -32,12 +32,12 @@ COURSES = [
 <li><strong>保持联系</strong>：一份小小的告别礼物或指南，以及一位有名有姓的联系人。</li>
 </ol>
 <h4>共情不是什么</h4>
-<p>共情不是事事附和客户，也不是承诺公司做不到的事，而是让客户感到您看到了他的处境。不要把您自己对关停的情绪带进对话：客户需要的是您的冷静。</p>"""),
+<p>共情不是事事附和客户，也不是承诺公司做不到的事，而是让客户感到您看到了他的处境。不要把您自己对注销的情绪带进对话：客户需要的是您的冷静。</p>"""),
     'questions': [
      (("What comes first when you tell a customer the service ends?", "告诉客户服务即将结束时，第一步是什么？"), [
        (("Acknowledge how the change affects the customer", "说出这一变化给客户带来的影响"), True, ("Right: empathy opens the conversation.", "正确：以共情开启对话。")),
        (("Explain the company's financial situation", "解释公司的财务状况"), False, ("The customer needs to feel heard first; finances are not their concern.", "客户首先需要被倾听；公司财务不是客户关心的。")),
-       (("Offer a discount on a new product", "推荐新产品的折扣"), False, ("Upselling at a closure destroys trust.", "关停时推销会摧毁信任。")),
+       (("Offer a discount on a new product", "推荐新产品的折扣"), False, ("Upselling at a closure destroys trust.", "注销时推销会摧毁信任。")),
      ]),
      (("Which are the three steps of the soothing script?", "三步安抚话术是哪三步？"), [
        (("Empathy, solution, keep in touch", "共情、方案、保持联系"), True, ("Right.", "正确。")),
@@ -58,7 +58,7 @@ COURSES = [
 <h4>What to say instead</h4>
 <p>Replace each taboo phrase with a neutral statement and an action: "Because of a strategic adjustment we will end this service; we have arranged an alternative for you." "Let me check what we can do for you and call you back within 24 hours."</p>
 <p>The reply coach in your daily practice checks your written answers against this list.</p>""",
-"""<h3>让关停变成危机的词语</h3>
+"""<h3>让注销变成危机的词语</h3>
 <p>有些词会让客户往最坏处想，投诉传播得比任何好评都快。无论口头还是书面，都不要使用：</p>
 <ul>
 <li>"公司倒闭了"、"垮了"、"破产了"、"我们不干了"：令人恐慌，而且在清算期间往往在法律上并不准确。</li>
@@ -90,7 +90,7 @@ COURSES = [
 </ol>
 <p>Do not improvise other reasons ("the owner is tired", "the market is dead"): rumours travel, and contradictions make customers distrust everything else you said.</p>""",
 """<h3>一个理由，所有人同样的说法</h3>
-<p>每一份通知、每一通电话都给出同一个中性的理由，也就是关停计划中写明的那句："因战略调整，我们将结束这项服务，并已为您安排了替代方案。"这句话真实、不令人恐慌，并且直接引向客户最关心的内容：替代方案。</p>
+<p>每一份通知、每一通电话都给出同一个中性的理由，也就是注销计划中写明的那句："因战略调整，我们将结束这项服务，并已为您安排了替代方案。"这句话真实、不令人恐慌，并且直接引向客户最关心的内容：替代方案。</p>
 <h4>每位客户都要被告知的五件事</h4>
 <ol>
 <li>原因：用中性的理由说明。</li>
@@ -127,7 +127,7 @@ COURSES = [
 <h4>Erasure</h4>
 <p>On the erasure date the personal data is deleted. Accounting records the law requires to keep (invoices, vouchers) are not deleted: the person is anonymised and the posted records stay.</p>""",
 """<h3>客户的数据由客户决定</h3>
-<p>每位客户都有权查阅、复制自己的数据，并要求转移给其他服务商（《个人信息保护法》第四十五条，GDPR第二十条）。在关停期间这一点尤为紧迫，因此计划会开放<strong>导出渠道</strong>直至导出截止日，并在其后设定<strong>删除日期</strong>。</p>
+<p>每位客户都有权查阅、复制自己的数据，并要求转移给其他服务商（《个人信息保护法》第四十五条，GDPR第二十条）。在注销期间这一点尤为紧迫，因此计划会开放<strong>导出渠道</strong>直至导出截止日，并在其后设定<strong>删除日期</strong>。</p>
 <h4>如何处理导出请求</h4>
 <ol>
 <li>确认请求人的身份，以及其有权代表客户。</li>
@@ -140,7 +140,7 @@ COURSES = [
      (("A customer asks for their data. What do you send?", "客户要求获取自己的数据，您发送什么？"), [
        (("A machine-readable export, after checking who asks", "核实请求人身份后，发送机器可读的导出文件"), True, ("Right.", "正确。")),
        (("A screenshot of their account", "账户截图"), False, ("A screenshot is not portable data.", "截图不是可携带的数据。")),
-       (("Nothing until the company is closed", "在公司关停前什么都不发"), False, ("The customer has a right to their data now.", "客户现在就有权获取自己的数据。")),
+       (("Nothing until the company is closed", "在公司注销前什么都不发"), False, ("The customer has a right to their data now.", "客户现在就有权获取自己的数据。")),
      ]),
     ]},
    {'id': 'legacy_aftersales', 'name': ("After-sales responsibility", "售后责任"), 'minutes': 10,
@@ -154,7 +154,7 @@ COURSES = [
 </ul>
 <p>Never tell a customer that a warranty "no longer exists". Say what will happen to it and by when, and record it on the case so that your successor and the liquidation group can see it.</p>""",
 """<h3>已经作出的承诺仍然有效</h3>
-<p>保修、维护合同以及未完成的项目里程碑，并不会随着关停决定而消失。每位客户的档案都列出了其未了结的义务：预付余额、押金、里程碑、所持有的数据。</p>
+<p>保修、维护合同以及未完成的项目里程碑，并不会随着注销决定而消失。每位客户的档案都列出了其未了结的义务：预付余额、押金、里程碑、所持有的数据。</p>
 <ul>
 <li><strong>交付</strong>：在服务结束日期前仍能交付的，按时交付。</li>
 <li><strong>转移</strong>：接收方能够接手的，在客户同意且条件不低于原条款的前提下转移。</li>
@@ -215,7 +215,7 @@ COURSES = [
 <h4>During the meeting</h4>
 <p>Introduce the receiver by name and contact details, say what you will hand over if the customer agrees, and what the receiver commits to. End with the next step and its date.</p>""",
 """<h3>客户、接收方和您，同场会面</h3>
-<p>客户转移不是转发一封邮件。客户、接收方和关停企业三方会面（电话、视频或当面），让客户可以提问并对接收方作出判断。</p>
+<p>客户转移不是转发一封邮件。客户、接收方和注销企业三方会面（电话、视频或当面），让客户可以提问并对接收方作出判断。</p>
 <h4>推荐谁</h4>
 <ul>
 <li>按客户的需要匹配：行业、地区、服务内容、规模。</li>
@@ -290,7 +290,7 @@ COURSES = [
   'id': 'course_legal', 'seq': 40,
   'name': ("Legal Red Lines", "法律红线"),
   'desc': ("What may be promised, which data may be touched, and the deadlines the law sets for a closure (PRC Company Law, PIPL).",
-           "可以承诺什么、可以动哪些数据，以及法律为关停设定的期限（《公司法》《个人信息保护法》）。"),
+           "可以承诺什么、可以动哪些数据，以及法律为注销设定的期限（《公司法》《个人信息保护法》）。"),
   'lessons': [
    {'id': 'legal_promise', 'name': ("What may be promised", "可以承诺什么"), 'minutes': 15,
     'html': (
@@ -309,8 +309,8 @@ COURSES = [
 <li>Payment of a claim before the claims declaration period ends.</li>
 </ul>
 <p>When unsure, say: "I will check this and come back to you by [date]." and ask your manager.</p>""",
-"""<h3>只承诺关停企业能够做到的事</h3>
-<p>过度承诺是关停中最常见的法律错误。员工作出的承诺对公司有约束力，而清算组可能无法兑现。</p>
+"""<h3>只承诺注销企业能够做到的事</h3>
+<p>过度承诺是注销中最常见的法律错误。员工作出的承诺对公司有约束力，而清算组可能无法兑现。</p>
 <h4>可以承诺的</h4>
 <ul>
 <li>计划中的日期：服务结束日、导出截止日、删除日期。</li>
@@ -350,7 +350,7 @@ COURSES = [
 </ul>
 <p>离职员工不得带走任何客户数据。把前雇主的客户名单用于新业务就是数据泄露，无论初衷如何。</p>"""),
     'questions': [
-     (("A colleague wants to export the customer list to their phone to keep in touch after the closure. Is that allowed?", "一位同事想把客户名单导出到自己手机上，以便关停后保持联系。可以吗？"), [
+     (("A colleague wants to export the customer list to their phone to keep in touch after the closure. Is that allowed?", "一位同事想把客户名单导出到自己手机上，以便注销后保持联系。可以吗？"), [
        (("No, that is a data leak", "不可以，这是数据泄露"), True, ("Right.", "正确。")),
        (("Yes, if the customers liked them", "可以，只要客户喜欢他"), False, ("Consent is needed for every new purpose.", "任何新的用途都需要同意。")),
        (("Yes, after the service end date", "可以，在服务结束日之后"), False, ("The date changes nothing.", "日期改变不了性质。")),
@@ -395,7 +395,7 @@ COURSES = [
   'id': 'course_emotion', 'seq': 50,
   'name': ("Emotion Playbooks", "情绪应对手册"),
   'desc': ("Three kinds of reactions to a closure notice and how to answer each: angry, anxious, rights-focused.",
-           "客户对关停通知的三类反应及应对方法：愤怒型、焦虑型、维权型。"),
+           "客户对注销通知的三类反应及应对方法：愤怒型、焦虑型、维权型。"),
   'lessons': [
    {'id': 'emotion_angry', 'name': ("Angry customers: solve first", "愤怒的客户：先解决问题"), 'minutes': 10,
     'html': (
@@ -421,7 +421,7 @@ COURSES = [
      (("An angry customer shouts that you ruined their business. Your first move?", "愤怒的客户大喊您毁了他的生意。您的第一步是？"), [
        (("Let them finish, then acknowledge the disruption", "让他说完，然后承认给他带来的困扰"), True, ("Right.", "正确。")),
        (("Ask them to calm down", "请他冷静一下"), False, ("Taboo: it makes their feeling the problem.", "禁忌：这等于说问题在他的情绪。")),
-       (("Explain why the company is closing in detail", "详细解释公司为什么关停"), False, ("Angry customers want solutions first.", "愤怒的客户首先要的是解决方案。")),
+       (("Explain why the company is closing in detail", "详细解释公司为什么注销"), False, ("Angry customers want solutions first.", "愤怒的客户首先要的是解决方案。")),
      ]),
     ]},
    {'id': 'emotion_anxious', 'name': ("Anxious customers: build security", "焦虑的客户：建立安全感"), 'minutes': 10,
@@ -496,7 +496,7 @@ COURSES = [
 <li><strong>未兑现的承诺</strong>：您说过要做什么、何时完成。</li>
 <li><strong>未解决的问题</strong>：投诉、已申请的退款、延误的里程碑。</li>
 <li><strong>关键联系人</strong>：谁做决定、谁使用服务、谁不宜在晚上联系。</li>
-<li><strong>关停进度</strong>：是否已通知、是否已推荐接收方、是否已获同意、数据是否已导出。</li>
+<li><strong>注销进度</strong>：是否已通知、是否已推荐接收方、是否已获同意、数据是否已导出。</li>
 </ul>
 <p>写在客户档案里，而不是您的笔记本上：继任者、经理和清算组看到的都是档案。在系统中移交客户，使负责人随之变更；不要保留任何客户数据副本。</p>"""),
     'questions': [
@@ -557,7 +557,7 @@ COURSES = [
 <li><strong>提供两到三个选择</strong>：选择让客户重新掌握主动。只给一个像是命令，给五个则让人困惑。</li>
 <li><strong>24小时内跟进</strong>：确认客户选择的方案已经奏效。</li>
 </ol>
-<p>在客户档案中记录投诉及其处理结果。关停期间投诉传播很快：一个被解决并得到跟进的投诉，常常会变成一次推荐。</p>"""),
+<p>在客户档案中记录投诉及其处理结果。注销期间投诉传播很快：一个被解决并得到跟进的投诉，常常会变成一次推荐。</p>"""),
     'questions': [
      (("How many options do you offer in step 3?", "第三步提供几个选择？"), [
        (("Two or three", "两到三个"), True, ("Right.", "正确。")),
@@ -577,7 +577,7 @@ COURSES = [
 <p>A care message is not marketing: no offers, no upsell. It keeps the promise of transparency and prevents the customer from hearing news from someone else first.</p>
 <p>Example: "Hello Ms Wang, a quick update: your data export is ready and will stay available until 30 July. Your refund request is registered; the payment date is 15 August. I remain your contact."</p>""",
 """<h3>三天没有互动：发送关怀信息</h3>
-<p>沉默会让客户不安，关停期间尤其如此。如果您负责的客户在档案未结时已经三天没有任何互动，请发送一条简短的关怀信息：目前进展、下一步以及您的联系方式。</p>
+<p>沉默会让客户不安，注销期间尤其如此。如果您负责的客户在档案未结时已经三天没有任何互动，请发送一条简短的关怀信息：目前进展、下一步以及您的联系方式。</p>
 <p>关怀信息不是营销：不推销、不加购。它兑现透明的承诺，避免客户先从别人那里听到消息。</p>
 <p>示例："王女士您好，向您简单通报：您的数据导出文件已准备好，可下载至7月30日。您的退款申请已登记，付款日期为8月15日。我仍是您的联系人。"</p>"""),
     'questions': [
@@ -592,7 +592,7 @@ COURSES = [
   'id': 'course_lifecycle', 'seq': 80,
   'name': ("The Customer Lifecycle", "客户生命周期"),
   'desc': ("The general CRM skills the closure builds on: lifecycle stages, lead scoring, permissions and the metrics that count.",
-           "关停工作所依托的通用CRM技能：生命周期阶段、线索评分、权限以及关键指标。"),
+           "注销工作所依托的通用CRM技能：生命周期阶段、线索评分、权限以及关键指标。"),
   'lessons': [
    {'id': 'lifecycle_stages', 'name': ("Five stages", "五个阶段"), 'minutes': 15,
     'html': (
@@ -613,9 +613,9 @@ COURSES = [
 <li><strong>忠诚客户</strong>：重复购买，向他人推荐我们。</li>
 <li><strong>流失客户</strong>：活跃度下降，有投诉，正在另寻他处。</li>
 </ul>
-<p>关停让每一位客户同时走到生命周期的终点。忠诚客户感受最深：他们信任我们最久。请给予他们最多的关注和最好的接收方引荐，因为创始人的下一次创业可能继承的正是他们的好感。</p>"""),
+<p>注销让每一位客户同时走到生命周期的终点。忠诚客户感受最深：他们信任我们最久。请给予他们最多的关注和最好的接收方引荐，因为创始人的下一次创业可能继承的正是他们的好感。</p>"""),
     'questions': [
-     (("Which customers feel a closure most?", "哪类客户对关停的感受最深？"), [
+     (("Which customers feel a closure most?", "哪类客户对注销的感受最深？"), [
        (("Loyal customers", "忠诚客户"), True, ("Right: they trusted us longest.", "正确：他们信任我们最久。")),
        (("Prospects", "潜在客户"), False, ("They have little at stake.", "他们的利害关系很小。")),
        (("Churning customers", "流失客户"), False, ("They were already leaving.", "他们本来就在离开。")),
@@ -635,13 +635,13 @@ COURSES = [
 <li>Net promoter score (NPS)</li>
 </ul>""",
 """<h3>线索评分</h3>
-<p>手册中的一个示例规则：得分 = 需求匹配度 × 0.6 + 最近7天互动次数 × 0.4；80分及以上分配给资深销售。同样的思路也适用于关停：最重要的客户由最有经验的人负责。</p>
+<p>手册中的一个示例规则：得分 = 需求匹配度 × 0.6 + 最近7天互动次数 × 0.4；80分及以上分配给资深销售。同样的思路也适用于注销：最重要的客户由最有经验的人负责。</p>
 <h3>权限</h3>
 <p>销售人员只能看到自己的客户；经理可以看到全部客户。这既保护了客户数据，也让责任归属清晰。</p>
 <h3>指标</h3>
 <ul>
 <li>客户留存率和流失率</li>
-<li>客户终身价值；关停中则是剩余终身价值：转移后仍然产生的价值与转移前之比（一个示例中，经过培训的员工可达40-60%，未经培训的仅20-30%）</li>
+<li>客户终身价值；注销中则是剩余终身价值：转移后仍然产生的价值与转移前之比（一个示例中，经过培训的员工可达40-60%，未经培训的仅20-30%）</li>
 <li>复购率</li>
 <li>净推荐值（NPS）</li>
 </ul>"""),
@@ -655,9 +655,9 @@ COURSES = [
   ]},
  {
   'id': 'course_certification', 'seq': 90,
-  'name': ("Closure Communication Certification", "关停沟通认证"),
+  'name': ("Closure Communication Certification", "注销沟通认证"),
   'desc': ("Review the essentials and pass the closure communication certification. Plans may require it to send notices, own A-tier cases or confirm hand-overs.",
-           "复习要点并通过关停沟通认证。计划可要求员工持有该认证，才能发送通知、负责A类客户或确认交接。"),
+           "复习要点并通过注销沟通认证。计划可要求员工持有该认证，才能发送通知、负责A类客户或确认交接。"),
   'certification': 'survey_closure_communication',
   'lessons': [
    {'id': 'certification_review', 'name': ("Review before the exam", "考前复习"), 'minutes': 15,
@@ -703,7 +703,7 @@ COURSES = [
 <p>Keep groups below eight. Take questions live and write down the ones you cannot answer: send the answers within a day. Track attendance in the plan's training so that coverage reaches 100%.</p>""",
 """<h3>一次45分钟的培训</h3>
 <ol>
-<li><strong>5分钟，讲为什么</strong>：讲一个本次关停中真实的客户故事（匿名处理）。</li>
+<li><strong>5分钟，讲为什么</strong>：讲一个本次注销中真实的客户故事（匿名处理）。</li>
 <li><strong>10分钟，讲规则</strong>：只讲一课（例如投诉处理四步法）。</li>
 <li><strong>20分钟，做练习</strong>：两人一组进行情景角色扮演；一人手持情绪卡（愤怒、焦虑、维权）扮演客户。</li>
 <li><strong>10分钟，做复盘</strong>：哪些做法有效，哪些词要避免，下次该怎么说。</li>
@@ -746,7 +746,7 @@ COURSES = [
   'id': 'course_workshop', 'seq': 110,
   'name': ("Scenario Workshop: Role-play", "情景工作坊：角色扮演"),
   'desc': ("The workshop layer: practise real closure conversations in pairs, with scripts for the three emotions.",
-           "工作坊层：两人一组练习真实的关停对话，附三种情绪的剧本。"),
+           "工作坊层：两人一组练习真实的注销对话，附三种情绪的剧本。"),
   'lessons': [
    {'id': 'workshop_howto', 'name': ("How a role-play works", "角色扮演如何进行"), 'minutes': 15,
     'html': (
@@ -762,7 +762,7 @@ COURSES = [
      (("What does the observer tick?", "观察员要检查哪些项？"), [
        (("Empathy, no taboo phrase, a solution, a dated next step", "共情、无禁忌用语、方案、有日期的下一步"), True, ("Right.", "正确。")),
        (("How fast the rep talks", "销售说话的速度"), False, ("Content, not speed.", "看内容，不看速度。")),
-       (("Whether the customer was convinced to buy", "客户是否被说服购买"), False, ("No selling at a closure.", "关停时不做推销。")),
+       (("Whether the customer was convinced to buy", "客户是否被说服购买"), False, ("No selling at a closure.", "注销时不做推销。")),
      ]),
     ]},
    {'id': 'workshop_scripts', 'name': ("Scripts: three customers", "剧本：三位客户"), 'minutes': 20,
@@ -791,7 +791,7 @@ COURSES = [
   'id': 'course_micro', 'seq': 120,
   'name': ("Micro-lessons: 15 Minutes a Day", "微课：每天15分钟"),
   'desc': ("The micro-lesson layer: the essentials of closure communication in three 15-minute lessons.",
-           "微课层：用三节15分钟的课程掌握关停沟通要点。"),
+           "微课层：用三节15分钟的课程掌握注销沟通要点。"),
   'lessons': [
    {'id': 'micro_script', 'name': ("Micro-lesson 1: the soothing script", "微课1：三步安抚话术"), 'minutes': 15,
     'html': (
@@ -857,11 +857,11 @@ COURSES = [
 
 SURVEYS = [
  {'id': 'survey_closure_communication',
-  'title': ("Closure Communication Certification", "关停沟通认证"),
+  'title': ("Closure Communication Certification", "注销沟通认证"),
   'desc': ("Ten minutes, eight questions, pass mark 80%.", "十分钟，八道题，及格线80%。"),
   'pass': 80.0,
   'questions': [
-   (("A customer hears of the closure for the first time. Your first sentence?", "客户第一次听说关停。您的第一句话是？"), [
+   (("A customer hears of the closure for the first time. Your first sentence?", "客户第一次听说注销。您的第一句话是？"), [
      (("We understand this disrupts your plans, and we are sorry.", "我们理解这会打乱您的计划，非常抱歉。"), True),
      (("The company went bankrupt, there is nothing we can do.", "公司破产了，我们也没办法。"), False),
      (("Let me first explain the financial situation.", "我先给您解释一下财务状况。"), False)]),
