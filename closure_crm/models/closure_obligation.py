@@ -244,13 +244,28 @@ class ClosureObligation(models.Model):
                     "declaration period (Company Law 2023, Art. 235); declared claims are paid on the "
                     "liquidation plan's payment date.", name=self.name, due=terms['due_date']))
 
+    def _closure_check_refund_document(self, document):
+        """With Invoicing: the document is the customer's credit note or an
+        outgoing payment to them."""
+        self.ensure_one()
+        if document._name not in dict(self._selection_refund_document()):
+            raise UserError(_("A refund is linked to a credit note or a payment only."))
+        customer = self.partner_id.commercial_partner_id
+        if document._name == 'account.move':
+            valid = document.move_type == 'out_refund' and document.commercial_partner_id == customer
+        else:
+            valid = document.payment_type == 'outbound' and document.partner_id.commercial_partner_id == customer
+        if not valid:
+            raise UserError(_("%(document)s is not a credit note or an outgoing payment of %(customer)s.",
+                              document=document.display_name, customer=customer.display_name))
+
     def _closure_record_refund_payment(self, amount, paid_date=None, reference=False, document=False):
         """Record the refund of this obligation as paid, after the checks;
         the obligation is then settled and its case moves on by itself."""
         self.ensure_one()
         paid_date = paid_date or fields.Date.context_today(self)
-        if document and document._name not in dict(self._selection_refund_document()):
-            raise UserError(_("A refund is linked to a credit note or a payment only."))
+        if document:
+            self._closure_check_refund_document(document)
         self.write({
             'refund_paid_amount': amount,
             'refund_paid_date': paid_date,
