@@ -2,13 +2,13 @@ from datetime import date, timedelta
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 
 from .common import ClosureCommon
 
 
 @tagged('post_install', '-at_install')
-class TestDeadlineWatch(ClosureCommon, TransactionCase):
+class TestDeadlineWatch(ClosureCommon):
     """The daily check of a plan in progress: each warning gives the
     responsible manager one activity, once, and shows on the plan."""
 
