@@ -1,7 +1,24 @@
+import logging
+
 from odoo import _, fields, http
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
 from odoo.tools import consteq, format_amount, format_date
+
+from odoo.addons.closure_crm.models.crm_lead import ClosurePublicError
+
+_logger = logging.getLogger(__name__)
+
+MAX_ID = 2 ** 31 - 1      # PostgreSQL integer: a larger id is no record, not an error
+MAX_TOKEN_LENGTH = 64     # a token is a UUID (36 characters)
+
+
+def _parse_id(value):
+    """An id sent by the public form, or None when it is not one."""
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit() or len(value) > 10:
+        return None
+    number = int(value)
+    return number if 0 < number <= MAX_ID else None
 
 
 class ClosureAnswer(http.Controller):
@@ -13,13 +30,24 @@ class ClosureAnswer(http.Controller):
     records anything (mail scanners open links)."""
 
     def _closure_case(self, case_id, access_token):
-        # public visitor: the case is read as superuser once the token matches
+        """The case whose link this is, read as superuser once the token
+        matches (the token is the public visitor's only credential); None for
+        anything else: unknown case, missing, malformed or wrong token."""
+        if not isinstance(access_token, str) or not access_token or len(access_token) > MAX_TOKEN_LENGTH \
+                or not access_token.isascii() or not 0 < case_id <= MAX_ID:
+            return None
         case_sudo = request.env['crm.lead'].sudo().browse(case_id).exists()
-        if not case_sudo or not case_sudo.closure_plan_id or not access_token \
-                or not case_sudo.closure_access_token \
+        if not case_sudo or not case_sudo.closure_plan_id or not case_sudo.closure_access_token \
                 or not consteq(case_sudo.closure_access_token, access_token):
             return None
         return case_sudo.with_context(lang=case_sudo.partner_id.lang or request.env.lang)
+
+    def _closure_closed(self, case_sudo):
+        """The page of a case whose data erasure date has passed: closed."""
+        request.update_context(lang=case_sudo.env.lang)
+        return request.render('closure_crm.closure_answer_closed', {
+            'company': case_sudo.company_id or case_sudo.closure_plan_id.company_id,
+        }, status=404)
 
     def _closure_render(self, case_sudo, access_token, error=None, answered=False, form=None):
         values = case_sudo._closure_answer_values()
@@ -39,6 +67,8 @@ class ClosureAnswer(http.Controller):
         case_sudo = self._closure_case(case_id, access_token)
         if not case_sudo:
             return request.not_found()
+        if case_sudo._closure_answer_link_expired():
+            return self._closure_closed(case_sudo)
         return self._closure_render(case_sudo, access_token, answered=bool(answered))
 
     @http.route('/closure/answer/<int:case_id>/submit', type='http', auth='public', methods=['POST'],
@@ -48,18 +78,24 @@ class ClosureAnswer(http.Controller):
         case_sudo = self._closure_case(case_id, access_token)
         if not case_sudo:
             return request.not_found()
+        if case_sudo._closure_answer_link_expired():
+            return self._closure_closed(case_sudo)
         form = request.httprequest.form
         Category = case_sudo.env['closure.data.category']
-        category_ids = [int(cid) for cid in form.getlist('category_ids') if cid.isdigit()]
-        categories = Category.search([('id', 'in', category_ids)])
+        raw_categories = form.getlist('category_ids')
+        category_ids = [_parse_id(cid) for cid in raw_categories]
+        categories = Category.search([('id', 'in', [cid for cid in category_ids if cid])])
         # choice: a receiver's id (the proposed one or another offered one),
         # 'decline' (no transfer at all), or nothing
         receiver = case_sudo.env['res.partner']
         decision = False
+        malformed = None in category_ids
         if choice == 'decline':
             decision = 'decline'
-        elif choice and choice.isdigit():
-            decision, receiver = 'pick_another', receiver.browse(int(choice))
+        elif choice:
+            receiver_id = _parse_id(choice)
+            malformed = malformed or not receiver_id
+            decision, receiver = 'pick_another', receiver.browse(receiver_id or [])
         values = {
             'choice': choice or '',
             'decision': decision,
@@ -70,6 +106,11 @@ class ClosureAnswer(http.Controller):
             # an unticked box sends nothing: news_asked says the box was there
             'news': bool(news) if news_asked else None,
         }
+        if malformed:
+            values.update(choice='', category_ids=[])
+            return self._closure_render(case_sudo, access_token, form=values, error=_(
+                "Some of the choices sent are not ones this page offers: tick the options shown on the "
+                "page and send your answer again."))
         try:
             # all or nothing: a refused answer leaves no half-recorded trace
             with request.env.cr.savepoint():
@@ -77,8 +118,15 @@ class ClosureAnswer(http.Controller):
                     decision=values['decision'], receiver=receiver, categories=categories,
                     refund=values['refund'], data_copy=values['data_copy'], message=values['message'],
                     evidence=self._closure_evidence(), news=values['news'])
-        except (UserError, ValidationError) as error:
+        except ClosurePublicError as error:
             return self._closure_render(case_sudo, access_token, error=error.args[0], form=values)
+        except (UserError, ValidationError, AccessError) as error:
+            # written for staff: may name receivers' capacities, records or
+            # people; the customer gets a general message, the log the reason
+            _logger.info("Answer page of case %s refused an answer: %s", case_id, error)
+            return self._closure_render(case_sudo, access_token, form=values, error=_(
+                "We could not record your answer as it is. Please check your choices and try again, "
+                "or contact us."))
         return request.redirect(f'/closure/answer/{case_id}?access_token={access_token}&answered=1')
 
     def _closure_texts(self, values):

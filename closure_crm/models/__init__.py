@@ -10,6 +10,8 @@ from . import res_partner
 from . import closure_phrase
 from . import mail_template
 from . import mail_render_mixin
+from . import mail_mail
+from . import mail_thread
 from . import closure_notice_wave
 from . import closure_notice_recipient
 from . import closure_service

@@ -1,5 +1,7 @@
-from odoo import fields, models
-from odoo.tools import SQL
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.tools import SQL, html_sanitize
 
 RECIPIENT_STATES = [
     ('pending', 'To Send'),
@@ -15,6 +17,8 @@ FAILURE_REASONS = [
     ('invalid_phone', 'Invalid phone number'),
     ('missing_address', 'No postal address'),
     ('no_template', 'No template for this tier and segment'),
+    ('send_failed', 'The mail could not be sent'),
+    ('bounced', 'The mail bounced'),
 ]
 
 
@@ -49,23 +53,34 @@ class ClosureNoticeRecipient(models.Model):
     message_id = fields.Many2one(
         'mail.message', 'Message', ondelete='set null', index='btree_not_null',
         help="The notice as kept in the case's history, with its body.")
-    mail_body = fields.Text(
-        related='mail_mail_id.body_html', string='Notice Text',
-        help="The notice as mailed to the customer (kept while its mail is kept).")
+    mail_body = fields.Html(
+        'Notice Text', compute='_compute_mail_body', compute_sudo=True, sanitize='email_outgoing',
+        help="The notice as mailed to the customer (kept while its mail is kept), without the "
+             "secret of the customer's link.")
     sent_date = fields.Datetime('Sent On')
     scheduled_date = fields.Datetime(
         'Mail Scheduled For', help="Tier A cases get the personal letter after the personal contact.")
-    letter_body = fields.Html('Letter', sanitize=False, readonly=True,
+    letter_body = fields.Html('Letter', sanitize='email_outgoing', readonly=True,
                               help="The rendered letter, for printed notices.")
     last_contact_date = fields.Datetime(
         'Last Contact', help="When the notice or its last reminder went out; the next reminder "
                              "is due the plan's reminder delay after it.")
     reminder_count = fields.Integer('Reminders Sent', default=0)
+    failure_detail = fields.Char(
+        'Failure Detail', readonly=True, help="What the mail server or the bounce said.")
 
     _sql_constraints = [
         ('wave_case_number_uniq', 'UNIQUE(wave_id, lead_id, reminder_number)',
          'A case gets a wave\'s notice, and each of its reminders, once.'),
     ]
+
+    @api.depends('mail_mail_id.body_html')
+    def _compute_mail_body(self):
+        for row in self:
+            # shown in the back-end: sanitized as an outgoing mail body is
+            row.mail_body = row.mail_mail_id.body_html and html_sanitize(
+                row.mail_mail_id.body_html, sanitize_tags=False, sanitize_attributes=False,
+                sanitize_conditional_comments=False, output_method='xml')
 
     def init(self):
         super().init()
@@ -73,6 +88,57 @@ class ClosureNoticeRecipient(models.Model):
         self.env.cr.execute(SQL(
             """CREATE INDEX IF NOT EXISTS closure_notice_recipient_pending_idx
                    ON closure_notice_recipient (wave_id, id) WHERE state = 'pending'"""))
+
+    def _closure_letter_html(self):
+        """The printed letter: the kept body with the customer's own link,
+        for a user who may work the case (the kept body has a placeholder)."""
+        self.ensure_one()
+        if not self.lead_id._filtered_access('read'):
+            return self.letter_body
+        return self.lead_id._closure_fill_answer_token(self.letter_body)
+
+    # ------------------------------------------------------------------
+    # Notified means delivered (mail.mail, mail.thread bounces)
+    # ------------------------------------------------------------------
+    @api.model
+    def _closure_set_notified(self, rows, dates):
+        """The cases of the notice rows ``rows`` not notified yet are
+        notified on ``dates`` ({row id: date}): their claim period starts.
+        One write per date."""
+        by_date = defaultdict(lambda: self.env['crm.lead'])
+        for row in rows.filtered(lambda r: r.reminder_number == 0 and r.wave_id.is_notice):
+            if not row.lead_id.closure_notified_date:
+                by_date[dates[row.id]] |= row.lead_id
+        for notified_date, leads in by_date.items():
+            leads.with_context(mail_notrack=True).write({'closure_notified_date': notified_date})
+
+    @api.model
+    def _closure_mail_sent(self, mails):
+        """``mails`` went out: the cases of their notices are notified today."""
+        # the mail queue runs as whoever triggered it: the rows are bookkeeping
+        rows = self.sudo().search([('mail_mail_id', 'in', mails.ids), ('state', '=', 'sent')])
+        if rows:
+            today = fields.Date.context_today(self)
+            self._closure_set_notified(rows, dict.fromkeys(rows.ids, today))
+
+    @api.model
+    def _closure_mail_failed(self, domain, reason, detail=False):
+        """The mails of the rows in ``domain`` failed or bounced: the rows
+        become invalid with the reason, and a notice that never arrived
+        starts no claim period (unless another notice of the case arrived)."""
+        rows = self.sudo().search(domain + [('state', '=', 'sent')])  # bookkeeping, as above
+        if not rows:
+            return rows
+        rows.write({'state': 'invalid', 'failure_reason': reason,
+                    'failure_detail': (detail or '').strip()[:250] or False})
+        notices = rows.filtered(lambda r: r.reminder_number == 0 and r.wave_id.is_notice)
+        if notices:
+            delivered = self.sudo().search([
+                ('lead_id', 'in', notices.lead_id.ids), ('reminder_number', '=', 0),
+                ('wave_id.is_notice', '=', True), ('state', '=', 'sent')]).lead_id
+            (notices.lead_id - delivered).filtered('closure_notified_date').with_context(
+                mail_notrack=True).write({'closure_notified_date': False})
+        return rows
 
     def action_open_case(self):
         self.ensure_one()

@@ -75,6 +75,10 @@ class ClosureNoticeWave(models.Model):
     scheduled_date = fields.Datetime(
         'Scheduled For', default=fields.Datetime.now, required=True, tracking=True)
     sent_date = fields.Datetime('Sent On', readonly=True, copy=False)
+    error_message = fields.Text(
+        'Sending Error', readonly=True, copy=False,
+        help="Why the scheduled job stopped sending this wave. The other waves go on; "
+             "fix the cause, then Retry.")
     # -- results ------------------------------------------------------------
     recipient_ids = fields.One2many('closure.notice.recipient', 'wave_id', string='Recipients')
     case_count = fields.Integer('Cases Picked', compute='_compute_case_count')
@@ -180,7 +184,20 @@ class ClosureNoticeWave(models.Model):
             [('wave_id', 'in', self.ids), ('state', '=', 'pending')]).write({'state': 'cancel'})
 
     def action_reset_draft(self):
-        self.filtered(lambda w: w.state == 'cancel').write({'state': 'draft'})
+        """Back to draft: the notices the cancel stopped are forgotten, so
+        that sending the wave again picks their cases (if they still match)."""
+        waves = self.filtered(lambda w: w.state == 'cancel')
+        self.env['closure.notice.recipient'].search(
+            [('wave_id', 'in', waves.ids), ('state', '=', 'cancel')]).unlink()
+        waves.write({'state': 'draft', 'error_message': False})
+
+    def action_retry(self):
+        """Clear the sending error: the scheduled job takes the wave again."""
+        waves = self.filtered('error_message')
+        waves.write({'error_message': False})
+        if waves:
+            self.env.ref('closure_crm.ir_cron_closure_notice_waves')._trigger()
+        return True
 
     def action_view_recipients(self):
         self.ensure_one()
@@ -359,15 +376,13 @@ class ClosureNoticeWave(models.Model):
         return len(rows)
 
     def _mark_notified(self, rows, scheduled, now):
-        """Cases about to receive a notice move to 'Notified' and get their
-        notice date (from which the claim period runs) before the notice is
-        rendered, so the notice states their own claims deadline."""
-        by_date = defaultdict(lambda: self.env['crm.lead'])
-        for row in rows:
-            if not row.lead_id.closure_notified_date:
-                by_date[(scheduled.get(row.id) or now).date()] |= row.lead_id
-        for notified_date, leads in by_date.items():
-            leads.with_context(mail_notrack=True).write({'closure_notified_date': notified_date})
+        """Cases about to receive a notice move to 'Notified'. Their notice
+        date (from which the claim period runs) is the day their mail is
+        actually sent (mail.mail, see closure.notice.recipient); a printed
+        letter or an SMS counts from today."""
+        if self.channel != 'email':
+            self.env['closure.notice.recipient']._closure_set_notified(rows, {
+                row.id: (scheduled.get(row.id) or now).date() for row in rows})
         to_move = rows.lead_id.filtered(lambda l: l.closure_stage_code == 'to_notify')
         # the notice itself is in the case's history: no stage tracking message per case
         to_move.with_context(mail_notrack=True)._closure_set_stage('notified')
@@ -393,10 +408,15 @@ class ClosureNoticeWave(models.Model):
         if no_template:
             no_template.write({'state': 'invalid', 'failure_reason': 'no_template'})
 
-        reminder_days = self.plan_id.notice_reminder_days
+        # only a notice starts the reminders that follow it
+        reminder_days = self.plan_id.notice_reminder_days if self.is_notice and kind == 'notice' else 0
         for template, template_rows in by_template.items():
             leads = template_rows.lead_id
-            values = template.with_context(closure_render_batch=True)._generate_template(leads.ids, RENDER_FIELDS)
+            # the notice states the claims deadline that its sending starts
+            expected = {row.lead_id.id: (scheduled.get(row.id) or now).date() for row in template_rows} \
+                if self.is_notice and kind == 'notice' else {}
+            with leads._closure_as_notified(expected):
+                values = template.with_context(closure_render_batch=True)._generate_template(leads.ids, RENDER_FIELDS)
             reply_to = {} if template.reply_to else leads.sudo()._notify_get_reply_to(default=False)
             # the case's history logs the notice in one line; the mail keeps the full text
             # (the closure templates keep their mails: auto_delete off)
@@ -494,10 +514,14 @@ class ClosureNoticeWave(models.Model):
                 'res_model': 'crm.lead',
                 'res_ids': repr(leads.ids),
                 'body': body,
-                'mass_keep_log': True,
+                # the SMS carries the customer's link: the history gets a line without it
+                'mass_keep_log': False,
                 'mass_force_send': False,
             })
-            composer._action_send_sms_mass(leads)
+            composer.with_context(closure_answer_real_token=True)._action_send_sms_mass(leads)
+            leads._message_log_batch(
+                bodies={lead.id: Markup('<p>%s</p>') % _("Notice sent by SMS (%(wave)s).", wave=self.name)
+                        for lead in leads}, subject=False)
             self._mark_sent(lang_rows, self.env['mail.template'], now)
 
     def _render_letters(self, rows, now):
@@ -525,7 +549,7 @@ class ClosureNoticeWave(models.Model):
             by_lead = {message.res_id: message for message in messages}
             self._mark_sent(template_rows, template, now,
                             messages=[by_lead.get(row.lead_id.id) for row in template_rows],
-                            reminder_days=self.plan_id.notice_reminder_days)
+                            reminder_days=self.plan_id.notice_reminder_days if self.is_notice else 0)
 
     def _check_done(self):
         """Close the waves that have nothing left to send."""
@@ -548,17 +572,34 @@ class ClosureNoticeWave(models.Model):
         """Scheduled job: send one batch of the first due wave. The cron
         framework commits after each call and calls again while progress
         reports something remaining."""
-        waves = self.search([('state', 'in', ('in_queue', 'sending')),
+        waves = self.search([('state', 'in', ('in_queue', 'sending')), ('error_message', '=', False),
                              ('scheduled_date', '<=', fields.Datetime.now())], order='scheduled_date, id')
         for wave in waves:
-            wave._start_sending()
-            done = wave._process_batch()
-            wave._check_done()
+            done = wave._cron_process_wave()
             if done:
-                remaining = sum(w._count_pending() for w in waves)
+                remaining = sum(w._count_pending() for w in waves.filtered(lambda w: not w.error_message))
                 self.env['ir.cron']._notify_progress(done=done, remaining=remaining)
                 return
         self.env['ir.cron']._notify_progress(done=0, remaining=0)
+
+    def _cron_process_wave(self):
+        """One batch of the wave in its own savepoint: a wave that fails
+        (a template that does not render, a bad address...) keeps its error
+        and is skipped until retried; the other waves go on."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self._start_sending()
+                done = self._process_batch()
+                self._check_done()
+            return done
+        except Exception as error:  # noqa: BLE001 - recorded on the wave, the job goes on
+            _logger.exception("Notice wave %s failed; the other waves go on", self.id)
+            message = str(error) or error.__class__.__name__
+            self.write({'error_message': message[:2000]})
+            self.message_post(body=_("Sending stopped on an error; the other waves go on: %(error)s",
+                                     error=message[:500]))
+            return 0
 
     # ------------------------------------------------------------------
     # Reminders
@@ -573,7 +614,7 @@ class ClosureNoticeWave(models.Model):
                  JOIN closure_notice_wave w ON w.id = r.wave_id
                  JOIN closure_plan p ON p.id = w.plan_id
                  JOIN crm_lead l ON l.id = r.lead_id
-                WHERE r.reminder_number = 0 AND r.state = 'sent' AND r.last_contact_date IS NOT NULL
+                WHERE r.reminder_number = 0 AND r.state = 'sent' AND r.last_contact_date IS NOT NULL AND w.is_notice
                   AND p.state = 'in_progress' AND p.notice_reminder_days > 0
                   AND r.reminder_count < p.notice_reminder_max
                   AND r.last_contact_date + make_interval(days => p.notice_reminder_days) <= %(now)s

@@ -1,4 +1,5 @@
 import logging
+from urllib.parse import urlsplit
 
 from dateutil.relativedelta import relativedelta
 
@@ -218,6 +219,29 @@ class ClosurePlan(models.Model):
                     raise ValidationError(_(
                         "%(field)s cannot be negative (got %(value)s).",
                         field=plan._fields[fname].get_description(self.env)['string'], value=plan[fname]))
+
+    @api.constrains('notice_export_url')
+    def _check_notice_export_url(self):
+        for plan in self:
+            if plan.notice_export_url and not plan._closure_safe_export_url():
+                raise ValidationError(_(
+                    "%(field)s must be a web address starting with http:// or https:// (got %(value)s).",
+                    field=plan._fields['notice_export_url'].get_description(self.env)['string'],
+                    value=plan.notice_export_url))
+
+    def _closure_safe_export_url(self):
+        """The export channel when it is a web address (http or https), else
+        False: customers' pages and notices show nothing else."""
+        self.ensure_one()
+        url = (self.notice_export_url or '').strip()
+        try:
+            parsed = urlsplit(url)
+        except ValueError:
+            return False
+        if parsed.scheme.lower() not in ('http', 'https') or not parsed.netloc \
+                or any(char.isspace() or ord(char) < 32 for char in url):
+            return False
+        return url
 
     def action_view_notice_waves(self):
         self.ensure_one()

@@ -370,7 +370,7 @@ class ClosureTransferMatcher(models.AbstractModel):
             return result
         scorer = MatchScorer(cases, receivers, min_score=min_score,
                              declined=self._load_declined(plan, cases, receivers))
-        free = np.maximum(receivers['capacity'] - receivers['used'], 0)
+        free = solver.clip_capacity(receivers['capacity'] - receivers['used'], n_cases)
         if n_receivers:
             solution = solver.solve(scorer.blocks, n_cases, free)
             assign = solution['assign']

@@ -1,5 +1,11 @@
+import re
+from contextlib import contextmanager
+from datetime import timedelta
+
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_amount, format_date, plaintext2html
 
 from .closure_obligation import REFUND_REGIMES
@@ -9,6 +15,21 @@ from .closure_transfer import CUSTOMER_SIZES, LIVE_STATES, OPEN_STATES, TRANSFER
 CLOSURE_TIERS = [('a', 'A'), ('b', 'B'), ('c', 'C')]
 # what the customer's page refunds on request: unused prepaid value
 REFUND_TYPES = ('prepaid', 'deposit', 'subscription')
+# What every rendered copy of the customer's link carries instead of the secret
+# (chatter, kept mails, letters kept on the notice rows): the real token is put
+# in only by the outgoing mail to the case's customer (mail.mail) and the
+# printed letter, as Odoo keeps portal tokens out of the chatter.
+CLOSURE_TOKEN_PLACEHOLDER = 'closure-answer-token'
+CLOSURE_LINK_RE = re.compile(r'/closure/answer/(\d+)\?access_token=' + re.escape(CLOSURE_TOKEN_PLACEHOLDER))
+# answers a case takes per hour, longest message: settings (ir.config_parameter)
+ANSWER_RATE_PARAM, ANSWER_RATE_DEFAULT = 'closure_crm.answer_max_per_hour', 10
+ANSWER_LENGTH_PARAM, ANSWER_LENGTH_DEFAULT = 'closure_crm.answer_message_max_length', 5000
+
+
+class ClosurePublicError(UserError):
+    """A refusal the customer's page shows as it is: written for the customer,
+    it names nothing internal. Any other error shows a general message."""
+
 CLOSURE_SEGMENTS = [('b2b', 'B2B'), ('b2c', 'B2C')]
 # Tiering rewrites the tier of every case of a plan, and of its contact, in one
 # UPDATE each. crm_lead carries ~30 indexes (7 trigram), res_partner ~15: a row
@@ -55,8 +76,9 @@ class CrmLead(models.Model):
     closure_revenue = fields.Monetary(
         'Revenue (Look-back)', currency_field='company_currency', readonly=True,
         help="The customer's revenue in the plan's look-back window, used for tiering.")
+    # closure records: read by closure users only (a salesperson's form leaves them out)
     closure_obligation_ids = fields.One2many(
-        'closure.obligation', 'lead_id', string='Obligations')
+        'closure.obligation', 'lead_id', string='Obligations', groups='closure_crm.group_closure_user')
     closure_prepaid_balance = fields.Monetary(
         'Prepaid Balance', currency_field='company_currency',
         compute='_compute_closure_obligations', store=True,
@@ -93,20 +115,32 @@ class CrmLead(models.Model):
         'Data Copy Requested On', tracking=True, copy=False,
         help="The customer asked for a copy of their data (PIPL Art. 45, GDPR Art. 20).")
     # -- notices and replies (closure.notice.wave, closure.phrase) --------
+    # created with the case (create, write of the plan), renewed by a closure
+    # manager; readable by the closure users who may work the case (groups here,
+    # the case record rules for the rest)
     closure_access_token = fields.Char(
-        'Answer Token', copy=False, groups='base.group_user',
+        'Answer Token', copy=False, groups='closure_crm.group_closure_user',
         help="Secret in the customer's personal answer link.")
-    closure_answer_url = fields.Char('Personal Answer Link', compute='_compute_closure_answer_url')
+    closure_answer_url = fields.Char(
+        'Personal Answer Link', compute='_compute_closure_answer_url',
+        groups='closure_crm.group_closure_user')
+    # the page's rate limit: answers taken in the current hour (fixed window)
+    closure_answer_window_start = fields.Datetime(
+        copy=False, readonly=True, groups='closure_crm.group_closure_manager')
+    closure_answer_window_count = fields.Integer(
+        copy=False, readonly=True, groups='closure_crm.group_closure_manager')
     closure_receiver_id = fields.Many2one(
         'res.partner', 'Proposed Receiver', compute='_compute_closure_receiver_id',
         help="The receiving partner of the case's live transfer, as the notices name it.")
-    closure_notice_ids = fields.One2many('closure.notice.recipient', 'lead_id', string='Notices Sent')
+    closure_notice_ids = fields.One2many(
+        'closure.notice.recipient', 'lead_id', string='Notices Sent', groups='closure_crm.group_closure_user')
     closure_reply_mood = fields.Selection(
         REPLY_MOODS, 'Reply Mood', copy=False, tracking=True, index='btree_not_null',
         help="The mood of the customer's last reply, by the phrase list (Configuration > Phrases).")
     closure_reply_terms = fields.Text('Matched Terms', copy=False, readonly=True)
     closure_reply_date = fields.Datetime('Last Reply', copy=False, readonly=True)
-    closure_playbook = fields.Html('Playbook', compute='_compute_closure_playbook', sanitize=False)
+    closure_playbook = fields.Html('Playbook', compute='_compute_closure_playbook', sanitize=False,
+                                   groups='closure_crm.group_closure_user')
     # -- transfer: what the customer needs (closure.transfer) -------------
     closure_industry_id = fields.Many2one(
         'res.partner.industry', 'Customer Industry', compute='_compute_closure_industry_id',
@@ -118,8 +152,10 @@ class CrmLead(models.Model):
     closure_process_dependencies = fields.Text(
         'Core Process Dependencies', help="B2B: which of the customer's core processes rely on our service.")
     closure_replacement_needs = fields.Text('Replacement Needs')
-    closure_transfer_ids = fields.One2many('closure.transfer', 'lead_id', string='Transfers')
-    closure_transfer_count = fields.Integer('Transfer Count', compute='_compute_closure_transfer_count')
+    closure_transfer_ids = fields.One2many(
+        'closure.transfer', 'lead_id', string='Transfers', groups='closure_crm.group_closure_user')
+    closure_transfer_count = fields.Integer(
+        'Transfer Count', compute='_compute_closure_transfer_count', groups='closure_crm.group_closure_user')
     # not indexed on purpose (HOT updates, see init): few values, read within a plan
     closure_transfer_issue = fields.Selection(
         TRANSFER_ISSUES, 'Transfer Issue', readonly=True, copy=False,
@@ -143,6 +179,10 @@ class CrmLead(models.Model):
                    ON crm_lead (closure_plan_id, partner_id)
                 WHERE closure_plan_id IS NOT NULL"""))
         set_tiering_storage(self.env.cr, self._table)
+        # cases made before tokens came with the case get theirs once
+        self.env.cr.execute(SQL(
+            """UPDATE crm_lead SET closure_access_token = gen_random_uuid()::text
+                WHERE closure_plan_id IS NOT NULL AND closure_access_token IS NULL"""))
 
     @api.depends('closure_plan_id', 'partner_id.commercial_partner_id.is_company')
     def _compute_closure_segment(self):
@@ -229,13 +269,18 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         leads = super().create(vals_list)
-        leads.filtered('closure_plan_id').partner_id._closure_refresh_case()
+        cases = leads.filtered('closure_plan_id')
+        # the answer link comes with the case, never from a read
+        cases._closure_ensure_access_token()
+        cases.partner_id._closure_refresh_case()
         return leads
 
     def write(self, vals):
         touches_partner = any(fname in vals for fname in self.CLOSURE_PARTNER_FIELDS)
         partners = self.filtered('closure_plan_id').partner_id if touches_partner else None
         res = super().write(vals)
+        if vals.get('closure_plan_id'):
+            self._closure_ensure_access_token()
         if touches_partner:
             (partners | self.filtered('closure_plan_id').partner_id)._closure_refresh_case()
         return res
@@ -284,21 +329,89 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------
     # Notices and replies (see closure.notice.wave and closure.phrase)
     # ------------------------------------------------------------------
-    def _closure_ensure_access_token(self):
-        """Give the cases without one their answer token, in one statement."""
+    def _closure_ensure_access_token(self, renew=False):
+        """Give the cases without one (``renew``: all of them) a new answer
+        token, in one statement. Called when cases are created, never on a read."""
         if self.ids:
             self.flush_recordset(['closure_access_token'])
             self.env.cr.execute(SQL(
                 """UPDATE crm_lead SET closure_access_token = gen_random_uuid()::text
-                    WHERE id IN %s AND closure_access_token IS NULL""", tuple(self.ids)))
+                    WHERE id IN %s AND closure_plan_id IS NOT NULL
+                      AND (%s OR closure_access_token IS NULL)""", tuple(self.ids), bool(renew)))
             self.invalidate_recordset(['closure_access_token'])
 
+    @api.depends_context('closure_answer_placeholder')
     def _compute_closure_answer_url(self):
+        # a template rendered on the case (mail, letter, SMS) gets the
+        # placeholder: the outgoing mail to the customer puts the token in
+        placeholder = self.env.context.get('closure_answer_placeholder')
         cases = self.filtered(lambda lead: lead.id and lead.closure_plan_id)
-        cases._closure_ensure_access_token()
+        # the token is read as superuser: the field's groups and the case rules
+        # already decided who reads this case and its link
+        tokens = {} if placeholder else {lead.id: lead.closure_access_token for lead in cases.sudo()}
         for lead in self:
-            token = lead in cases and lead.sudo().closure_access_token
-            lead.closure_answer_url = token and f'{lead.get_base_url()}/closure/answer/{lead.id}?access_token={token}'
+            token = CLOSURE_TOKEN_PLACEHOLDER if placeholder else tokens.get(lead.id)
+            lead.closure_answer_url = lead in cases and token \
+                and f'{lead.get_base_url()}/closure/answer/{lead.id}?access_token={token}'
+
+    def _closure_fill_answer_token(self, body, partner=None):
+        """``body`` with the placeholder of this case's link replaced by its
+        token when it goes to the case's customer (``partner``); other
+        addressees, or a case closed for answers, keep the placeholder."""
+        self.ensure_one()
+        if not body or CLOSURE_TOKEN_PLACEHOLDER not in body:
+            return body
+        case = self.sudo()  # the mail queue or the printer of a letter fills the customer's own link
+        if not case.closure_plan_id or (partner is not None and partner != case.partner_id) \
+                or not case.closure_access_token:
+            return body
+
+        def fill(match):
+            if int(match.group(1)) != case.id:
+                return match.group(0)
+            return f'/closure/answer/{case.id}?access_token={case.closure_access_token}'
+        filled = CLOSURE_LINK_RE.sub(fill, str(body))
+        return Markup(filled) if isinstance(body, Markup) else filled
+
+    @contextmanager
+    def _closure_as_notified(self, dates):
+        """Render these cases as their customers will read them once notified
+        on ``dates`` ({case id: date}): their claims deadline runs from that
+        day. Nothing is stored: the notified date is written when the mail is
+        actually sent (closure.notice.recipient._closure_mail_sent)."""
+        cases = self.filtered(lambda lead: lead.id in dates and not lead.closure_notified_date)
+        fnames = ['closure_notified_date', 'closure_claim_deadline']
+        if not cases:
+            yield
+            return
+        cases.flush_recordset(fnames)
+        self.env.cache.update(cases, self._fields['closure_notified_date'], [dates[case.id] for case in cases])
+        self.env.cache.update(cases, self._fields['closure_claim_deadline'], [
+            fields.Date.add(dates[case.id], days=case.closure_plan_id.claim_notice_days) for case in cases])
+        try:
+            yield
+        finally:
+            cases.invalidate_recordset(fnames)
+
+    def _closure_answer_link_expired(self):
+        """The page closes after the plan's data erasure date."""
+        self.ensure_one()
+        erasure = self.closure_plan_id.data_erasure_date
+        return bool(erasure) and fields.Date.context_today(self) > erasure
+
+    def action_closure_renew_answer_link(self):
+        """A closure manager gives the cases a new answer link: the old one
+        stops working at once. The history says so, without the link."""
+        if not self.env.user.has_group('closure_crm.group_closure_manager'):
+            raise AccessError(_("Only a closure manager can renew a customer's answer link."))
+        cases = self.filtered('closure_plan_id')
+        cases.check_access('write')
+        cases._closure_ensure_access_token(renew=True)
+        for case in cases:
+            case.message_post(body=_("The customer's answer link was renewed: the previous link no longer "
+                                     "works. Send the customer a new notice with the new link."),
+                              message_type='notification', subtype_xmlid='mail.mt_note')
+        return True
 
     def _closure_live_transfers(self):
         """{case id: live transfer} (proposed up to completed, never a
@@ -461,6 +574,8 @@ class CrmLead(models.Model):
             'receivers': self._closure_answer_receivers(live),
             'categories': self.env['closure.data.category'].search([]),
             'last_consent': self.env['closure.consent'].search([('lead_id', '=', self.id)], limit=1),
+            'export_url': self.closure_plan_id._closure_safe_export_url(),
+            'message_max_length': self._closure_answer_setting(ANSWER_LENGTH_PARAM, ANSWER_LENGTH_DEFAULT),
         }
 
     def _closure_record_answer(self, decision=False, receiver=None, categories=None,
@@ -475,13 +590,19 @@ class CrmLead(models.Model):
         """
         self.ensure_one()
         if self.closure_plan_id.state not in ('draft', 'in_progress'):
-            raise UserError(_("This closure is finished and no longer takes answers here: please write to us."))
+            raise ClosurePublicError(_("This closure is finished and no longer takes answers here: please write to us."))
         news_changed = news is not None and bool(news) != self.closure_news_opt_in
         if not (decision or refund or data_copy or news_changed or (message or '').strip()):
-            raise UserError(_("Choose an answer, ask for a refund or a copy of your data, or write us a message."))
+            raise ClosurePublicError(_("Choose an answer, ask for a refund or a copy of your data, or write us a message."))
+        max_length = self._closure_answer_setting(ANSWER_LENGTH_PARAM, ANSWER_LENGTH_DEFAULT)
+        if len(message or '') > max_length:
+            raise ClosurePublicError(_(
+                "Your message is too long (%(length)s characters): please keep it under %(max)s characters, "
+                "or write to us by email.", length=len(message), max=max_length))
         # one answer at a time per case: a second tab or a double click waits
         # here, then sees the first answer's result
         self.env.cr.execute(SQL("SELECT id FROM crm_lead WHERE id = %s FOR UPDATE", self.id))
+        self._closure_count_answer()
         lead = self.with_context(mail_create_nosubscribe=True)
         if decision:
             lead._closure_record_transfer_answer(decision, receiver, categories, evidence)
@@ -491,7 +612,7 @@ class CrmLead(models.Model):
         staff = lead.with_context(lang=owner_lang) if owner_lang else lead
         if refund and not lead.closure_refund_requested_date:
             if lead.closure_refund_due <= 0:
-                raise UserError(_("There is no unused prepaid balance to refund on your account."))
+                raise ClosurePublicError(_("There is no unused prepaid balance to refund on your account."))
             lead.closure_refund_requested_date = today
             # registered at once: from the liquidation group's formation on, a declared claim
             lead.closure_obligation_ids.filtered(
@@ -537,28 +658,57 @@ class CrmLead(models.Model):
                 amount=amount, date=format_date(self.env, self.closure_refund_due_date))
         return plaintext2html(f"{intro}\n{self.closure_refund_explanation or ''}")
 
+    @api.model
+    def _closure_answer_setting(self, key, default):
+        """A positive whole number from the settings (ir.config_parameter),
+        else ``default``."""
+        value = self.env['ir.config_parameter'].sudo().get_param(key)  # settings, read for the public page
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            return default
+        return value if value > 0 else default
+
+    def _closure_count_answer(self):
+        """Count an answer in the case's current hour, refusing it past the
+        setting: a leaked link cannot flood the owner's history and inbox.
+        Called under the case's row lock, inside the answer's savepoint, so
+        only recorded answers count."""
+        self.ensure_one()
+        limit = self._closure_answer_setting(ANSWER_RATE_PARAM, ANSWER_RATE_DEFAULT)
+        now = fields.Datetime.now()
+        case = self.sudo()  # the window is bookkeeping of the public page, hidden from reps
+        start, count = case.closure_answer_window_start, case.closure_answer_window_count
+        if not start or now - start >= timedelta(hours=1):
+            start, count = now, 0
+        if count >= limit:
+            raise ClosurePublicError(_(
+                "We have received many answers from this page in the last hour. Please wait a little "
+                "before answering again, or call us."))
+        case.write({'closure_answer_window_start': start, 'closure_answer_window_count': count + 1})
+
     def _closure_record_transfer_answer(self, decision, receiver, categories, evidence):
         self.ensure_one()
         if decision not in ('accept', 'pick_another', 'decline'):
-            raise UserError(_("Unknown answer '%(decision)s'.", decision=decision))
+            raise ClosurePublicError(_("Unknown answer '%(decision)s'.", decision=decision))
         live = self._closure_answer_transfer()
         if live and live.state not in OPEN_STATES:
-            raise UserError(_("Your data has already been handed over to %(receiver)s: please contact them, or us.",
+            raise ClosurePublicError(_("Your data has already been handed over to %(receiver)s: please contact them, or us.",
                               receiver=live.receiver_id.display_name))
         offered = self._closure_answer_receivers(live)
         if decision == 'accept':
             if not live:
-                raise UserError(_("No partner is proposed to you yet: choose one of the partners listed, or decline."))
+                raise ClosurePublicError(_("No partner is proposed to you yet: choose one of the partners listed, or decline."))
             receiver = live.receiver_id
         elif decision == 'pick_another':
             if not receiver or receiver not in offered:
-                raise UserError(_("Choose one of the partners listed on this page."))
+                raise ClosurePublicError(_("Choose one of the partners listed on this page."))
             if receiver == live.receiver_id:
                 decision = 'accept'
         else:
             receiver = self.env['res.partner']
         if decision != 'decline' and not categories:
-            raise UserError(_("Tick the data you agree to hand over to %(receiver)s.",
+            raise ClosurePublicError(_("Tick the data you agree to hand over to %(receiver)s.",
                               receiver=receiver.display_name))
         self.env['closure.consent'].create({
             'lead_id': self.id,

@@ -20,6 +20,8 @@ class TestAnswerPage(HttpCase, TransferCommon):
         cls.plan.write({
             'reason': 'Because of a strategic adjustment we will end this service; we have arranged an alternative.',
             'notice_hotline': '+86 400 800 1234',
+            # the page closes after the erasure date: keep it open for these tests
+            'data_erasure_date': fields.Date.today() + timedelta(days=365),
         })
         cls.proposed = cls._create_receiver('Harbour IT', industries=cls.retail, states=cls.shanghai,
                                             services=cls.it_support, phone='+86 21 6000 0001')

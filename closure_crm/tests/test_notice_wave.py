@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import SQL, format_amount, format_date
 
+from odoo.addons.base.models.ir_mail_server import MailDeliveryException
 from odoo.addons.mail.models.mail_mail import MailMail
 
 from .notice_common import NoticeCommon
@@ -83,8 +84,11 @@ class TestNoticeWave(NoticeCommon):
         with patch.object(Lead, '_closure_notice_receivers', lambda leads: {case.id: receiver}), \
                 self.mock_mail_gateway():
             self._new_wave().action_send()
-        mail = self._mails_of(case)[case]
-        body = mail.body_html
+            mail = self._mails_of(case)[case]
+            self.assertFalse(case.closure_notified_date, "notified once the mail is actually sent")
+            mail.send()
+        # the customer's link, with its token, only in the mail that went out
+        body = next(m['body'] for m in self._mails if case.partner_id.email in str(m['email_to']))
         case.invalidate_recordset()
         plan = self.plan
         for expected in [
@@ -99,6 +103,7 @@ class TestNoticeWave(NoticeCommon):
             case.closure_answer_url,
         ]:
             self.assertIn(expected, body)
+        self.assertNotIn(case.sudo().closure_access_token, mail.body_html, "the kept mail has no token")
         # the claim period runs from the notice: notice date + 30 days
         self.assertEqual(case.closure_notified_date, fields.Date.today())
         self.assertEqual(case.closure_claim_deadline, fields.Date.today() + timedelta(days=plan.claim_notice_days))
@@ -197,8 +202,11 @@ class TestNoticeWave(NoticeCommon):
         mail = self._mails_of(case_a)[case_a]
         self.assertEqual(mail.state, 'outgoing')
         self.assertEqual(mail.scheduled_date.date(), fields.Date.today() + timedelta(days=2))
-        # the claim period runs from the day the letter goes out
-        self.assertEqual(case_a.closure_notified_date, fields.Date.today() + timedelta(days=2))
+        # the claim period runs from the day the letter goes out: the letter
+        # states that deadline, the case counts as notified once it is sent
+        deadline = fields.Date.today() + timedelta(days=2 + self.plan.claim_notice_days)
+        self.assertIn(format_date(self.env, deadline), mail.body_html)
+        self.assertFalse(case_a.closure_notified_date)
 
     # ------------------------------------------------------------------
     # Addresses
@@ -427,6 +435,131 @@ class TestNoticeWave(NoticeCommon):
         self.assertIn(case.closure_answer_url, sms.body)
         self.assertEqual(wave.recipient_ids.filtered(lambda r: r.lead_id == no_phone).failure_reason, 'missing_phone')
         self.assertEqual(case.closure_stage_code, 'notified')
+
+
+@tagged('post_install', '-at_install')
+class TestNoticeWaveRobustness(NoticeCommon):
+    """Cancel and send again, a failing wave among others, reminders only
+    after notices, and 'notified' meaning delivered."""
+
+    def _row(self, wave, case):
+        return wave.recipient_ids.filtered(lambda r: r.lead_id == case and not r.reminder_number)
+
+    def test_cancel_reset_and_send_again_reaches_the_cancelled_cases(self):
+        cases = self._notice_cases(4, prefix='Paused', tier='c')
+        wave = self._new_wave()
+        wave.write({'state': 'in_queue'})
+        with self.mock_mail_gateway():
+            wave._start_sending()
+            self.assertEqual(wave._process_batch(limit=2), 2)
+            wave.action_cancel()
+            self.assertEqual(set(wave.recipient_ids.mapped('state')), {'sent', 'cancel'})
+            wave.action_reset_draft()
+            self.assertEqual(wave.state, 'draft')
+            wave.action_send()
+        self.assertEqual(wave.state, 'done')
+        self.assertEqual(wave.sent_count, 4)
+        mails = self._mails_of(cases)
+        self.assertEqual([len(mails[case]) for case in cases], [1] * 4, "each customer once, the cancelled ones too")
+
+    def test_failing_wave_does_not_block_the_others(self):
+        broken_template = self.env['mail.template'].create({
+            'name': 'Broken notice', 'model_id': self.env['ir.model']._get_id('crm.lead'),
+            'closure_kind': 'notice', 'subject': 'Notice', 'partner_to': '{{ object.partner_id.id }}',
+            'body_html': '<p><t t-out="object.partner_id.name.no_such_attribute"/></p>'})
+        broken_cases = self._notice_cases(2, prefix='Broken', tier='b')
+        good_cases = self._notice_cases(2, prefix='Good', tier='c')
+        past = fields.Datetime.now() - timedelta(minutes=5)
+        broken = self._new_wave(name='Broken wave', tier='b', mail_template_id=broken_template.id, scheduled_date=past)
+        good = self._new_wave(name='Good wave', tier='c', scheduled_date=past + timedelta(minutes=1))
+        (broken | good).write({'state': 'in_queue'})
+        Wave = self.env['closure.notice.wave']
+        with self.mock_mail_gateway():
+            Wave._cron_process_waves()   # one run: the broken wave fails, the good one is sent
+            self.assertTrue(broken.error_message)
+            self.assertIn('Sending stopped on an error', broken.message_ids[0].body)
+            self.assertEqual(good.state, 'done')
+            self.assertEqual(good.sent_count, 2)
+            # the broken wave's batch left nothing behind, and is skipped until retried
+            self.assertEqual(broken.state, 'in_queue')
+            self.assertFalse(broken.recipient_ids)
+            self.assertEqual(set(broken_cases.mapped('closure_stage_code')), {'to_notify'})
+            self.assertFalse(any(self._mails_of(broken_cases).values()))
+            Wave._cron_process_waves()
+            self.assertFalse(broken.recipient_ids)
+            broken.action_retry()
+            self.assertFalse(broken.error_message)
+        self.assertEqual([len(mail) for mail in self._mails_of(good_cases).values()], [1, 1])
+
+    def test_only_notice_waves_start_reminders(self):
+        self.plan.write({'notice_reminder_days': 3, 'notice_reminder_max': 2})
+        cases = self._notice_cases(2, prefix='Guided', tier='c')
+        guide = self.env['mail.template'].search([('closure_kind', '=', 'guide')], limit=1)
+        wave = self._new_wave(mail_template_id=guide.id)
+        self.assertFalse(wave.is_notice)
+        with self.mock_mail_gateway():
+            wave.action_send()
+        self.assertEqual(wave.sent_count, 2)
+        self.assertFalse(any(wave.recipient_ids.mapped('last_contact_date')))
+        cases._closure_set_stage('notified')
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            "UPDATE closure_notice_recipient SET last_contact_date = NOW() - interval '30 days' WHERE wave_id = %s",
+            wave.id))
+        self.env.invalidate_all()
+        with self.mock_mail_gateway():
+            self.assertEqual(self.env['closure.notice.wave']._send_reminders(), 0)
+        self.assertEqual(wave.reminder_count, 0)
+
+    def test_notified_only_once_the_mail_is_sent(self):
+        case = self._notice_cases(1, prefix='Delivered', tier='c')
+        wave = self._new_wave()
+        with self.mock_mail_gateway():
+            wave.action_send()
+            self.assertEqual(case.closure_stage_code, 'notified')
+            self.assertFalse(case.closure_notified_date, "queued is not delivered")
+            self._mails_of(case)[case].send()
+        self.assertEqual(case.closure_notified_date, fields.Date.today())
+        self.assertEqual(case.closure_claim_deadline, fields.Date.today() + timedelta(days=self.plan.claim_notice_days))
+        self.assertEqual(self._row(wave, case).state, 'sent')
+
+    def test_failed_send_marks_the_notice_invalid(self):
+        case = self._notice_cases(1, prefix='Refused', tier='c')
+        wave = self._new_wave()
+        IrMailServer = type(self.env['ir.mail_server'])
+        with self.mock_mail_gateway():
+            wave.action_send()
+            mail = self._mails_of(case)[case]
+            with patch.object(IrMailServer, 'send_email', side_effect=MailDeliveryException(
+                    'Mail Delivery Failed', '550 5.1.1 mailbox unavailable')):
+                mail.send(raise_exception=False)
+        self.assertEqual(mail.state, 'exception')
+        row = self._row(wave, case)
+        self.assertEqual((row.state, row.failure_reason), ('invalid', 'send_failed'))
+        self.assertIn('mailbox unavailable', row.failure_detail)
+        self.assertFalse(case.closure_notified_date, "a notice that did not go out starts no claim period")
+        self.assertEqual(wave.invalid_count, 1)
+
+    def test_bounce_marks_the_notice_invalid(self):
+        case = self._notice_cases(1, prefix='Bounced', tier='c')
+        wave = self._new_wave()
+        with self.mock_mail_gateway():
+            wave.action_send()
+            mail = self._mails_of(case)[case]
+            mail.send()
+        self.assertEqual(case.closure_notified_date, fields.Date.today())
+        row = self._row(wave, case)
+        message = row.message_id
+        self.env['mail.thread']._routing_handle_bounce(None, {
+            'bounced_email': case.partner_id.email_normalized, 'bounced_partner': case.partner_id,
+            'bounced_msg_ids': [message.message_id], 'bounced_message': message,
+            'body': '<p>Mailbox full</p>', 'email_from': 'MAILER-DAEMON@example.com',
+            'to': 'bounce.test@test.mycompany.com', 'message_id': '<bounce-1@example.com>'})
+        row.invalidate_recordset()
+        self.assertEqual((row.state, row.failure_reason), ('invalid', 'bounced'))
+        self.assertIn('Mailbox full', row.failure_detail)
+        case.invalidate_recordset()
+        self.assertFalse(case.closure_notified_date)
 
 
 @tagged('post_install', '-at_install')

@@ -199,3 +199,24 @@ class TestTransferAssignment(TransferCommon):
             self.env['closure.transfer.assign'].with_context(
                 active_model='crm.lead', active_ids=(self.shops[:1] | other).ids).create({})
         self.assertEqual(self.plan.message_ids[:1].body.count('3 of 3'), 1)
+
+    def test_huge_capacity_allocates_no_more_than_the_cases(self):
+        """A capacity typed as 10**12 must not make the solver allocate a slot
+        per unit of capacity: it is clipped to the number of cases."""
+        scores = np.array([[5.0, 1.0], [4.0, 2.0], [3.0, -np.inf]])
+
+        def blocks():
+            yield 0, scores
+        auction = solver.Auction([10 ** 12, 2], n_cases=3)
+        self.assertEqual(auction.capacity.tolist(), [3, 2])
+        self.assertEqual(len(auction.slot_owner), 5)
+        self.assertEqual(solver.clip_capacity([-4, 10 ** 15], 3).tolist(), [0, 3])
+        solution = solver.solve(blocks, 3, [10 ** 12, 10 ** 12])
+        self.assertEqual(solution['assign'].tolist(), [0, 0, 0])
+        # through the plan: a huge capacity line assigns each case once
+        capacity = self.env['closure.receiver.capacity'].search(
+            [('plan_id', '=', self.plan.id), ('partner_id', '=', self.north.id)])
+        capacity.capacity = 10 ** 9
+        result = self._assign()
+        self.assertGreater(result['assigned'], 3, "more than the old capacity, each case once")
+        self.assertLessEqual(result['assigned'], len(self.shops))

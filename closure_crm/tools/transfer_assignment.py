@@ -78,7 +78,7 @@ class Auction:
     """
 
     def __init__(self, capacity, n_cases, seed=12345):
-        self.capacity = np.asarray(capacity, dtype=np.int64)
+        self.capacity = clip_capacity(capacity, n_cases)
         self.n_receivers = len(self.capacity)
         self.n_cases = n_cases
         self.rng = np.random.default_rng(seed)
@@ -226,6 +226,14 @@ class Auction:
             self._rebuild_slots()
 
 
+def clip_capacity(capacity, n_cases):
+    """Capacities as the solver uses them: a receiver takes at most every
+    case, never fewer than none. The slots are allocated per unit of
+    capacity, so a huge or negative value typed on a receiver must not reach
+    the allocation (the optimum is the same)."""
+    return np.clip(np.asarray(capacity, dtype=np.int64), 0, max(int(n_cases), 0))
+
+
 def solve(score_blocks, n_cases, capacity, k=32, eps=0.5, max_passes=4, max_rounds=3000):
     """Near-optimal assignment of ``n_cases`` cases to receivers.
 
@@ -238,7 +246,7 @@ def solve(score_blocks, n_cases, capacity, k=32, eps=0.5, max_passes=4, max_roun
     :return: dict(assign=per case the receiver index or NO_RECEIVER,
         score=total score, bound=LP upper bound of the optimum, passes, rounds)
     """
-    capacity = np.asarray(capacity, dtype=np.int64)
+    capacity = clip_capacity(capacity, n_cases)
     auction = Auction(capacity, n_cases)
     k = min(k, len(capacity))
     cand_r = np.full((n_cases, k), NO_RECEIVER, dtype=np.int64)
@@ -293,7 +301,7 @@ def greedy_assign(cand_r, cand_s, capacity):
     """Reference heuristic: edges by descending score, taken while capacity lasts."""
     n_cases, k = cand_s.shape
     assign = np.full(n_cases, NO_RECEIVER, dtype=np.int64)
-    left = np.array(capacity, dtype=np.int64)
+    left = clip_capacity(capacity, n_cases)
     for idx in np.argsort(-cand_s, axis=None, kind='stable'):
         c, j = divmod(int(idx), k)
         s = cand_s[c, j]
