@@ -13,6 +13,7 @@ from .closure_phrase import REPLY_MOODS
 from .closure_transfer import CUSTOMER_SIZES, LIVE_STATES, OPEN_STATES, TRANSFER_ISSUES
 
 CLOSURE_TIERS = [('a', 'A'), ('b', 'B'), ('c', 'C')]
+CLOSURE_SEGMENTS = [('b2b', 'B2B'), ('b2c', 'B2C')]
 # what the customer's page refunds on request: unused prepaid value
 REFUND_TYPES = ('prepaid', 'deposit', 'subscription')
 # What every rendered copy of the customer's link carries instead of the secret
@@ -30,7 +31,7 @@ class ClosurePublicError(UserError):
     """A refusal the customer's page shows as it is: written for the customer,
     it names nothing internal. Any other error shows a general message."""
 
-CLOSURE_SEGMENTS = [('b2b', 'B2B'), ('b2c', 'B2C')]
+
 # Tiering rewrites the tier of every case of a plan, and of its contact, in one
 # UPDATE each. crm_lead carries ~30 indexes (7 trigram), res_partner ~15: a row
 # version that moves to another page costs an entry in each (100k cases: ~15 s,
@@ -126,9 +127,9 @@ class CrmLead(models.Model):
         groups='closure_crm.group_closure_user')
     # the page's rate limit: answers taken in the current hour (fixed window)
     closure_answer_window_start = fields.Datetime(
-        copy=False, readonly=True, groups='closure_crm.group_closure_manager')
+        'Answer Hour Started', copy=False, readonly=True, groups='closure_crm.group_closure_manager')
     closure_answer_window_count = fields.Integer(
-        copy=False, readonly=True, groups='closure_crm.group_closure_manager')
+        'Answers This Hour', copy=False, readonly=True, groups='closure_crm.group_closure_manager')
     closure_receiver_id = fields.Many2one(
         'res.partner', 'Proposed Receiver', compute='_compute_closure_receiver_id',
         help="The receiving partner of the case's live transfer, as the notices name it.")
@@ -333,7 +334,7 @@ class CrmLead(models.Model):
         """Give the cases without one (``renew``: all of them) a new answer
         token, in one statement. Called when cases are created, never on a read."""
         if self.ids:
-            self.flush_recordset(['closure_access_token'])
+            self.flush_recordset(['closure_access_token', 'closure_plan_id'])
             self.env.cr.execute(SQL(
                 """UPDATE crm_lead SET closure_access_token = gen_random_uuid()::text
                     WHERE id IN %s AND closure_plan_id IS NOT NULL

@@ -308,3 +308,18 @@ class TestAnswerLinkSecurity(HttpCase, NoticeCommon):
         self.assertIn(self.token, self.case._closure_fill_answer_token(body, self.case.partner_id))
         other = f'/closure/answer/{self.unassigned.id}?access_token=closure-answer-token'
         self.assertEqual(self.case._closure_fill_answer_token(other, self.case.partner_id), other)
+
+
+@tagged('post_install', '-at_install')
+class TestSalespersonTour(HttpCase):
+    """Odoo's own crm tour, in a browser, as a salesperson without closure
+    rights: create leads, win one from the kanban and from the form."""
+
+    def test_crm_rainbowman_tour_as_plain_salesperson(self):
+        new_test_user(self.env, login='tour_salesperson', name='Tour Salesperson',
+                      groups='base.group_user,sales_team.group_sale_salesman')
+        self.start_tour('/odoo', 'crm_rainbowman', login='tour_salesperson')
+        won = self.env['crm.lead'].search([('name', 'in', ('Test Lead 1', 'Test Lead 2'))])
+        self.assertEqual(len(won), 2)
+        self.assertFalse(won.filtered('closure_plan_id'))
+        self.assertFalse(won.sudo().filtered('closure_access_token'))
