@@ -18,6 +18,8 @@ class ClosureDataExport(ClosureAnswer):
         case_sudo = self._closure_case(case_id, access_token)
         if not case_sudo:
             return request.not_found()
+        if case_sudo._closure_answer_link_expired():
+            return self._closure_closed(case_sudo)
         try:
             filename, content = case_sudo._closure_data_export_customer()
         except UserError as error:
