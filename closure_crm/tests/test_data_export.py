@@ -110,6 +110,8 @@ class TestDataExport(HttpCase, TransferCommon):
 
     def test_refused_after_the_deadline(self):
         self.plan.write({'decision_date': fields.Date.today() - timedelta(days=200)})
+        # past the export deadline, before the erasure date (after it the page is closed)
+        self.plan.data_erasure_date = fields.Date.today() + timedelta(days=10)
         self.assertLess(self.plan.data_export_deadline, fields.Date.today())
         page = self.url_open(f'/closure/answer/{self.case.id}?access_token={self.token}').text
         self.assertNotIn('Download my data', page)

@@ -183,6 +183,10 @@ class TestAnswerLinkSecurity(HttpCase, NoticeCommon):
         self.assertEqual(response.status_code, 404)
         self.assertIn('This page is closed', response.text)
         self.assertFalse(self._customer_messages())
+        response = self.url_open(f'/closure/answer/{self.case.id}/export', data={
+            'access_token': self.token, 'csrf_token': csrf})
+        self.assertEqual(response.status_code, 404)
+        self.assertNotEqual(response.headers.get('Content-Type'), 'application/zip')
 
     def test_malformed_tokens_and_ids_get_404(self):
         for token in ('', 'é' * 36, '令牌', 'x' * 5000, self.token + 'x', '%00', self.token.upper()):
