@@ -29,6 +29,8 @@ class TestRefundClaims(HttpCase, ClosureCommon):
         cls.trading_plan = cls.env['closure.plan'].create({
             'name': 'Trading Closure', 'decision_date': cls.today, 'user_id': cls.manager.id})
         cls.plan.action_start()  # decided 2026-06-01: the liquidation group is formed
+        # the customer's page closes after the erasure date: keep it open here
+        cls.plan.data_erasure_date = cls.today + timedelta(days=365)
 
     def _case(self, plan, name, lang='en_US', amount=300.0, obligation_type='prepaid'):
         partner = self.env['res.partner'].create({'name': name, 'email': f'{name.split()[0].lower()}@example.com',
