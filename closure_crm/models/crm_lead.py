@@ -180,10 +180,12 @@ class CrmLead(models.Model):
                    ON crm_lead (closure_plan_id, partner_id)
                 WHERE closure_plan_id IS NOT NULL"""))
         set_tiering_storage(self.env.cr, self._table)
-        # cases made before tokens came with the case get theirs once
+        # cases made before tokens came with the case get theirs once (never
+        # an erased case: its link was disabled for good)
         self.env.cr.execute(SQL(
             """UPDATE crm_lead SET closure_access_token = gen_random_uuid()::text
-                WHERE closure_plan_id IS NOT NULL AND closure_access_token IS NULL"""))
+                WHERE closure_plan_id IS NOT NULL AND closure_access_token IS NULL
+                  AND closure_erased_date IS NULL"""))
 
     @api.depends('closure_plan_id', 'partner_id.commercial_partner_id.is_company')
     def _compute_closure_segment(self):
@@ -334,10 +336,10 @@ class CrmLead(models.Model):
         """Give the cases without one (``renew``: all of them) a new answer
         token, in one statement. Called when cases are created, never on a read."""
         if self.ids:
-            self.flush_recordset(['closure_access_token', 'closure_plan_id'])
+            self.flush_recordset(['closure_access_token', 'closure_plan_id', 'closure_erased_date'])
             self.env.cr.execute(SQL(
                 """UPDATE crm_lead SET closure_access_token = gen_random_uuid()::text
-                    WHERE id IN %s AND closure_plan_id IS NOT NULL
+                    WHERE id IN %s AND closure_plan_id IS NOT NULL AND closure_erased_date IS NULL
                       AND (%s OR closure_access_token IS NULL)""", tuple(self.ids), bool(renew)))
             self.invalidate_recordset(['closure_access_token'])
 

@@ -134,6 +134,11 @@ class TestAnswerLinkSecurity(HttpCase, NoticeCommon):
         self.env.flush_all()
         self.env.cr.execute(SQL("SELECT closure_access_token FROM crm_lead WHERE id = %s", case.id))
         self.assertIsNone(self.env.cr.fetchone()[0], "a read writes nothing")
+        # an erased case's link stays disabled, even when renewed
+        self.env.cr.execute(SQL("UPDATE crm_lead SET closure_erased_date = NOW() WHERE id = %s", case.id))
+        self.env.invalidate_all()
+        case.with_user(self.manager).action_closure_renew_answer_link()
+        self.assertFalse(case.sudo().closure_access_token)
 
     def test_manager_renews_the_link(self):
         with self.assertRaises(AccessError):
