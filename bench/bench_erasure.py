@@ -119,12 +119,18 @@ def again(db):
 
 def worker(args):
     """One Odoo process: erase batches until none is left; print what it did."""
+    from psycopg2 import errors
     with odoo_env(args.db, args.addons_path) as env:
         erasure = env['closure.erasure'].browse(args.erasure_id)
         done, batches = 0, 0
         start = time.time()
         while True:
-            count = erasure._erase_batch(limit=args.batch)
+            try:
+                count = erasure._erase_batch(limit=args.batch)
+            except errors.SerializationFailure:
+                # the other worker committed a case this snapshot saw to do: new transaction
+                env.cr.rollback()
+                continue
             env.cr.commit()
             if not count:
                 break

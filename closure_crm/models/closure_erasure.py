@@ -18,6 +18,8 @@ ERASURE_COUNTS = (
     'activity_count', 'kept_move_count',
 )
 
+# attachments counted apart: consent evidence files, transfers' data packages
+ATTACHMENT_KINDS = {'closure.consent': 'evidence_count', 'closure.transfer': 'package_count'}
 # personal data on a case (and on the customer's other leads)
 LEAD_PERSONAL_COLUMNS = (
     'email_from', 'email_normalized', 'email_cc', 'email_domain_criterion', 'phone', 'mobile', 'phone_sanitized',
@@ -165,13 +167,22 @@ class ClosureErasure(models.Model):
         progress reports something remaining."""
         today = fields.Date.context_today(self)
         plans = self.env['closure.plan'].search([
-            ('data_erasure_date', '<=', today), ('state', 'in', ('in_progress', 'closed'))], order='data_erasure_date, id')
+            ('data_erasure_date', '<=', today), ('state', 'in', ('in_progress', 'closed')),
+        ], order='data_erasure_date, id')
         done_plans = self.search([('plan_id', 'in', plans.ids), ('state', '=', 'done')]).plan_id
         # and the erasures a manager started (or ran again) on a plan in another state
         started = self.search([('state', '=', 'running'), ('plan_id.data_erasure_date', '<=', today)]).plan_id
         for plan in (plans - done_plans) | started:
             erasure = self._ensure_for_plan(plan)
-            done = erasure._erase_batch()
+            try:
+                with self.env.cr.savepoint():
+                    done = erasure._erase_batch()
+            except errors.SerializationFailure:
+                # another worker erased a case this transaction's snapshot still
+                # sees as to do: try again soon, in a new transaction
+                self.env['ir.cron']._notify_progress(done=0, remaining=erasure._count_remaining())
+                self.env.ref('closure_crm.ir_cron_closure_erasure')._trigger()
+                return
             remaining = erasure._count_remaining()
             if done:
                 self.env['ir.cron']._notify_progress(done=done, remaining=remaining)
@@ -260,7 +271,10 @@ class ClosureErasure(models.Model):
 
     def _erase_batch(self, limit=None):
         """Erase one batch of cases; return how many. Everything is written
-        in the caller's transaction, the counts with it."""
+        in the caller's transaction, the counts with it. Raises
+        SerializationFailure when another worker committed a case this
+        transaction's snapshot still saw as to do (Odoo's transactions are
+        REPEATABLE READ): roll back and call again in a new transaction."""
         self.ensure_one()
         self.env.flush_all()
         lead_ids = self._claim_batch(limit)
@@ -312,6 +326,19 @@ class ClosureErasure(models.Model):
         return {'leads': leads, 'partners': partners, 'all_leads': all_leads, 'transfers': transfers,
                 'consents': consents, 'messages': messages}
 
+    def _attachments_sql(self, scope, select):
+        """SELECT ``select`` from the attachments sent or received on the
+        cases, the customers and the transfers of ``scope``, the consent
+        evidence files, the data packages and the files of the messages."""
+        return SQL(
+            """SELECT %(select)s FROM ir_attachment
+                WHERE (res_model = 'crm.lead' AND res_id IN %(all_leads)s)
+                   OR (res_model = 'res.partner' AND res_id IN %(partners)s)
+                   OR (res_model = 'closure.transfer' AND res_id IN %(transfers)s)
+                   OR (res_model = 'closure.consent' AND res_id IN %(consents)s)
+                   OR id IN (SELECT attachment_id FROM message_attachment_rel WHERE message_id IN %(messages)s)""",
+            select=select, **scope)
+
     def _accounting_partners(self, partners):
         """(partners with posted accounting documents, count of those documents);
         read only when Invoicing is installed, without depending on it."""
@@ -333,19 +360,11 @@ class ClosureErasure(models.Model):
         scope = self._scope(lead_ids)
         counts = dict.fromkeys(ERASURE_COUNTS, 0)
 
-        # attachments: sent or received on the case, the customer or a transfer,
-        # consent evidence files, data packages, files of the messages
-        cr.execute(SQL(
-            """SELECT id, res_model FROM ir_attachment
-                WHERE (res_model = 'crm.lead' AND res_id IN %(all_leads)s)
-                   OR (res_model = 'res.partner' AND res_id IN %(partners)s)
-                   OR (res_model = 'closure.transfer' AND res_id IN %(transfers)s)
-                   OR (res_model = 'closure.consent' AND res_id IN %(consents)s)
-                   OR id IN (SELECT attachment_id FROM message_attachment_rel WHERE message_id IN %(messages)s)""",
-            **scope))
+        # attachments (see _attachments_sql)
+        cr.execute(self._attachments_sql(scope, SQL("id, res_model")))
         attachments = cr.fetchall()
         for _id, res_model in attachments:
-            kind = {'closure.consent': 'evidence_count', 'closure.transfer': 'package_count'}.get(res_model, 'attachment_count')
+            kind = ATTACHMENT_KINDS.get(res_model, 'attachment_count')
             counts[kind] += 1
         if attachments:
             # trusted path: evidence guards let the erasure through (see the class doc)
@@ -472,19 +491,12 @@ class ClosureErasure(models.Model):
         real = [partner_id for partner_id in scope['partners'] if partner_id]
         counts['partner_count'] = len(real)
         counts['message_count'] = len([message for message in scope['messages'] if message])
-        counts['mail_count'] = count(SQL("SELECT COUNT(*) FROM mail_mail WHERE mail_message_id IN %s", scope['messages']))
-        cr.execute(SQL(
-            """SELECT COUNT(*) FILTER (WHERE res_model = 'closure.consent'),
-                      COUNT(*) FILTER (WHERE res_model = 'closure.transfer'),
-                      COUNT(*) FILTER (WHERE res_model NOT IN ('closure.consent', 'closure.transfer')
-                                          OR res_model IS NULL)
-                 FROM ir_attachment
-                WHERE (res_model = 'crm.lead' AND res_id IN %(all_leads)s)
-                   OR (res_model = 'res.partner' AND res_id IN %(partners)s)
-                   OR (res_model = 'closure.transfer' AND res_id IN %(transfers)s)
-                   OR (res_model = 'closure.consent' AND res_id IN %(consents)s)
-                   OR id IN (SELECT attachment_id FROM message_attachment_rel WHERE message_id IN %(messages)s)""",
-            **scope))
+        counts['mail_count'] = count(SQL(
+            "SELECT COUNT(*) FROM mail_mail WHERE mail_message_id IN %s", scope['messages']))
+        cr.execute(self._attachments_sql(scope, SQL(
+            """COUNT(*) FILTER (WHERE res_model = 'closure.consent'),
+               COUNT(*) FILTER (WHERE res_model = 'closure.transfer'),
+               COUNT(*) FILTER (WHERE res_model NOT IN ('closure.consent', 'closure.transfer') OR res_model IS NULL)""")))
         counts['evidence_count'], counts['package_count'], counts['attachment_count'] = cr.fetchone()
         counts['consent_count'] = len([consent for consent in scope['consents'] if consent])
         cr.execute(SQL(

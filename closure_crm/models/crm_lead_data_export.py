@@ -187,7 +187,8 @@ class CrmLead(models.Model):
         data['consents'] = []
         for consent in consents:
             evidence = evidence_of.get(consent.id)
-            path = evidence and f'consents/{consent.id}_{self._closure_export_filename(consent.evidence_filename or evidence.name)}'
+            filename = evidence and self._closure_export_filename(consent.evidence_filename or evidence.name)
+            path = evidence and f'consents/{consent.id}_{filename}'
             if evidence:
                 files.append((path, evidence))
             data['consents'].append({

@@ -1,4 +1,3 @@
-import base64
 import io
 import json
 import re
