@@ -1,3 +1,5 @@
+import hashlib
+import json
 import logging
 
 from odoo import _, fields, http
@@ -114,7 +116,10 @@ class ClosureAnswer(http.Controller):
         try:
             # all or nothing: a refused answer leaves no half-recorded trace
             with request.env.cr.savepoint():
-                case_sudo._closure_record_answer(
+                # recorded as given on the portal, with the version of the text read
+                consent_context = case_sudo.env['closure.consent']._closure_portal_context(
+                    self._closure_page_version(case_sudo))
+                case_sudo.with_context(**consent_context)._closure_record_answer(
                     decision=values['decision'], receiver=receiver, categories=categories,
                     refund=values['refund'], data_copy=values['data_copy'], message=values['message'],
                     evidence=self._closure_evidence(), news=values['news'])
@@ -182,6 +187,15 @@ class ClosureAnswer(http.Controller):
                 "You asked for a copy of your data on %(date)s: we send it to you in a format you can "
                 "open and reuse.", date=date(case.closure_export_requested_date))
         return texts
+
+    def _closure_page_version(self, case_sudo):
+        """sha256 of the explanatory text the customer read: the page's
+        template in their language and its sentences with the names, dates
+        and amounts, as shown before this answer."""
+        texts = self._closure_texts(case_sudo._closure_answer_values())
+        view = request.env.ref('closure_crm.closure_answer_page').sudo().with_context(lang=case_sudo.env.lang)
+        content = json.dumps({'page': view.arch, 'texts': texts}, sort_keys=True, default=str)
+        return hashlib.sha256(content.encode()).hexdigest()
 
     def _closure_evidence(self):
         """How the answer came in, kept on the consent as its evidence."""

@@ -1,3 +1,5 @@
+import json
+
 from odoo import _, http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import content_disposition, request
@@ -11,8 +13,9 @@ class ClosureTransferPortal(CustomerPortal):
     accept or decline, and get the data package once it is handed over."""
 
     def _closure_transfer_domain(self):
+        # the record rule says the same; the domain keeps the counts exact
         receiver = request.env.user.partner_id.commercial_partner_id
-        return [('receiver_id', '=', receiver.id), ('state', 'not in', ('proposed', 'cancelled'))]
+        return [('receiver_id', '=', receiver.id), ('date_introduced', '!=', False), ('state', '!=', 'cancelled')]
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
@@ -84,10 +87,11 @@ class ClosureTransferPortal(CustomerPortal):
         if decision not in ('accept', 'decline'):
             return request.redirect(f'/my/closure/transfers/{transfer_id}')
         try:
-            # the portal user may read, not write: the answer is written as
-            # the superuser, in the portal user's name
-            transfer_sudo._receiver_answer(decision == 'accept', reason=(reason or '').strip() or False,
-                                           author=request.env.user.partner_id)
+            # the portal user may read, not write: the answer is written with
+            # superuser rights but as the portal user, whom the model checks
+            # (_document_check_access gives the superuser's environment)
+            transfer_sudo.with_user(request.env.user).sudo()._receiver_answer(
+                decision == 'accept', reason=(reason or '').strip() or False, author=request.env.user.partner_id)
         except UserError as error:
             return request.redirect(f'/my/closure/transfers/{transfer_id}?error={error.args[0]}')
         return request.redirect(f'/my/closure/transfers/{transfer_id}')
@@ -98,10 +102,11 @@ class ClosureTransferPortal(CustomerPortal):
             transfer_sudo = self._closure_transfer_check_access(transfer_id)
         except (AccessError, MissingError):
             return request.redirect('/my')
-        attachment = transfer_sudo.package_attachment_id
-        if transfer_sudo.state not in ('handed_over', 'completed') or not attachment:
+        attachment = transfer_sudo._portal_package_attachment()
+        if not attachment:
             return request.not_found()
-        return request.make_response(attachment.raw, headers=[
+        content = json.dumps(transfer_sudo._portal_package(), ensure_ascii=False, indent=2)
+        return request.make_response(content, headers=[
             ('Content-Type', 'application/json; charset=utf-8'),
             ('Content-Disposition', content_disposition(attachment.name)),
         ])

@@ -27,3 +27,4 @@ from . import closure_erasure_batch
 from . import crm_lead_erasure
 from . import closure_plan_erasure
 from . import closure_consent_erasure
+from . import ir_attachment

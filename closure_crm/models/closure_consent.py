@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.trust import is_trusted, trusted
 from .closure_transfer import LIVE_STATES, OPEN_STATES
 
 CONSENT_DECISIONS = [
@@ -14,10 +15,13 @@ CONSENT_CHANNELS = [
     ('email', 'Email'),
     ('portal', 'Customer portal'),
 ]
-# a consent is evidence: once recorded, these never change
-PROTECTED_FIELDS = {'lead_id', 'partner_id', 'plan_id', 'company_id', 'transfer_id', 'decision',
-                    'receiver_id', 'data_category_ids',
-                    'channel', 'date', 'evidence', 'evidence_filename', 'user_id'}
+# context keys set by trusted code only (tools/trust.py):
+# the customer's answer page records a consent given on the portal
+PORTAL_KEY = 'closure_consent_portal'
+# the data erasure job may anonymise a consent and remove its evidence file
+ERASURE_KEY = 'closure_consent_erasure'
+# the answer page passes the version (sha256) of the text the customer read
+PAGE_VERSION_KEY = 'closure_consent_page_version'
 
 
 class ClosureConsent(models.Model):
@@ -29,9 +33,10 @@ class ClosureConsent(models.Model):
     _description = "Customer's Transfer Consent"
     _order = 'date desc, id desc'
     _rec_name = 'lead_id'
+    _check_company_auto = True
 
     lead_id = fields.Many2one(
-        'crm.lead', 'Case', required=True, index=True, ondelete='cascade',
+        'crm.lead', 'Case', required=True, index=True, ondelete='restrict', check_company=True,
         domain="[('closure_plan_id', '!=', False)]")
     # copied from the case when the answer is recorded, then frozen like the
     # rest of the evidence; depending on lead_id only also keeps crm's own
@@ -41,13 +46,13 @@ class ClosureConsent(models.Model):
     plan_id = fields.Many2one(
         'closure.plan', 'Closure Plan', compute='_compute_case_fields', store=True, precompute=True, index=True)
     company_id = fields.Many2one(
-        'res.company', 'Company', compute='_compute_case_fields', store=True, precompute=True)
+        'res.company', 'Company', compute='_compute_case_fields', store=True, precompute=True, index=True)
     transfer_id = fields.Many2one(
-        'closure.transfer', 'Transfer Answered', index='btree_not_null', ondelete='set null',
-        domain="[('lead_id', '=', lead_id)]")
+        'closure.transfer', 'Transfer Answered', index='btree_not_null', ondelete='restrict',
+        check_company=True, domain="[('lead_id', '=', lead_id)]")
     decision = fields.Selection(CONSENT_DECISIONS, 'Decision', required=True, default='accept')
     receiver_id = fields.Many2one(
-        'res.partner', 'Receiver', domain="[('closure_is_receiver', '=', True)]",
+        'res.partner', 'Receiver', domain="[('closure_is_receiver', '=', True)]", ondelete='restrict',
         help="The receiver the customer accepts: the proposed one, or the one they picked instead.")
     data_category_ids = fields.Many2many(
         'closure.data.category', 'closure_consent_data_category_rel', 'consent_id', 'category_id',
@@ -58,14 +63,28 @@ class ClosureConsent(models.Model):
     evidence = fields.Binary('Evidence', attachment=True, help="The signed form, the email, a call note.")
     evidence_filename = fields.Char('Evidence File Name')
     note = fields.Text('Note', help="For a phone answer: who said what.")
-    user_id = fields.Many2one('res.users', 'Recorded By', required=True, default=lambda self: self.env.user, readonly=True)
+    user_id = fields.Many2one(
+        'res.users', 'Recorded By', required=True, default=lambda self: self.env.user, readonly=True,
+        ondelete='restrict', help="The user who recorded the answer, always the one logged in.")
+    # what the customer saw and agreed to, frozen when the answer is recorded
+    # (PIPL Art. 22: the recipient's name and contact)
+    receiver_name = fields.Char('Receiver Shown', readonly=True)
+    receiver_contact_name = fields.Char('Receiver Contact Shown', readonly=True)
+    receiver_contact_email = fields.Char('Receiver Email Shown', readonly=True)
+    receiver_contact_phone = fields.Char('Receiver Phone Shown', readonly=True)
+    category_labels = fields.Text(
+        'Data Categories Shown', readonly=True, help="The data categories as the customer read them, in their language.")
+    snapshot_lang = fields.Char('Language Shown', readonly=True)
+    page_version = fields.Char(
+        'Page Version', readonly=True,
+        help="sha256 of the explanatory text of the answer page the customer answered on.")
 
     @api.depends('lead_id')
     def _compute_case_fields(self):
         for consent in self:
             consent.partner_id = consent.lead_id.partner_id
             consent.plan_id = consent.lead_id.closure_plan_id
-            consent.company_id = consent.lead_id.company_id
+            consent.company_id = consent.lead_id.company_id or consent.lead_id.closure_plan_id.company_id
 
     @api.onchange('transfer_id', 'decision')
     def _onchange_transfer_id(self):
@@ -76,7 +95,12 @@ class ClosureConsent(models.Model):
 
     @api.constrains('decision', 'receiver_id', 'data_category_ids', 'channel', 'evidence', 'note', 'transfer_id', 'lead_id')
     def _check_consent(self):
+        if self._closure_consent_erasure_allowed():
+            return  # erasure anonymises what the rules below ask for
         for consent in self:
+            if not consent.lead_id.closure_plan_id:
+                raise ValidationError(_("%(case)s is not a closure case: a consent answers a closure case's transfer.",
+                                        case=consent.lead_id.display_name))
             if consent.decision in ('accept', 'pick_another'):
                 if not consent.receiver_id:
                     raise ValidationError(_("Consent of %(customer)s: say which receiver they accept.",
@@ -102,17 +126,95 @@ class ClosureConsent(models.Model):
                     "to record another receiver choose 'Pick another receiver'.",
                     customer=consent.partner_id.display_name, receiver=consent.transfer_id.receiver_id.display_name))
 
+    @api.constrains('date')
+    def _check_date(self):
+        now = fields.Datetime.now()
+        for consent in self:
+            if consent.date > now:
+                raise ValidationError(_(
+                    "Consent of %(customer)s: the answer cannot be dated in the future (%(date)s).",
+                    customer=consent.partner_id.display_name, date=consent.date))
+
+    # ------------------------------------------------------------------
+    # CRUD: a consent is evidence, written once
+    # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        portal = is_trusted(self.env, PORTAL_KEY)
+        for vals in vals_list:
+            # recorded by the user who is logged in, whatever the client says
+            vals['user_id'] = self.env.uid
+            if portal:
+                vals.update(channel='portal', date=fields.Datetime.now())
+            elif vals.get('channel') == 'portal':
+                raise UserError(_(
+                    "Channel 'Customer portal' is recorded by the customer's answer page only: choose how the "
+                    "customer answered you (phone, paper form, email)."))
         consents = super().create(vals_list)
         for consent in consents:
+            # super(): the snapshot is written once, here, past the guard of write()
+            super(ClosureConsent, consent).write(consent._snapshot_values())
             consent._apply()
         return consents
 
     def write(self, vals):
-        if PROTECTED_FIELDS & vals.keys():
-            raise UserError(_("A recorded consent is evidence and cannot be changed: record the customer's new answer instead."))
+        if vals and not self._closure_consent_erasure_allowed():
+            field = self._fields.get(next(iter(vals)))
+            raise UserError(_(
+                "A recorded consent is evidence and cannot be changed (field '%(field)s'): record the customer's "
+                "new answer instead.", field=field._description_string(self.env) if field else next(iter(vals))))
         return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(_(
+            "A recorded consent is evidence and cannot be deleted: record the customer's new answer instead."))
+
+    def _snapshot_values(self):
+        """What the customer saw when answering: the receiver's name and
+        contact, the data categories in the customer's language, and the
+        version of the answer page's text (given by the page only)."""
+        self.ensure_one()
+        lang = self.lead_id.partner_id.lang or self.env.lang
+        receiver = self.receiver_id
+        contact = receiver.closure_transfer_contact_id or receiver
+        page_version = self.env.context.get(PAGE_VERSION_KEY) if self.channel == 'portal' else False
+        return {
+            'receiver_name': receiver.name or False,
+            'receiver_contact_name': contact.name or False,
+            'receiver_contact_email': contact.email or False,
+            'receiver_contact_phone': contact.phone or contact.mobile or False,
+            'category_labels': ', '.join(self.data_category_ids.with_context(lang=lang).mapped('name')) or False,
+            'snapshot_lang': lang,
+            'page_version': page_version if isinstance(page_version, str) else False,
+        }
+
+    # ------------------------------------------------------------------
+    # Trusted paths (see tools/trust.py)
+    # ------------------------------------------------------------------
+    @api.model
+    def _closure_portal_context(self, page_version=False):
+        """Context for the customer's answer page: it records the answer as
+        given on the portal, with the version of the text shown."""
+        return dict(trusted(PORTAL_KEY), **{PAGE_VERSION_KEY: page_version})
+
+    def _closure_for_erasure(self):
+        """The erasure hook: these consents, allowed to be anonymised and to
+        have their evidence file rewritten or removed. For the data erasure
+        job only, once the plan's erasure date has come (PIPL Art. 47, GDPR
+        Art. 17); a consent itself is never deleted."""
+        return self.with_context(**trusted(ERASURE_KEY))
+
+    @api.model
+    def _closure_erasure_context(self):
+        """Context for the erasure job's writes on evidence files
+        (ir.attachment of a consent, a transfer's data package)."""
+        return trusted(ERASURE_KEY)
+
+    @api.model
+    def _closure_consent_erasure_allowed(self):
+        """True inside the erasure job (``_closure_for_erasure``)."""
+        return is_trusted(self.env, ERASURE_KEY)
 
     def _decision_label(self):
         return dict(self._fields['decision']._description_selection(self.env))[self.decision]
@@ -153,5 +255,5 @@ class ClosureConsent(models.Model):
         if live:
             live._record_customer_answer(self, decision='decline')
         values = self.env['closure.transfer.matcher']._transfer_values(lead, self.receiver_id)
-        transfer = Transfer.create(dict(values, origin='customer'))
+        transfer = Transfer._workflow().create(dict(values, origin='customer'))
         transfer._record_customer_answer(self)

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 DATA_CATEGORY_CODES = [
     ('contact', 'Contact data'),
@@ -28,3 +29,12 @@ class ClosureDataCategory(models.Model):
     _sql_constraints = [
         ('code_uniq', 'UNIQUE(code)', 'There is already a data category with this code.'),
     ]
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_consented(self):
+        """Recorded consents and hand-overs name these categories: archive instead."""
+        consent = self.env['closure.consent'].sudo().search([('data_category_ids', 'in', self.ids)], limit=1)
+        if consent:
+            raise UserError(_(
+                "A recorded consent names the data category %(category)s: archive it instead of deleting it.",
+                category=(consent.data_category_ids & self)[0].name))

@@ -23,11 +23,12 @@ class ClosureHandover(models.Model):
     _description = 'Staff Hand-over of Closure Cases'
     _inherit = ['mail.thread']
     _order = 'date desc, id desc'
+    _check_company_auto = True
 
     name = fields.Char('Hand-over', compute='_compute_name', store=True)
     company_id = fields.Many2one('res.company', 'Company', required=True, default=lambda self: self.env.company)
     plan_id = fields.Many2one(
-        'closure.plan', 'Closure Plan', domain="[('state', 'in', ('draft', 'in_progress'))]",
+        'closure.plan', 'Closure Plan', check_company=True, domain="[('state', 'in', ('draft', 'in_progress'))]",
         help="Only this plan's cases; empty: the cases of every plan under way.")
     departing_user_id = fields.Many2one(
         'res.users', 'Departing', required=True, tracking=True, domain="[('share', '=', False)]")

@@ -32,11 +32,13 @@ class ClosureNoticeRecipient(models.Model):
     _description = 'Closure Notice Recipient'
     _order = 'wave_id desc, id'
     _rec_name = 'lead_id'
+    _check_company_auto = True
 
     wave_id = fields.Many2one('closure.notice.wave', 'Wave', required=True, ondelete='cascade', index=True)
     plan_id = fields.Many2one(related='wave_id.plan_id', string='Plan')
-    company_id = fields.Many2one(related='wave_id.company_id', string='Company')
-    lead_id = fields.Many2one('crm.lead', 'Case', required=True, ondelete='cascade', index=True)
+    # stored for the multi-company rule; the wave's INSERT fills it too
+    company_id = fields.Many2one(related='wave_id.company_id', string='Company', store=True, index=True)
+    lead_id = fields.Many2one('crm.lead', 'Case', required=True, ondelete='cascade', index=True, check_company=True)
     partner_id = fields.Many2one('res.partner', 'Customer', ondelete='set null')
     user_id = fields.Many2one(related='lead_id.user_id', string='Owner')
     tier = fields.Selection(related='lead_id.closure_tier')

@@ -304,9 +304,9 @@ class ClosureNoticeWave(models.Model):
         reason, address = self._address_sql()
         self.env.cr.execute(SQL(
             """INSERT INTO closure_notice_recipient
-                      (wave_id, lead_id, partner_id, reminder_number, reminder_count, channel, state,
+                      (wave_id, company_id, lead_id, partner_id, reminder_number, reminder_count, channel, state,
                        failure_reason, address, create_uid, create_date, write_uid, write_date)
-               SELECT %(wave)s, l.id, l.partner_id, 0, 0, %(channel)s,
+               SELECT %(wave)s, %(company)s, l.id, l.partner_id, 0, 0, %(channel)s,
                       CASE WHEN r.reason IS NULL THEN 'pending' ELSE 'invalid' END, r.reason, r.address,
                       %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
                  FROM crm_lead l
@@ -315,7 +315,7 @@ class ClosureNoticeWave(models.Model):
                 WHERE l.id IN %(cases)s
                 ORDER BY l.id
                ON CONFLICT (wave_id, lead_id, reminder_number) DO NOTHING""",
-            wave=self.id, channel=self.channel, uid=self.env.uid,
+            wave=self.id, company=self.company_id.id, channel=self.channel, uid=self.env.uid,
             reason=reason, address=address, cases=cases.subselect()))
         self.env['closure.notice.recipient'].invalidate_model()
         _logger.info("Notice wave %s: %s recipients prepared", self.id, self.env.cr.rowcount)

@@ -30,10 +30,12 @@ class ClosureObligation(models.Model):
     _name = 'closure.obligation'
     _description = 'Closure Customer Obligation'
     _order = 'lead_id, obligation_type, due_date, id'
+    _check_company_auto = True
 
-    lead_id = fields.Many2one('crm.lead', 'Case', required=True, index=True, ondelete='cascade')
+    lead_id = fields.Many2one('crm.lead', 'Case', required=True, index=True, ondelete='cascade', check_company=True)
     plan_id = fields.Many2one(related='lead_id.closure_plan_id', store=True, index=True)
-    company_id = fields.Many2one(related='lead_id.company_id', store=True)
+    company_id = fields.Many2one(
+        'res.company', 'Company', compute='_compute_company_id', store=True, precompute=True, index=True)
     currency_id = fields.Many2one(related='lead_id.company_currency')
     partner_id = fields.Many2one(related='lead_id.partner_id', string='Customer')
     obligation_type = fields.Selection([
@@ -133,6 +135,11 @@ class ClosureObligation(models.Model):
             terms = obligation.plan_id._closure_refund_terms(
                 obligation.claim_declared_date, obligation.lead_id.closure_claim_deadline)
             obligation.refund_regime, obligation.refund_due_date = terms['regime'], terms['due_date']
+
+    @api.depends('lead_id.company_id', 'lead_id.closure_plan_id.company_id')
+    def _compute_company_id(self):
+        for obligation in self:
+            obligation.company_id = obligation.lead_id.company_id or obligation.lead_id.closure_plan_id.company_id
 
     @api.constrains('amount', 'obligation_type')
     def _check_amount(self):

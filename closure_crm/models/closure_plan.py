@@ -36,6 +36,7 @@ class ClosurePlan(models.Model):
     _description = 'Closure Plan'
     _inherit = ['mail.thread', 'mail.activity.mixin']
     _order = 'decision_date desc, id desc'
+    _check_company_auto = True
 
     name = fields.Char('Plan', required=True, tracking=True)
     company_id = fields.Many2one(

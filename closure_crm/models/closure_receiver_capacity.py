@@ -16,10 +16,11 @@ class ClosureReceiverCapacity(models.Model):
     _name = 'closure.receiver.capacity'
     _description = 'Receiver Capacity in a Closure Plan'
     _order = 'plan_id, partner_id'
+    _check_company_auto = True
 
     plan_id = fields.Many2one('closure.plan', 'Closure Plan', required=True, index=True, ondelete='cascade')
     partner_id = fields.Many2one(
-        'res.partner', 'Receiver', required=True, index=True, ondelete='cascade',
+        'res.partner', 'Receiver', required=True, index=True, ondelete='cascade', check_company=True,
         domain="[('closure_is_receiver', '=', True)]")
     company_id = fields.Many2one(related='plan_id.company_id', store=True)
     capacity = fields.Integer(

@@ -2,8 +2,10 @@ import base64
 import json
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, html2plaintext
+
+from ..tools.trust import is_trusted, trusted
 
 TRANSFER_STATES = [
     ('proposed', 'Proposed'),
@@ -22,6 +24,10 @@ LIVE_STATES = ('proposed', 'introduced', 'customer_accepted', 'receiver_accepted
 OPEN_STATES = ('proposed', 'introduced', 'customer_accepted', 'receiver_accepted')
 ACCEPTED_STATES = ('receiver_accepted', 'handed_over', 'completed')
 DECLINED_STATES = ('customer_declined', 'receiver_declined')
+# the parts of a data package that hold a data category's content
+PACKAGE_CATEGORY_KEYS = ('contact', 'open_business', 'notes')
+# introduced once: a proposal, or a receiver the customer picked themselves
+INTRODUCE_STATES = ('proposed', 'customer_accepted')
 
 CUSTOMER_SIZES = [
     ('micro', 'Micro (< 10 staff)'),
@@ -40,6 +46,15 @@ TRANSFER_ISSUES = [
 ]
 
 INTRODUCTION_BATCH = 200
+# written by the workflow methods only (``_workflow``), never by a client
+WORKFLOW_FIELDS = (
+    'state', 'date_proposed', 'date_introduced', 'date_customer_answer', 'date_receiver_answer',
+    'date_handed_over', 'date_completed', 'consent_id', 'package_attachment_id', 'package_category_ids',
+    'handover_user_id', 'capacity_id', 'origin', 'rank', 'score', 'score_industry', 'score_region',
+    'score_services', 'score_segment', 'score_capacity', 'score_acceptance', 'fee_expected', 'currency_id',
+    'introduction_pending',
+)
+WORKFLOW_KEY = 'closure_transfer_workflow'
 
 
 class ClosureTransfer(models.Model):
@@ -49,21 +64,24 @@ class ClosureTransfer(models.Model):
     _description = 'Customer Transfer'
     _inherit = ['portal.mixin', 'mail.thread', 'mail.activity.mixin']
     _order = 'id desc'
+    _check_company_auto = True
 
     lead_id = fields.Many2one(
-        'crm.lead', 'Case', required=True, index=True, ondelete='cascade',
+        'crm.lead', 'Case', required=True, index=True, ondelete='cascade', check_company=True,
         domain="[('closure_plan_id', '!=', False)]")
     plan_id = fields.Many2one(related='lead_id.closure_plan_id', store=True, index=True, string='Closure Plan')
     partner_id = fields.Many2one(related='lead_id.partner_id', store=True, index=True, string='Customer')
     user_id = fields.Many2one(related='lead_id.user_id', store=True, string='Case Owner')
-    company_id = fields.Many2one(related='lead_id.company_id', store=True)
+    company_id = fields.Many2one(
+        'res.company', 'Company', compute='_compute_company_id', store=True, precompute=True, index=True)
     receiver_id = fields.Many2one(
         'res.partner', 'Receiver', required=True, index=True, ondelete='restrict', tracking=True,
-        domain="[('closure_is_receiver', '=', True)]")
+        check_company=True, domain="[('closure_is_receiver', '=', True)]")
     receiver_contact_id = fields.Many2one(
         related='receiver_id.closure_transfer_contact_id', string='Receiver Contact')
     capacity_id = fields.Many2one(
-        'closure.receiver.capacity', 'Capacity Line', index=True, ondelete='restrict', readonly=True)
+        'closure.receiver.capacity', 'Capacity Line', index=True, ondelete='restrict', readonly=True,
+        copy=False, check_company=True)
     state = fields.Selection(
         TRANSFER_STATES, 'Status', default='proposed', required=True, index=True,
         tracking=True, copy=False, readonly=True)
@@ -71,18 +89,18 @@ class ClosureTransfer(models.Model):
         ('suggestion', 'Picked from suggestions'),
         ('bulk', 'Bulk assignment'),
         ('customer', "Customer's choice"),
-    ], 'Origin', default='suggestion', required=True, readonly=True)
-    rank = fields.Integer('Suggestion Rank', readonly=True)
-    score = fields.Float('Match Score', digits=(5, 1), readonly=True, aggregator='avg')
-    score_industry = fields.Float('Industry', digits=(5, 1), readonly=True, aggregator='avg')
-    score_region = fields.Float('Region', digits=(5, 1), readonly=True, aggregator='avg')
-    score_services = fields.Float('Services', digits=(5, 1), readonly=True, aggregator='avg')
-    score_segment = fields.Float('Segment and Size', digits=(5, 1), readonly=True, aggregator='avg')
-    score_capacity = fields.Float('Remaining Capacity', digits=(5, 1), readonly=True, aggregator='avg')
-    score_acceptance = fields.Float('Past Acceptance', digits=(5, 1), readonly=True, aggregator='avg')
-    currency_id = fields.Many2one('res.currency', 'Currency', readonly=True)
+    ], 'Origin', default='suggestion', required=True, readonly=True, copy=False)
+    rank = fields.Integer('Suggestion Rank', readonly=True, copy=False)
+    score = fields.Float('Match Score', digits=(5, 1), readonly=True, copy=False, aggregator='avg')
+    score_industry = fields.Float('Industry', digits=(5, 1), readonly=True, copy=False, aggregator='avg')
+    score_region = fields.Float('Region', digits=(5, 1), readonly=True, copy=False, aggregator='avg')
+    score_services = fields.Float('Services', digits=(5, 1), readonly=True, copy=False, aggregator='avg')
+    score_segment = fields.Float('Segment and Size', digits=(5, 1), readonly=True, copy=False, aggregator='avg')
+    score_capacity = fields.Float('Remaining Capacity', digits=(5, 1), readonly=True, copy=False, aggregator='avg')
+    score_acceptance = fields.Float('Past Acceptance', digits=(5, 1), readonly=True, copy=False, aggregator='avg')
+    currency_id = fields.Many2one('res.currency', 'Currency', readonly=True, copy=False)
     fee_expected = fields.Monetary(
-        'Expected Referral Fee', currency_field='currency_id', readonly=True,
+        'Expected Referral Fee', currency_field='currency_id', readonly=True, copy=False,
         help="From the receiver's fee terms when the transfer was proposed.")
 
     date_proposed = fields.Datetime('Proposed On', default=fields.Datetime.now, readonly=True, copy=False)
@@ -97,12 +115,13 @@ class ClosureTransfer(models.Model):
         help="Set while the scheduled job sends the introduction mails in batches.")
 
     consent_id = fields.Many2one(
-        'closure.consent', 'Consent', readonly=True, copy=False,
-        help="The customer's recorded answer that allows this transfer.")
+        'closure.consent', 'Consent', readonly=True, copy=False, check_company=True,
+        help="The customer's recorded answer that allows this transfer: the consent the hand-over rests on.")
     consent_category_ids = fields.Many2many(
         related='consent_id.data_category_ids', string='Data Consented')
     package_attachment_id = fields.Many2one(
-        'ir.attachment', 'Data Package', readonly=True, copy=False, groups='base.group_user')
+        'ir.attachment', 'Data Package', readonly=True, copy=False, groups='base.group_user',
+        index='btree_not_null')
     package_category_ids = fields.Many2many(
         'closure.data.category', 'closure_transfer_package_category_rel', 'transfer_id', 'category_id',
         string='Data Handed Over', readonly=True, copy=False)
@@ -114,6 +133,11 @@ class ClosureTransfer(models.Model):
         self.env.cr.execute(SQL(
             """CREATE UNIQUE INDEX IF NOT EXISTS closure_transfer_live_case_uniq
                    ON closure_transfer (lead_id) WHERE state IN %s""", LIVE_STATES))
+
+    @api.depends('lead_id.company_id', 'lead_id.closure_plan_id.company_id')
+    def _compute_company_id(self):
+        for transfer in self:
+            transfer.company_id = transfer.lead_id.company_id or transfer.lead_id.closure_plan_id.company_id
 
     @api.depends('partner_id', 'receiver_id')
     def _compute_display_name(self):
@@ -127,11 +151,44 @@ class ClosureTransfer(models.Model):
         for transfer in self:
             transfer.access_url = f'/my/closure/transfers/{transfer.id}'
 
+    @api.constrains('package_attachment_id')
+    def _check_package_attachment(self):
+        for transfer in self.filtered('package_attachment_id'):
+            attachment = transfer.sudo().package_attachment_id  # the owner of the file, whoever reads it
+            if attachment.res_model != self._name or attachment.res_id != transfer.id:
+                raise ValidationError(_(
+                    "The data package of %(transfer)s must be the file recorded on this transfer at the "
+                    "hand-over, not %(attachment)s.", transfer=transfer.display_name, attachment=attachment.name))
+
     # ------------------------------------------------------------------
-    # CRUD: capacity and the one-live-transfer rule
+    # CRUD: proposals only, capacity and the one-live-transfer rule
     # ------------------------------------------------------------------
+    def _workflow(self):
+        """These transfers, allowed to write the workflow fields: for the
+        workflow methods, after their checks."""
+        return self.with_context(**trusted(WORKFLOW_KEY))
+
+    def _is_workflow(self):
+        return self.env.su or is_trusted(self.env, WORKFLOW_KEY)
+
+    def _check_workflow_fields(self, fnames, message):
+        """Refuse a client's value for a workflow field, naming it."""
+        forbidden = [fname for fname in WORKFLOW_FIELDS if fname in fnames]
+        if forbidden and not self._is_workflow():
+            raise UserError(message % {'field': self._fields[forbidden[0]]._description_string(self.env)})
+
     @api.model_create_multi
     def create(self, vals_list):
+        if not self._is_workflow():
+            for vals in vals_list:
+                if vals.get('state', 'proposed') != 'proposed':
+                    raise UserError(_(
+                        "A transfer starts as a proposal: it is introduced, answered and handed over by its "
+                        "actions, not created as '%(state)s'.", state=vals['state']))
+                self._check_workflow_fields(
+                    set(vals) - {'state'},
+                    _("A transfer is created as a proposal of a case to a receiver: '%(field)s' is set by the "
+                      "transfer's actions, not given."))
         leads = self.env['crm.lead'].browse([vals['lead_id'] for vals in vals_list if vals.get('lead_id')])
         capacities = self.env['closure.receiver.capacity']
         Matcher = self.env['closure.transfer.matcher']
@@ -154,14 +211,33 @@ class ClosureTransfer(models.Model):
         return transfers
 
     def write(self, vals):
+        self._check_workflow_fields(vals, _(
+            "'%(field)s' of a transfer is written by its actions (introduce, record the answers, hand over, "
+            "cancel), never directly."))
         if 'receiver_id' in vals and any(t.receiver_id.id != vals['receiver_id'] for t in self):
             raise UserError(_("A transfer keeps its receiver: cancel it and propose another receiver instead."))
+        if 'lead_id' in vals and any(t.lead_id.id != vals['lead_id'] for t in self):
+            raise UserError(_("A transfer keeps its case: cancel it and propose the other case instead."))
         if 'state' not in vals and 'capacity_id' not in vals:
             return super().write(vals)
         capacities = self.capacity_id
         res = super().write(vals)
         (capacities | self.capacity_id)._sync_usage()
         return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_introduced(self):
+        """A transfer past its proposal is the record of an introduction, an
+        answer or a hand-over: cancel it instead."""
+        for transfer in self:
+            if transfer.date_introduced or transfer.consent_id or transfer.state not in ('proposed', 'cancelled') \
+                    or transfer.sudo().package_attachment_id:
+                raise UserError(_(
+                    "%(transfer)s records an introduction, an answer or a hand-over (status: %(state)s): "
+                    "it cannot be deleted. Cancel it instead.",
+                    transfer=transfer.display_name, state=transfer._state_label()))
+        if self.env['closure.consent'].sudo().search_count([('transfer_id', 'in', self.ids)], limit=1):
+            raise UserError(_("A transfer that a customer answered cannot be deleted: cancel it instead."))
 
     @api.model
     def _find_capacity(self, lead, receiver):
@@ -207,12 +283,12 @@ class ClosureTransfer(models.Model):
         """Send the three-way introduction of proposed transfers: at once for
         a few, queued to the scheduled job (batches) for many. A transfer is
         introduced once: the ones already introduced are skipped."""
-        to_introduce = self.filtered(lambda t: t.state == 'proposed' and not t.date_introduced)
+        to_introduce = self.filtered(lambda t: t.state in INTRODUCE_STATES and not t.date_introduced)
         if len(to_introduce) <= INTRODUCTION_BATCH:
             # one transfer: say why it cannot go; several: skip those, noted on each
             to_introduce._send_introduction(raise_if_missing=len(self) == 1)
         else:
-            to_introduce.write({'introduction_pending': True})
+            to_introduce._workflow().write({'introduction_pending': True})
             self.env.ref('closure_crm.ir_cron_closure_transfer_introduce')._trigger()
         return True
 
@@ -227,7 +303,7 @@ class ClosureTransfer(models.Model):
                         "an email address.", transfer=missing[0].display_name)
             if raise_if_missing:
                 raise UserError(message)
-            missing.write({'introduction_pending': False})
+            missing._workflow().write({'introduction_pending': False})
             for transfer in missing:
                 transfer.message_post(body=_(
                     "Not introduced: the customer and the receiver's contact both need an email address."))
@@ -237,7 +313,10 @@ class ClosureTransfer(models.Model):
         template = self.env.ref('closure_crm.mail_template_transfer_introduction')
         template.send_mail_batch(transfers.ids)
         now = fields.Datetime.now()
-        transfers.write({'state': 'introduced', 'date_introduced': now, 'introduction_pending': False})
+        # a receiver the customer picked themselves keeps the customer's acceptance
+        proposed = transfers.filtered(lambda t: t.state == 'proposed')
+        proposed._workflow().write({'state': 'introduced'})
+        transfers._workflow().write({'date_introduced': now, 'introduction_pending': False})
         for transfer in transfers:
             transfer.message_post(body=_(
                 "Three-way introduction sent to %(names)s.",
@@ -250,11 +329,12 @@ class ClosureTransfer(models.Model):
         Rows are claimed with SKIP LOCKED, so two workers never mail twice."""
         self.env.cr.execute(SQL(
             """SELECT id FROM closure_transfer
-                WHERE introduction_pending AND state = 'proposed'
-                ORDER BY id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED""", INTRODUCTION_BATCH))
+                WHERE introduction_pending AND state IN %s AND date_introduced IS NULL
+                ORDER BY id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED""", INTRODUCE_STATES, INTRODUCTION_BATCH))
         transfers = self.browse([row[0] for row in self.env.cr.fetchall()])
         transfers._send_introduction()
-        remaining = self.search_count([('introduction_pending', '=', True), ('state', '=', 'proposed')])
+        remaining = self.search_count([('introduction_pending', '=', True), ('state', 'in', INTRODUCE_STATES),
+                                       ('date_introduced', '=', False)])
         self.env['ir.cron']._notify_progress(done=len(transfers), remaining=remaining)
 
     # ------------------------------------------------------------------
@@ -273,10 +353,10 @@ class ClosureTransfer(models.Model):
                 transfer=self.display_name, state=self._state_label()))
         if decision != 'decline':
             state = 'receiver_accepted' if self.state == 'receiver_accepted' else 'customer_accepted'
-            self.write({'state': state, 'consent_id': consent.id, 'date_customer_answer': consent.date})
+            self._workflow().write({'state': state, 'consent_id': consent.id, 'date_customer_answer': consent.date})
             self.lead_id._closure_set_stage('transfer_agreed')
         else:
-            self.write({'state': 'customer_declined', 'date_customer_answer': consent.date})
+            self._workflow().write({'state': 'customer_declined', 'date_customer_answer': consent.date})
         self.message_post(body=_(
             "The customer answered: %(decision)s (%(channel)s, recorded by %(user)s).",
             decision=dict(consent._fields['decision']._description_selection(self.env))[decision],
@@ -286,7 +366,9 @@ class ClosureTransfer(models.Model):
         """The receiver's answer, from its portal or recorded by a manager.
         It accepts once the customer has; it may decline any time before the
         hand-over. A decline frees the slot; the next bulk run proposes
-        another receiver."""
+        another receiver. Only the receiver's own portal users answer, or a
+        closure manager recording what the receiver said."""
+        self._check_receiver_answer_user()
         for transfer in self:
             if accept and transfer.state != 'customer_accepted':
                 raise UserError(_(
@@ -296,7 +378,7 @@ class ClosureTransfer(models.Model):
                 raise UserError(_(
                     "%(transfer)s can no longer be declined (status: %(state)s).",
                     transfer=transfer.display_name, state=transfer._state_label()))
-            transfer.write({
+            transfer._workflow().write({
                 'state': 'receiver_accepted' if accept else 'receiver_declined',
                 'date_receiver_answer': fields.Datetime.now(),
                 'decline_reason': False if accept else reason,
@@ -308,6 +390,19 @@ class ClosureTransfer(models.Model):
                          receiver=transfer.receiver_id.display_name, reason=reason or _("no reason given"))
             transfer.message_post(body=body, author_id=author.id if author else None)
         return True
+
+    def _check_receiver_answer_user(self):
+        """Who may answer in the receiver's name: a portal user of the
+        receiver company, or a closure manager recording its answer. Not a
+        rep, not another receiver's user (whatever environment calls)."""
+        user = self.env.user
+        if user._is_superuser() or user.has_group('closure_crm.group_closure_manager'):
+            return
+        for transfer in self:
+            if not user.share or user.partner_id.commercial_partner_id != transfer.receiver_id.commercial_partner_id:
+                raise AccessError(_(
+                    "Only the portal users of %(receiver)s answer for it (or a closure manager records its "
+                    "answer): %(user)s cannot.", receiver=transfer.receiver_id.display_name, user=user.name))
 
     def action_receiver_accept(self):
         self._check_manager(_("Only a closure manager records a receiver's answer; receivers answer on their portal."))
@@ -343,14 +438,17 @@ class ClosureTransfer(models.Model):
     # Hand-over
     # ------------------------------------------------------------------
     def _valid_consent(self):
-        """The customer's latest recorded answer, when it allows handing data
-        over to this transfer's receiver; else an empty recordset. A later
-        answer (decline, another receiver) withdraws an earlier consent."""
+        """The consent the hand-over rests on: the transfer's own recorded
+        consent (set when the customer's answer was applied to it), when it
+        allows handing data to this receiver and is not dated in the future;
+        else an empty recordset. A later answer (decline, another receiver) is
+        applied to the transfer too: it declines it or replaces its consent."""
         self.ensure_one()
-        latest = self.env['closure.consent'].search([('lead_id', '=', self.lead_id.id)], order='date desc, id desc', limit=1)
-        if latest.decision in ('accept', 'pick_another') and latest.receiver_id == self.receiver_id \
-                and latest.data_category_ids:
-            return latest
+        consent = self.consent_id
+        if consent and consent.lead_id == self.lead_id and consent.decision in ('accept', 'pick_another') \
+                and consent.receiver_id == self.receiver_id and consent.data_category_ids \
+                and consent.date <= fields.Datetime.now():
+            return consent
         return self.env['closure.consent']
 
     def action_hand_over(self):
@@ -385,7 +483,7 @@ class ClosureTransfer(models.Model):
                 'mimetype': 'application/json',
                 'raw': json.dumps(package, ensure_ascii=False, indent=2, default=str).encode(),
             })
-            transfer.write({
+            transfer._workflow().write({
                 'state': 'handed_over',
                 'date_handed_over': fields.Datetime.now(),
                 'handover_user_id': self.env.user.id,
@@ -462,7 +560,7 @@ class ClosureTransfer(models.Model):
                 raise UserError(_(
                     "%(transfer)s is completed after the data hand-over (status: %(state)s).",
                     transfer=transfer.display_name, state=transfer._state_label()))
-        self.write({'state': 'completed', 'date_completed': fields.Datetime.now()})
+        self._workflow().write({'state': 'completed', 'date_completed': fields.Datetime.now()})
         self.lead_id._closure_set_stage('transferred')
         return True
 
@@ -473,7 +571,8 @@ class ClosureTransfer(models.Model):
                     "%(transfer)s: the data is already handed over, the transfer cannot be cancelled. "
                     "Ask the receiver to delete the data if the customer asks (PIPL Art. 47).",
                     transfer=transfer.display_name))
-        self.filtered(lambda t: t.state != 'cancelled').write({'state': 'cancelled', 'introduction_pending': False})
+        self.filtered(lambda t: t.state != 'cancelled')._workflow().write(
+            {'state': 'cancelled', 'introduction_pending': False})
         return True
 
     def _state_label(self):
@@ -502,9 +601,30 @@ class ClosureTransfer(models.Model):
             if self.state in ('customer_accepted',) + ACCEPTED_STATES else [],
             'package': {},
         }
-        if self.state in ('handed_over', 'completed') and self.sudo().package_attachment_id:
-            view['package'] = json.loads(base64.b64decode(self.sudo().package_attachment_id.datas or b'{}') or '{}')
+        view['package'] = self._portal_package()
         return view
+
+    def _portal_package(self):
+        """The data package as the receiver gets it: the file recorded on
+        this transfer at the hand-over, with only the categories the customer
+        consented to, whatever the file holds. Empty before the hand-over."""
+        attachment = self._portal_package_attachment()
+        if not attachment:
+            return {}
+        package = json.loads(base64.b64decode(attachment.datas or b'{}') or '{}')
+        consented = set(self.sudo().consent_id.data_category_ids.mapped('code'))
+        return {key: value for key, value in package.items()
+                if key not in PACKAGE_CATEGORY_KEYS or key in consented}
+
+    def _portal_package_attachment(self):
+        """The data package the receiver may download: once handed over,
+        and only the file recorded on this very transfer."""
+        self.ensure_one()
+        attachment = self.sudo().package_attachment_id  # the receiver's user reads it through the transfer
+        if self.state not in ('handed_over', 'completed') or not attachment \
+                or attachment.res_model != self._name or attachment.res_id != self.id:
+            return self.env['ir.attachment']
+        return attachment
 
     def _portal_can_answer(self):
         self.ensure_one()

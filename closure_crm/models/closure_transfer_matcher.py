@@ -461,12 +461,14 @@ class ClosureTransferMatcher(models.AbstractModel):
                    state, origin, score, score_industry, score_region, score_services, score_segment,
                    score_capacity, score_acceptance, fee_expected, currency_id, date_proposed,
                    introduction_pending, create_uid, create_date, write_uid, write_date)
-               SELECT l.id, l.closure_plan_id, l.partner_id, l.user_id, l.company_id, v.receiver_id, v.capacity_id,
+               SELECT l.id, l.closure_plan_id, l.partner_id, l.user_id, COALESCE(l.company_id, plan.company_id),
+                      v.receiver_id, v.capacity_id,
                       'proposed', 'bulk', v.score, v.industry, v.region, v.services, v.segment,
                       v.capacity, v.acceptance, v.fee, v.currency_id, %(now)s,
                       FALSE, %(uid)s, %(now)s, %(uid)s, %(now)s
                  FROM closure_transfer_new v
-                 JOIN crm_lead l ON l.id = v.lead_id""",
+                 JOIN crm_lead l ON l.id = v.lead_id
+                 JOIN closure_plan plan ON plan.id = l.closure_plan_id""",
             now=now, uid=self.env.uid))
         cr.execute(SQL("TRUNCATE closure_transfer_new"))
 

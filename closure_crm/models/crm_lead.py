@@ -294,6 +294,37 @@ class CrmLead(models.Model):
         partners.exists()._closure_refresh_case()
         return res
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closure_consent(self):
+        """A case holding a customer's recorded answers is evidence: archive it."""
+        holding = self._closure_with_consents()
+        if holding:
+            raise UserError(_(
+                "%(case)s holds the customer's recorded consent (evidence of their answer): it cannot be "
+                "deleted. Archive it instead.", case=holding[0].display_name))
+
+    def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
+        # crm's merge deletes all but one of the merged records: a case holding
+        # consents is never merged away (checked before anything is moved)
+        holding = self._closure_with_consents()
+        if holding:
+            raise UserError(_(
+                "%(case)s holds the customer's recorded consent (evidence of their answer): it cannot be "
+                "merged with other leads. Archive the duplicate instead.", case=holding[0].display_name))
+        return super()._merge_opportunity(user_id=user_id, team_id=team_id, auto_unlink=auto_unlink,
+                                          max_length=max_length)
+
+    def _closure_with_consents(self):
+        """The closure cases among these that hold a recorded consent (no
+        query for ordinary leads)."""
+        cases = self.filtered('closure_plan_id')
+        if not cases:
+            return cases
+        # whoever deletes or merges, the evidence exists: count it as the system
+        consents = self.env['closure.consent'].sudo()._read_group(
+            [('lead_id', 'in', cases.ids)], ['lead_id'])
+        return self.browse([lead.id for lead, in consents])
+
     # ------------------------------------------------------------------
     # Pipeline: a closure team's kanban shows its closure stages only
     # ------------------------------------------------------------------

@@ -30,20 +30,10 @@ class ClosureTransferSuggestLine(models.TransientModel):
         wizard = self.wizard_id
         if wizard.live_transfer_id and wizard.live_transfer_id.state in LIVE_STATES:
             raise UserError(_("Cancel the transfer under way before picking another receiver."))
-        values = {
-            'lead_id': wizard.lead_id.id,
-            'receiver_id': self.receiver_id.id,
-            'capacity_id': self.capacity_id.id,
-            'origin': 'suggestion',
-            'rank': self.rank,
-            'fee_expected': self.fee_expected,
-            **{fname: self[fname] for fname in (
-                'score', 'score_industry', 'score_region', 'score_services', 'score_segment',
-                'score_capacity', 'score_acceptance')},
-        }
-        if self.currency_id:
-            values['currency_id'] = self.currency_id.id
-        transfer = self.env['closure.transfer'].create(values)
+        # scored again on the server: the line's numbers are the client's copy
+        values = self.env['closure.transfer.matcher']._transfer_values(wizard.lead_id, self.receiver_id)
+        values.update(origin='suggestion', rank=self.rank)
+        transfer = self.env['closure.transfer']._workflow().create(values)
         return {
             'type': 'ir.actions.act_window',
             'res_model': 'closure.transfer',
