@@ -5,6 +5,7 @@ from datetime import date, datetime
 from functools import partial
 
 from odoo import SUPERUSER_ID, api
+from odoo.exceptions import UserError
 from odoo.modules.registry import Registry
 from odoo.service.model import retrying
 from odoo.tests import TransactionCase, new_test_user
@@ -35,6 +36,24 @@ class ClosureCommon(TransactionCase):
         })
         cls.sales_team = cls.env['crm.team'].create({'name': 'Regular Sales'})
         cls.won_stage = cls.env['crm.stage'].create({'name': 'Test Won', 'is_won': True, 'sequence': 90})
+
+    @contextmanager
+    def assertRefused(self, records, exception=UserError, regex=None, fnames=None):
+        """The attempt in the block raises ``exception`` (matching ``regex``)
+        and leaves ``records`` in the database as they were: every stored
+        field read back after the attempt, as the superuser."""
+        records = records.sudo()
+        self.env.flush_all()
+        fnames = fnames or [name for name, field in records._fields.items()
+                            if field.store and name not in ('write_date', 'write_uid')]
+        before = records.read(fnames)
+        count = records.search_count([('id', 'in', records.ids)])
+        with (self.assertRaisesRegex(exception, regex) if regex else self.assertRaises(exception)) as caught, \
+                self.env.cr.savepoint():
+            yield caught
+        self.env.invalidate_all()
+        self.assertEqual(records.search_count([('id', 'in', records.ids)]), count, "a record was deleted")
+        self.assertEqual(records.read(fnames), before, "the refused attempt changed the database")
 
     @classmethod
     def _create_customers(cls, count, prefix='Customer', is_company=False, **values):

@@ -81,6 +81,9 @@ class TestAnswerPage(HttpCase, TransferCommon):
             'transfer_id': self.transfer.id, 'partner_id': self.case.partner_id.id}])
         self.assertEqual(consent.data_category_ids, self.cat_contact | self.cat_notes)
         self.assertIn("personal page", consent.note)
+        # what the customer saw is kept with the answer: the receiver's contact, the page's version
+        self.assertEqual(consent.receiver_contact_email, 'contact@harbourit.example.com')
+        self.assertRegex(consent.page_version, r'^[0-9a-f]{64}$')
         self.assertEqual(self.transfer.state, 'customer_accepted')
         self.assertEqual(self._stage_code(), 'transfer_agreed')
         # the page now says what they answered

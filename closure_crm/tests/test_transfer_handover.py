@@ -172,7 +172,8 @@ class TestTransferHandover(TransferCommon, MailCase):
         self.assertEqual(consent.user_id, self.rep_1)
         with self.assertRaisesRegex(UserError, 'evidence'):
             consent.write({'data_category_ids': [(4, self.cat_notes.id)]})
-        consent.write({'note': 'Customer also asked for a call.'})
+        with self.assertRaisesRegex(UserError, 'evidence'):
+            consent.write({'note': 'Customer also asked for a call.'})
         # who answered, for which plan and company, is part of the evidence:
         # later edits of the case do not rewrite it
         customer = self.case.partner_id

@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.tests import new_test_user
 
 from .common import ClosureCommon
 
@@ -51,6 +52,14 @@ class TransferCommon(ClosureCommon):
             cls.env['closure.receiver.capacity'].create({
                 'plan_id': (plan or cls.plan).id, 'partner_id': receiver.id, 'capacity': capacity})
         return receiver
+
+    @classmethod
+    def _create_receiver_user(cls, receiver, login):
+        """A portal user of ``receiver`` (a contact of the receiver company)."""
+        user = new_test_user(cls.env, login=login, groups='base.group_portal', name=f'{login} user',
+                             email=f'{login}@receiver.example.com')
+        user.partner_id.parent_id = receiver
+        return user
 
     @classmethod
     def _create_need_cases(cls, count, prefix='Needy', industry=None, state=None, services=None,
