@@ -36,7 +36,7 @@ class ClosureConsent(models.Model):
     _check_company_auto = True
 
     lead_id = fields.Many2one(
-        'crm.lead', 'Case', required=True, index=True, ondelete='restrict', check_company=True,
+        'crm.lead', 'Case', required=True, index=True, ondelete='cascade', check_company=True,
         domain="[('closure_plan_id', '!=', False)]")
     # copied from the case when the answer is recorded, then frozen like the
     # rest of the evidence; depending on lead_id only also keeps crm's own
@@ -48,7 +48,7 @@ class ClosureConsent(models.Model):
     company_id = fields.Many2one(
         'res.company', 'Company', compute='_compute_case_fields', store=True, precompute=True, index=True)
     transfer_id = fields.Many2one(
-        'closure.transfer', 'Transfer Answered', index='btree_not_null', ondelete='restrict',
+        'closure.transfer', 'Transfer Answered', index='btree_not_null', ondelete='set null',
         check_company=True, domain="[('lead_id', '=', lead_id)]")
     decision = fields.Selection(CONSENT_DECISIONS, 'Decision', required=True, default='accept')
     receiver_id = fields.Many2one(

@@ -107,9 +107,12 @@ class TestSecurityAttacks(HttpCase, TransferCommon):
         with self.assertRefused(self.transfer_p, UserError):
             self.case_p.with_user(self.rep_1).write(
                 {'closure_transfer_ids': [Command.update(self.transfer_p.id, {'state': 'completed'})]})
-        # nor moved to another case
+        # nor moved to another case, nor deleted once it records an introduction or a hand-over
         with self.assertRefused(self.transfer_p, UserError, regex='keeps its case'):
             self.transfer_p.with_user(self.manager).write({'lead_id': self.case_y.id})
+        for transfer in (self.transfer_x, self.transfer_y, self.transfer_d):
+            with self.assertRefused(transfer, UserError, regex='cannot be deleted'):
+                transfer.with_user(self.manager).unlink()
 
     def test_rpc_with_a_forged_trusted_context_is_refused(self):
         """The trusted context of the workflow cannot be sent by a client."""
@@ -385,7 +388,7 @@ class TestSecurityAttacks(HttpCase, TransferCommon):
         with self.assertRefused(self.case_x, UserError, regex='cannot be deleted'):
             self.case_x.with_user(self.sales_admin).unlink()
         with self.assertRefused(self.case_x, UserError, regex='cannot be deleted'):
-            self.case_x.sudo().unlink()
+            self.case_x.with_user(self.sales_admin).sudo().unlink()
         self.assertEqual(self.env['closure.consent'].search([('lead_id', '=', self.case_x.id)]), self.consent_x)
         # archiving is the way
         self.case_x.with_user(self.manager).action_archive()
