@@ -50,8 +50,8 @@ class ClosureErasure(models.Model):
     file. Running it again erases only what is left.
 
     Trusted path: the job empties consent evidence and deletes attachments
-    with the context key ``closure_erasure=True``; guards that protect
-    evidence let it through."""
+    with ``closure.consent._closure_erasure_context()`` (a value no client
+    can send, tools/trust.py); the evidence guards let it through."""
     _name = 'closure.erasure'
     _description = 'Closure Data Erasure'
     _order = 'id desc'
@@ -368,7 +368,8 @@ class ClosureErasure(models.Model):
             counts[kind] += 1
         if attachments:
             # trusted path: evidence guards let the erasure through (see the class doc)
-            self.env['ir.attachment'].sudo().with_context(closure_erasure=True).browse(
+            erasure = self.env['closure.consent']._closure_erasure_context()
+            self.env['ir.attachment'].sudo().with_context(closure_erasure=True, **erasure).browse(
                 [row[0] for row in attachments]).unlink()
 
         # messages and their mail and SMS copies (notifications, tracking values cascade)
