@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, format_amount, format_date
 
+from ..tools.trust import is_trusted, trusted
+
 # what makes the customer a creditor: value they paid and did not receive
 CLAIM_TYPES = ('prepaid', 'deposit', 'subscription', 'milestone', 'contract', 'other')
 CLAIM_CHANNELS = [
@@ -19,6 +21,10 @@ REFUND_REGIMES = [
 # the payment of a refund is evidence: written once, after _closure_check_payable
 PAYMENT_FIELDS = ('refund_paid_amount', 'refund_paid_date', 'refund_reference', 'refund_paid_by_id',
                   'refund_document')
+# the declaration of a claim is evidence too: its date sets the refund regime
+CLAIM_FIELDS = ('claim_declared_date', 'claim_channel')
+# only the customer's personal page declares a claim "through the personal page"
+PORTAL_CLAIM_KEY = 'closure_claim_from_page'
 
 
 class ClosureObligation(models.Model):
@@ -174,6 +180,7 @@ class ClosureObligation(models.Model):
         for vals in vals_list:
             if any(vals.get(fname) for fname in PAYMENT_FIELDS):
                 raise UserError(_("A refund payment is recorded on an existing claim, with Record Refund Payment."))
+            self._closure_check_claim_channel(vals.get('claim_channel'))
         return super().create(vals_list)
 
     def write(self, vals):
@@ -184,6 +191,8 @@ class ClosureObligation(models.Model):
             for obligation in self:
                 obligation._closure_check_payable(
                     vals['refund_paid_amount'], fields.Date.to_date(vals['refund_paid_date']))
+        if any(fname in vals for fname in CLAIM_FIELDS):
+            self._closure_check_claim_write(vals)
         paid = self.filtered('refund_paid_date')
         locked = {'amount', 'obligation_type', 'state', 'claim_declared_date', 'claim_channel', 'lead_id',
                   'is_paid', 'period_start', 'period_end'}
@@ -199,6 +208,26 @@ class ClosureObligation(models.Model):
             raise UserError(_("Obligation '%(name)s': its refund was paid on %(date)s; the record is kept.",
                               name=paid[0].name, date=paid[0].refund_paid_date))
 
+    @api.model
+    def _closure_check_claim_channel(self, channel):
+        if channel == 'portal' and not is_trusted(self.env, PORTAL_CLAIM_KEY):
+            raise UserError(_("Only the customer's personal page declares a claim through the personal page: "
+                              "choose the channel the claim came in by."))
+
+    def _closure_check_claim_write(self, vals):
+        """A declared claim keeps its date and channel: the date decides the
+        refund regime (and so when it may be paid), the channel is how the
+        customer asked. Declaring one is refused for the personal page's
+        channel unless the page itself declares it."""
+        self._closure_check_claim_channel(vals.get('claim_channel'))
+        new_date = fields.Date.to_date(vals['claim_declared_date']) if 'claim_declared_date' in vals else None
+        for obligation in self.filtered('claim_declared_date'):
+            if ('claim_declared_date' in vals and new_date != obligation.claim_declared_date) or \
+                    ('claim_channel' in vals and vals['claim_channel'] != obligation.claim_channel):
+                raise UserError(_(
+                    "Obligation '%(name)s': its claim was declared on %(date)s; the declaration is evidence "
+                    "and keeps its date and channel.", name=obligation.name, date=obligation.claim_declared_date))
+
     # ------------------------------------------------------------------
     # Claims and payment
     # ------------------------------------------------------------------
@@ -207,7 +236,8 @@ class ClosureObligation(models.Model):
         on ``declared`` (today by default), received through ``channel``."""
         declared = declared or fields.Date.context_today(self)
         todo = self.filtered(lambda o: o.state == 'open' and not o.claim_declared_date and o.refundable_amount > 0)
-        todo.write({'claim_declared_date': declared, 'claim_channel': channel})
+        writer = todo.with_context(**trusted(PORTAL_CLAIM_KEY)) if channel == 'portal' else todo
+        writer.write({'claim_declared_date': declared, 'claim_channel': channel})
         return todo
 
     def action_record_refund_payment(self):

@@ -137,6 +137,39 @@ class TestRefundClaims(HttpCase, ClosureCommon):
         self.assertEqual((obligation.state, obligation.refund_paid_date, case.closure_stage_code), before)
         self.assertFalse(obligation.refund_paid_by_id)
 
+    def test_declared_claim_keeps_its_date_and_channel(self):
+        """Re-dating a declared claim to before the liquidation group would
+        turn it into a refund payable at once: refused, as is claiming the
+        personal page's channel from anywhere but the page."""
+        case, obligation = self._case(self.plan, 'Steady Creditor')
+        case._closure_record_answer(refund=True)
+        before = (obligation.claim_declared_date, obligation.claim_channel, obligation.refund_regime,
+                  obligation.refund_due_date)
+        self.assertEqual(before[1:3], ('portal', 'claim'))
+        for user in (self.rep_1, self.manager):
+            with self.assertRaisesRegex(UserError, 'declaration is evidence'):
+                obligation.with_user(user).write({'claim_declared_date': self.plan.decision_date})
+            with self.assertRaisesRegex(UserError, 'declaration is evidence'):
+                obligation.with_user(user).write({'claim_channel': 'phone'})
+        # a client's context cannot pose as the page: only server code makes the trusted value
+        other_case, other = self._case(self.plan, 'Phone Creditor')
+        forged = other.with_user(self.rep_1).with_context(closure_claim_from_page='closure-trusted')
+        with self.assertRaisesRegex(UserError, 'personal page'):
+            forged.write({'claim_declared_date': self.today, 'claim_channel': 'portal'})
+        with self.assertRaisesRegex(UserError, 'personal page'):
+            self.env['closure.obligation'].with_user(self.rep_1).create({
+                'lead_id': other_case.id, 'obligation_type': 'deposit', 'name': 'Forged', 'amount': 10,
+                'claim_declared_date': self.today, 'claim_channel': 'portal'})
+        obligation.invalidate_recordset()
+        other.invalidate_recordset()
+        self.assertEqual((obligation.claim_declared_date, obligation.claim_channel, obligation.refund_regime,
+                          obligation.refund_due_date), before)
+        self.assertEqual((other.claim_declared_date, other.claim_channel), (False, False))
+        self.assertEqual(other_case.closure_obligation_ids.mapped('name'), ['Card'])
+        # staff declare by the channel it came in by, once
+        other.with_user(self.rep_1).write({'claim_declared_date': self.today, 'claim_channel': 'phone'})
+        self.assertEqual(other.claim_channel, 'phone')
+
     def test_payment_settles_obligation_and_case(self):
         case, obligation = self._case(self.trading_plan, 'Paid Back')
         deposit = self.env['closure.obligation'].create({
