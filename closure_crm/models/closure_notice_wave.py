@@ -228,7 +228,8 @@ class ClosureNoticeWave(models.Model):
         langs = [code for code, _name in self.env['res.lang'].get_installed()]
         for wave in self:
             self.env['closure.phrase']._check_taboo({
-                _("Wave %(wave)s: SMS text (%(lang)s)", wave=wave.name, lang=lang): wave.with_context(lang=lang).sms_body
+                self.env._("Wave %(wave)s: SMS text (%(lang)s)", wave=wave.name, lang=lang):
+                    wave.with_context(lang=lang).sms_body
                 for lang in langs})
 
     def _check_rendered_taboo(self):

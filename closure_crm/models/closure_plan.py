@@ -379,7 +379,7 @@ class ClosurePlan(models.Model):
         langs = [code for code, _name in self.env['res.lang'].get_installed()]
         for plan in self:
             self.env['closure.phrase']._check_taboo({
-                _("Plan %(plan)s: the neutral reason (%(lang)s)", plan=plan.name, lang=lang):
+                self.env._("Plan %(plan)s: the neutral reason (%(lang)s)", plan=plan.name, lang=lang):
                     plan.with_context(lang=lang).reason
                 for lang in langs})
 
