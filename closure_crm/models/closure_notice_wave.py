@@ -225,12 +225,8 @@ class ClosureNoticeWave(models.Model):
 
     @api.constrains('sms_body')
     def _check_sms_taboo(self):
-        langs = [code for code, _name in self.env['res.lang'].get_installed()]
-        for wave in self:
-            self.env['closure.phrase']._check_taboo({
-                self.env._("Wave %(wave)s: SMS text (%(lang)s)", wave=wave.name, lang=lang):
-                    wave.with_context(lang=lang).sms_body
-                for lang in langs})
+        self.env['closure.phrase']._check_taboo_translations(self, 'sms_body', lambda wave, lang: self.env._(
+            "Wave %(wave)s: SMS text (%(lang)s)", wave=wave.name, lang=lang))
 
     def _check_rendered_taboo(self):
         """Refuse to send when a notice, as rendered for the wave's cases,

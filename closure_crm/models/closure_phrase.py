@@ -107,6 +107,14 @@ class ClosurePhrase(models.Model):
                     suggestion=phrase.suggestion or _("a neutral wording (see the handbook)")))
 
     @api.model
+    def _check_taboo_translations(self, records, fname, label):
+        """Refuse ``records`` whose translated field ``fname`` holds a taboo
+        phrase in any installed language; ``label(record, lang)`` says where."""
+        langs = [code for code, _name in self.env['res.lang'].get_installed()]
+        for record in records:
+            self._check_taboo({label(record, lang): record.with_context(lang=lang)[fname] for lang in langs})
+
+    @api.model
     def _classify_reply(self, text, matchers=None):
         """Classify a customer's reply with the phrase list.
 

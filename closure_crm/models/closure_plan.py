@@ -376,12 +376,8 @@ class ClosurePlan(models.Model):
     def _check_reason_taboo(self):
         """The neutral reason goes into every notice: no taboo phrase, in any
         of its languages."""
-        langs = [code for code, _name in self.env['res.lang'].get_installed()]
-        for plan in self:
-            self.env['closure.phrase']._check_taboo({
-                self.env._("Plan %(plan)s: the neutral reason (%(lang)s)", plan=plan.name, lang=lang):
-                    plan.with_context(lang=lang).reason
-                for lang in langs})
+        self.env['closure.phrase']._check_taboo_translations(self, 'reason', lambda plan, lang: self.env._(
+            "Plan %(plan)s: the neutral reason (%(lang)s)", plan=plan.name, lang=lang))
 
     @api.constrains(*DEFAULT_PERIODS)
     def _check_periods(self):
