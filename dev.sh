@@ -7,16 +7,20 @@
 #   ./dev.sh test --no-odoo-crm   skip Odoo's crm tests (they run by default only
 #                            when no ARGS are given; --odoo-crm forces them)
 #
-# Works on a clean checkout: finds Odoo, installs the Python requirements, and
-# uses a PostgreSQL server (the one already running, or a private one it starts
-# in .state/pg). See README.md for the environment variables.
+# Works on a clean checkout: finds Odoo 18.0 (ODOO_PATH, the one python3
+# imports, or fetched into .state/odoo), makes the project's virtual environment
+# in .state/venv with Odoo's pinned requirements and ours (requirements/,
+# requirements.txt), and uses a PostgreSQL server (the one already running, or a
+# private one it starts in .state/pg). See README.md for the environment variables.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 STATE="$ROOT/.state"
 LOGS="$STATE/logs"
 DATA_DIR="$STATE/odoo-data"          # Odoo filestore and sessions, per checkout
-PYTHON="${PYTHON:-python3}"
+PYTHON_WANTED="${PYTHON:-}"          # the interpreter to make the venv from (optional)
+BASE_PYTHON=""                       # what the venv is made from (pick_python)
+PYTHON=""                            # the venv's python, which runs Odoo and pytest
 ADDONS="closure_crm,closure_training"
 
 DEMO_DB="${CLOSURE_DB:-closure_demo}"
@@ -48,29 +52,118 @@ die_with_log() {
 
 # ----------------------------------------------------------------- Odoo
 
-odoo_importable() {
-    # `import odoo.release` rather than `import odoo`: an add-on pip-installed
-    # into site-packages/odoo/addons makes a bare `odoo` namespace importable.
-    "$PYTHON" -c 'import odoo.release, sys; sys.exit(odoo.release.version_info[0] != 18)' 2>/dev/null
+# Odoo 18.0 Community, fetched when no tree is at hand: one commit of the 18.0
+# branch, fetched shallow with git, whose id checks the whole tree. Or, with
+# ODOO_ARCHIVE_URL, an Odoo 18.0 source archive (tar.gz/zip, https:// or
+# file://) checked against ODOO_ARCHIVE_SHA256.
+ODOO_GIT_URL="https://github.com/odoo/odoo.git"
+ODOO_COMMIT="003924d439d8249688d81e5704ef0770de7749ae"   # branch 18.0
+ODOO_TREE=""     # the Odoo source tree in use (holds odoo/__init__.py)
+
+# is_odoo_18 TREE: does TREE hold Odoo 18.0's odoo package?
+is_odoo_18() {
+    [[ -f "$1/odoo/__init__.py" && -f "$1/odoo/release.py" ]] || return 1
+    "$BASE_PYTHON" - "$1/odoo/release.py" <<'EOF' 2>/dev/null
+import sys
+ns = {}
+exec(open(sys.argv[1], encoding='utf-8').read(), ns)
+sys.exit(ns['version_info'][:2] != (18, 0))
+EOF
 }
 
+# Where Odoo is, in this order: ODOO_PATH; the tree of an Odoo 18.0 the chosen
+# Python already imports (a machine set up by hand, CI); .state/odoo, fetched
+# by an earlier run; else fetch it into .state/odoo.
 find_odoo() {
-    if ! odoo_importable; then
-        if [[ -n "${ODOO_PATH:-}" && -f "$ODOO_PATH/odoo/__init__.py" ]]; then
-            export PYTHONPATH="$ODOO_PATH${PYTHONPATH:+:$PYTHONPATH}"
-        fi
-        if ! odoo_importable; then
-            echo "error: Odoo 18.0 not found: make 'odoo' importable from python3 or set ODOO_PATH to an Odoo 18.0 source tree" >&2
-            exit 2
-        fi
+    if [[ -n "${ODOO_PATH:-}" ]]; then
+        is_odoo_18 "$ODOO_PATH" || die "ODOO_PATH=$ODOO_PATH does not hold Odoo 18.0 (odoo/__init__.py, odoo/release.py)"
+        ODOO_TREE="$(cd "$ODOO_PATH" && pwd)"
+        return
     fi
-    local pkg tree
-    pkg="$(cd / && "$PYTHON" -c 'import os, odoo.release; print(os.path.dirname(odoo.release.__file__))')"
-    tree="$(dirname "$pkg")"
-    ODOO_ADDONS="$pkg/addons"
-    # A git checkout of Odoo keeps crm & co in <tree>/addons, base in odoo/addons.
-    if [[ -d "$tree/addons/crm" ]]; then
-        ODOO_ADDONS="$tree/addons,$ODOO_ADDONS"
+    local tree
+    # `import odoo.release` rather than `import odoo`: an add-on pip-installed
+    # into site-packages/odoo/addons makes a bare `odoo` namespace importable.
+    tree="$(cd / && "$BASE_PYTHON" -c 'import os, odoo.release as r; assert r.version_info[:2] == (18, 0); print(os.path.dirname(os.path.dirname(r.__file__)))' 2>/dev/null)" || tree=""
+    if [[ -n "$tree" ]] && is_odoo_18 "$tree"; then
+        ODOO_TREE="$tree"
+    elif is_odoo_18 "$STATE/odoo"; then
+        ODOO_TREE="$STATE/odoo"
+    else
+        fetch_odoo
+        ODOO_TREE="$STATE/odoo"
+    fi
+}
+
+# One line saying what to set, for a machine where the fetch cannot work.
+odoo_unreachable() {
+    printf 'error: %s: set ODOO_PATH to an Odoo 18.0 source tree, or ODOO_ARCHIVE_URL and ODOO_ARCHIVE_SHA256 to an Odoo 18.0 source archive\n' "$1" >&2
+    exit 2
+}
+
+fetch_odoo() {
+    local tmp="$STATE/odoo.fetch" log="$LOGS/odoo-fetch.log" t0=$SECONDS
+    rm -rf "$tmp" "$STATE/odoo"
+    mkdir -p "$tmp"
+    if [[ -n "${ODOO_ARCHIVE_URL:-}" ]]; then
+        [[ -n "${ODOO_ARCHIVE_SHA256:-}" ]] \
+            || odoo_unreachable "ODOO_ARCHIVE_URL is set without ODOO_ARCHIVE_SHA256"
+        say "fetching Odoo 18.0 from $ODOO_ARCHIVE_URL..."
+        "$BASE_PYTHON" - "$ODOO_ARCHIVE_URL" "$ODOO_ARCHIVE_SHA256" "$tmp" <<'EOF' >"$log" 2>&1 \
+            || odoo_unreachable "no Odoo 18.0 from $ODOO_ARCHIVE_URL ($(tail -n 1 "$log"))"
+import hashlib, os, shutil, sys, tarfile, urllib.request, zipfile
+url, expected, tmp = sys.argv[1], sys.argv[2].strip().lower(), sys.argv[3]
+archive = os.path.join(tmp, 'archive')
+digest = hashlib.sha256()
+with urllib.request.urlopen(url, timeout=60) as response, open(archive, 'wb') as out:
+    for chunk in iter(lambda: response.read(1 << 20), b''):
+        digest.update(chunk)
+        out.write(chunk)
+if digest.hexdigest() != expected:
+    sys.exit(f'sha256 mismatch: got {digest.hexdigest()}, expected {expected}')
+unpacked = os.path.join(tmp, 'unpacked')
+if zipfile.is_zipfile(archive):
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(unpacked)
+else:
+    with tarfile.open(archive) as t:
+        if hasattr(tarfile, 'data_filter'):
+            t.extractall(unpacked, filter='data')
+        else:
+            t.extractall(unpacked)
+os.remove(archive)
+# the tree is the archive's root or its single top folder (odoo-18.0.../)
+for root in (unpacked, *(os.path.join(unpacked, d) for d in sorted(os.listdir(unpacked)))):
+    if os.path.isfile(os.path.join(root, 'odoo', '__init__.py')):
+        os.rename(root, os.path.join(tmp, 'tree'))
+        break
+else:
+    sys.exit('no odoo/__init__.py at the top of the archive')
+shutil.rmtree(unpacked, ignore_errors=True)
+EOF
+    else
+        command -v git >/dev/null \
+            || odoo_unreachable "no Odoo 18.0 found and git is missing to fetch it"
+        say "fetching Odoo 18.0 (commit $ODOO_COMMIT of $ODOO_GIT_URL, shallow)..."
+        {
+            git init -q "$tmp/tree" &&
+            git -C "$tmp/tree" fetch -q --depth 1 "$ODOO_GIT_URL" "$ODOO_COMMIT" &&
+            git -C "$tmp/tree" -c advice.detachedHead=false checkout -q FETCH_HEAD &&
+            [[ "$(git -C "$tmp/tree" rev-parse HEAD)" == "$ODOO_COMMIT" ]]
+        } >"$log" 2>&1 || odoo_unreachable "cannot fetch Odoo 18.0 from $ODOO_GIT_URL (log: ${log#"$ROOT"/})"
+    fi
+    is_odoo_18 "$tmp/tree" || odoo_unreachable "what was fetched is not Odoo 18.0"
+    mv "$tmp/tree" "$STATE/odoo"
+    rm -rf "$tmp"
+    say "Odoo 18.0 is in ${STATE#"$ROOT"/}/odoo ($((SECONDS - t0))s)"
+}
+
+# Odoo's add-ons directories of the tree in use: a source archive or an
+# installed tree keeps them all in odoo/addons; a git checkout keeps crm & co
+# in <tree>/addons, base in odoo/addons.
+odoo_addons_of_tree() {
+    ODOO_ADDONS="$ODOO_TREE/odoo/addons"
+    if [[ -d "$ODOO_TREE/addons/crm" ]]; then
+        ODOO_ADDONS="$ODOO_TREE/addons,$ODOO_ADDONS"
     fi
 }
 
@@ -91,12 +184,63 @@ free_port() {
 
 # --------------------------------------------------------------- Python
 
-python_deps() {
-    if "$PYTHON" -c 'import numpy, openpyxl, pytest, pytest_odoo, scipy, websocket, xlsxwriter' 2>/dev/null; then
-        return
+# The interpreter the project's virtual environment is made from: PYTHON, or
+# the first of python3, python3.12, python3.11, python3.10 that is 3.10-3.12.
+pick_python() {
+    local candidates=(python3 python3.12 python3.11 python3.10) c
+    [[ -n "$PYTHON_WANTED" ]] && candidates=("$PYTHON_WANTED")
+    for c in "${candidates[@]}"; do
+        command -v "$c" >/dev/null || continue
+        if "$c" -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 12))' 2>/dev/null; then
+            BASE_PYTHON="$(command -v "$c")"
+            return
+        fi
+    done
+    die "Odoo 18.0 needs Python 3.10, 3.11 or 3.12: none found as ${candidates[*]} (set PYTHON)"
+}
+
+# The requirement files installed into the venv, in one pip run.
+REQUIREMENT_FILES=(requirements/odoo-18.0.txt requirements.txt requirements/test.txt requirements/bench.txt)
+
+# The project's virtual environment, .state/venv: made from BASE_PYTHON, sees
+# the Odoo tree through a .pth file (Odoo's setup.py is not pip-installed: it
+# would pull Odoo's requirements unpinned), holds the pinned requirements.
+# A stamp (hash of the requirement files and of the Python) makes a second run
+# install nothing.
+setup_venv() {
+    local venv="$STATE/venv" base_id stamp want log="$LOGS/pip-install.log" t0=$SECONDS site
+    base_id="$("$BASE_PYTHON" -c 'import sys; print(sys.version.split()[0], sys.executable)')"
+    if [[ -x "$venv/bin/python" && "$(cat "$venv/.closure-base" 2>/dev/null)" != "$base_id" ]]; then
+        say "recreating ${venv#"$ROOT"/} for $BASE_PYTHON..."
+        rm -rf "$venv"
     fi
-    say "installing Python requirements (requirements.txt)..."
-    "$PYTHON" -m pip install -q -r "$ROOT/requirements.txt"
+    if [[ ! -x "$venv/bin/python" ]]; then
+        say "creating the project's virtual environment ${venv#"$ROOT"/} ($BASE_PYTHON, Python ${base_id%% *})..."
+        "$BASE_PYTHON" -m venv "$venv" >"$LOGS/venv.log" 2>&1 \
+            || { rm -rf "$venv"; die_with_log "python -m venv failed (Debian: apt-get install python3-venv)" "$LOGS/venv.log"; }
+        printf '%s\n' "$base_id" >"$venv/.closure-base"
+    fi
+    PYTHON="$venv/bin/python"
+    site="$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+    if [[ "$(cat "$site/closure-odoo.pth" 2>/dev/null)" != "$ODOO_TREE" ]]; then
+        printf '%s\n' "$ODOO_TREE" >"$site/closure-odoo.pth"
+    fi
+    stamp="$venv/.closure-requirements"
+    want="$(cd "$ROOT" && { printf '%s\n' "$base_id"; cat "${REQUIREMENT_FILES[@]}"; } | sha256sum | cut -c1-64)"
+    if [[ "$(cat "$stamp" 2>/dev/null)" == "$want" ]]; then
+        say "Python requirements: up to date in ${venv#"$ROOT"/} (Odoo: $ODOO_TREE)"
+    else
+        say "installing the Python requirements into ${venv#"$ROOT"/} (${REQUIREMENT_FILES[*]}; first run: a few minutes)..."
+        local -a reqs=()
+        local f
+        for f in "${REQUIREMENT_FILES[@]}"; do reqs+=(-r "$ROOT/$f"); done
+        "$PYTHON" -m pip install --no-input "${reqs[@]}" >"$log" 2>&1 \
+            || die_with_log "pip install of the requirements failed" "$log"
+        printf '%s\n' "$want" >"$stamp"
+        say "installed the Python requirements ($((SECONDS - t0))s, log: ${log#"$ROOT"/})"
+    fi
+    "$PYTHON" -c 'import odoo.release as r, sys; sys.exit(r.version_info[:2] != (18, 0))' 2>/dev/null \
+        || die "the virtual environment does not import Odoo 18.0 from $ODOO_TREE"
 }
 
 # --------------------------------------------------------------- browser
@@ -233,8 +377,10 @@ drop_db() {
 
 setup() {
     mkdir -p "$LOGS" "$DATA_DIR"
+    pick_python
     find_odoo
-    python_deps
+    setup_venv
+    odoo_addons_of_tree
     setup_pg
 }
 
