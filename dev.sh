@@ -6,6 +6,10 @@
 #                            installed, then pytest (ARGS go to pytest)
 #   ./dev.sh test --no-odoo-crm   skip Odoo's crm tests (they run by default only
 #                            when no ARGS are given; --odoo-crm forces them)
+#   ./dev.sh lint [ARGS]     the OCA checks of .pre-commit-config.yaml (pylint-odoo,
+#                            oca-checks-odoo-module, ruff) on every tracked file;
+#                            ARGS go to `pre-commit run` (e.g. --files a.py b.xml).
+#                            A full `./dev.sh test` (no ARGS) runs it first.
 #
 # Works on a clean checkout: finds Odoo 18.0 (ODOO_PATH, the one python3
 # imports, or fetched into .state/odoo), makes the project's virtual environment
@@ -503,6 +507,10 @@ cmd_test() {
         if (( ${#pytest_args[@]} )); then crm=0; else crm=1; fi
     fi
     check_db_name "$TEST_DB"
+    # a full run (CI's) checks the code first: a lint finding fails it early
+    if (( ! ${#pytest_args[@]} )) && [[ "${CLOSURE_SKIP_LINT:-}" != 1 ]]; then
+        cmd_lint || die "the OCA checks failed (./dev.sh lint): fix the findings above"
+    fi
     setup
 
     if [[ "${CLOSURE_KEEP_DB:-}" == 1 ]] && db_exists "$TEST_DB"; then
@@ -547,6 +555,29 @@ cmd_test() {
     exit "$crm_rc"
 }
 
+# ----------------------------------------------------------------- lint
+
+PRE_COMMIT_VERSION=4.7.0
+
+# pre-commit in its own virtual environment (.state/lint-venv), its hook
+# environments in .state/pre-commit (PRE_COMMIT_HOME): nothing outside the
+# checkout. The hooks install their pinned packages from PyPI on first use.
+cmd_lint() {
+    local venv="$STATE/lint-venv" log="$LOGS/lint-install.log"
+    mkdir -p "$LOGS"
+    command -v git >/dev/null && git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1 \
+        || die "./dev.sh lint needs a git checkout (pre-commit checks the tracked files)"
+    if ! "$venv/bin/pre-commit" --version 2>/dev/null | grep -qx "pre-commit $PRE_COMMIT_VERSION"; then
+        say "installing pre-commit $PRE_COMMIT_VERSION into ${venv#"$ROOT"/}..."
+        { "$PYTHON" -m venv "$venv" && "$venv/bin/python" -m pip install -q "pre-commit==$PRE_COMMIT_VERSION"; } \
+            >"$log" 2>&1 || die_with_log "could not install pre-commit" "$log"
+    fi
+    local -a args=("$@")
+    (( ${#args[@]} )) || args=(--all-files)
+    say "running the OCA checks (.pre-commit-config.yaml)..."
+    PRE_COMMIT_HOME="$STATE/pre-commit" "$venv/bin/pre-commit" run --show-diff-on-failure --color=never "${args[@]}"
+}
+
 # ----------------------------------------------------------------- main
 
 usage() {
@@ -560,6 +591,7 @@ main() {
     case "$cmd" in
         demo) cmd_demo "$@" ;;
         test) cmd_test "$@" ;;
+        lint) cmd_lint "$@" ;;
         -h|--help|help) usage ;;
         *) usage >&2; exit 2 ;;
     esac

@@ -84,6 +84,7 @@ def vacuum(db, tables):
     starts from the same physical state: no dead row versions left by the
     previous run, fresh planner statistics."""
     import psycopg2
+
     from odoo.sql_db import connection_info_for
     _name, info = connection_info_for(db)
     conn = psycopg2.connect(**info)

@@ -65,7 +65,7 @@ def load(env, args):
     first_message = {}
 
     def message_rows():
-        for case_id, partner_id in zip(case_ids, partner_ids):
+        for case_id, partner_id in zip(case_ids, partner_ids, strict=False):
             for index in range(args.messages):
                 message_id = next(message_ids)
                 if index == 0:
@@ -90,7 +90,7 @@ def load(env, args):
     attachment_ids = _next_ids(cr, 'ir_attachment', len(case_ids))
 
     def attachment_rows():
-        for attachment_id, case_id in zip(attachment_ids, case_ids):
+        for attachment_id, case_id in zip(attachment_ids, case_ids, strict=False):
             fname = f'bench/{seed}/{attachment_id}'
             with open(os.path.join(filestore, fname), 'wb') as handle:
                 handle.write(b'scan of my contract %d' % case_id)
@@ -99,8 +99,15 @@ def load(env, args):
     copy_rows(cr, 'ir_attachment', ['id', 'name', 'type', 'res_model', 'res_id', 'store_fname', 'file_size',
                                     'mimetype', 'public', 'create_date', 'create_uid', 'write_date', 'write_uid'],
               attachment_rows())
-    copy_rows(cr, 'message_attachment_rel', ['message_id', 'attachment_id'],
-              ((first_message[case_id], attachment_id) for attachment_id, case_id in zip(attachment_ids, case_ids)))
+    copy_rows(
+        cr,
+        'message_attachment_rel',
+        ['message_id', 'attachment_id'],
+        (
+            (first_message[case_id], attachment_id)
+            for attachment_id, case_id in zip(attachment_ids, case_ids, strict=False)
+        ),
+    )
     cr.commit()
     print(f"data: plan {plan.id}: {len(case_ids)} customers and cases, {n_messages} messages, "
           f"{len(case_ids)} attachments loaded in {time.perf_counter() - t0:.1f} s", flush=True)

@@ -35,9 +35,8 @@ import sys
 import time
 from datetime import date, timedelta
 
-from _common import ensure_database, odoo_addons_path, odoo_env, vacuum
-
 import bench_data  # noqa: E402  (data/, put on sys.path by _common)
+from _common import ensure_database, odoo_addons_path, odoo_env, vacuum
 
 # VACUUMed before each run
 WAVE_TABLES = ('crm_lead', 'res_partner', 'mail_message', 'mail_mail', 'mail_activity',
@@ -49,7 +48,8 @@ MODULES = ('closure_crm', 'mass_mailing')
 # A mailing body as marketing users write them: static text and simple
 # placeholders from Odoo's allowed list (mail_allowed_qweb_expressions), which
 # mass_mailing renders on its fast path, without compiling QWeb: its best case.
-MAILING_BODY = """<div style="margin: 0px; padding: 0px; font-size: 14px; line-height: 1.5; font-family: Arial, Helvetica, sans-serif;">
+MAILING_BODY = """<div style="margin: 0px; padding: 0px; font-size: 14px; line-height: 1.5; \
+font-family: Arial, Helvetica, sans-serif;">
 <p>Dear <t t-out="object.partner_id.name">Customer</t>,</p>
 <p>We are writing to tell you about an important change to your service. We understand that this disrupts
 your routine, and we want to make the change as easy as possible for you.</p>
@@ -132,8 +132,11 @@ def reset(env, plan):
     cr.execute("""UPDATE crm_lead SET stage_id = %s, closure_stage_code = 'to_notify',
                          closure_notified_date = NULL, closure_claim_deadline = %s
                    WHERE closure_plan_id = %s""", [stage.id, plan.claims_deadline, plan.id])
-    cr.execute("UPDATE res_partner SET closure_stage_id = %s WHERE id IN (SELECT partner_id FROM crm_lead WHERE closure_plan_id = %s)",
-               [stage.id, plan.id])
+    cr.execute(
+        "UPDATE res_partner SET closure_stage_id = %s"
+        " WHERE id IN (SELECT partner_id FROM crm_lead WHERE closure_plan_id = %s)",
+        [stage.id, plan.id],
+    )
     env.invalidate_all()
     cr.commit()
     return case_ids
@@ -170,8 +173,11 @@ def run_wave(env, plan):
     env.cr.execute("""SELECT l.closure_tier, COUNT(*) FROM closure_notice_recipient r
                         JOIN crm_lead l ON l.id = r.lead_id WHERE r.wave_id = %s GROUP BY 1 ORDER BY 1""", [wave.id])
     tiers = ', '.join(f"{(tier or '-').upper()} {count}" for tier, count in env.cr.fetchall())
-    env.cr.execute("""SELECT p.lang, COUNT(*) FROM closure_notice_recipient r
-                        JOIN res_partner p ON p.id = r.partner_id WHERE r.wave_id = %s GROUP BY 1 ORDER BY 1""", [wave.id])
+    env.cr.execute(
+        """SELECT p.lang, COUNT(*) FROM closure_notice_recipient r
+                        JOIN res_partner p ON p.id = r.partner_id WHERE r.wave_id = %s GROUP BY 1 ORDER BY 1""",
+        [wave.id],
+    )
     langs = ', '.join(f"{lang} {count}" for lang, count in env.cr.fetchall())
     details = (f"{wave.sent_count} sent, {wave.invalid_count} invalid addresses; tiers {tiers}; "
                f"languages {langs}; {calls} batches")
@@ -249,7 +255,9 @@ def main():
     ratio = wave_rate / mm_rate
     print()
     print(f"data:          {len(case_ids)} cases (seed {args.seed}), database {args.db}")
-    print(f"notice wave:   {wave_mails} mails queued in {wave_seconds:.1f} s = {wave_rate:.0f} mails/s  ({wave_details})")
+    print(
+        f"notice wave:   {wave_mails} mails queued in {wave_seconds:.1f} s = {wave_rate:.0f} mails/s  ({wave_details})"
+    )
     print(f"mass_mailing:  {mm_mails} mails queued in {mm_seconds:.1f} s = {mm_rate:.0f} mails/s  "
           f"(simple-placeholder body, {len(mm_ids)} recipients)")
     if full:

@@ -51,8 +51,9 @@ def main():
         company = env.company.id
         offset = random.randint(1000, 9999)
         t0 = time.perf_counter()
-        env.cr.execute(SQL(
-            """WITH p AS (
+        env.cr.execute(
+            SQL(
+                """WITH p AS (
                    INSERT INTO res_partner (name, email, active, company_id, lang, type, create_date, write_date)
                    SELECT 'Bench Staff ' || (%(offset)s + g), 'bench' || (%(offset)s + g) || '@example.com', TRUE,
                           %(company)s, CASE WHEN mod(g, 2) = 0 THEN 'en_US' ELSE 'zh_CN' END, 'contact',
@@ -65,9 +66,15 @@ def main():
                    SELECT 'bench.' || p.id, p.id, %(company)s, TRUE, FALSE, 'inbox', NOW(), NOW() FROM p
                    RETURNING id
                )
-               INSERT INTO closure_training_participant (plan_id, user_id, company_id, role, layer, create_date, write_date)
+               INSERT INTO closure_training_participant
+                      (plan_id, user_id, company_id, role, layer, create_date, write_date)
                SELECT %(plan)s, u.id, %(company)s, 'frontline', 'micro', NOW(), NOW() FROM u""",
-            offset=offset, company=company, n=args.users, plan=plan.id))
+                offset=offset,
+                company=company,
+                n=args.users,
+                plan=plan.id,
+            )
+        )
         env.invalidate_all()
         print(f"data: {args.users} staff in one plan built in {time.perf_counter() - t0:.2f} s")
         scenarios = env['closure.training.scenario'].search([])

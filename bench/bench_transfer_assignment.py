@@ -37,9 +37,8 @@ import random
 import sys
 import time
 
-from _common import ensure_database, odoo_addons_path, odoo_env, timed, vacuum
-
 import bench_data  # noqa: E402  (data/, put on sys.path by _common)
+from _common import ensure_database, odoo_addons_path, odoo_env, timed, vacuum
 
 # VACUUMed before each run
 ASSIGN_TABLES = ('closure_transfer', 'crm_lead', 'closure_receiver_capacity')
@@ -146,7 +145,7 @@ def load_receivers(env, plan, args):
     receivers = env['res.partner'].with_context(tracking_disable=True).create(vals_list)
     env['closure.receiver.capacity'].create([{
         'plan_id': plan.id, 'partner_id': receiver.id, 'capacity': capacity,
-    } for receiver, capacity in zip(receivers, capacities)])
+    } for receiver, capacity in zip(receivers, capacities, strict=False)])
 
 
 def reset(plan):
@@ -207,6 +206,7 @@ def check(plan):
 def exact_comparison(env, plan, sizes, ratio, seed):
     """The solver against the exact optimum on sub-instances of the plan."""
     import numpy as np
+
     from odoo.addons.closure_crm.models.closure_transfer_matcher import DEFAULT_MIN_SCORE, MatchScorer
     from odoo.addons.closure_crm.tools import transfer_assignment as solver
 

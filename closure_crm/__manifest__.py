@@ -3,15 +3,6 @@
     'version': '18.0.1.1.0',
     'category': 'Sales/CRM',
     'summary': 'Run a company closure in the CRM: plan, legal timeline, tiered customer cases',
-    'description': """
-Closure CRM
-===========
-When a company winds down, every customer must be told in time, handed to a
-capable successor with consent, refunded and have its data exported or
-erased on a known date. This add-on runs that closure in Odoo's CRM:
-closure plans with their legal timeline, one closure case per customer worked
-in a pipeline, A/B/C tiering by revenue and B2B/B2C handling.
-""",
     'author': 'Closure Suite contributors',
     'website': 'https://github.com/closure-suite/closure-suite',
     'license': 'LGPL-3',
@@ -68,7 +59,6 @@ in a pipeline, A/B/C tiering by revenue and B2B/B2C handling.
         'demo/closure_plan_demo_tiers.xml',
         'demo/closure_case_stage_demo.xml',
         'demo/closure_notice_demo.xml',
-        'demo/crm.lead-transfer-needs.csv',
         'demo/closure_transfer_demo.xml',
         'demo/closure_handover_demo.xml',
         'demo/closure_refund_demo.xml',

@@ -4,16 +4,6 @@
     'category': 'Website/eLearning',
     'summary': 'Train and certify the staff who close a company: courses, daily practice, '
                'certification gates in the closure CRM',
-    'description': """
-Closure Training
-================
-The eLearning track of a company closure, built on Odoo eLearning and
-certifications: courses on farewell communication, legacy issues, the transfer
-procedure, legal red lines, emotion playbooks and hand-over; role tracks and the
-3-3-3 layering per plan with automatic enrolment of the plan's team; a daily
-practice question with a reply coach; certification gates on the risky steps
-of a closure plan; a training dashboard.
-""",
     'author': 'Closure Suite contributors',
     'website': 'https://github.com/closure-suite/closure-suite',
     'license': 'LGPL-3',

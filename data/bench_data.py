@@ -192,7 +192,7 @@ def load_customers(env_or_cr, n, seed=7, user_ids=None):
     users = list(user_ids or [])
 
     def partner_rows():
-        for pid, c in zip(ids, rows):
+        for pid, c in zip(ids, rows, strict=False):
             email = c['email']
             yield (
                 pid, c['name'], c['name'], c['ref'], c['is_company'], 'contact', True,
@@ -245,7 +245,7 @@ def load_cases(env_or_cr, plan, partner_ids, stage_code='to_notify'):
 
     def case_rows():
         for lead_id, (pid, name, is_company, company_name, email, email_normalized, phone,
-                      phone_sanitized, city, country_id, lang, user_id) in zip(ids, partners):
+                      phone_sanitized, city, country_id, lang, user_id) in zip(ids, partners, strict=False):
             yield (
                 lead_id, name, 'opportunity', True, pid, plan.id, team, stage.id, company, user_id,
                 user_id and now,
@@ -295,7 +295,7 @@ def load_revenue_lines(env_or_cr, plan_id, n, seed=7, partner_ids=None):
     if partner_ids is None:
         partner_ids = bench_partner_ids(env, seed)
         customers = bench_customers(len(partner_ids), seed)
-        revenues = [(pid, c['revenue']) for pid, c in zip(partner_ids, customers)]
+        revenues = [(pid, c['revenue']) for pid, c in zip(partner_ids, customers, strict=False)]
     else:
         cr.execute("SELECT id, is_company FROM res_partner WHERE id = ANY(%s) ORDER BY id", [list(partner_ids)])
         rng = random.Random(f'{seed}-partners')

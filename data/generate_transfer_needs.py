@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""Write closure_crm/demo/crm.lead-transfer-needs.csv: what each demo customer
-needs from a receiving partner (services used, size, region, and for some B2B
+"""Fill the transfer columns of closure_crm/demo/crm.lead-cases.csv: what each
+demo customer needs from a receiving partner (services used, size, region, and for some B2B
 customers their core process dependencies and replacement needs).
 
     python3 data/generate_transfer_needs.py
 
 Deterministic (seed 11), from closure_crm/demo/res.partner.csv: companies use
 1-3 services typical of their industry, individuals a membership and one other
-service; the region is the province of the customer's city.
+service; the region is the province of the customer's city. The other columns
+of the file (written by data/generate.py) are kept: one CSV defines each case
+once (oca-checks-odoo-module refuses a record id defined in two files).
 """
 import csv
 import os
@@ -57,10 +59,17 @@ def main():
             'closure_process_dependencies': dependencies,
             'closure_replacement_needs': needs,
         })
-    with open(os.path.join(DEMO, 'crm.lead-transfer-needs.csv'), 'w', encoding='utf-8', newline='') as f:
-        writer = csv.DictWriter(f, fieldnames=list(out[0]), lineterminator='\n')
+    path = os.path.join(DEMO, 'crm.lead-cases.csv')
+    with open(path, encoding='utf-8', newline='') as f:
+        cases = list(csv.DictReader(f))
+    needs_by_id = {row['id']: row for row in out}
+    fieldnames = list(cases[0]) + [name for name in out[0] if name not in cases[0]]
+    for case in cases:
+        case.update(needs_by_id[case['id']])
+    with open(path, 'w', encoding='utf-8', newline='') as f:
+        writer = csv.DictWriter(f, fieldnames=fieldnames, lineterminator='\n')
         writer.writeheader()
-        writer.writerows(out)
+        writer.writerows(cases)
     print(f"{len(out)} cases")
 
 

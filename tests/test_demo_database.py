@@ -21,7 +21,9 @@ class TestDemoPlan(TransactionCase):
 
     def test_demo_plan_shows_a_declared_claim_and_a_paid_refund(self):
         paid = self.env.ref('closure_crm.demo_obligation_prepaid_002')
-        self.assertEqual((paid.state, paid.refund_reference, paid.claim_channel), ('settled', 'DEMO-REFUND-0001', 'portal'))
+        self.assertEqual(
+            (paid.state, paid.refund_reference, paid.claim_channel), ('settled', 'DEMO-REFUND-0001', 'portal')
+        )
         self.assertEqual(paid.refund_paid_amount, 359.12)
         self.assertEqual(paid.lead_id.closure_stage_code, 'settled')
         claim = self.env.ref('closure_crm.demo_obligation_milestone_004')

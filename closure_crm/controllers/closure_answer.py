@@ -7,7 +7,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
 from odoo.tools import consteq, format_amount, format_date
 
-from odoo.addons.closure_crm.models.crm_lead import ClosurePublicError
+from ..models.crm_lead import ClosurePublicError
 
 _logger = logging.getLogger(__name__)
 

@@ -4,7 +4,8 @@ from odoo import _, http
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import content_disposition, request
 
-from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 
 class ClosureTransferPortal(CustomerPortal):
@@ -38,8 +39,14 @@ class ClosureTransferPortal(CustomerPortal):
         filters = {
             'all': {'label': _('All'), 'domain': []},
             'to_answer': {'label': _('To Answer'), 'domain': [('state', 'in', ('introduced', 'customer_accepted'))]},
-            'accepted': {'label': _('Accepted'), 'domain': [('state', 'in', ('receiver_accepted', 'handed_over', 'completed'))]},
-            'declined': {'label': _('Declined'), 'domain': [('state', 'in', ('customer_declined', 'receiver_declined'))]},
+            'accepted': {
+                'label': _('Accepted'),
+                'domain': [('state', 'in', ('receiver_accepted', 'handed_over', 'completed'))],
+            },
+            'declined': {
+                'label': _('Declined'),
+                'domain': [('state', 'in', ('customer_declined', 'receiver_declined'))],
+            },
         }
         if filterby not in filters:
             filterby = 'all'

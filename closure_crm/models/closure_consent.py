@@ -46,23 +46,23 @@ class ClosureConsent(models.Model):
     plan_id = fields.Many2one(
         'closure.plan', 'Closure Plan', compute='_compute_case_fields', store=True, precompute=True, index=True)
     company_id = fields.Many2one(
-        'res.company', 'Company', compute='_compute_case_fields', store=True, precompute=True, index=True)
+        'res.company', compute='_compute_case_fields', store=True, precompute=True, index=True)
     transfer_id = fields.Many2one(
         'closure.transfer', 'Transfer Answered', index='btree_not_null', ondelete='set null',
         check_company=True, domain="[('lead_id', '=', lead_id)]")
-    decision = fields.Selection(CONSENT_DECISIONS, 'Decision', required=True, default='accept')
+    decision = fields.Selection(CONSENT_DECISIONS, required=True, default='accept')
     receiver_id = fields.Many2one(
-        'res.partner', 'Receiver', domain="[('closure_is_receiver', '=', True)]", ondelete='restrict',
+        'res.partner', domain="[('closure_is_receiver', '=', True)]", ondelete='restrict',
         help="The receiver the customer accepts: the proposed one, or the one they picked instead.")
     data_category_ids = fields.Many2many(
         'closure.data.category', 'closure_consent_data_category_rel', 'consent_id', 'category_id',
         string='Data They Agree to Share',
         help="Only these categories go into the data package handed over to the receiver.")
-    channel = fields.Selection(CONSENT_CHANNELS, 'Channel', required=True, default='phone')
+    channel = fields.Selection(CONSENT_CHANNELS, required=True, default='phone')
     date = fields.Datetime('Answered On', required=True, default=fields.Datetime.now)
-    evidence = fields.Binary('Evidence', attachment=True, help="The signed form, the email, a call note.")
+    evidence = fields.Binary(attachment=True, help="The signed form, the email, a call note.")
     evidence_filename = fields.Char('Evidence File Name')
-    note = fields.Text('Note', help="For a phone answer: who said what.")
+    note = fields.Text(help="For a phone answer: who said what.")
     user_id = fields.Many2one(
         'res.users', 'Recorded By', required=True, default=lambda self: self.env.user, readonly=True,
         ondelete='restrict', help="The user who recorded the answer, always the one logged in.")
@@ -73,10 +73,11 @@ class ClosureConsent(models.Model):
     receiver_contact_email = fields.Char('Receiver Email Shown', readonly=True)
     receiver_contact_phone = fields.Char('Receiver Phone Shown', readonly=True)
     category_labels = fields.Text(
-        'Data Categories Shown', readonly=True, help="The data categories as the customer read them, in their language.")
+        'Data Categories Shown', readonly=True, help="The data categories as the customer read them, in their language."
+    )
     snapshot_lang = fields.Char('Language Shown', readonly=True)
     page_version = fields.Char(
-        'Page Version', readonly=True,
+        readonly=True,
         help="sha256 of the explanatory text of the answer page the customer answered on.")
 
     @api.depends('lead_id')
@@ -93,7 +94,9 @@ class ClosureConsent(models.Model):
         elif self.decision == 'decline':
             self.receiver_id = False
 
-    @api.constrains('decision', 'receiver_id', 'data_category_ids', 'channel', 'evidence', 'note', 'transfer_id', 'lead_id')
+    @api.constrains(
+        'decision', 'receiver_id', 'data_category_ids', 'channel', 'evidence', 'note', 'transfer_id', 'lead_id'
+    )
     def _check_consent(self):
         if self._closure_consent_erasure_allowed():
             return  # erasure anonymises what the rules below ask for

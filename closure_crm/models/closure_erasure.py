@@ -95,13 +95,14 @@ class ClosureErasure(models.Model):
     ]
 
     def init(self):
-        super().init()
+        res = super().init()
         # deleting an attachment makes PostgreSQL look up the attachments copied
         # from it (ir_attachment.original_id, not indexed by Odoo): without an
         # index, one scan of ir_attachment per deleted file
         self.env.cr.execute(SQL(
             """CREATE INDEX IF NOT EXISTS ir_attachment_original_id_closure_idx
                    ON ir_attachment (original_id) WHERE original_id IS NOT NULL"""))
+        return res
 
     @api.depends('plan_id.name')
     def _compute_name(self):
@@ -114,7 +115,7 @@ class ClosureErasure(models.Model):
             [('erasure_id', 'in', self.ids)], ['erasure_id'], [f'{fname}:sum' for fname in ERASURE_COUNTS])}
         for erasure in self:
             values = totals.get(erasure._origin) or [0] * len(ERASURE_COUNTS)
-            for fname, value in zip(ERASURE_COUNTS, values):
+            for fname, value in zip(ERASURE_COUNTS, values, strict=True):
                 erasure[fname] = value or 0
 
     @api.depends('skipped_case_ids')
@@ -494,10 +495,16 @@ class ClosureErasure(models.Model):
         counts['message_count'] = len([message for message in scope['messages'] if message])
         counts['mail_count'] = count(SQL(
             "SELECT COUNT(*) FROM mail_mail WHERE mail_message_id IN %s", scope['messages']))
-        cr.execute(self._attachments_sql(scope, SQL(
-            """COUNT(*) FILTER (WHERE res_model = 'closure.consent'),
+        cr.execute(
+            self._attachments_sql(
+                scope,
+                SQL(
+                    """COUNT(*) FILTER (WHERE res_model = 'closure.consent'),
                COUNT(*) FILTER (WHERE res_model = 'closure.transfer'),
-               COUNT(*) FILTER (WHERE res_model NOT IN ('closure.consent', 'closure.transfer') OR res_model IS NULL)""")))
+               COUNT(*) FILTER (WHERE res_model NOT IN ('closure.consent', 'closure.transfer') OR res_model IS NULL)"""
+                ),
+            )
+        )
         counts['evidence_count'], counts['package_count'], counts['attachment_count'] = cr.fetchone()
         counts['consent_count'] = len([consent for consent in scope['consents'] if consent])
         cr.execute(SQL(

@@ -8,7 +8,7 @@ class ClosureErasureBatch(models.Model):
     _description = 'Closure Data Erasure Batch'
     _order = 'id'
 
-    erasure_id = fields.Many2one('closure.erasure', 'Erasure', required=True, ondelete='cascade', index=True)
+    erasure_id = fields.Many2one('closure.erasure', required=True, ondelete='cascade', index=True)
     case_count = fields.Integer('Cases Anonymised')
     partner_count = fields.Integer('Contacts Anonymised')
     identity_kept_count = fields.Integer('Contacts Keeping Name and Tax ID')

@@ -4,7 +4,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date
 
-
 # the successor introduces themselves within this many days: the handbook's
 # "no interaction for 3 days, send a care message" rule
 HANDOVER_CALL_DAYS = 3
@@ -26,7 +25,7 @@ class ClosureHandover(models.Model):
     _check_company_auto = True
 
     name = fields.Char('Hand-over', compute='_compute_name', store=True)
-    company_id = fields.Many2one('res.company', 'Company', required=True, default=lambda self: self.env.company)
+    company_id = fields.Many2one('res.company', required=True, default=lambda self: self.env.company)
     plan_id = fields.Many2one(
         'closure.plan', 'Closure Plan', check_company=True, domain="[('state', 'in', ('draft', 'in_progress'))]",
         help="Only this plan's cases; empty: the cases of every plan under way.")
@@ -35,7 +34,7 @@ class ClosureHandover(models.Model):
     successor_user_id = fields.Many2one(
         'res.users', 'Successor', required=True, tracking=True, domain="[('share', '=', False)]",
         help="Takes over the cases, their open activities and the checklists.")
-    date = fields.Date('Date', required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=fields.Date.context_today)
     note = fields.Text('Notes for the Successor', help="Goes into every checklist.")
     notify_customers = fields.Boolean(
         'Tell the Customers', default=True,

@@ -34,7 +34,7 @@ class ClosureNoticeRecipient(models.Model):
     _rec_name = 'lead_id'
     _check_company_auto = True
 
-    wave_id = fields.Many2one('closure.notice.wave', 'Wave', required=True, ondelete='cascade', index=True)
+    wave_id = fields.Many2one('closure.notice.wave', required=True, ondelete='cascade', index=True)
     plan_id = fields.Many2one(related='wave_id.plan_id', string='Plan')
     # stored for the multi-company rule; the wave's INSERT fills it too
     company_id = fields.Many2one(related='wave_id.company_id', string='Company', store=True, index=True)
@@ -46,14 +46,14 @@ class ClosureNoticeRecipient(models.Model):
         'Reminder No.', default=0, required=True,
         help="0 for the wave's notice, then 1, 2... for the reminders that follow it.")
     channel = fields.Selection(
-        [('email', 'Email'), ('sms', 'SMS'), ('letter', 'Printed Letter')], 'Channel', required=True)
+        [('email', 'Email'), ('sms', 'SMS'), ('letter', 'Printed Letter')], required=True)
     state = fields.Selection(RECIPIENT_STATES, 'Status', default='pending', required=True, index=True)
     failure_reason = fields.Selection(FAILURE_REASONS, 'Reason')
     address = fields.Char('Address Used', help="The email, number or postal address at the time of sending.")
-    template_id = fields.Many2one('mail.template', 'Template', ondelete='set null')
+    template_id = fields.Many2one('mail.template', ondelete='set null')
     mail_mail_id = fields.Many2one('mail.mail', 'Queued Email', ondelete='set null', index='btree_not_null')
     message_id = fields.Many2one(
-        'mail.message', 'Message', ondelete='set null', index='btree_not_null',
+        'mail.message', ondelete='set null', index='btree_not_null',
         help="The notice as kept in the case's history, with its body.")
     mail_body = fields.Html(
         'Notice Text', compute='_compute_mail_body', compute_sudo=True, sanitize='email_outgoing',
@@ -69,7 +69,7 @@ class ClosureNoticeRecipient(models.Model):
                              "is due the plan's reminder delay after it.")
     reminder_count = fields.Integer('Reminders Sent', default=0)
     failure_detail = fields.Char(
-        'Failure Detail', readonly=True, help="What the mail server or the bounce said.")
+        readonly=True, help="What the mail server or the bounce said.")
 
     _sql_constraints = [
         ('wave_case_number_uniq', 'UNIQUE(wave_id, lead_id, reminder_number)',
@@ -85,11 +85,12 @@ class ClosureNoticeRecipient(models.Model):
                 sanitize_conditional_comments=False, output_method='xml')
 
     def init(self):
-        super().init()
+        res = super().init()
         # the scheduled job claims and counts a wave's pending rows in id order
         self.env.cr.execute(SQL(
             """CREATE INDEX IF NOT EXISTS closure_notice_recipient_pending_idx
                    ON closure_notice_recipient (wave_id, id) WHERE state = 'pending'"""))
+        return res
 
     def _closure_letter_html(self):
         """The printed letter: the kept body with the customer's own link,

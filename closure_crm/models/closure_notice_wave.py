@@ -46,8 +46,8 @@ class ClosureNoticeWave(models.Model):
     state = fields.Selection(WAVE_STATES, 'Status', default='draft', required=True,
                              tracking=True, copy=False, index=True)
     # -- which cases --------------------------------------------------------
-    tier = fields.Selection(CLOSURE_TIERS, 'Tier', help="Empty: every tier.")
-    segment = fields.Selection(CLOSURE_SEGMENTS, 'Segment', help="Empty: both segments.")
+    tier = fields.Selection(CLOSURE_TIERS, help="Empty: every tier.")
+    segment = fields.Selection(CLOSURE_SEGMENTS, help="Empty: both segments.")
     stage_ids = fields.Many2many(
         'crm.stage', string='Stages', compute='_compute_stage_ids', store=True, readonly=False,
         domain="[('team_id', '=', team_id), ('closure_stage_code', '!=', False)]",
@@ -62,7 +62,7 @@ class ClosureNoticeWave(models.Model):
         help="Sending a notice moves the case to 'Notified', starts its claim period "
              "and its reminders.")
     channel = fields.Selection(
-        selection='_selection_channel', string='Channel', default='email', required=True,
+        selection='_selection_channel', default='email', required=True,
         help="Email through Odoo's mail queue; SMS when the SMS app is installed; "
              "printed letters to post (Print Letters).")
     sms_body = fields.Text(
@@ -160,8 +160,14 @@ class ClosureNoticeWave(models.Model):
             if wave.plan_id.state != 'in_progress':
                 raise UserError(_("Start the plan %(plan)s before sending its notices.", plan=wave.plan_id.name))
             wave.plan_id._check_export_channel()
-            if wave.is_notice and not wave.mail_template_id and wave.channel != 'sms' \
-                    and not self.env['mail.template'].search_count([('model', '=', 'crm.lead'), ('closure_kind', '=', 'notice')]):
+            if (
+                wave.is_notice
+                and not wave.mail_template_id
+                and wave.channel != 'sms'
+                and not self.env['mail.template'].search_count(
+                    [('model', '=', 'crm.lead'), ('closure_kind', '=', 'notice')]
+                )
+            ):
                 raise UserError(_("There is no customer notice template: choose a template for the wave %(wave)s.",
                                   wave=wave.name))
             if wave.channel == 'sms' and not (wave.sms_body or '').strip():
@@ -283,7 +289,10 @@ class ClosureNoticeWave(models.Model):
         elif self.channel == 'sms':
             number = SQL("NULLIF(btrim(COALESCE(NULLIF(btrim(p.mobile), ''), p.phone)), '')")
             reason = SQL("CASE WHEN %s IS NULL THEN 'missing_phone' END", number)
-            if 'phone_sanitized' in self.env['res.partner']._fields and self.env['res.partner']._fields['phone_sanitized'].store:
+            if (
+                'phone_sanitized' in self.env['res.partner']._fields
+                and self.env['res.partner']._fields['phone_sanitized'].store
+            ):
                 reason = SQL("""CASE WHEN %(number)s IS NULL THEN 'missing_phone'
                                      WHEN p.phone_sanitized IS NULL THEN 'invalid_phone' END""", number=number)
             address = number
@@ -380,7 +389,7 @@ class ClosureNoticeWave(models.Model):
         if self.channel != 'email':
             self.env['closure.notice.recipient']._closure_set_notified(rows, {
                 row.id: (scheduled.get(row.id) or now).date() for row in rows})
-        to_move = rows.lead_id.filtered(lambda l: l.closure_stage_code == 'to_notify')
+        to_move = rows.lead_id.filtered(lambda lead: lead.closure_stage_code == 'to_notify')
         # the notice itself is in the case's history: no stage tracking message per case
         to_move.with_context(mail_notrack=True)._closure_set_stage('notified')
 

@@ -41,7 +41,7 @@ class ClosureObligation(models.Model):
     lead_id = fields.Many2one('crm.lead', 'Case', required=True, index=True, ondelete='cascade', check_company=True)
     plan_id = fields.Many2one(related='lead_id.closure_plan_id', store=True, index=True)
     company_id = fields.Many2one(
-        'res.company', 'Company', compute='_compute_company_id', store=True, precompute=True, index=True)
+        'res.company', compute='_compute_company_id', store=True, precompute=True, index=True)
     currency_id = fields.Many2one(related='lead_id.company_currency')
     partner_id = fields.Many2one(related='lead_id.partner_id', string='Customer')
     obligation_type = fields.Selection([
@@ -55,7 +55,7 @@ class ClosureObligation(models.Model):
     ], 'Type', required=True, default='prepaid')
     name = fields.Char('Description', required=True)
     amount = fields.Monetary(
-        'Amount', currency_field='currency_id',
+        currency_field='currency_id',
         help="Prepaid balance or deposit: what is left. Subscription: the price of the whole "
              "period. Milestone or contract: its price.")
     is_paid = fields.Boolean(
@@ -127,7 +127,9 @@ class ClosureObligation(models.Model):
             return 0.0, _("Set the period (from, to) and the plan's service end to prorate.")
         total = (end - start).days + 1
         unused = min(max((end - stop).days, 0), total)
-        share = self.currency_id.round(amount * unused / total) if self.currency_id else round(amount * unused / total, 2)
+        share = (
+            self.currency_id.round(amount * unused / total) if self.currency_id else round(amount * unused / total, 2)
+        )
         currency = self.currency_id or self.env.company.currency_id
         return share, _("%(amount)s × %(unused)s/%(total)s days unused (service ends %(stop)s) = %(share)s",
                         amount=format_amount(self.env, amount, currency), unused=unused, total=total,
@@ -264,8 +266,14 @@ class ClosureObligation(models.Model):
             raise UserError(_("Obligation '%(name)s' has nothing refundable.", name=self.name))
         rounding = self.currency_id.rounding if self.currency_id else 0.01
         if amount <= 0 or float_compare(amount, self.refundable_amount, precision_rounding=rounding) > 0:
-            raise UserError(_("Refund of '%(name)s': the amount must be more than 0 and at most %(max)s (got %(amount)s).",
-                              name=self.name, max=self.refundable_amount, amount=amount))
+            raise UserError(
+                _(
+                    "Refund of '%(name)s': the amount must be more than 0 and at most %(max)s (got %(amount)s).",
+                    name=self.name,
+                    max=self.refundable_amount,
+                    amount=amount,
+                )
+            )
         if paid_date > fields.Date.context_today(self):
             raise UserError(_("Refund of '%(name)s': the payment date %(date)s is in the future.",
                               name=self.name, date=paid_date))

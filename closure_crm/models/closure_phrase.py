@@ -35,9 +35,9 @@ class ClosurePhrase(models.Model):
     name = fields.Char('Phrase', required=True)
     lang = fields.Selection(
         [('en', 'English'), ('zh', 'Chinese')], 'Language', required=True, default='en')
-    kind = fields.Selection(PHRASE_KINDS, 'Kind', required=True, default='taboo', index=True)
+    kind = fields.Selection(PHRASE_KINDS, required=True, default='taboo', index=True)
     weight = fields.Float(
-        'Weight', default=1.0,
+        default=1.0,
         help="How strongly a matched term points to its mood. A reply gets the mood "
              "whose matched terms weigh most.")
     suggestion = fields.Char(

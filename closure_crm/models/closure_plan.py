@@ -40,7 +40,7 @@ class ClosurePlan(models.Model):
 
     name = fields.Char('Plan', required=True, tracking=True)
     company_id = fields.Many2one(
-        'res.company', 'Company', required=True, index=True,
+        'res.company', required=True, index=True,
         default=lambda self: self.env.company)
     currency_id = fields.Many2one(related='company_id.currency_id')
     user_id = fields.Many2one(
@@ -81,7 +81,7 @@ class ClosurePlan(models.Model):
         'Liquidation Group Formed', compute='_compute_liquidation_formed_date', store=True,
         readonly=False, tracking=True)
     creditor_notice_deadline = fields.Date(
-        'Creditor Notice Deadline', compute='_compute_creditor_notice_deadline', store=True,
+        compute='_compute_creditor_notice_deadline', store=True,
         readonly=False, tracking=True,
         help="Known creditors (customers with prepaid balances, deposits or paid "
              "services not delivered) must be notified by this date.")
@@ -89,7 +89,7 @@ class ClosurePlan(models.Model):
         'Public Announcement', compute='_compute_announcement_date', store=True,
         readonly=False, tracking=True)
     claims_deadline = fields.Date(
-        'Claims Deadline', compute='_compute_claims_deadline', store=True,
+        compute='_compute_claims_deadline', store=True,
         readonly=False, tracking=True,
         help="Last day to declare a claim for a creditor who received no notice "
              "(announcement + 45 days). No declared claim is paid before it.")
@@ -97,18 +97,24 @@ class ClosurePlan(models.Model):
         'Service End', compute='_compute_service_end_date', store=True,
         readonly=False, tracking=True)
     data_export_deadline = fields.Date(
-        'Data Export Deadline', compute='_compute_data_export_deadline', store=True,
+        compute='_compute_data_export_deadline', store=True,
         readonly=False, tracking=True)
     data_erasure_date = fields.Date(
-        'Data Erasure Date', compute='_compute_data_erasure_date', store=True,
+        compute='_compute_data_erasure_date', store=True,
         readonly=False, tracking=True)
 
     formation_days = fields.Integer('Liquidation Group Within (days)', default=DEFAULT_PERIODS['formation_days'])
-    creditor_notice_days = fields.Integer('Creditor Notice Within (days)', default=DEFAULT_PERIODS['creditor_notice_days'])
+    creditor_notice_days = fields.Integer(
+        'Creditor Notice Within (days)', default=DEFAULT_PERIODS['creditor_notice_days']
+    )
     announcement_days = fields.Integer('Announcement Within (days)', default=DEFAULT_PERIODS['announcement_days'])
     claim_notice_days = fields.Integer('Claims After Notice (days)', default=DEFAULT_PERIODS['claim_notice_days'])
-    claim_announcement_days = fields.Integer('Claims After Announcement (days)', default=DEFAULT_PERIODS['claim_announcement_days'])
-    prepaid_notice_days = fields.Integer('Prepaid Notice Before Service End (days)', default=DEFAULT_PERIODS['prepaid_notice_days'])
+    claim_announcement_days = fields.Integer(
+        'Claims After Announcement (days)', default=DEFAULT_PERIODS['claim_announcement_days']
+    )
+    prepaid_notice_days = fields.Integer(
+        'Prepaid Notice Before Service End (days)', default=DEFAULT_PERIODS['prepaid_notice_days']
+    )
     refund_days = fields.Integer('Refund Within (days)', default=DEFAULT_PERIODS['refund_days'])
     export_days = fields.Integer('Export Open After Service End (days)', default=DEFAULT_PERIODS['export_days'])
     erasure_days = fields.Integer('Erasure After Export Deadline (days)', default=DEFAULT_PERIODS['erasure_days'])
@@ -124,8 +130,7 @@ class ClosurePlan(models.Model):
 
     # -- tiering --------------------------------------------------------
     revenue_source = fields.Selection(
-        selection='_selection_revenue_source', string='Revenue Source',
-        default='crm', required=True,
+        selection='_selection_revenue_source', default='crm', required=True,
         help="Won opportunities; posted customer invoices (when Invoicing is "
              "installed); or figures imported as revenue lines.")
     lookback_months = fields.Integer('Look-back Window (months)', default=24)
@@ -498,7 +503,7 @@ class ClosurePlan(models.Model):
             team.is_closure_team = True
             existing = self.env['crm.stage'].sudo().search(
                 [('team_id', '=', team.id), ('closure_stage_code', '!=', False)]).mapped('closure_stage_code')
-            for stage in template_stages.filtered(lambda s: s.closure_stage_code not in existing):
+            for stage in template_stages.filtered(lambda s, existing=existing: s.closure_stage_code not in existing):
                 stage.copy({'team_id': team.id})
 
     # ------------------------------------------------------------------
@@ -536,7 +541,9 @@ class ClosurePlan(models.Model):
         Each export is logged on the plan."""
         self.ensure_one()
         if not self.env.user.has_group('closure_crm.group_closure_manager'):
-            raise AccessError(_("Only closure managers may export the registers: they list every customer of the plan."))
+            raise AccessError(
+                _("Only closure managers may export the registers: they list every customer of the plan.")
+            )
         self.check_access('read')
         filename, content, count = self.env['closure.register']._export_xlsx(self, register)
         self.message_post(body=_("%(register)s exported by %(user)s. Rows: %(count)s.",

@@ -5,6 +5,8 @@ from odoo.exceptions import UserError
 class ClosurePlan(models.Model):
     """The plan's data promises: the export channel every notice names, and
     the erasure on the data erasure date (closure.erasure)."""
+    # one behaviour per file keeps the model short
+    # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'closure.plan'
 
     erasure_ids = fields.One2many('closure.erasure', 'plan_id', string='Erasures')

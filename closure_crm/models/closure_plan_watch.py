@@ -16,6 +16,8 @@ class ClosurePlan(models.Model):
     """The deadlines the law sets, watched: the public announcement recorded
     with its evidence, and a daily check that warns the responsible manager
     (an activity, once per warning) and shows the warnings on the plan."""
+    # one behaviour per file keeps the model short
+    # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'closure.plan'
 
     announcement_recorded_date = fields.Date(
@@ -65,7 +67,12 @@ class ClosurePlan(models.Model):
         for plan in plans:
             deadline = plan.creditor_notice_deadline
             names, count = creditors.get(plan.id, ([], 0))
-            if plan.plan_type == 'standard' and deadline and count and today >= deadline - timedelta(NOTICE_WARNING_DAYS):
+            if (
+                plan.plan_type == 'standard'
+                and deadline
+                and count
+                and today >= deadline - timedelta(NOTICE_WARNING_DAYS)
+            ):
                 late = today > deadline
                 listed = ', '.join(names) + (_(" and %s more", count - len(names)) if count > len(names) else '')
                 text = _("%(count)s known creditors are not notified and the creditor notice deadline %(when)s "

@@ -24,7 +24,7 @@ class ClosureReceiverCapacity(models.Model):
         domain="[('closure_is_receiver', '=', True)]")
     company_id = fields.Many2one(related='plan_id.company_id', store=True)
     capacity = fields.Integer(
-        'Capacity', required=True, default=10,
+        required=True, default=10,
         help="How many customers of this plan the receiver agreed to take.")
     used_count = fields.Integer(
         'Used', readonly=True, default=0, copy=False,

@@ -9,13 +9,13 @@ class ClosureRevenueLine(models.Model):
     _description = 'Closure Imported Revenue'
     _order = 'date desc, id desc'
 
-    plan_id = fields.Many2one('closure.plan', 'Plan', required=True, index=True, ondelete='cascade')
+    plan_id = fields.Many2one('closure.plan', required=True, index=True, ondelete='cascade')
     company_id = fields.Many2one(related='plan_id.company_id', store=True)
     currency_id = fields.Many2one(related='plan_id.currency_id')
     partner_id = fields.Many2one('res.partner', 'Customer', required=True, index=True, ondelete='cascade')
-    date = fields.Date('Date', required=True)
-    amount = fields.Monetary('Amount', required=True, currency_field='currency_id')
-    reference = fields.Char('Reference')
+    date = fields.Date(required=True)
+    amount = fields.Monetary(required=True, currency_field='currency_id')
+    reference = fields.Char()
 
     @api.constrains('partner_id')
     def _check_commercial_partner(self):

@@ -73,9 +73,9 @@ class ClosureTransfer(models.Model):
     partner_id = fields.Many2one(related='lead_id.partner_id', store=True, index=True, string='Customer')
     user_id = fields.Many2one(related='lead_id.user_id', store=True, string='Case Owner')
     company_id = fields.Many2one(
-        'res.company', 'Company', compute='_compute_company_id', store=True, precompute=True, index=True)
+        'res.company', compute='_compute_company_id', store=True, precompute=True, index=True)
     receiver_id = fields.Many2one(
-        'res.partner', 'Receiver', required=True, index=True, ondelete='restrict', tracking=True,
+        'res.partner', required=True, index=True, ondelete='restrict', tracking=True,
         check_company=True, domain="[('closure_is_receiver', '=', True)]")
     receiver_contact_id = fields.Many2one(
         related='receiver_id.closure_transfer_contact_id', string='Receiver Contact')
@@ -89,7 +89,7 @@ class ClosureTransfer(models.Model):
         ('suggestion', 'Picked from suggestions'),
         ('bulk', 'Bulk assignment'),
         ('customer', "Customer's choice"),
-    ], 'Origin', default='suggestion', required=True, readonly=True, copy=False)
+    ], default='suggestion', required=True, readonly=True, copy=False)
     rank = fields.Integer('Suggestion Rank', readonly=True, copy=False)
     score = fields.Float('Match Score', digits=(5, 1), readonly=True, copy=False, aggregator='avg')
     score_industry = fields.Float('Industry', digits=(5, 1), readonly=True, copy=False, aggregator='avg')
@@ -98,7 +98,7 @@ class ClosureTransfer(models.Model):
     score_segment = fields.Float('Segment and Size', digits=(5, 1), readonly=True, copy=False, aggregator='avg')
     score_capacity = fields.Float('Remaining Capacity', digits=(5, 1), readonly=True, copy=False, aggregator='avg')
     score_acceptance = fields.Float('Past Acceptance', digits=(5, 1), readonly=True, copy=False, aggregator='avg')
-    currency_id = fields.Many2one('res.currency', 'Currency', readonly=True, copy=False)
+    currency_id = fields.Many2one('res.currency', readonly=True, copy=False)
     fee_expected = fields.Monetary(
         'Expected Referral Fee', currency_field='currency_id', readonly=True, copy=False,
         help="From the receiver's fee terms when the transfer was proposed.")
@@ -109,13 +109,13 @@ class ClosureTransfer(models.Model):
     date_receiver_answer = fields.Datetime('Receiver Answered On', readonly=True, copy=False)
     date_handed_over = fields.Datetime('Handed Over On', readonly=True, copy=False)
     date_completed = fields.Datetime('Completed On', readonly=True, copy=False)
-    decline_reason = fields.Text('Decline Reason', copy=False)
+    decline_reason = fields.Text(copy=False)
     introduction_pending = fields.Boolean(
         'Introduction Queued', readonly=True, copy=False,
         help="Set while the scheduled job sends the introduction mails in batches.")
 
     consent_id = fields.Many2one(
-        'closure.consent', 'Consent', readonly=True, copy=False, check_company=True,
+        'closure.consent', readonly=True, copy=False, check_company=True,
         help="The customer's recorded answer that allows this transfer: the consent the hand-over rests on.")
     consent_category_ids = fields.Many2many(
         related='consent_id.data_category_ids', string='Data Consented')
@@ -128,11 +128,12 @@ class ClosureTransfer(models.Model):
     handover_user_id = fields.Many2one('res.users', 'Handed Over By', readonly=True, copy=False)
 
     def init(self):
-        super().init()
+        res = super().init()
         # never two live transfers for one case, whatever runs at the same time
         self.env.cr.execute(SQL(
             """CREATE UNIQUE INDEX IF NOT EXISTS closure_transfer_live_case_uniq
                    ON closure_transfer (lead_id) WHERE state IN %s""", LIVE_STATES))
+        return res
 
     @api.depends('lead_id.company_id', 'lead_id.closure_plan_id.company_id')
     def _compute_company_id(self):
@@ -147,9 +148,10 @@ class ClosureTransfer(models.Model):
                 customer=transfer.partner_id.display_name or '', receiver=transfer.receiver_id.display_name or '')
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for transfer in self:
             transfer.access_url = f'/my/closure/transfers/{transfer.id}'
+        return res
 
     @api.constrains('package_attachment_id')
     def _check_package_attachment(self):
@@ -196,7 +198,9 @@ class ClosureTransfer(models.Model):
             lead = leads.browse(vals.get('lead_id'))
             if 'score' not in vals and vals.get('receiver_id'):
                 # picked by hand: score and fee as a suggestion would show them
-                for key, value in Matcher._transfer_values(lead, self.env['res.partner'].browse(vals['receiver_id'])).items():
+                for key, value in Matcher._transfer_values(
+                    lead, self.env['res.partner'].browse(vals['receiver_id'])
+                ).items():
                     vals.setdefault(key, value)
             if not vals.get('capacity_id'):
                 capacity = self._find_capacity(lead, self.env['res.partner'].browse(vals.get('receiver_id')))
@@ -255,7 +259,7 @@ class ClosureTransfer(models.Model):
     def _check_one_live_transfer(self, leads, states):
         """A clear message before the unique index would refuse a second live
         transfer for a case (the index still guards concurrent requests)."""
-        new_live = [lead.id for lead, state in zip(leads, states) if state in LIVE_STATES]
+        new_live = [lead.id for lead, state in zip(leads, states, strict=True) if state in LIVE_STATES]
         duplicates = {lead_id for lead_id in new_live if new_live.count(lead_id) > 1}
         if new_live:
             self.flush_model(['lead_id', 'state'])
@@ -590,15 +594,19 @@ class ClosureTransfer(models.Model):
         lead = self.sudo().lead_id  # portal user: the case itself stays out of reach
         view = {
             'customer_name': lead.partner_id.commercial_partner_id.name,
-            'segment': dict(lead._fields['closure_segment']._description_selection(self.env)).get(lead.closure_segment, ''),
+            'segment': dict(lead._fields['closure_segment']._description_selection(self.env)).get(
+                lead.closure_segment, ''
+            ),
             'industry': lead.closure_industry_id.name or '',
             'region': ', '.join(filter(None, [lead.state_id.name, lead.country_id.name])),
             'services': lead.closure_service_ids.mapped('name'),
             'size': dict(lead._fields['closure_customer_size']._description_selection(self.env)).get(
-                lead.closure_customer_size, ''),
+                lead.closure_customer_size, ''
+            ),
             'open_milestones': lead.closure_open_milestone_count,
             'categories': self.sudo().consent_category_ids.mapped('name')
-            if self.state in ('customer_accepted',) + ACCEPTED_STATES else [],
+            if self.state in ('customer_accepted',) + ACCEPTED_STATES
+            else [],
             'package': {},
         }
         view['package'] = self._portal_package()

@@ -76,7 +76,9 @@ class MatchScorer:
         srv_keys = sorted(set(cases['services']))
         key_index = {key: i for i, key in enumerate(srv_keys)}
         self.k_srv = np.array([key_index[key] for key in cases['services']], dtype=np.int64)
-        all_services = sorted({s for key in srv_keys for s in key} | {s for offered in receivers['services'] for s in offered})
+        all_services = sorted(
+            {s for key in srv_keys for s in key} | {s for offered in receivers['services'] for s in offered}
+        )
         col = {s: i for i, s in enumerate(all_services)}
         need = np.zeros((len(srv_keys), len(all_services)), dtype=f32)
         for i, key in enumerate(srv_keys):
@@ -89,7 +91,7 @@ class MatchScorer:
         self.t_srv = table * WEIGHTS['services']
 
         # segment (hard: -inf where the receiver does not take it) and size fit
-        seg_pairs = list(zip(cases['segment'], cases['size']))
+        seg_pairs = list(zip(cases['segment'], cases['size'], strict=True))
         seg_keys = sorted(set(seg_pairs))
         key_index = {key: i for i, key in enumerate(seg_keys)}
         self.k_seg = np.array([key_index[key] for key in seg_pairs], dtype=np.int64)
@@ -217,13 +219,18 @@ class ClosureTransferMatcher(models.AbstractModel):
                    AND NOT COALESCE(l.closure_transfer_declined, FALSE)
                    AND NOT EXISTS (SELECT 1 FROM closure_transfer t WHERE t.lead_id = l.id AND t.state IN %s)""",
                 LIVE_STATES))
-        self.env.cr.execute(SQL(
-            """SELECT l.id, COALESCE(l.closure_industry_id, 0), COALESCE(l.country_id, 0), COALESCE(l.state_id, 0),
+        self.env.cr.execute(
+            SQL(
+                """SELECT l.id, COALESCE(l.closure_industry_id, 0), COALESCE(l.country_id, 0), COALESCE(l.state_id, 0),
                       COALESCE(l.closure_segment, ''), l.closure_customer_size, COALESCE(l.closure_revenue, 0),
-                      ARRAY(SELECT service_id FROM crm_lead_closure_service_rel r WHERE r.lead_id = l.id ORDER BY service_id)
+                      ARRAY(SELECT service_id FROM crm_lead_closure_service_rel r
+                             WHERE r.lead_id = l.id ORDER BY service_id)
                  FROM crm_lead l
                 WHERE %s
-                ORDER BY l.id""", SQL(" AND ").join(conditions)))
+                ORDER BY l.id""",
+                SQL(" AND ").join(conditions),
+            )
+        )
         rows = self.env.cr.fetchall()
         return {
             'lead_id': np.array([row[0] for row in rows], dtype=np.int64),
@@ -424,7 +431,7 @@ class ClosureTransferMatcher(models.AbstractModel):
         total = sum(parts.values())
         company_currency = plan.company_id.currency_id.id
         fees, currencies = [], []
-        for row, col in zip(rows.tolist(), cols.tolist()):
+        for row, col in zip(rows.tolist(), cols.tolist(), strict=True):
             fee, currency = self._fee(receivers['fee'][col], cases['revenue'][row])
             fees.append(fee)
             currencies.append(currency or company_currency)
@@ -442,7 +449,7 @@ class ClosureTransferMatcher(models.AbstractModel):
                    np.round(parts[name].astype(np.float64), 2)
                    for name in ('industry', 'region', 'services', 'segment', 'capacity', 'acceptance')]
         lines = io.StringIO()
-        for values in zip(*(column.tolist() for column in columns), fees, currencies):
+        for values in zip(*(column.tolist() for column in columns), fees, currencies, strict=True):
             lines.write('\t'.join(map(str, values)))
             lines.write('\n')
         lines.seek(0)

@@ -57,7 +57,7 @@ class CrmLead(models.Model):
     _inherit = 'crm.lead'
 
     closure_plan_id = fields.Many2one(
-        'closure.plan', 'Closure Plan', index='btree_not_null', ondelete='restrict',
+        'closure.plan', index='btree_not_null', ondelete='restrict',
         tracking=True, check_company=True)
     closure_stage_code = fields.Selection(
         related='stage_id.closure_stage_code', store=True, string='Closure Step')
@@ -173,7 +173,7 @@ class CrmLead(models.Model):
     ]
 
     def init(self):
-        super().init()
+        res = super().init()
         # one case per customer and plan, archived cases included
         self.env.cr.execute(SQL(
             """CREATE UNIQUE INDEX IF NOT EXISTS crm_lead_closure_plan_partner_uniq
@@ -186,6 +186,7 @@ class CrmLead(models.Model):
             """UPDATE crm_lead SET closure_access_token = gen_random_uuid()::text
                 WHERE closure_plan_id IS NOT NULL AND closure_access_token IS NULL
                   AND closure_erased_date IS NULL"""))
+        return res
 
     @api.depends('closure_plan_id', 'partner_id.commercial_partner_id.is_company')
     def _compute_closure_segment(self):
@@ -257,7 +258,9 @@ class CrmLead(models.Model):
     def _closure_settle_if_done(self):
         """Cases with nothing left open that they are owed (data aside) move
         to the 'settled' closure step: one grouped query for all of them."""
-        cases = self.filtered(lambda lead: lead.closure_plan_id and lead.closure_stage_code not in ('settled', 'closed'))
+        cases = self.filtered(
+            lambda lead: lead.closure_plan_id and lead.closure_stage_code not in ('settled', 'closed')
+        )
         if not cases:
             return
         still_open = {lead for [lead] in self.env['closure.obligation']._read_group(
@@ -536,7 +539,9 @@ class CrmLead(models.Model):
             answered |= lead
             if mood == 'angry':
                 angry |= lead
-        answered.filtered(lambda lead: lead.closure_stage_code in ('to_notify', 'notified'))._closure_set_stage('answered')
+        answered.filtered(lambda lead: lead.closure_stage_code in ('to_notify', 'notified'))._closure_set_stage(
+            'answered'
+        )
         angry._closure_schedule_activity(
             'mail.mail_activity_data_todo',
             _("Angry reply: solve the problem first"),
@@ -629,10 +634,14 @@ class CrmLead(models.Model):
         """
         self.ensure_one()
         if self.closure_plan_id.state not in ('draft', 'in_progress'):
-            raise ClosurePublicError(_("This closure is finished and no longer takes answers here: please write to us."))
+            raise ClosurePublicError(
+                _("This closure is finished and no longer takes answers here: please write to us.")
+            )
         news_changed = news is not None and bool(news) != self.closure_news_opt_in
         if not (decision or refund or data_copy or news_changed or (message or '').strip()):
-            raise ClosurePublicError(_("Choose an answer, ask for a refund or a copy of your data, or write us a message."))
+            raise ClosurePublicError(
+                _("Choose an answer, ask for a refund or a copy of your data, or write us a message.")
+            )
         max_length = self._closure_answer_setting(ANSWER_LENGTH_PARAM, ANSWER_LENGTH_DEFAULT)
         if len(message or '') > max_length:
             raise ClosurePublicError(_(
@@ -732,12 +741,18 @@ class CrmLead(models.Model):
             raise ClosurePublicError(_("Unknown answer '%(decision)s'.", decision=decision))
         live = self._closure_answer_transfer()
         if live and live.state not in OPEN_STATES:
-            raise ClosurePublicError(_("Your data has already been handed over to %(receiver)s: please contact them, or us.",
-                              receiver=live.receiver_id.display_name))
+            raise ClosurePublicError(
+                _(
+                    "Your data has already been handed over to %(receiver)s: please contact them, or us.",
+                    receiver=live.receiver_id.display_name,
+                )
+            )
         offered = self._closure_answer_receivers(live)
         if decision == 'accept':
             if not live:
-                raise ClosurePublicError(_("No partner is proposed to you yet: choose one of the partners listed, or decline."))
+                raise ClosurePublicError(
+                    _("No partner is proposed to you yet: choose one of the partners listed, or decline.")
+                )
             receiver = live.receiver_id
         elif decision == 'pick_another':
             if not receiver or receiver not in offered:

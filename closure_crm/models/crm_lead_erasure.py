@@ -6,6 +6,8 @@ class CrmLead(models.Model):
     """What the erasure of a plan needs on a case: whether its data must be
     kept longer (a legal hold with its reason, an open dispute) and whether
     it is erased already (closure.erasure)."""
+    # one behaviour per file keeps the model short
+    # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'crm.lead'
 
     closure_legal_hold = fields.Boolean(

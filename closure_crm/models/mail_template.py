@@ -38,8 +38,12 @@ class MailTemplate(models.Model):
             texts = {}
             for lang in langs:
                 translated = template.with_context(lang=lang)
-                texts[_("Template %(template)s: subject (%(lang)s)", template=template.name, lang=lang)] = translated.subject
-                texts[_("Template %(template)s: body (%(lang)s)", template=template.name, lang=lang)] = translated.body_html
+                texts[_("Template %(template)s: subject (%(lang)s)", template=template.name, lang=lang)] = (
+                    translated.subject
+                )
+                texts[_("Template %(template)s: body (%(lang)s)", template=template.name, lang=lang)] = (
+                    translated.body_html
+                )
             self.env['closure.phrase']._check_taboo(texts)
 
     @api.model

@@ -1,8 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .crm_lead import CLOSURE_TIERS, set_tiering_storage
 from .closure_transfer import CUSTOMER_SIZES
+from .crm_lead import CLOSURE_TIERS, set_tiering_storage
 
 
 class ResPartner(models.Model):
@@ -13,10 +13,10 @@ class ResPartner(models.Model):
         domain=[('closure_plan_id', '!=', False)])
     # not indexed on purpose, see crm_lead.set_tiering_storage
     closure_tier = fields.Selection(
-        CLOSURE_TIERS, 'Closure Tier', readonly=True,
+        CLOSURE_TIERS, readonly=True,
         help="The tier of the customer's case in its most recent closure plan.")
     closure_stage_id = fields.Many2one(
-        'crm.stage', 'Closure Stage', readonly=True, index=True)
+        'crm.stage', readonly=True, index=True)
     closure_case_count = fields.Integer(compute='_compute_closure_case_count')
     # -- receiving partner of customer transfers (closure.transfer) -------
     closure_is_receiver = fields.Boolean(
@@ -28,8 +28,13 @@ class ResPartner(models.Model):
     closure_service_ids = fields.Many2many(
         'closure.service', 'res_partner_closure_service_rel', 'partner_id', 'service_id', string='Services Offered')
     closure_country_ids = fields.Many2many(
-        'res.country', 'res_partner_closure_country_rel', 'partner_id', 'country_id',
-        string='Countries Served', help="Whole countries. Leave countries and regions empty for a receiver serving anywhere.")
+        'res.country',
+        'res_partner_closure_country_rel',
+        'partner_id',
+        'country_id',
+        string='Countries Served',
+        help="Whole countries. Leave countries and regions empty for a receiver serving anywhere.",
+    )
     closure_state_ids = fields.Many2many(
         'res.country.state', 'res_partner_closure_state_rel', 'partner_id', 'state_id', string='Regions Served')
     closure_receiver_segment = fields.Selection(
@@ -62,8 +67,9 @@ class ResPartner(models.Model):
         help="Customers the receiver accepted among those it answered, over all plans.")
 
     def init(self):
-        super().init()
+        res = super().init()
         set_tiering_storage(self.env.cr, self._table)
+        return res
 
     def _closure_current_case_sql(self):
         """SQL yielding (partner_id, closure_tier, stage_id) of the current

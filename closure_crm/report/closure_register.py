@@ -69,7 +69,7 @@ class ClosureRegister(models.AbstractModel):
         row_index = 3
         for rows in pages:
             for row in rows:
-                for (col, write, cell_format), value in zip(cells, row):
+                for (col, write, cell_format), value in zip(cells, row, strict=False):
                     if value is not None and value is not False and value != '':
                         write(row_index, col, value, cell_format)
                 row_index += 1
@@ -141,7 +141,8 @@ class ClosureRegister(models.AbstractModel):
         self.env['closure.obligation'].flush_model()
 
         def query(last_id):
-            return SQL("""
+            return SQL(
+                """
                 SELECT lead.id, partner.name, partner.vat, partner.email, COALESCE(partner.phone, partner.mobile),
                        lead.closure_segment, lead.closure_tier,
                        SUM(o.refundable_amount) FILTER (WHERE o.state = 'open' AND o.obligation_type = 'prepaid'),
@@ -171,7 +172,11 @@ class ClosureRegister(models.AbstractModel):
               GROUP BY lead.id, partner.id, stage.id, owner.id
               ORDER BY lead.id
                  LIMIT %(limit)s""",
-                stage=self.env['crm.stage']._field_to_sql('stage', 'name'), plan=plan.id, last_id=last_id, limit=REGISTER_BATCH)
+                stage=self.env['crm.stage']._field_to_sql('stage', 'name'),
+                plan=plan.id,
+                last_id=last_id,
+                limit=REGISTER_BATCH,
+            )
 
         def labels(values, names):
             return ', '.join(names.get(value, value) for value in sorted(values or []))
@@ -202,7 +207,8 @@ class ClosureRegister(models.AbstractModel):
         channels = self._labels('closure.consent', 'channel')
 
         def query(last_id):
-            return SQL("""
+            return SQL(
+                """
                 SELECT consent.id, consent.date, partner.name, consent.decision, receiver.name,
                        (SELECT string_agg(%(category)s, ', ' ORDER BY category.sequence, category.id)
                           FROM closure_consent_data_category_rel rel
@@ -217,8 +223,11 @@ class ClosureRegister(models.AbstractModel):
                  WHERE consent.plan_id = %(plan)s AND consent.id > %(last_id)s
               ORDER BY consent.id
                  LIMIT %(limit)s""",
-                category=self.env['closure.data.category']._field_to_sql('category', 'name'), plan=plan.id, last_id=last_id,
-                limit=REGISTER_BATCH)
+                category=self.env['closure.data.category']._field_to_sql('category', 'name'),
+                plan=plan.id,
+                last_id=last_id,
+                limit=REGISTER_BATCH,
+            )
 
         def convert(row):
             row = list(row)
@@ -251,7 +260,8 @@ class ClosureRegister(models.AbstractModel):
         yes_no = {True: _("Yes"), False: _("No"), None: _("No")}
 
         def query(last_id):
-            return SQL("""
+            return SQL(
+                """
                 SELECT lead.id, partner.name, lead.closure_segment, lead.closure_tier, lead.closure_revenue,
                        %(stage)s, owner.name, lead.closure_notified_date, lead.closure_reply_mood,
                        receiver.name, transfer.state, lead.closure_refund_due, lead.closure_has_data,
@@ -268,7 +278,11 @@ class ClosureRegister(models.AbstractModel):
                  WHERE lead.closure_plan_id = %(plan)s AND lead.id > %(last_id)s
               ORDER BY lead.id
                  LIMIT %(limit)s""",
-                stage=self.env['crm.stage']._field_to_sql('stage', 'name'), plan=plan.id, last_id=last_id, limit=REGISTER_BATCH)
+                stage=self.env['crm.stage']._field_to_sql('stage', 'name'),
+                plan=plan.id,
+                last_id=last_id,
+                limit=REGISTER_BATCH,
+            )
 
         def convert(row):
             row = list(row)

@@ -15,10 +15,10 @@ class ClosureTransferReport(models.Model):
     _rec_name = 'receiver_id'
 
     plan_id = fields.Many2one('closure.plan', 'Closure Plan', readonly=True)
-    receiver_id = fields.Many2one('res.partner', 'Receiver', readonly=True)
-    company_id = fields.Many2one('res.company', 'Company', readonly=True)
-    capacity = fields.Integer('Capacity', readonly=True)
-    capacity_used = fields.Integer('Capacity Used', readonly=True)
+    receiver_id = fields.Many2one('res.partner', readonly=True)
+    company_id = fields.Many2one('res.company', readonly=True)
+    capacity = fields.Integer(readonly=True)
+    capacity_used = fields.Integer(readonly=True)
     capacity_remaining = fields.Integer('Capacity Left', readonly=True)
     offered_count = fields.Integer('Offered', readonly=True)
     accepted_count = fields.Integer('Accepted', readonly=True)

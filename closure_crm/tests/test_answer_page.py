@@ -137,8 +137,11 @@ class TestAnswerPage(HttpCase, TransferCommon):
         # asked after the liquidation group was formed: a declared claim, paid on the liquidation
         # plan's payment date (test_refund_claims covers both regimes)
         self.assertEqual(self.case.closure_refund_regime, 'claim')
-        self.assertEqual(self.case.closure_refund_due_date, max(self.plan.claims_deadline, self.case.closure_claim_deadline)
-                         + timedelta(days=self.plan.settlement_days))
+        self.assertEqual(
+            self.case.closure_refund_due_date,
+            max(self.plan.claims_deadline, self.case.closure_claim_deadline)
+            + timedelta(days=self.plan.settlement_days),
+        )
         self.assertEqual(self.case.closure_export_requested_date, today)
         # the customer gets the refund confirmation; the owner gets the work
         confirmation = self.case.message_ids.filtered(lambda m: 'refund request' in (m.subject or ''))

@@ -77,7 +77,9 @@ class TestDeadlineWatch(ClosureCommon):
         due = obligation.refund_due_date
         warnings = self.plan._closure_watch_warnings(today=due)[self.plan.id]
         self.assertIn(f'refunds_due:{due}', warnings)
-        warnings = self.plan._closure_watch_warnings(today=self.plan.data_erasure_date - timedelta(days=3))[self.plan.id]
+        warnings = self.plan._closure_watch_warnings(today=self.plan.data_erasure_date - timedelta(days=3))[
+            self.plan.id
+        ]
         self.assertIn('erasure', warnings)
         self._run_cron(due)
         self._run_cron(due)

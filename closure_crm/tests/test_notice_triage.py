@@ -115,7 +115,9 @@ class TestNoticeTriage(NoticeCommon):
                     for text in (template.subject, template.body_html):
                         self.assertFalse(Phrase._find_taboo(text, taboo).mapped('name'))
         # rendered too, with the plan's default neutral reason, in both languages
-        cases = self._notice_cases(1, prefix='Taboo', tier='b') | self._notice_cases(1, prefix='禁忌', tier='b', lang='zh_CN')
+        cases = self._notice_cases(1, prefix='Taboo', tier='b') | self._notice_cases(
+            1, prefix='禁忌', tier='b', lang='zh_CN'
+        )
         for template in shipped:
             rendered = template._generate_template(cases.ids, ('subject', 'body_html'))
             for case in cases:

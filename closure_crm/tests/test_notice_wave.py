@@ -29,7 +29,9 @@ class TestNoticeWave(NoticeCommon):
                 self.assertEqual(
                     Template._closure_find('notice', tier, segment),
                     self.env.ref(f'closure_crm.mail_template_notice_{tier}_{segment}'))
-        self.assertEqual(Template._closure_find('reminder', 'b', 'b2c'), self.env.ref('closure_crm.mail_template_reminder'))
+        self.assertEqual(
+            Template._closure_find('reminder', 'b', 'b2c'), self.env.ref('closure_crm.mail_template_reminder')
+        )
 
         cases = {}
         for tier in ('a', 'b', 'c'):
@@ -139,7 +141,9 @@ class TestNoticeWave(NoticeCommon):
         receiver = self.env['res.partner'].create({
             'name': 'Harbour Services Co', 'is_company': True, 'closure_is_receiver': True,
             'email': 'welcome@harbour.example.com', 'phone': '+86 21 6666 0000'})
-        self.env['closure.receiver.capacity'].create({'plan_id': self.plan.id, 'partner_id': receiver.id, 'capacity': 5})
+        self.env['closure.receiver.capacity'].create(
+            {'plan_id': self.plan.id, 'partner_id': receiver.id, 'capacity': 5}
+        )
         case = self._notice_cases(1, prefix='Moving', tier='c', is_company=True)
         transfer = self.env['closure.transfer'].create({'lead_id': case.id, 'receiver_id': receiver.id})
         self.assertEqual(case._closure_notice_receiver(), receiver)
@@ -230,7 +234,9 @@ class TestNoticeWave(NoticeCommon):
         for case in good:
             self.assertMailMail(case.partner_id, 'outgoing')
         self.assertFalse(self._mails_of(missing | invalid)[missing] | self._mails_of(invalid)[invalid])
-        listed = self.env['closure.notice.recipient'].search(wave.action_view_invalid()['domain'] + [('state', '=', 'invalid')])
+        listed = self.env['closure.notice.recipient'].search(
+            wave.action_view_invalid()['domain'] + [('state', '=', 'invalid')]
+        )
         self.assertEqual(listed.lead_id, missing | invalid)
 
     # ------------------------------------------------------------------
@@ -267,6 +273,8 @@ class TestNoticeWave(NoticeCommon):
 
         def closed_gate(plan, gate, users=None):
             self.assertEqual(gate, 'send_wave')
+            # a test double: the text is asserted, never shown
+            # pylint: disable-next=translation-required
             raise UserError("Certification required")
         with patch.object(Plan, '_check_closure_gate', closed_gate), self.assertRaises(UserError):
             wave.action_send()
@@ -371,8 +379,12 @@ class TestNoticeWave(NoticeCommon):
             self.assertEqual(Wave._send_reminders(), 2)
             self.assertEqual(Wave._send_reminders(), 0, "once per period")
             for case in silent:
-                self.assertMailMail(case.partner_id, 'outgoing', content='we have not heard from you yet', fields_values={
-                    'subject': reminder._render_field('subject', case.ids, compute_lang=True)[case.id]})
+                self.assertMailMail(
+                    case.partner_id,
+                    'outgoing',
+                    content='we have not heard from you yet',
+                    fields_values={'subject': reminder._render_field('subject', case.ids, compute_lang=True)[case.id]},
+                )
                 follow_up = case.activity_ids.filtered(lambda a: 'No answer' in a.summary)
                 self.assertEqual(follow_up.user_id, self.rep_1)
                 self.assertEqual(follow_up.date_deadline, fields.Date.today())

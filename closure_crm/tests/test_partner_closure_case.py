@@ -19,7 +19,7 @@ class TestPartnerClosureCase(ClosureCommon):
         cls.plan.revenue_source = 'import'
         cls.env['closure.revenue.line'].create([{
             'plan_id': cls.plan.id, 'partner_id': partner.id, 'date': '2026-01-15', 'amount': amount,
-        } for partner, amount in zip(cls.customers, [7000, 2000, 1000])])
+        } for partner, amount in zip(cls.customers, [7000, 2000, 1000], strict=False)])
         cls.cases = cls._create_cases(cls.customers)
 
     def test_contacts_follow_tiering(self):

@@ -251,7 +251,7 @@ class TestRefundClaims(HttpCase, ClosureCommon):
         sheet = openpyxl.load_workbook(io.BytesIO(content)).active
         header = [cell.value for cell in sheet[3]]
         rows = {row['Customer']: row for row in (
-            dict(zip(header, (cell.value for cell in line))) for line in sheet.iter_rows(min_row=4))}
+            dict(zip(header, (cell.value for cell in line), strict=False)) for line in sheet.iter_rows(min_row=4))}
         self.assertNotIn('Kind Unpaid', rows, "not paid: no claim")
         self.assertEqual(rows['Kind Prepaid']['Prepaid Balance'], 300)
         self.assertEqual(rows['Kind Prepaid']['Claim Declared On'].date(), self.today)

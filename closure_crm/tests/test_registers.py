@@ -38,7 +38,7 @@ class TestRegisters(HttpCase, TransferCommon):
         filename, content, count = plan._closure_export_register(register)
         sheet = openpyxl.load_workbook(io.BytesIO(content)).active
         header = [cell.value for cell in sheet[3]]
-        rows = [dict(zip(header, (cell.value for cell in row))) for row in sheet.iter_rows(min_row=4)]
+        rows = [dict(zip(header, (cell.value for cell in row), strict=False)) for row in sheet.iter_rows(min_row=4)]
         self.assertEqual(len(rows), count)
         return filename, sheet, rows
 
@@ -99,8 +99,10 @@ class TestRegisters(HttpCase, TransferCommon):
         self.assertEqual(response.headers['Content-Type'],
                          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         self.assertIn('Case%20Register', response.headers['Content-Disposition'])
-        self.assertEqual(openpyxl.load_workbook(io.BytesIO(response.content)).active['A4'].value,
-                         self.env['crm.lead'].search([('closure_plan_id', '=', self.plan.id)], order='id', limit=1).partner_id.name)
+        self.assertEqual(
+            openpyxl.load_workbook(io.BytesIO(response.content)).active['A4'].value,
+            self.env['crm.lead'].search([('closure_plan_id', '=', self.plan.id)], order='id', limit=1).partner_id.name,
+        )
         self.assertEqual(self.env['ir.attachment'].search_count([]), attachments)
         self.authenticate('closure_rep_1', 'closure_rep_1')
         self.assertEqual(self.url_open(f'/closure/register/{self.plan.id}/cases').status_code, 403)

@@ -146,7 +146,9 @@ class TestSecurityAttacks(HttpCase, TransferCommon):
         self.assertEqual(self.env['closure.transfer'].search_count([]), count)
         # a plain proposal is fine, scored on the server
         proposal = Transfer.create({'lead_id': case.id, 'receiver_id': self.receiver_a.id})
-        self.assertRecordValues(proposal, [{'state': 'proposed', 'capacity_id': self.receiver_a.closure_capacity_ids.id}])
+        self.assertRecordValues(
+            proposal, [{'state': 'proposed', 'capacity_id': self.receiver_a.closure_capacity_ids.id}]
+        )
         self.assertGreater(proposal.score, 0)
 
     def test_package_must_be_the_transfers_own_file(self):

@@ -225,7 +225,9 @@ class TestAnswerLinkSecurity(HttpCase, NoticeCommon):
         self.assertEqual(len(self._customer_messages()), 1)
 
     def test_default_limits(self):
-        self.assertEqual(self.env['crm.lead']._closure_answer_setting('closure_crm.answer_message_max_length', 5000), 5000)
+        self.assertEqual(
+            self.env['crm.lead']._closure_answer_setting('closure_crm.answer_message_max_length', 5000), 5000
+        )
         self.env['ir.config_parameter'].set_param('closure_crm.answer_max_per_hour', 'lots')
         self.assertEqual(self.env['crm.lead']._closure_answer_setting('closure_crm.answer_max_per_hour', 10), 10)
 
@@ -246,6 +248,8 @@ class TestAnswerLinkSecurity(HttpCase, NoticeCommon):
         Lead = type(self.env['crm.lead'])
 
         def internal_error(lead, *args, **kwargs):
+            # a test double: the text must not reach the page
+            # pylint: disable-next=translation-required
             raise ValidationError("Receiver Secret Partner (id 42) has no capacity left in plan 7 (5/5)")
         with patch.object(Lead, '_closure_record_transfer_answer', internal_error):
             response = self._submit(choice='decline', message='No thanks')

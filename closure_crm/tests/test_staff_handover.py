@@ -1,9 +1,10 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.addons.mail.tests.common import MailCase
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
+
+from odoo.addons.mail.tests.common import MailCase
 
 from .transfer_common import TransferCommon
 

@@ -18,11 +18,11 @@ class TestTiering(ClosureCommon):
         cls.plan.revenue_source = 'import'
         cls.env['closure.revenue.line'].create([{
             'plan_id': cls.plan.id, 'partner_id': partner.id, 'date': '2026-01-15', 'amount': amount,
-        } for partner, amount in zip(cls.customers, cls.amounts) if amount])
+        } for partner, amount in zip(cls.customers, cls.amounts, strict=False) if amount])
         cls.cases = cls._create_cases(cls.customers)
 
     def tiers(self):
-        return [self.cases.filtered(lambda c: c.partner_id == p).closure_tier for p in self.customers]
+        return [self.cases.filtered(lambda c, p=p: c.partner_id == p).closure_tier for p in self.customers]
 
     def test_exact_tier_counts(self):
         """Total 14500: 70% = 10150, 90% = 13050. A: revenue ranked above < 10150

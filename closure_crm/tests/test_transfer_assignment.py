@@ -131,9 +131,14 @@ class TestTransferAssignment(TransferCommon):
         receivers = self.north | self.south
         for index in range(6):
             receivers |= self._create_receiver(
-                f'Random {index}', capacity=int(rng.integers(1, 6)),
-                industries=industries[int(rng.integers(0, 2))], states=states[int(rng.integers(0, 3))],
-                services=services.browse(rng.choice(services.ids, size=int(rng.integers(1, 3)), replace=False).tolist()))
+                f'Random {index}',
+                capacity=int(rng.integers(1, 6)),
+                industries=industries[int(rng.integers(0, 2))],
+                states=states[int(rng.integers(0, 3))],
+                services=services.browse(
+                    rng.choice(services.ids, size=int(rng.integers(1, 3)), replace=False).tolist()
+                ),
+            )
         for index in range(30):
             self._create_need_cases(1, prefix=f'Random case {index}', industry=industries[int(rng.integers(0, 2))],
                                     state=states[int(rng.integers(0, 3))],
@@ -194,8 +199,10 @@ class TestTransferAssignment(TransferCommon):
         self.assertEqual(wizard.assigned_count, 3)
         self.assertIn('3 of 3', wizard.summary)
         with self.assertRaises(UserError):
-            other = self._create_cases(self._create_customers(1, 'Elsewhere'),
-                                       plan=self.env['closure.plan'].create({'name': 'Second', 'decision_date': '2026-06-01'}))
+            other = self._create_cases(
+                self._create_customers(1, 'Elsewhere'),
+                plan=self.env['closure.plan'].create({'name': 'Second', 'decision_date': '2026-06-01'}),
+            )
             self.env['closure.transfer.assign'].with_context(
                 active_model='crm.lead', active_ids=(self.shops[:1] | other).ids).create({})
         self.assertEqual(self.plan.message_ids[:1].body.count('3 of 3'), 1)

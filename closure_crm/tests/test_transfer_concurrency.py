@@ -29,7 +29,7 @@ class TestTransferConcurrency(CommittedDataCase):
             } for index in range(len(CAPACITIES))])
             env['closure.receiver.capacity'].create([{
                 'plan_id': plan.id, 'partner_id': receiver.id, 'capacity': capacity,
-            } for receiver, capacity in zip(receivers, CAPACITIES)])
+            } for receiver, capacity in zip(receivers, CAPACITIES, strict=False)])
             customers = env['res.partner'].create([{
                 'name': f'Concurrent Customer {index}', 'is_company': True, 'email': f'cc{index}@example.com',
             } for index in range(CASES)])
@@ -81,7 +81,10 @@ class TestTransferConcurrency(CommittedDataCase):
                 cr_2.execute("SELECT 1")
             cr_1.commit()
         per_receiver, per_case = self._live_counts()
-        self.assertEqual([(capacity, used) for capacity, used, _live in per_receiver], list(zip(CAPACITIES, CAPACITIES)))
+        self.assertEqual(
+            [(capacity, used) for capacity, used, _live in per_receiver],
+            list(zip(CAPACITIES, CAPACITIES, strict=False)),
+        )
         self.assertEqual(sum(per_case), sum(CAPACITIES))
         self.assertLessEqual(max(per_case), 1)
 

@@ -2,9 +2,10 @@ import base64
 import json
 from unittest.mock import patch
 
-from odoo.addons.mail.tests.common import MailCase
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+
+from odoo.addons.mail.tests.common import MailCase
 
 from .transfer_common import TransferCommon
 
@@ -124,6 +125,8 @@ class TestTransferHandover(TransferCommon, MailCase):
         self.transfer._receiver_answer(True)
 
         def closed_gate(plan, gate, users=None):
+            # a test double: the text is asserted, never shown
+            # pylint: disable-next=translation-required
             raise UserError("Not certified for %s" % gate)
         with patch.object(type(self.env['closure.plan']), '_check_closure_gate', closed_gate):
             with self.assertRaisesRegex(UserError, 'Not certified for confirm_handover'):

@@ -18,7 +18,9 @@ class TestTransferMatching(TransferCommon):
         super().setUpClass()
         both = cls.it_support | cls.hosting
         cls.alpha = cls._create_receiver('Alpha Services', industries=cls.retail, states=cls.shanghai, services=both)
-        cls.beta = cls._create_receiver('Beta Services', industries=cls.retail, states=cls.guangdong, services=cls.it_support)
+        cls.beta = cls._create_receiver(
+            'Beta Services', industries=cls.retail, states=cls.guangdong, services=cls.it_support
+        )
         cls.gamma = cls._create_receiver('Gamma Services', industries=cls.manufacturing, countries=cls.china)
         cls.delta = cls._create_receiver('Delta Consumer', segment='b2c', industries=cls.retail,
                                          states=cls.shanghai, services=both)
@@ -59,11 +61,17 @@ class TestTransferMatching(TransferCommon):
         keen = self._create_receiver('Keen Partner', industries=self.manufacturing, plan=past_plan, capacity=4)
         shy = self._create_receiver('Shy Partner', industries=self.manufacturing, plan=past_plan, capacity=4)
         for receiver in keen | shy:
-            self.env['closure.receiver.capacity'].create({'plan_id': self.plan.id, 'partner_id': receiver.id, 'capacity': 4})
+            self.env['closure.receiver.capacity'].create(
+                {'plan_id': self.plan.id, 'partner_id': receiver.id, 'capacity': 4}
+            )
         history = self._create_need_cases(4, prefix='Past', industry=self.manufacturing, plan=past_plan)
         Transfer = self.env['closure.transfer']
-        for case, receiver, state in zip(history, [keen, keen, shy, shy], ['completed', 'completed',
-                                                                             'receiver_declined', 'receiver_declined']):
+        for case, receiver, state in zip(
+            history,
+            [keen, keen, shy, shy],
+            ['completed', 'completed', 'receiver_declined', 'receiver_declined'],
+            strict=False,
+        ):
             Transfer.create({'lead_id': case.id, 'receiver_id': receiver.id}).write({'state': state})
         # the shy partner already has one customer proposed in this plan: less room left
         busy = self._create_need_cases(1, prefix='Busy', industry=self.manufacturing)

@@ -8,7 +8,7 @@ class ClosureRefundPayment(models.TransientModel):
     _name = 'closure.refund.payment'
     _description = 'Record a Refund Payment'
 
-    obligation_id = fields.Many2one('closure.obligation', 'Obligation', required=True, ondelete='cascade')
+    obligation_id = fields.Many2one('closure.obligation', required=True, ondelete='cascade')
     currency_id = fields.Many2one(related='obligation_id.currency_id')
     refund_due_date = fields.Date(related='obligation_id.refund_due_date')
     refund_regime = fields.Selection(related='obligation_id.refund_regime')

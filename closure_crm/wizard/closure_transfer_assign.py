@@ -45,7 +45,9 @@ class ClosureTransferAssign(models.TransientModel):
     def _check_min_score(self):
         for wizard in self:
             if not 0 <= wizard.min_score <= 100:
-                raise UserError(_("The minimum match score is between 0 and 100 (got %(score)s).", score=wizard.min_score))
+                raise UserError(
+                    _("The minimum match score is between 0 and 100 (got %(score)s).", score=wizard.min_score)
+                )
 
     def action_assign(self):
         self.ensure_one()

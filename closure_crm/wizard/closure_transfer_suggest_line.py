@@ -10,8 +10,8 @@ class ClosureTransferSuggestLine(models.TransientModel):
     _order = 'rank'
 
     wizard_id = fields.Many2one('closure.transfer.suggest', required=True, ondelete='cascade')
-    rank = fields.Integer('Rank')
-    receiver_id = fields.Many2one('res.partner', 'Receiver', required=True)
+    rank = fields.Integer()
+    receiver_id = fields.Many2one('res.partner', required=True)
     capacity_id = fields.Many2one('closure.receiver.capacity', 'Capacity Line')
     remaining_count = fields.Integer(related='capacity_id.remaining_count', string='Room Left')
     score = fields.Float('Match Score', digits=(5, 1))

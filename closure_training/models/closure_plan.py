@@ -3,7 +3,6 @@ from collections import defaultdict
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-
 CLOSURE_GATES = [
     ('send_wave', 'Send notice waves'),
     ('own_tier_a', 'Own A-tier cases'),
@@ -101,7 +100,9 @@ class ClosurePlan(models.Model):
     def _training_sync_team(self):
         """Make every member (and the leader) of the plan's team a participant;
         new participants are given a layer and enrolled at once."""
-        Participant = self.env['closure.training.participant'].sudo()  # enrolment follows team membership, whoever edits the team
+        Participant = self.env[
+            'closure.training.participant'
+        ].sudo()  # enrolment follows team membership, whoever edits the team
         vals_list = []
         for plan in self.filtered(lambda p: p.team_id and p.state not in ('closed', 'cancel')):
             team = plan.team_id.sudo()
@@ -147,7 +148,9 @@ class ClosurePlan(models.Model):
         exact = {layer: count * share / 100.0 for layer, share in shares.items()}
         targets = {layer: int(value) for layer, value in exact.items()}
         leftover = count - sum(targets.values())
-        for layer in sorted(LAYER_ORDER, key=lambda lay: (-(exact[lay] - targets[lay]), LAYER_ORDER.index(lay)))[:leftover]:
+        for layer in sorted(LAYER_ORDER, key=lambda lay: (-(exact[lay] - targets[lay]), LAYER_ORDER.index(lay)))[
+            :leftover
+        ]:
             targets[layer] += 1
         return targets
 
@@ -177,7 +180,7 @@ class ClosurePlan(models.Model):
                         proposal[layer] |= participant
                 index += take
             for layer, members in proposal.items():
-                members.filtered(lambda p: p.layer != layer).with_context(
+                members.filtered(lambda p, layer=layer: p.layer != layer).with_context(
                     closure_training_auto_layer=True).write({'layer': layer})
         return True
 

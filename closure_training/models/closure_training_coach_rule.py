@@ -57,7 +57,9 @@ class ClosureTrainingCoachRule(models.Model):
         rules = self.search([])
         taboo = [(rule.name, rule.hint) for rule in rules if rule.rule_type == 'taboo' and rule._matches(text)]
         taboo += self._handbook_taboo(answer, {name.lower() for name, _hint in taboo})
-        found = {part: rules.filtered(lambda r: r.rule_type == part and r._matches(text)) for part in COACH_PARTS}
+        found = {
+            part: rules.filtered(lambda r, part=part: r.rule_type == part and r._matches(text)) for part in COACH_PARTS
+        }
         result = {
             'taboo': taboo,
             'has_empathy': bool(found['empathy']),

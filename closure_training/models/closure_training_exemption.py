@@ -21,11 +21,11 @@ class ClosureTrainingExemption(models.Model):
     company_id = fields.Many2one(related='plan_id.company_id', store=True)
     user_id = fields.Many2one('res.users', 'Staff Member', required=True, index=True, ondelete='cascade',
                               tracking=True, domain="[('share', '=', False)]")
-    gate = fields.Selection(CLOSURE_GATES, string='Gate', required=True, tracking=True)
-    valid_until = fields.Date('Valid Until', required=True, tracking=True,
+    gate = fields.Selection(CLOSURE_GATES, required=True, tracking=True)
+    valid_until = fields.Date(required=True, tracking=True,
                               help="The exemption lets the person through up to and including this day.")
-    reason = fields.Text('Reason', required=True, tracking=True)
-    granted_by_id = fields.Many2one('res.users', 'Granted By', readonly=True, default=lambda self: self.env.user)
+    reason = fields.Text(required=True, tracking=True)
+    granted_by_id = fields.Many2one('res.users', readonly=True, default=lambda self: self.env.user)
     active = fields.Boolean(default=True, tracking=True)
     is_valid = fields.Boolean('Valid Today', compute='_compute_is_valid', search='_search_is_valid')
 

@@ -21,11 +21,11 @@ class ClosureTrainingParticipant(models.Model):
         domain="[('share', '=', False)]")
     partner_id = fields.Many2one(related='user_id.partner_id')
     role = fields.Selection(
-        TRAINING_ROLES, string='Role', required=True, default='frontline', tracking=True,
+        TRAINING_ROLES, required=True, default='frontline', tracking=True,
         help="Chooses the role track: front-line staff learn wording, procedures and emotions; "
              "managers the legal boundaries and allocation; departing staff the hand-over.")
     layer = fields.Selection(
-        TRAINING_LAYERS, string='Layer', tracking=True,
+        TRAINING_LAYERS, tracking=True,
         help="The 3-3-3 layer: core staff become internal trainers, workshop staff role-play "
              "scenarios, the others take 15-minute micro-lessons. Proposed from role and "
              "customer load; a manager may change it.")
@@ -57,7 +57,8 @@ class ClosureTrainingParticipant(models.Model):
         courses = self.env['closure.training.track']._courses_by_role_layer()
         empty = self.env['slide.channel']
         return {
-            participant: courses.get(('role', participant.role), empty) | courses.get(('layer', participant.layer), empty)
+            participant: courses.get(('role', participant.role), empty)
+            | courses.get(('layer', participant.layer), empty)
             for participant in self
         }
 
@@ -67,7 +68,7 @@ class ClosureTrainingParticipant(models.Model):
         partners = self.user_id.partner_id
         # course memberships of all these people: one query
         completed = defaultdict(set)
-        for channel, partner, status in self.env['slide.channel.partner'].sudo()._read_group(
+        for channel, partner, _status in self.env['slide.channel.partner'].sudo()._read_group(
                 [('partner_id', 'in', partners.ids), ('member_status', '=', 'completed')],
                 ['channel_id', 'partner_id', 'member_status']):
             completed[partner.id].add(channel.id)
@@ -90,7 +91,11 @@ class ClosureTrainingParticipant(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get('layer') and 'is_layer_manual' not in vals and not self.env.context.get('closure_training_auto_layer'):
+            if (
+                vals.get('layer')
+                and 'is_layer_manual' not in vals
+                and not self.env.context.get('closure_training_auto_layer')
+            ):
                 vals['is_layer_manual'] = True
         participants = super().create(vals_list)
         participants.plan_id._training_propose_layers()
@@ -98,7 +103,11 @@ class ClosureTrainingParticipant(models.Model):
         return participants
 
     def write(self, vals):
-        if 'layer' in vals and 'is_layer_manual' not in vals and not self.env.context.get('closure_training_auto_layer'):
+        if (
+            'layer' in vals
+            and 'is_layer_manual' not in vals
+            and not self.env.context.get('closure_training_auto_layer')
+        ):
             vals['is_layer_manual'] = True
         res = super().write(vals)
         if 'role' in vals or vals.get('is_layer_manual') is False:

@@ -23,7 +23,7 @@ class ClosureTrainingPractice(models.Model):
     plan_id = fields.Many2one('closure.plan', 'Closure Plan', index=True, ondelete='set null', readonly=True)
     company_id = fields.Many2one('res.company', related='plan_id.company_id', store=True)
     date = fields.Date('Day', required=True, readonly=True, default=fields.Date.context_today)
-    scenario_id = fields.Many2one('closure.training.scenario', 'Scenario', required=True, readonly=True,
+    scenario_id = fields.Many2one('closure.training.scenario', required=True, readonly=True,
                                   ondelete='restrict')
     scenario_type = fields.Selection(related='scenario_id.scenario_type')
     question = fields.Text(related='scenario_id.question', string='Question')
@@ -162,10 +162,16 @@ class ClosureTrainingPractice(models.Model):
             if not (text or '').strip():
                 raise UserError(_("Write your answer to the scenario \"%(name)s\" first.", name=scenario.name))
             coach = self.env['closure.training.coach.rule']._coach_answer(text)
-            vals.update(answer_text=text, is_correct=coach['passed'], score=coach['score'],
-                        feedback=coach['feedback'], taboo_phrases=', '.join(name for name, _hint in coach['taboo']) or False,
-                        has_empathy=coach['has_empathy'], has_solution=coach['has_solution'],
-                        has_next_step=coach['has_next_step'])
+            vals.update(
+                answer_text=text,
+                is_correct=coach['passed'],
+                score=coach['score'],
+                feedback=coach['feedback'],
+                taboo_phrases=', '.join(name for name, _hint in coach['taboo']) or False,
+                has_empathy=coach['has_empathy'],
+                has_solution=coach['has_solution'],
+                has_next_step=coach['has_next_step'],
+            )
         previous = self.sudo().search([
             ('user_id', '=', self.user_id.id), ('state', '=', 'answered'),
             ('date', '=', self.date - timedelta(days=1))], limit=1)

@@ -18,7 +18,7 @@ class ClosureTrainingScenario(models.Model):
     ], string='Answer Type', required=True, default='choice')
     option_ids = fields.One2many('closure.training.scenario.option', 'scenario_id', string='Answer Options')
     model_answer = fields.Text(
-        'Model Answer', translate=True,
+        translate=True,
         help="Shown to the trainee after answering: a good answer to compare with.")
     course_id = fields.Many2one('slide.channel', 'Related Course',
                                 help="The course that teaches what this scenario practises.")

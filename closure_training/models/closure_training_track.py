@@ -27,12 +27,12 @@ class ClosureTrainingTrack(models.Model):
     track_type = fields.Selection(
         [('role', 'Role Track'), ('layer', 'Layer Track')], string='Applies By',
         required=True, default='role')
-    role = fields.Selection(TRAINING_ROLES, string='Role')
-    layer = fields.Selection(TRAINING_LAYERS, string='Layer')
+    role = fields.Selection(TRAINING_ROLES, )
+    layer = fields.Selection(TRAINING_LAYERS, )
     course_ids = fields.Many2many(
         'slide.channel', 'closure_training_track_slide_channel_rel', 'track_id', 'channel_id',
         string='Courses', help="The courses a member of this role or layer must finish.")
-    description = fields.Text('Description', translate=True)
+    description = fields.Text(translate=True)
 
     @api.constrains('track_type', 'role', 'layer')
     def _check_role_layer(self):

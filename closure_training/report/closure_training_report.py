@@ -14,15 +14,15 @@ class ClosureTrainingReport(models.Model):
     _order = 'plan_id, layer, user_id'
 
     plan_id = fields.Many2one('closure.plan', 'Closure Plan', readonly=True)
-    company_id = fields.Many2one('res.company', 'Company', readonly=True)
+    company_id = fields.Many2one('res.company', readonly=True)
     user_id = fields.Many2one('res.users', 'Staff Member', readonly=True)
-    role = fields.Selection(TRAINING_ROLES, 'Role', readonly=True)
-    layer = fields.Selection(TRAINING_LAYERS, 'Layer', readonly=True)
+    role = fields.Selection(TRAINING_ROLES, readonly=True)
+    layer = fields.Selection(TRAINING_LAYERS, readonly=True)
     staff_count = fields.Integer('Staff', readonly=True)
     course_count = fields.Integer('Required Courses', readonly=True)
-    enrolled = fields.Integer('Enrolled', readonly=True, help="1 when enrolled in every required course.")
-    completed = fields.Integer('Completed', readonly=True, help="1 when every required course is finished.")
-    certified = fields.Integer('Certified', readonly=True, help="1 when the plan's certification is passed.")
+    enrolled = fields.Integer(readonly=True, help="1 when enrolled in every required course.")
+    completed = fields.Integer(readonly=True, help="1 when every required course is finished.")
+    certified = fields.Integer(readonly=True, help="1 when the plan's certification is passed.")
     trainer_certified = fields.Integer('Certified Trainers', readonly=True)
     coverage = fields.Float('Coverage (%)', readonly=True, aggregator='avg',
                             help="Share of the staff who finished every required course. Target: 100%.")
@@ -122,7 +122,8 @@ class ClosureTrainingReport(models.Model):
                      JOIN res_users u ON u.id = p.user_id
                      LEFT JOIN progress pr ON pr.participant_id = p.id
                      LEFT JOIN quiz qz ON qz.participant_id = p.id
-                     LEFT JOIN passed cert ON cert.survey_id = pl.training_certification_id AND cert.partner_id = u.partner_id
+                     LEFT JOIN passed cert
+                            ON cert.survey_id = pl.training_certification_id AND cert.partner_id = u.partner_id
                      LEFT JOIN passed trainer ON trainer.survey_id = pl.training_trainer_certification_id
                                              AND trainer.partner_id = u.partner_id
                      LEFT JOIN practice pc ON pc.user_id = p.user_id
@@ -136,4 +137,5 @@ class ClosureTrainingReport(models.Model):
                       target_share, sent AS practice_sent, answered AS practice_answered,
                       participation AS practice_participation, quiz_score,
                       (blocked_gate_count > 0)::int AS blocked, blocked_gate_count
-                 FROM base""")
+                 FROM base"""
+        )

@@ -66,14 +66,14 @@ class TestTrainingLayers(TrainingCommon):
         cls.staff = cls._create_staff(9)
         customers = cls._create_customers(45)
         index = 0
-        for load, user in zip(range(9, 0, -1), cls.staff):
+        for load, user in zip(range(9, 0, -1), cls.staff, strict=False):
             cls._create_cases(customers[index:index + load], user_id=user.id)
             index += load
         cls._add_to_team(cls.staff)
 
     def _layers(self):
         participants = self.plan.training_participant_ids
-        return {layer: participants.filtered(lambda p: p.layer == layer).user_id
+        return {layer: participants.filtered(lambda p, layer=layer: p.layer == layer).user_id
                 for layer in ('core', 'workshop', 'micro')}
 
     def test_proposal_follows_shares_role_and_load(self):

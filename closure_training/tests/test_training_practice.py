@@ -89,7 +89,7 @@ class TestDailyPractice(TrainingCommon, MailCase):
         karma = self.rep_1.karma
         action = practice.with_user(self.rep_1).action_answer()
         with freeze_time(DAY):
-            form = Form(self.env[action['res_model']].with_user(self.rep_1).with_context(action['context']))
+            form = Form(self.env[action['res_model']].with_user(self.rep_1).with_context(**action['context']))
             form.option_id = practice.scenario_id.option_ids.filtered('is_correct')
             form.save().action_submit()
         self.assertEqual(practice.state, 'answered')

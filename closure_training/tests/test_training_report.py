@@ -46,7 +46,9 @@ class TestTrainingReport(TrainingCommon):
                   'certified_rate:avg', 'target_share:avg', 'practice_participation:avg', 'quiz_score:avg',
                   'blocked:sum', 'blocked_gate_count:sum']
         return {
-            group[0] if groupby else 'all': dict(zip([f.split(':')[0] for f in fnames], group[1 if groupby else 0:]))
+            group[0] if groupby else 'all': dict(
+                zip([f.split(':')[0] for f in fnames], group[1 if groupby else 0 :], strict=False)
+            )
             for group in Report._read_group([('plan_id', '=', self.plan.id)], [groupby] if groupby else [], fnames)
         }
 
@@ -66,13 +68,17 @@ class TestTrainingReport(TrainingCommon):
         self.assertEqual(workshop['quiz_score'], 70, "second attempts earn 7 of 10 karma points")
         self.assertEqual(micro['target_share'], 40)
         self.assertEqual((micro['completed'], micro['certified'], micro['practice_participation']), (0, 0, 0))
-        self.assertEqual((micro['blocked'], micro['blocked_gate_count']), (1, 1), "exempted for waves, not for A-tier cases")
+        self.assertEqual(
+            (micro['blocked'], micro['blocked_gate_count']), (1, 1), "exempted for waves, not for A-tier cases"
+        )
         self.assertEqual(core['blocked'] + workshop['blocked'], 0)
 
     def test_figures_per_plan(self):
         total = self._figures(None)['all']
-        self.assertEqual((total['staff_count'], total['enrolled'], total['completed'], total['certified'], total['blocked']),
-                         (3, 3, 1, 2, 1))
+        self.assertEqual(
+            (total['staff_count'], total['enrolled'], total['completed'], total['certified'], total['blocked']),
+            (3, 3, 1, 2, 1),
+        )
         self.assertAlmostEqual(total['coverage'], 100 / 3, places=2)
         self.assertAlmostEqual(total['certified_rate'], 200 / 3, places=2)
 

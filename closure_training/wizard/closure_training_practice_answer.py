@@ -6,7 +6,7 @@ class ClosureTrainingPracticeAnswer(models.TransientModel):
     _name = 'closure.training.practice.answer'
     _description = 'Answer a Practice Scenario'
 
-    practice_id = fields.Many2one('closure.training.practice', 'Practice', required=True, ondelete='cascade')
+    practice_id = fields.Many2one('closure.training.practice', required=True, ondelete='cascade')
     scenario_id = fields.Many2one(related='practice_id.scenario_id')
     scenario_type = fields.Selection(related='practice_id.scenario_type')
     question = fields.Text(related='practice_id.question', string='Question')
