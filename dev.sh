@@ -8,7 +8,7 @@
 #                            when no ARGS are given; --odoo-crm forces them)
 #   ./dev.sh lint [ARGS]     the OCA checks of .pre-commit-config.yaml (pylint-odoo,
 #                            oca-checks-odoo-module, ruff) on every tracked file;
-#                            ARGS go to `pre-commit run` (e.g. --files a.py b.xml).
+#                            ARGS go to `pre-commit run` (a hook id, --files a.py b.xml).
 #                            A full `./dev.sh test` (no ARGS) runs it first.
 #
 # Works on a clean checkout: finds Odoo 18.0 (ODOO_PATH, the one python3
@@ -572,8 +572,9 @@ cmd_lint() {
         { "$PYTHON" -m venv "$venv" && "$venv/bin/python" -m pip install -q "pre-commit==$PRE_COMMIT_VERSION"; } \
             >"$log" 2>&1 || die_with_log "could not install pre-commit" "$log"
     fi
+    # every tracked file unless the arguments name files (--files, --from-ref)
     local -a args=("$@")
-    (( ${#args[@]} )) || args=(--all-files)
+    [[ " $* " =~ \ --(files|all-files|from-ref|to-ref)[\ =] ]] || args+=(--all-files)
     say "running the OCA checks (.pre-commit-config.yaml)..."
     PRE_COMMIT_HOME="$STATE/pre-commit" "$venv/bin/pre-commit" run --show-diff-on-failure --color=never "${args[@]}"
 }
