@@ -35,8 +35,9 @@ import sys
 import time
 from datetime import date, timedelta
 
-import bench_data  # noqa: E402  (data/, put on sys.path by _common)
 from _common import ensure_database, odoo_addons_path, odoo_env, vacuum
+
+import bench_data  # noqa: E402  (data/, put on sys.path by _common)
 
 # VACUUMed before each run
 WAVE_TABLES = ('crm_lead', 'res_partner', 'mail_message', 'mail_mail', 'mail_activity',

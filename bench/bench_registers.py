@@ -18,6 +18,7 @@ import time
 import tracemalloc
 
 from _common import ensure_database, odoo_addons_path, odoo_env
+
 from bench_tiering import bench_plan
 
 

@@ -31,8 +31,9 @@ import sys
 import time
 from datetime import date
 
-import bench_data  # noqa: E402  (data/, put on sys.path by _common)
 from _common import ensure_database, odoo_addons_path, odoo_env, timed, vacuum
+
+import bench_data  # noqa: E402  (data/, put on sys.path by _common)
 
 # VACUUMed before each run
 TIERING_TABLES = ('crm_lead', 'res_partner', 'closure_revenue_line')

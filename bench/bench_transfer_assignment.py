@@ -37,8 +37,9 @@ import random
 import sys
 import time
 
-import bench_data  # noqa: E402  (data/, put on sys.path by _common)
 from _common import ensure_database, odoo_addons_path, odoo_env, timed, vacuum
+
+import bench_data  # noqa: E402  (data/, put on sys.path by _common)
 
 # VACUUMed before each run
 ASSIGN_TABLES = ('closure_transfer', 'crm_lead', 'closure_receiver_capacity')
