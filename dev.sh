@@ -568,8 +568,9 @@ cmd_lint() {
     command -v git >/dev/null && git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1 \
         || die "./dev.sh lint needs a git checkout (pre-commit checks the tracked files)"
     if ! "$venv/bin/pre-commit" --version 2>/dev/null | grep -qx "pre-commit $PRE_COMMIT_VERSION"; then
+        [[ -n "$BASE_PYTHON" ]] || pick_python
         say "installing pre-commit $PRE_COMMIT_VERSION into ${venv#"$ROOT"/}..."
-        { "$PYTHON" -m venv "$venv" && "$venv/bin/python" -m pip install -q "pre-commit==$PRE_COMMIT_VERSION"; } \
+        { "$BASE_PYTHON" -m venv "$venv" && "$venv/bin/python" -m pip install -q "pre-commit==$PRE_COMMIT_VERSION"; } \
             >"$log" 2>&1 || die_with_log "could not install pre-commit" "$log"
     fi
     # every tracked file unless the arguments name files (--files, --from-ref)

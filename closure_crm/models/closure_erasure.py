@@ -532,4 +532,3 @@ class ClosureErasure(models.Model):
     def action_print_certificate(self):
         self.ensure_one()
         return self.env.ref('closure_crm.action_report_closure_erasure').report_action(self)
-
