@@ -2,9 +2,10 @@
 # dev.sh: the front door of the closure suite.
 #
 #   ./dev.sh demo            demo database with both add-ons (+ zh_CN), served on :8069
-#   ./dev.sh test [ARGS]     fresh test database, Odoo's own crm tests with our add-ons
-#                            installed, then pytest (ARGS go to pytest)
-#   ./dev.sh test --no-odoo-crm   skip Odoo's crm tests (they run by default only
+#   ./dev.sh test [ARGS]     fresh test database, Odoo's own crm tests and the UI tours
+#                            of the apps we extend with our add-ons installed, then
+#                            pytest (ARGS go to pytest); each runner has a time budget
+#   ./dev.sh test --no-odoo-crm   skip Odoo's tests (they run by default only
 #                            when no ARGS are given; --odoo-crm forces them)
 #   ./dev.sh lint [ARGS]     the OCA checks of .pre-commit-config.yaml (pylint-odoo,
 #                            oca-checks-odoo-module, ruff) on every tracked file;
