@@ -558,6 +558,11 @@ bounded_run() {
     wait "$pid" || rc=$?
     trap - INT TERM
     left="$(stop_run "$pid" "$tmp")"
+    # Odoo's screenshots of failed tours land in TMPDIR/odoo_tests: keep them.
+    rm -rf "$LOGS/$name-screenshots"
+    if [[ -d "$tmp/odoo_tests" ]]; then
+        mv "$tmp/odoo_tests" "$LOGS/$name-screenshots"
+    fi
     rm -rf "$tmp"
     if (( interrupted )); then
         say "$name: interrupted" >&2
@@ -599,6 +604,7 @@ run_odoo_crm_tests() {
             say "odoo $what FAILED (exit $rc): ${result:-no result line}"
             grep -E '^(FAIL|ERROR): | (ERROR|CRITICAL) ' "$log" | head -n 40 || true
             (( rc == 124 )) && grep -E ' Starting [A-Za-z0-9_]+\.test' "$log" | tail -n 1 | sed -E 's/^.*: /last test started: /'
+            [[ -d "$LOGS/odoo_tests-screenshots" ]] && say "screenshots of failed tours: ${LOGS#"$ROOT"/}/odoo_tests-screenshots/"
             say "full log: $log"
         } >&2
         return 1
