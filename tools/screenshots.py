@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Take the README's screenshots from a running demo (`./dev.sh demo`).
 
-    python3 tools/screenshots.py [--url http://localhost:8069] [--db closure_demo]
+    .state/venv/bin/python tools/screenshots.py [--url URL] [--db DB] [SCREEN...]
 
 Logs in as the demo users over Odoo's JSON-RPC, then drives a headless Chromium
 (the browser Odoo's UI tours use) over its DevTools protocol with
