@@ -477,6 +477,20 @@ ODOO_TOUR_TAGS=(
 )
 # Not run: website_slides:TestUiPublisherYoutube is tagged 'external' (it
 # needs YouTube), as Odoo's own runbot leaves it out.
+#
+# Left out: tours that fail on this 2-core machine WITHOUT our add-ons too
+# (a database with the same Odoo modules and not ours, 2026-11-30): each waits
+# for the website editor's iframe, which a loaded machine does not render
+# within the tour's 20 s step timeout (GET /partners alone took 14-28 s there).
+# The same failures, same steps, with and without our add-ons; details in
+# issue 11's notes. CLOSURE_ODOO_TOURS_ALL=1 runs them anyway.
+ODOO_TOUR_TAGS_LEFT_OUT=(
+    # "Open grade filter" (iframe .dropdown ... "All Categories") times out
+    -/website_crm_partner_assign:TestPublish
+    # "Wait until the iframe is ready" times out
+    -/website_slides:TestUi.test_full_screen_edition_website_restricted_editor
+    -/website_slides:TestUiPublisher.test_course_publisher_elearning_manager
+)
 
 # Seconds each bounded stage may take before it is stopped (and fails).
 ODOO_TESTS_BUDGET="${CLOSURE_ODOO_TESTS_BUDGET:-1500}"
@@ -590,6 +604,9 @@ run_odoo_crm_tests() {
     if (( HAVE_BROWSER )); then
         modules="crm,$ODOO_TOUR_MODULES,$ADDONS"
         tags="/crm,$(IFS=,; echo "${ODOO_TOUR_TAGS[*]}")"
+        if [[ "${CLOSURE_ODOO_TOURS_ALL:-}" != 1 ]]; then
+            tags+=",$(IFS=,; echo "${ODOO_TOUR_TAGS_LEFT_OUT[*]}")"
+        fi
         what="crm tests and UI tours"
     fi
     say "running Odoo's $what with $ADDONS installed (database $db, budget ${ODOO_TESTS_BUDGET}s)..."
