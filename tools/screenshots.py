@@ -247,7 +247,7 @@ def take_all(base, db, out_dir, width, height, only=None):
         ('answer-page-en', None, lambda b: public(b, answer_url(en_case), 'form', 'Send')),
         ('answer-page-zh', None, lambda b: public(b, answer_url(zh_case), 'form', '提交')),
         ('receiver-portal', receiver, lambda b: public(b, f'{base}/my/closure/transfers', 'table', None)),
-        ('training-dashboard', admin, lambda b: training_dashboard(b, base, plan)),
+        ('training-dashboard', admin, lambda b: training_dashboard(b, base)),
     ]
     browser = Browser(width, height)
     taken = []
@@ -272,19 +272,22 @@ def public(browser, url, selector, text):
 
 
 def case_transfer(browser, base, transfer):
-    backend(browser, base, f"action-closure_crm.action_closure_case/{transfer['lead_id'][0]}", '.o_form_view .o_notebook')
+    backend(browser, base, f"action-closure_crm.action_closure_case/{transfer['lead_id'][0]}",
+            '.o_form_view .o_notebook')
     browser.click('.o_notebook .nav-link', 'Transfer')
     browser.wait_for('.o_notebook .tab-pane.active .o_data_row')
 
 
 def transfer_consent(browser, base, transfer):
-    backend(browser, base, f"action-closure_crm.action_closure_transfer/{transfer['id']}", '.o_form_view .o_statusbar_status')
+    backend(browser, base, f"action-closure_crm.action_closure_transfer/{transfer['id']}",
+            '.o_form_view .o_statusbar_status')
     browser.click('.o_notebook .nav-link', 'Consent')
     browser.wait_for('.o_notebook .tab-pane.active .o_field_many2many_tags .badge')
 
 
-def training_dashboard(browser, base, plan):
-    backend(browser, base, f"action-closure_training.action_closure_training_report", '.o_action_manager .o_view_controller')
+def training_dashboard(browser, base):
+    backend(browser, base, 'action-closure_training.action_closure_training_report',
+            '.o_action_manager .o_view_controller')
     browser.wait_for('.o_graph_renderer canvas, .o_pivot table, .o_list_table, .o_kanban_record')
 
 
