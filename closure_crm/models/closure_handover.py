@@ -111,8 +111,9 @@ class ClosureHandover(models.Model):
         """The cases to hand over, locked: a second hand-over of the same
         person waits, then finds them moved."""
         query = self.env['crm.lead']._search(self._case_domain())
-        self.env.cr.execute(SQL("%s FOR UPDATE OF crm_lead", query.select('crm_lead.id')))
-        return self.env['crm.lead'].browse([row[0] for row in self.env.cr.fetchall()])
+        # execute_query flushes the fields the domain reads (an owner just written, say)
+        rows = self.env.execute_query(SQL("%s FOR UPDATE OF crm_lead", query.select('crm_lead.id')))
+        return self.env['crm.lead'].browse([row[0] for row in rows])
 
     def _move_cases(self, cases):
         """The cases and their open activities to the successor; returns how
