@@ -55,7 +55,22 @@ class ClosurePlan(models.Model):
         'Gate: Confirm Hand-overs', tracking=True,
         help="Only certified staff (or staff with an exemption) may confirm a data hand-over.")
 
+    training_compliance_target = fields.Float(
+        'Compliance Target (%)', tracking=True,
+        default=lambda self: float(self.env['ir.config_parameter'].sudo().get_param(
+            'closure_training.compliance_target', 92.0)),
+        help="Procedure compliance expected of each person, measured from the CRM (notices on time, consent "
+             "before hand-over, angry customers answered the same day, no taboo phrase). The handbook's "
+             "example: 92% of staff followed procedure after training.")
+    training_compliance_gate = fields.Boolean(
+        'Gates Require Compliance', tracking=True,
+        help="At the certification gates, a certified person whose measured procedure compliance is below "
+             "the target is stopped like an uncertified one (an exemption still lets them through).")
+
     _sql_constraints = [
+        ('training_compliance_target',
+         'CHECK(training_compliance_target >= 0 AND training_compliance_target <= 100)',
+         'The compliance target is a percentage between 0 and 100.'),
         ('training_shares',
          'CHECK(training_core_share >= 0 AND training_workshop_share >= 0 AND training_micro_share >= 0)',
          'Training layer targets cannot be negative.'),
@@ -221,8 +236,18 @@ class ClosurePlan(models.Model):
             return users.browse()
         users = users.filtered(lambda u: not u._is_superuser())  # the system itself (crons) is no trainee
         certified = self._training_certified_partner_ids(users.partner_id).get(self.id, set())
+        low = self._training_low_compliance_users(users)
         exempted = self.env['closure.training.exemption'].sudo()._exempted_users(self, gate, users)
-        return users.filtered(lambda u: u.partner_id.id not in certified and u not in exempted)
+        return users.filtered(lambda u: (u.partner_id.id not in certified or u in low) and u not in exempted)
+
+    def _training_low_compliance_users(self, users):
+        """The ``users`` whose measured procedure compliance in this plan is
+        below its target, when the plan's gates require compliance."""
+        self.ensure_one()
+        if not self.training_compliance_gate or not users:
+            return users.browse()
+        compliance = self.env['closure.training.compliance']._by_plan_user(self, users)
+        return users.filtered(lambda u: compliance.get((self.id, u.id), 100.0) < self.training_compliance_target)
 
     def _check_closure_gate(self, gate, users=None):
         res = super()._check_closure_gate(gate, users=users)
@@ -231,6 +256,18 @@ class ClosurePlan(models.Model):
         users = users if users is not None else self.env.user
         for plan in self:
             blocked = plan._training_blocked_users(gate, users)
+            low = blocked & plan._training_low_compliance_users(blocked)
+            certified = plan._training_certified_partner_ids(low.partner_id).get(plan.id, set())
+            low = low.filtered(lambda u: u.partner_id.id in certified)
+            if low and low == blocked:
+                raise UserError(_(
+                    "%(users)s may not %(gate)s in the plan \"%(plan)s\": their procedure compliance is below "
+                    "the plan's target of %(target)s%%. See Training > Procedure Compliance, or ask a closure "
+                    "manager for a dated exemption.",
+                    users=', '.join(low.mapped('name')),
+                    gate=dict(self.env['closure.training.exemption']._fields['gate']._description_selection(self.env))[gate].lower(),
+                    plan=plan.name, target=plan.training_compliance_target))
+            blocked -= low
             if blocked:
                 raise UserError(_(
                     "%(users)s may not %(gate)s in the plan \"%(plan)s\": the certification "

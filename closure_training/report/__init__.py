@@ -1,1 +1,2 @@
 from . import closure_training_report
+from . import closure_training_compliance

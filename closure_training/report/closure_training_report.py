@@ -41,6 +41,12 @@ class ClosureTrainingReport(models.Model):
     blocked = fields.Integer('Blocked by a Gate', readonly=True,
                              help="1 when a gate of the plan stops this person: not certified, no valid exemption.")
     blocked_gate_count = fields.Integer('Gates Blocking', readonly=True)
+    compliance = fields.Float(
+        'Procedure Compliance (%)', readonly=True, aggregator='avg',
+        help="Measured from the CRM: notices on time, consent before hand-over, angry customers answered "
+             "the same day, outgoing messages without taboo phrases (see Procedure Compliance).")
+    compliance_target = fields.Float('Compliance Target (%)', readonly=True, aggregator='avg')
+    compliant = fields.Integer('Meets the Compliance Target', readonly=True)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -48,7 +54,8 @@ class ClosureTrainingReport(models.Model):
 
     def _query(self):
         return SQL(
-            """WITH required AS (
+            """WITH compliance AS (%s
+               ), required AS (
                    SELECT DISTINCT p.id AS participant_id, rel.channel_id
                      FROM closure_training_participant p
                      JOIN closure_training_track t
@@ -107,7 +114,11 @@ class ClosureTrainingReport(models.Model):
                           COALESCE(pc.sent, 0) AS sent, COALESCE(pc.answered, 0) AS answered,
                           CASE WHEN pc.sent_30 > 0 THEN 100.0 * pc.answered_30 / pc.sent_30 END AS participation,
                           qz.score AS quiz_score,
-                          CASE WHEN cert.partner_id IS NOT NULL THEN 0 ELSE
+                          cm.compliance, pl.training_compliance_target AS compliance_target,
+                          CASE WHEN cert.partner_id IS NOT NULL
+                                    AND NOT (COALESCE(pl.training_compliance_gate, FALSE)
+                                             AND COALESCE(cm.compliance < pl.training_compliance_target, FALSE))
+                               THEN 0 ELSE
                               (SELECT COUNT(*) FROM (VALUES ('send_wave', pl.training_gate_send_wave),
                                                             ('own_tier_a', pl.training_gate_own_tier_a),
                                                             ('confirm_handover', pl.training_gate_confirm_handover)
@@ -127,6 +138,7 @@ class ClosureTrainingReport(models.Model):
                      LEFT JOIN passed trainer ON trainer.survey_id = pl.training_trainer_certification_id
                                              AND trainer.partner_id = u.partner_id
                      LEFT JOIN practice pc ON pc.user_id = p.user_id
+                     LEFT JOIN compliance cm ON cm.plan_id = p.plan_id AND cm.user_id = p.user_id
                )
                SELECT id, plan_id, company_id, user_id, role, layer,
                       1 AS staff_count, course_count,
@@ -136,6 +148,9 @@ class ClosureTrainingReport(models.Model):
                       CASE WHEN is_certified THEN 100.0 ELSE 0.0 END AS certified_rate,
                       target_share, sent AS practice_sent, answered AS practice_answered,
                       participation AS practice_participation, quiz_score,
-                      (blocked_gate_count > 0)::int AS blocked, blocked_gate_count
-                 FROM base"""
+                      (blocked_gate_count > 0)::int AS blocked, blocked_gate_count,
+                      compliance, compliance_target,
+                      (compliance IS NOT NULL AND compliance >= compliance_target)::int AS compliant
+                 FROM base""",
+            self.env['closure.training.compliance']._query(),
         )
