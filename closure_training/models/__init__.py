@@ -9,3 +9,10 @@ from . import closure_plan
 from . import crm_lead
 from . import crm_team_member
 from . import gamification_karma_tracking
+from . import closure_handover
+from . import mail_message
+from . import closure_training_session
+from . import closure_training_attendance
+from . import closure_training_faq
+from . import slide_slide
+from . import slide_slide_partner

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, models
 
 
@@ -31,3 +33,80 @@ class CrmLead(models.Model):
         for plan, plan_cases in cases.sudo().grouped('closure_plan_id').items():
             if plan.training_gate_own_tier_a:
                 plan._check_closure_gate('own_tier_a', users=(owner or plan_cases.user_id).sudo())
+
+    # ------------------------------------------------------------------
+    # Procedure compliance: what each posted message shows
+    # ------------------------------------------------------------------
+    def _message_post_after_hook(self, message, msg_vals):
+        res = super()._message_post_after_hook(message, msg_vals)
+        if self.closure_plan_id and self._closure_is_staff_outgoing(message):
+            self._closure_check_outgoing(message)
+        return res
+
+    def _closure_is_staff_outgoing(self, message):
+        """A message our staff sends to the customer: a mail or a comment that
+        is not an internal note, by an internal user."""
+        if message.message_type not in ('email', 'comment') or message.is_internal \
+                or (message.subtype_id and message.subtype_id.internal):
+            return False
+        author = message.author_id
+        return bool(author) and bool(author.user_ids.filtered(lambda user: not user.share))
+
+    def _closure_check_outgoing(self, messages):
+        """Mark each outgoing message clean or holding a taboo phrase (the
+        handbook's list, both languages): procedure compliance counts them."""
+        Phrase = self.env['closure.phrase']
+        matchers = Phrase._get_matchers(['taboo'])
+        for message in messages:
+            found = Phrase._find_taboo(message.body or '', matchers)
+            # the check is the system's evidence, not the author's to edit (mail.message.write)
+            message.sudo().write({
+                'closure_taboo_check': 'taboo' if found else 'clean',
+                'closure_taboo_terms': ', '.join(found.mapped('name')) or False,
+            })
+
+    def _closure_triage_messages(self, messages):
+        """Keep the mood of each customer's reply on the message itself: the
+        case holds only the last one, compliance counts every angry reply."""
+        answered = super()._closure_triage_messages(messages)
+        if not isinstance(messages, models.BaseModel):
+            messages = self.env['mail.message'].browse(messages)
+        messages = messages.filtered(lambda m: m.model == 'crm.lead').sorted('id')
+        last = {message.res_id: message for message in messages}
+        matchers = None
+        by_mood = defaultdict(lambda: self.env['mail.message'])
+        for message in messages:
+            if last[message.res_id] == message:
+                mood = self.browse(message.res_id).closure_reply_mood  # just classified by the triage
+            else:
+                matchers = matchers or self.env['closure.phrase']._get_matchers(['angry', 'anxious', 'rights'])
+                mood = self.env['closure.phrase']._classify_reply(message.body, matchers)[0]
+            if mood:
+                by_mood[mood] |= message
+        for mood, mood_messages in by_mood.items():
+            mood_messages.sudo().write({'closure_reply_mood': mood})  # evidence: see mail.message.write
+        return answered
+
+    # ------------------------------------------------------------------
+    # Handbook FAQ from the case
+    # ------------------------------------------------------------------
+    def _closure_faq_topic(self):
+        """The FAQ topic the case is about now: a refund asked, a data copy
+        asked, a transfer under way; else none."""
+        self.ensure_one()
+        if self.closure_refund_requested_date:
+            return 'refund'
+        if self.closure_export_requested_date:
+            return 'data'
+        if self.closure_transfer_count:
+            return 'transfer'
+        return False
+
+    def action_closure_open_faq(self):
+        """The handbook FAQ, searchable, opened on the case's topic."""
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_training.action_closure_training_faq')
+        topic = self._closure_faq_topic()
+        action['context'] = {f'search_default_topic_{topic}': 1} if topic else {}
+        action['target'] = 'new'
+        return action

@@ -4,3 +4,8 @@ from . import test_training_practice
 from . import test_training_coach
 from . import test_training_report
 from . import test_training_groups
+from . import test_training_departing
+from . import test_training_compliance
+from . import test_training_sessions
+from . import test_training_content
+from . import test_training_faq

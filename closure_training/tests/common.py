@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.tests import new_test_user
 
 from odoo.addons.closure_crm.tests.common import ClosureCommon
@@ -50,9 +51,26 @@ class TrainingCommon(ClosureCommon):
         } for user in users])
 
     @classmethod
+    def _attend(cls, users, slide, plan=None, trainer=None):
+        """A session delivering ``slide`` in ``plan``, with ``users`` invited
+        and recorded as attended by the trainer (the plan's manager)."""
+        plan = plan or cls.plan
+        session = cls.env['closure.training.session'].create({
+            'name': f'Session: {slide.name}', 'plan_id': plan.id, 'slide_id': slide.id,
+            'session_type': slide.closure_session_type, 'trainer_id': (trainer or cls.manager).id,
+            'date_start': fields.Datetime.now()})
+        session.action_invite()
+        session.attendance_ids.filtered(lambda a: a.user_id in users).with_user(session.trainer_id).action_mark_attended()
+        return session
+
+    @classmethod
     def _complete_course(cls, user, course, quiz_attempts=1):
-        """Mark every published content of ``course`` done for ``user``."""
+        """Mark every published content of ``course`` done for ``user``; the
+        lessons completed by attending a session are attended."""
         slides = course.slide_ids.filtered(lambda s: s.is_published and not s.is_category)
+        for slide in slides.filtered('closure_session_type'):
+            cls._attend(user, slide)
+        slides = slides.filtered(lambda s: not s.closure_session_type)
         return cls.env['slide.slide.partner'].create([{
             'slide_id': slide.id,
             'channel_id': course.id,
