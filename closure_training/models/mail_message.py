@@ -13,10 +13,11 @@ class MailMessage(models.Model):
     _inherit = 'mail.message'
 
     closure_reply_mood = fields.Selection(
-        REPLY_MOODS, 'Customer Mood', readonly=True,
+        REPLY_MOODS, 'Customer Mood', readonly=True, index='btree_not_null',
         help="A customer's reply on a closure case, classified with the phrase list.")
     closure_taboo_check = fields.Selection(
         [('clean', 'No Taboo Phrase'), ('taboo', 'Taboo Phrase')], 'Taboo Check', readonly=True,
+        index='btree_not_null',
         help="A staff member's outgoing message on a closure case, checked for taboo phrases.")
     closure_taboo_terms = fields.Char('Taboo Phrases Found', readonly=True)
 
