@@ -38,6 +38,7 @@
         'demo/closure_plan_demo.xml',
         'demo/closure_training_progress_demo.xml',
         'demo/closure_training_session_demo.xml',
+        'demo/closure_training_compliance_demo.xml',
     ],
     'installable': True,
 }

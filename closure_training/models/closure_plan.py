@@ -258,7 +258,7 @@ class ClosurePlan(models.Model):
             blocked = plan._training_blocked_users(gate, users)
             low = blocked & plan._training_low_compliance_users(blocked)
             certified = plan._training_certified_partner_ids(low.partner_id).get(plan.id, set())
-            low = low.filtered(lambda u: u.partner_id.id in certified)
+            low = low.filtered(lambda u, certified=certified: u.partner_id.id in certified)
             if low and low == blocked:
                 raise UserError(_(
                     "%(users)s may not %(gate)s in the plan \"%(plan)s\": their procedure compliance is below "

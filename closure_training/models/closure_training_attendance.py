@@ -17,14 +17,14 @@ class ClosureTrainingAttendance(models.Model):
     _order = 'session_id, participant_id'
     _rec_name = 'participant_id'
 
-    session_id = fields.Many2one('closure.training.session', 'Session', required=True, index=True, ondelete='cascade')
-    participant_id = fields.Many2one('closure.training.participant', 'Participant', required=True, index=True,
+    session_id = fields.Many2one('closure.training.session', required=True, index=True, ondelete='cascade')
+    participant_id = fields.Many2one('closure.training.participant', required=True, index=True,
                                      ondelete='cascade')
     user_id = fields.Many2one(related='participant_id.user_id', store=True, string='Staff Member')
     partner_id = fields.Many2one(related='participant_id.user_id.partner_id', string='Contact')
     slide_id = fields.Many2one(related='session_id.slide_id', store=True, string='Lesson')
     state = fields.Selection(ATTENDANCE_STATES, 'Attendance', required=True, default='invited')
-    recorded_by_id = fields.Many2one('res.users', 'Recorded By', readonly=True)
+    recorded_by_id = fields.Many2one('res.users', readonly=True)
     recorded_date = fields.Datetime('Recorded On', readonly=True)
 
     _sql_constraints = [
@@ -63,8 +63,9 @@ class ClosureTrainingAttendance(models.Model):
             partners = attendances.participant_id.user_id.partner_id
             rows = SlidePartner.search([('slide_id', '=', slide.id), ('partner_id', 'in', partners.ids)])
             attended = attendances.filtered(lambda a: a.state == 'attended').participant_id.user_id.partner_id
-            rows.filtered(lambda r: r.partner_id in attended and not r.completed).write({'completed': True})
-            undone = rows.filtered(lambda r: r.partner_id not in attended and r.completed)
+            rows.filtered(lambda r, attended=attended: r.partner_id in attended and not r.completed).write(
+                {'completed': True})
+            undone = rows.filtered(lambda r, attended=attended: r.partner_id not in attended and r.completed)
             undone.write({'completed': False})
             # website_slides keeps a finished course finished; a corrected attendance reopens it
             memberships = self.env['slide.channel.partner'].search([

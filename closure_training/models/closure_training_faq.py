@@ -17,12 +17,12 @@ class ClosureTrainingFaq(models.Model):
     _order = 'topic, sequence, id'
     _rec_name = 'question'
 
-    question = fields.Char('Question', required=True, translate=True)
+    question = fields.Char(required=True, translate=True)
     answer = fields.Text('Approved Answer', required=True, translate=True)
     keywords = fields.Char(
-        'Keywords', translate=True,
+        translate=True,
         help="Words a customer may use for this question, separated by commas; the search finds them.")
-    topic = fields.Selection(FAQ_TOPICS, 'Topic', required=True, default='service')
+    topic = fields.Selection(FAQ_TOPICS, required=True, default='service')
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
 

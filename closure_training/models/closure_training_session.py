@@ -29,15 +29,15 @@ class ClosureTrainingSession(models.Model):
         'slide.slide', 'Lesson Delivered', required=True, ondelete='restrict',
         domain="[('closure_session_type', '=', session_type)]",
         help="The lesson completed by attending: the trainer records who attended.")
-    course_id = fields.Many2one(related='slide_id.channel_id', store=True, string='Course')
+    course_id = fields.Many2one(related='slide_id.channel_id', store=True)
     trainer_id = fields.Many2one(
-        'res.users', 'Trainer', required=True, default=lambda self: self.env.user, tracking=True,
+        'res.users', required=True, default=lambda self: self.env.user, tracking=True,
         domain="[('share', '=', False)]", help="Records the attendance.")
     date_start = fields.Datetime('Start', required=True, tracking=True)
     duration = fields.Float('Duration (hours)', default=1.5, required=True)
     location = fields.Char('Location or Meeting Link')
     event_id = fields.Many2one('calendar.event', 'Calendar Event', readonly=True, copy=False, ondelete='set null')
-    attendance_ids = fields.One2many('closure.training.attendance', 'session_id', string='Attendance')
+    attendance_ids = fields.One2many('closure.training.attendance', 'session_id')
     invited_count = fields.Integer('Invited', compute='_compute_counts')
     attended_count = fields.Integer('Attended', compute='_compute_counts')
 
@@ -47,7 +47,8 @@ class ClosureTrainingSession(models.Model):
             (session.id, state): count for session, state, count in self.env['closure.training.attendance']._read_group(
                 [('session_id', 'in', self.ids)], ['session_id', 'state'], ['__count'])}
         for session in self:
-            session.invited_count = sum(counts.get((session.id, state), 0) for state in ('invited', 'attended', 'absent'))
+            session.invited_count = sum(
+                counts.get((session.id, state), 0) for state in ('invited', 'attended', 'absent'))
             session.attended_count = counts.get((session.id, 'attended'), 0)
 
     @api.constrains('slide_id', 'session_type')
@@ -109,7 +110,7 @@ class ClosureTrainingSession(models.Model):
         for session in self:
             session._check_trainer()
             participants = session.plan_id.training_participant_ids.sudo().filtered(
-                lambda p: session.course_id in p.course_ids)
+                lambda p, course=session.course_id: course in p.course_ids)
             new = participants - session.attendance_ids.participant_id
             Attendance.create([{'session_id': session.id, 'participant_id': p.id} for p in new])
             session._sync_events()

@@ -13,6 +13,7 @@ class SlideSlide(models.Model):
 
     @api.depends('closure_session_type')
     def _compute_mark_complete_actions(self):
-        super()._compute_mark_complete_actions()
+        res = super()._compute_mark_complete_actions()
         for slide in self.filtered('closure_session_type'):
             slide.can_self_mark_completed = False
+        return res

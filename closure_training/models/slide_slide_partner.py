@@ -30,10 +30,11 @@ class SlideSlidePartner(models.Model):
         if not pairs:
             return
         # attendance is read for whoever completes the lesson
-        attended = {(slide.id, user.partner_id.id) for slide, user in self.env['closure.training.attendance'].sudo()._read_group(
+        groups = self.env['closure.training.attendance'].sudo()._read_group(
             [('slide_id', 'in', slides.ids), ('state', '=', 'attended'),
              ('user_id.partner_id', 'in', [partner_id for _slide, partner_id in pairs])],
-            ['slide_id', 'user_id'])}
+            ['slide_id', 'user_id'])
+        attended = {(slide.id, user.partner_id.id) for slide, user in groups}
         types = dict(self.env['slide.slide']._fields['closure_session_type']._description_selection(self.env))
         for slide_id, partner_id in pairs:
             if (slide_id, partner_id) not in attended:

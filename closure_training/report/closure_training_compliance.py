@@ -25,7 +25,7 @@ class ClosureTrainingCompliance(models.Model):
     _order = 'plan_id, compliance, user_id'
 
     plan_id = fields.Many2one('closure.plan', 'Closure Plan', readonly=True)
-    company_id = fields.Many2one('res.company', 'Company', readonly=True)
+    company_id = fields.Many2one('res.company', readonly=True)
     user_id = fields.Many2one('res.users', 'Staff Member', readonly=True)
     notice_count = fields.Integer('Notices Due', readonly=True)
     notice_on_time_count = fields.Integer('Notices on Time', readonly=True)
@@ -58,7 +58,8 @@ class ClosureTrainingCompliance(models.Model):
         return SQL(
             """WITH events AS (
                    SELECT l.closure_plan_id AS plan_id, l.user_id,
-                          1 AS notice, (l.closure_notified_date <= p.creditor_notice_deadline)::int AS notice_ok,
+                          1 AS notice,
+                          COALESCE(l.closure_notified_date <= p.creditor_notice_deadline, FALSE)::int AS notice_ok,
                           0 AS handover, 0 AS handover_ok, 0 AS angry, 0 AS angry_ok, 0 AS msg, 0 AS taboo
                      FROM crm_lead l
                      JOIN closure_plan p ON p.id = l.closure_plan_id

@@ -60,7 +60,8 @@ class TrainingCommon(ClosureCommon):
             'session_type': slide.closure_session_type, 'trainer_id': (trainer or cls.manager).id,
             'date_start': fields.Datetime.now()})
         session.action_invite()
-        session.attendance_ids.filtered(lambda a: a.user_id in users).with_user(session.trainer_id).action_mark_attended()
+        attendances = session.attendance_ids.filtered(lambda a: a.user_id in users)
+        attendances.with_user(session.trainer_id).action_mark_attended()
         return session
 
     @classmethod

@@ -1,5 +1,4 @@
 from datetime import timedelta
-from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
@@ -44,10 +43,14 @@ class TestTrainingCompliance(TrainingCommon, TransferCommon):
 
     def _compliance(self, user):
         self.env.flush_all()
-        return self.env['closure.training.compliance'].search([('plan_id', '=', self.plan.id), ('user_id', '=', user.id)])
+        return self.env['closure.training.compliance'].search(
+            [('plan_id', '=', self.plan.id), ('user_id', '=', user.id)])
 
     def test_notices_on_time(self):
         case_1, case_2, case_3 = self.cases_1
+        row = self._compliance(self.rep_1)
+        self.assertEqual((row.notice_count, row.notice_on_time_count, row.compliance), (3, 0, 0.0),
+                         "deadline passed, nothing sent: three late notices")
         self._notify(case_1, self.deadline - timedelta(days=1))
         self._notify(case_2, self.deadline + timedelta(days=3))
         # case_3 never notified and the deadline has passed: late
@@ -82,7 +85,8 @@ class TestTrainingCompliance(TrainingCommon, TransferCommon):
         self.assertEqual((row.angry_count, row.angry_same_day_count), (2, 1))
         self.assertEqual((row.message_count, row.taboo_count), (2, 1))
         self.assertEqual((row.angry_rate, row.clean_rate), (50.0, 50.0))
-        self.assertAlmostEqual(row.compliance, (100.0 + 50.0 + 50.0) / 3, places=2, msg="each procedure weighs the same")
+        self.assertAlmostEqual(row.compliance, (100.0 + 50.0 + 50.0) / 3, places=2,
+                               msg="each procedure weighs the same")
 
     def test_rep_cannot_clear_a_taboo_flag(self):
         taboo = self._rep_says(self.rep_1, self.cases_1[0], "Sorry, we are bankrupt.")
@@ -122,6 +126,7 @@ class TestTrainingCompliance(TrainingCommon, TransferCommon):
         self.plan.training_compliance_target = 0.0
         self.plan._check_closure_gate('send_wave', users=self.rep_1)
         self.env.flush_all()
-        report = self.env['closure.training.report'].search([('plan_id', '=', self.plan.id), ('user_id', '=', self.rep_1.id)])
+        report = self.env['closure.training.report'].search(
+            [('plan_id', '=', self.plan.id), ('user_id', '=', self.rep_1.id)])
         self.assertEqual(report.compliance_target, 0.0)
         self.assertEqual(report.blocked, 0)

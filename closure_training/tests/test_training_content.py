@@ -52,8 +52,10 @@ class TestTrainingContent(TransactionCase):
         for scenario in choice:
             self.assertGreaterEqual(len(scenario.option_ids), 2, scenario.name)
             self.assertTrue(scenario.option_ids.filtered('is_correct'), f'{scenario.name}: no right option')
-            self.assertTrue(scenario.option_ids.filtered(lambda o: not o.is_correct), f'{scenario.name}: no wrong option')
-            self.assertTrue(all(scenario.option_ids.mapped('explanation')), f'{scenario.name}: an option lacks feedback')
+            self.assertTrue(scenario.option_ids.filtered(lambda o: not o.is_correct),
+                            f'{scenario.name}: no wrong option')
+            self.assertTrue(all(scenario.option_ids.mapped('explanation')),
+                            f'{scenario.name}: an option lacks feedback')
         for scenario in self.scenarios:
             self.assertTrue(scenario.model_answer, scenario.name)
 
@@ -69,7 +71,8 @@ class TestTrainingContent(TransactionCase):
                 self.assertRegex(zh_option.explanation, r'[\u4e00-\u9fff]', f'{scenario.name}: {option.explanation}')
 
     def test_right_answers_hold_no_taboo_and_no_forbidden_refund_date(self):
-        problems = [p for scenario in self.scenarios for lang in ('en_US', 'zh_CN') for p in self._problems(scenario, lang)]
+        problems = [problem for scenario in self.scenarios for lang in ('en_US', 'zh_CN')
+                    for problem in self._problems(scenario, lang)]
         self.assertFalse(problems, '\n'.join(problems))
 
     def test_the_checks_catch_a_forbidden_answer(self):

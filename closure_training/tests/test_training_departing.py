@@ -1,6 +1,7 @@
-from odoo.addons.mail.tests.common import MailCase
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+
+from odoo.addons.mail.tests.common import MailCase
 
 from .common import TrainingCommon
 
