@@ -43,6 +43,7 @@ class TestTrainingCompliance(TrainingCommon, TransferCommon):
 
     def _compliance(self, user):
         self.env.flush_all()
+        self.env['closure.training.compliance'].invalidate_model()  # a view: read it afresh
         return self.env['closure.training.compliance'].search(
             [('plan_id', '=', self.plan.id), ('user_id', '=', user.id)])
 
