@@ -20,6 +20,15 @@ def odoo_addons_path():
     return f"{ROOT},{os.path.join(os.path.dirname(odoo.__file__), 'addons')}"
 
 
+def odoo_server_command():
+    """The command that starts an Odoo server: odoo-bin when the tree has
+    one (a multi-process server starts its websocket process by running its
+    own script again, which ``python3 -m odoo`` cannot do), else ``-m odoo``."""
+    import odoo
+    odoo_bin = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(odoo.__file__))), 'odoo-bin')
+    return [sys.executable, odoo_bin] if os.path.isfile(odoo_bin) else [sys.executable, '-m', 'odoo']
+
+
 def modules_installed(db, modules):
     """True when ``db`` exists with every one of ``modules`` installed."""
     import psycopg2

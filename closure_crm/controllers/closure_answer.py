@@ -5,9 +5,9 @@ import logging
 from odoo import _, fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
-from odoo.tools import consteq, format_amount, format_date
+from odoo.tools import SQL, consteq, format_amount, format_date, lazy
 
-from ..models.crm_lead import ClosurePublicError
+from ..models.crm_lead import ANSWER_LENGTH_DEFAULT, ANSWER_LENGTH_PARAM, ClosurePublicError
 
 _logger = logging.getLogger(__name__)
 
@@ -51,27 +51,84 @@ class ClosureAnswer(http.Controller):
             'company': case_sudo.company_id or case_sudo.closure_plan_id.company_id,
         }, status=404)
 
-    def _closure_render(self, case_sudo, access_token, error=None, answered=False, form=None):
-        values = case_sudo._closure_answer_values()
-        values['texts'] = self._closure_texts(values)
-        values.update({
+    def _closure_render(self, case_sudo, access_token, error=None, answered=False, form=None, page=None):
+        """Render the page. With ``page`` (a plain view, see _closure_page)
+        the page's body is kept by QWeb (t-cache) under the page's key, and
+        its values are read only when it is not kept yet."""
+        def page_values():
+            values = case_sudo._closure_answer_values()
+            values['texts'] = self._closure_texts(values)
+            return values
+        request.update_context(lang=case_sudo.env.lang)
+        if page:
+            company_name = page['company_name']
+        else:
+            company_name = (case_sudo.company_id or case_sudo.closure_plan_id.company_id).name
+        return request.render('closure_crm.closure_answer_page', {
+            'closure_page': lazy(page_values) if page else page_values(),
+            'closure_page_cache_key': page and page['key'],
+            'title': case_sudo.env._("Your service with %(company)s", company=company_name),
             'access_token': access_token,
             'error': error,
             'answered': answered,
             'form': form or {},
         })
-        request.update_context(lang=case_sudo.env.lang)
-        return request.render('closure_crm.closure_answer_page', values)
+
+    def _closure_page(self, case_id, access_token):
+        """The case behind a plain view of the page, in one query: None when
+        the link is not one (as _closure_case), else a dict with the case
+        (superuser, in the customer's language), whether the page is closed,
+        the company's name and the page's key: a digest of the rows the page
+        reads (the case with its kept receiver suggestions, its customer,
+        plan, company, contact, transfers, answers, the data categories, the
+        receivers offered and their contacts), the language, the settings
+        and today's date. Equal keys: the same page."""
+        if not isinstance(access_token, str) or not access_token or len(access_token) > MAX_TOKEN_LENGTH \
+                or not access_token.isascii() or not 0 < case_id <= MAX_ID:
+            return None
+        env = request.env
+        env.cr.execute(SQL(
+            """SELECT l.closure_access_token, cu.lang, pl.data_erasure_date, co.name,
+                      MD5(CONCAT_WS('|', l::text, cu::text, co::text, pa::text, pl::text, u::text, up::text,
+                          (SELECT STRING_AGG(t::text, '|' ORDER BY t.id) FROM closure_transfer t WHERE t.lead_id = l.id),
+                          (SELECT STRING_AGG(c::text, '|' ORDER BY c.id) FROM closure_consent c WHERE c.lead_id = l.id),
+                          (SELECT STRING_AGG(d::text, '|' ORDER BY d.id) FROM closure_data_category d),
+                          (SELECT STRING_AGG(r::text, '|' ORDER BY r.id) FROM res_partner r
+                        WHERE r.id IN (SELECT jsonb_array_elements_text(l.closure_suggestion_cache -> 'ids')::int
+                                       UNION SELECT t.receiver_id FROM closure_transfer t WHERE t.lead_id = l.id)
+                           OR r.parent_id IN (SELECT jsonb_array_elements_text(l.closure_suggestion_cache -> 'ids')::int
+                                              UNION SELECT t.receiver_id FROM closure_transfer t WHERE t.lead_id = l.id))))
+                 FROM crm_lead l
+                 JOIN closure_plan pl ON pl.id = l.closure_plan_id
+                 LEFT JOIN res_partner cu ON cu.id = l.partner_id
+                 LEFT JOIN res_company co ON co.id = COALESCE(l.company_id, pl.company_id)
+                 LEFT JOIN res_partner pa ON pa.id = co.partner_id
+                 LEFT JOIN res_users u ON u.id = COALESCE(l.user_id, pl.user_id)
+                 LEFT JOIN res_partner up ON up.id = u.partner_id
+                WHERE l.id = %s""", case_id))
+        row = env.cr.fetchone()
+        if not row or not row[0] or not consteq(row[0], access_token):
+            return None
+        case_sudo = env['crm.lead'].sudo().browse(case_id).with_context(lang=row[1] or env.lang)
+        today = fields.Date.context_today(case_sudo)
+        settings = case_sudo._closure_answer_setting(ANSWER_LENGTH_PARAM, ANSWER_LENGTH_DEFAULT)
+        return {
+            'case': case_sudo,
+            'expired': bool(row[2]) and today > row[2],
+            'company_name': row[3],
+            'key': ('closure_answer', case_id, case_sudo.env.lang, str(today), settings, *map(str, row[3:])),
+        }
 
     @http.route('/closure/answer/<int:case_id>', type='http', auth='public', methods=['GET'],
                 website=True, sitemap=False)
     def closure_answer(self, case_id, access_token=None, answered=None, **kwargs):
-        case_sudo = self._closure_case(case_id, access_token)
-        if not case_sudo:
+        page = self._closure_page(case_id, access_token)
+        if not page:
             return request.not_found()
-        if case_sudo._closure_answer_link_expired():
-            return self._closure_closed(case_sudo)
-        return self._closure_render(case_sudo, access_token, answered=bool(answered))
+        if page['expired']:
+            return self._closure_closed(page['case'])
+        page['key'] += (bool(answered),)
+        return self._closure_render(page['case'], access_token, answered=bool(answered), page=page)
 
     @http.route('/closure/answer/<int:case_id>/submit', type='http', auth='public', methods=['POST'],
                 website=True, sitemap=False)

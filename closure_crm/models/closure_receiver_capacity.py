@@ -67,6 +67,25 @@ class ClosureReceiverCapacity(models.Model):
                     "%(partner)s is not a receiving partner: tick 'Receiving Partner' on the contact first.",
                     partner=line.partner_id.display_name))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.plan_id._closure_bump_suggestions()
+        return lines
+
+    def write(self, vals):
+        plans = self.plan_id
+        res = super().write(vals)
+        if {'capacity', 'partner_id', 'plan_id'} & set(vals):
+            (plans | self.plan_id)._closure_bump_suggestions()
+        return res
+
+    def unlink(self):
+        plans = self.plan_id
+        res = super().unlink()
+        plans._closure_bump_suggestions()
+        return res
+
     def _lock(self):
         """Lock the capacity rows (by id, so two lockers never deadlock)
         until the end of the transaction."""
@@ -103,7 +122,13 @@ class ClosureReceiverCapacity(models.Model):
         self.env.cr.execute(SQL(
             """UPDATE closure_receiver_capacity c
                   SET used_count = v.used
-                 FROM (SELECT unnest(%(ids)s::int[]) AS id, unnest(%(used)s::int[]) AS used) v
-                WHERE c.id = v.id AND c.used_count IS DISTINCT FROM v.used""",
+                 FROM (SELECT n.id, n.used, o.used_count AS before
+                         FROM unnest(%(ids)s::int[], %(used)s::int[]) AS n(id, used)
+                         JOIN closure_receiver_capacity o ON o.id = n.id) v
+                WHERE c.id = v.id AND c.used_count IS DISTINCT FROM v.used
+            RETURNING c.plan_id, (v.used >= c.capacity) IS DISTINCT FROM (v.before >= c.capacity)""",
             ids=[row[0] for row in rows], used=[row[2] for row in rows]))
+        # a receiver full, or with room again: the plan's kept suggestions are stale
+        flipped = {plan_id for plan_id, changed in self.env.cr.fetchall() if changed}
         self.invalidate_recordset(['used_count', 'remaining_count'])
+        self.env['closure.plan'].browse(sorted(flipped))._closure_bump_suggestions()

@@ -597,10 +597,10 @@ class CrmLead(models.Model):
             return self.env['res.partner']
         receivers = live.receiver_id
         if self.closure_plan_id.state in ('draft', 'in_progress'):
-            for suggestion in self.env['closure.transfer.matcher']._suggest(self, limit=limit):
+            for receiver in self._closure_suggested_receivers(limit=limit):
                 if len(receivers) >= limit:
                     break
-                receivers |= self.env['res.partner'].browse(suggestion['receiver_id'])
+                receivers |= receiver
         return receivers
 
     def _closure_answer_values(self):

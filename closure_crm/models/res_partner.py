@@ -5,6 +5,13 @@ from .closure_transfer import CUSTOMER_SIZES
 from .crm_lead import CLOSURE_TIERS, set_tiering_storage
 
 
+# what closure.transfer.matcher reads of a receiver (the suggestions kept on cases)
+RECEIVER_MATCH_FIELDS = {
+    'active', 'closure_is_receiver', 'closure_industry_ids', 'closure_service_ids', 'closure_country_ids',
+    'closure_state_ids', 'closure_receiver_segment', 'closure_max_customer_size', 'closure_dpa_date',
+}
+
+
 class ResPartner(models.Model):
     _inherit = 'res.partner'
 
@@ -65,6 +72,16 @@ class ResPartner(models.Model):
     closure_acceptance_rate = fields.Float(
         'Acceptance Rate (%)', compute='_compute_closure_receiver_stats', digits=(5, 1),
         help="Customers the receiver accepted among those it answered, over all plans.")
+
+    def write(self, vals):
+        res = super().write(vals)
+        if RECEIVER_MATCH_FIELDS & set(vals):
+            receivers = self if 'closure_is_receiver' in vals else self.filtered('closure_is_receiver')
+            if receivers:
+                # the receiver's profile is part of every suggestion kept in its plans
+                self.env['closure.receiver.capacity'].sudo().search(
+                    [('partner_id', 'in', receivers.ids)]).plan_id._closure_bump_suggestions()
+        return res
 
     def init(self):
         res = super().init()

@@ -1,10 +1,16 @@
 import re
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from .transfer_common import TransferCommon
+
+# a view of the answer page once warm, in the test cursor (its own savepoints
+# included): the link check and the page's key in one query, then the
+# website layout's reads, as for the home page
+ANSWER_PAGE_QUERIES = 6
 
 
 @tagged('post_install', '-at_install')
@@ -214,3 +220,66 @@ class TestAnswerPage(HttpCase, TransferCommon):
         # the customer reads Chinese; the owner's to-do stays in the owner's English
         self.assertIn('谢谢：我们已记录您的答复', self._submit(data_copy=1).text)
         self.assertEqual(self.case.activity_ids.summary, 'Send the customer a copy of their data')
+
+    # ------------------------------------------------------------------
+    # Cost of a view
+    # ------------------------------------------------------------------
+    def _count_view(self, url):
+        """Queries of one view of ``url`` once warm (the test cursor's own
+        savepoints included, the same for every page)."""
+        for _i in range(3):
+            self.url_open(url)
+        self.env.flush_all()
+        count0 = self.cr.sql_log_count
+        self.assertEqual(self.url_open(url).status_code, 200)
+        return self.cr.sql_log_count - count0
+
+    def test_page_view_as_cheap_as_the_home_page(self):
+        home = self._count_view('/')
+        answer = self._count_view(self.url)
+        # website keeps the whole layout of its own pages (website.page); for any other page it
+        # reads the website and the page's SEO fields: at most these two queries more
+        self.assertLessEqual(answer, home + 2, "a view of the answer page costs about what the home page costs")
+        # the page's own part: the link check and the page's key in one query, the rest is kept
+        self.url_open(self.url)
+        with self.assertQueryCount(ANSWER_PAGE_QUERIES):
+            self.url_open(self.url)
+        # the kept page carries each visitor's own form token: another browser answers with it
+        self.opener.cookies.clear()
+        response = self._submit(data_copy=1)
+        self.assertIn('answered=1', response.url)
+        self.assertTrue(self.case.closure_export_requested_date)
+
+    def test_suggestions_are_computed_once_and_follow_changes(self):
+        Matcher = type(self.env['closure.transfer.matcher'])
+        calls = []
+        original = Matcher._suggest
+
+        def counting_suggest(matcher, lead, limit=3):
+            calls.append(lead.id)
+            return original(matcher, lead, limit=limit)
+        with patch.object(Matcher, '_suggest', counting_suggest):
+            page = self._open().text
+            self.assertIn('Second Choice', page)
+            self.assertEqual(calls, [self.case.id])
+            self._open()
+            self._open()
+            self.assertEqual(calls, [self.case.id], "kept: not ranked again while nothing changes")
+            # the receiver's name is on the page: the kept page follows it
+            self.other.name = 'Second Choice Renamed'
+            self.assertIn('Second Choice Renamed', self._open().text)
+            self.assertEqual(len(calls), 1)
+            # the plan's receivers change (a capacity): ranked again, a full receiver no longer offered
+            self.env['closure.receiver.capacity'].search([('partner_id', '=', self.other.id)]).capacity = 0
+            page = self._open().text
+            self.assertEqual(len(calls), 2)
+            self.assertNotIn('Second Choice', page)
+            self.assertIn('Harbour IT', page)
+            # the case's needs change: ranked again
+            self.case.closure_customer_size = 'large'
+            self._open()
+            self.assertEqual(len(calls), 3)
+            # a receiver declined by the customer is never suggested again
+            self.transfer._workflow().write({'state': 'customer_declined'})
+            self.assertNotIn('Harbour IT', self._open().text)
+            self.assertEqual(len(calls), 4)

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Benchmark: the customer's answer page against the website's home page.
+
+    python3 bench/bench_answer_page.py --db closure_demo [--clients 20 --seconds 20 --workers 2 --port 18141]
+
+Starts an Odoo server on the demo database (``./dev.sh demo`` builds it:
+both add-ons with their demo data) in multi-process mode (``--workers``,
+no cron), then, in one run, lets ``--clients`` concurrent clients (threads,
+each its own HTTP session with its cookies, as browsers) fetch for
+``--seconds`` seconds each:
+
+  home page     ``/``, the website's home page, as a public visitor;
+  answer page   ``/closure/answer/<case>?access_token=...`` of the demo's
+                open cases (every client walks through all of them), as
+                the customers following the link of their notice.
+
+Each page is first opened once per case (warm-up: Odoo's caches, and the
+receiver suggestions kept on each case), then the two pages are measured one
+after the other, and again in the other order (``--rounds``, default 2; the
+figures are the medians), so that a load change on a shared machine does not
+favour one page. Prints requests per second, median and p95 latency of each,
+and the answer page's throughput as a share of the home page's.
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+
+import requests
+
+from _common import ROOT, odoo_addons_path, odoo_server_command
+
+
+def answer_urls(db, limit):
+    """The answer links of the demo's open cases (plans under way, before their erasure date)."""
+    import psycopg2
+    conn = psycopg2.connect(dbname=db)
+    try:
+        with conn.cursor() as cr:
+            cr.execute("""SELECT l.id, l.closure_access_token
+                            FROM crm_lead l JOIN closure_plan p ON p.id = l.closure_plan_id
+                           WHERE l.active AND l.closure_access_token IS NOT NULL
+                             AND p.state IN ('draft', 'in_progress')
+                             AND (p.data_erasure_date IS NULL OR p.data_erasure_date >= CURRENT_DATE)
+                           ORDER BY l.id LIMIT %s""", [limit])
+            return [f'/closure/answer/{case_id}?access_token={urllib.parse.quote(token)}'
+                    for case_id, token in cr.fetchall()]
+    finally:
+        conn.close()
+
+
+def start_server(args, addons_path, log):
+    command = [*odoo_server_command(), '-d', args.db, f'--db-filter=^{args.db}$',
+               f'--addons-path={addons_path}', f'--http-port={args.port}', '--http-interface=127.0.0.1',
+               f'--workers={args.workers}', '--max-cron-threads=0', f'--logfile={log}', '--log-level=warn',
+               '--limit-time-real=600', '--limit-time-cpu=600']
+    if args.data_dir:
+        command.append(f'--data-dir={args.data_dir}')
+    with open(log, 'ab') as output:  # the server's own messages (start-up, stop) beside its log
+        process = subprocess.Popen(command, cwd=tempfile.gettempdir(), stdout=output, stderr=output)
+    base = f'http://127.0.0.1:{args.port}'
+    for _i in range(240):
+        time.sleep(0.5)
+        if process.poll() is not None:
+            sys.exit(f"the server stopped at start-up (log: {log})")
+        try:
+            if requests.get(base + '/web/login', timeout=5).status_code < 500:
+                return process, base
+        except requests.RequestException:
+            continue
+    process.terminate()
+    sys.exit(f"the server did not answer within 2 minutes (log: {log})")
+
+
+def hammer(base, urls, clients, seconds):
+    """``clients`` threads fetch ``urls`` round-robin for ``seconds``;
+    returns (requests per second, latencies in seconds, errors)."""
+    latencies, errors = [], []
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def client(offset):
+        session = requests.Session()
+        index = offset
+        mine, bad = [], []
+        while time.perf_counter() < stop_at:
+            url = base + urls[index % len(urls)]
+            index += 1
+            t0 = time.perf_counter()
+            try:
+                response = session.get(url, timeout=60)
+                ok = response.status_code == 200
+            except requests.RequestException as error:
+                ok, response = False, error
+            mine.append(time.perf_counter() - t0)
+            if not ok:
+                bad.append(getattr(response, 'status_code', str(response)))
+        with lock:
+            latencies.extend(mine)
+            errors.extend(bad)
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(index,)) for index in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - t0
+    return len(latencies) / wall, latencies, errors
+
+
+def p95(values):
+    return statistics.quantiles(values, n=20)[18] if len(values) >= 20 else max(values)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--db', default='closure_demo', help="the demo database (./dev.sh demo)")
+    parser.add_argument('--clients', type=int, default=20)
+    parser.add_argument('--seconds', type=float, default=20.0, help="per page and round")
+    parser.add_argument('--rounds', type=int, default=2)
+    parser.add_argument('--workers', type=int, default=2)
+    parser.add_argument('--port', type=int, default=18141)
+    parser.add_argument('--cases', type=int, default=50, help="answer pages (cases) the clients walk through")
+    parser.add_argument('--addons-path', default=None,
+                        help="Odoo's add-ons path (default: this checkout and Odoo's add-ons)")
+    parser.add_argument('--data-dir', default=os.path.join(ROOT, '.state', 'odoo-data'),
+                        help="Odoo's data directory (the demo's filestore)")
+    args = parser.parse_args()
+
+    urls = answer_urls(args.db, args.cases)
+    if not urls:
+        sys.exit(f"no open case with an answer link in {args.db}: build the demo with ./dev.sh demo")
+    os.makedirs(os.path.join(ROOT, 'bench', 'out'), exist_ok=True)
+    log = os.path.join(ROOT, 'bench', 'out', 'bench_answer_page.log')
+    process, base = start_server(args, args.addons_path or odoo_addons_path(), log)
+    try:
+        pages = {'home page': ['/'], 'answer page': urls}
+        print(f"server: {args.workers} workers on {base}, database {args.db}; {args.clients} clients; "
+              f"{len(urls)} answer pages", flush=True)
+        for name, page_urls in pages.items():   # warm-up: every page once, caches filled
+            for url in page_urls:
+                response = requests.get(base + url, timeout=120)
+                if response.status_code != 200:
+                    sys.exit(f"{name} {url}: HTTP {response.status_code}")
+        results = {name: [] for name in pages}
+        for round_index in range(args.rounds):
+            order = list(pages) if round_index % 2 == 0 else list(reversed(pages))
+            for name in order:
+                rate, latencies, errors = hammer(base, pages[name], args.clients, args.seconds)
+                results[name].append((rate, latencies, errors))
+                print(f"  round {round_index + 1}, {name}: {rate:.1f} requests/s, median "
+                      f"{statistics.median(latencies) * 1000:.0f} ms, p95 {p95(latencies) * 1000:.0f} ms"
+                      f"{f', {len(errors)} errors' if errors else ''}", flush=True)
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+
+    print()
+    summary = {}
+    for name, runs in results.items():
+        rate = statistics.median(run[0] for run in runs)
+        latencies = [value for run in runs for value in run[1]]
+        errors = sum(len(run[2]) for run in runs)
+        summary[name] = rate
+        print(f"{name:12} {rate:7.1f} requests/s  median {statistics.median(latencies) * 1000:5.0f} ms  "
+              f"p95 {p95(latencies) * 1000:5.0f} ms  ({len(latencies)} requests, {errors} errors)")
+    share = summary['answer page'] / summary['home page']
+    print(f"answer page / home page: {share:.2f}x the requests per second "
+          f"({args.clients} clients, {args.workers} workers)")
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
