@@ -25,6 +25,9 @@ from . import crm_lead_data_export
 from . import closure_erasure
 from . import closure_erasure_batch
 from . import crm_lead_erasure
+from . import crm_lead_suggestion
 from . import closure_plan_erasure
+from . import closure_plan_suggestion
 from . import closure_consent_erasure
 from . import ir_attachment
+from . import ir_cron

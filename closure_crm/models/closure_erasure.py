@@ -182,13 +182,13 @@ class ClosureErasure(models.Model):
                 # another worker erased a case this transaction's snapshot still
                 # sees as to do: try again soon, in a new transaction
                 self.env['ir.cron']._notify_progress(done=0, remaining=erasure._count_remaining())
-                self.env.ref('closure_crm.ir_cron_closure_erasure')._trigger()
+                self.env.ref('closure_crm.ir_cron_closure_erasure')._closure_trigger()
                 return
             remaining = erasure._count_remaining()
             if done:
                 self.env['ir.cron']._notify_progress(done=done, remaining=remaining)
                 if remaining:
-                    self.env.ref('closure_crm.ir_cron_closure_erasure')._trigger()
+                    self.env.ref('closure_crm.ir_cron_closure_erasure')._closure_trigger()
                 return
             erasure._finish()
         self.env['ir.cron']._notify_progress(done=0, remaining=0)

@@ -1,23 +1,32 @@
 from markupsafe import Markup
+from psycopg2 import errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date
 
+from ..tools.trust import is_trusted, trusted
+
 # the successor introduces themselves within this many days: the handbook's
 # "no interaction for 3 days, send a care message" rule
 HANDOVER_CALL_DAYS = 3
 OPEN_PLAN_STATES = ('draft', 'in_progress')
+# cases moved per transaction of the scheduled job (closure.handover._cron_process_handovers)
+HANDOVER_BATCH = 500
+# context key of the hand-over's own steps (action_confirm, the job), the only writers of its state
+STATE_KEY = 'closure_handover_state'
 
 
 class ClosureHandover(models.Model):
     """A departing staff member's customers handed to a named successor.
 
-    Confirming moves every closure case the departing person owns in the
-    open plans (or in one plan) to the successor, with their open
-    activities, and gives the successor one checklist activity per case:
-    the customer's state in the closure, open promises, open issues and key
-    contacts. Each customer may be told who their new contact is."""
+    Confirming queues the hand-over (the request does nothing else); the
+    scheduled job then moves every closure case the departing person owns in
+    the open plans (or in one plan) to the successor, in batches, with their
+    open activities, and gives the successor one checklist activity per
+    case: the customer's state in the closure, open promises, open issues
+    and key contacts. Each customer may be told who their new contact is.
+    Each batch is all or nothing; the progress shows on the hand-over."""
     _name = 'closure.handover'
     _description = 'Staff Hand-over of Closure Cases'
     _inherit = ['mail.thread']
@@ -39,12 +48,15 @@ class ClosureHandover(models.Model):
     notify_customers = fields.Boolean(
         'Tell the Customers', default=True,
         help="Send each customer the 'new contact' mail, in their language, from the successor.")
-    state = fields.Selection([('draft', 'Draft'), ('done', 'Handed Over')], default='draft', required=True,
-                             tracking=True, copy=False)
+    state = fields.Selection([('draft', 'Draft'), ('queued', 'Handing Over'), ('done', 'Handed Over')],
+                             default='draft', required=True, tracking=True, copy=False, readonly=True)
     lead_ids = fields.Many2many(
         'crm.lead', 'closure_handover_lead_rel', 'handover_id', 'lead_id', string='Cases Handed Over',
         readonly=True, copy=False)
     case_count = fields.Integer('Cases', compute='_compute_case_count')
+    done_count = fields.Integer('Cases Moved', compute='_compute_case_count')
+    activity_moved_count = fields.Integer('Open Activities Moved', readonly=True, copy=False)
+    progress = fields.Float('Progress (%)', compute='_compute_case_count')
 
     @api.depends('departing_user_id', 'successor_user_id')
     def _compute_name(self):
@@ -54,11 +66,20 @@ class ClosureHandover(models.Model):
 
     @api.depends('state', 'lead_ids', 'departing_user_id', 'plan_id')
     def _compute_case_count(self):
+        done_counts = {}
+        if self._origin.ids:
+            self.flush_model(['lead_ids'])
+            self.env.cr.execute(SQL(
+                """SELECT handover_id, COUNT(*) FROM closure_handover_lead_rel
+                    WHERE handover_id IN %s GROUP BY handover_id""", tuple(self._origin.ids)))
+            done_counts = dict(self.env.cr.fetchall())
         for handover in self:
-            if handover.state == 'done':
-                handover.case_count = len(handover.lead_ids)
-            else:
-                handover.case_count = self.env['crm.lead'].search_count(handover._case_domain())
+            done = done_counts.get(handover._origin.id, 0)
+            remaining = 0 if handover.state == 'done' else \
+                self.env['crm.lead'].search_count(handover._case_domain())
+            handover.done_count = done
+            handover.case_count = done + remaining
+            handover.progress = 100.0 * done / handover.case_count if handover.case_count else 0.0
 
     @api.constrains('departing_user_id', 'successor_user_id')
     def _check_users(self):
@@ -70,6 +91,13 @@ class ClosureHandover(models.Model):
                 raise ValidationError(_(
                     "Successor: %(user)s is not a Closure User and could not work the cases. "
                     "Give them the access first.", user=handover.successor_user_id.name))
+
+    def write(self, vals):
+        # queued by *Hand Over* after its checks, done by the job: never written by a client
+        if 'state' in vals and not is_trusted(self.env, STATE_KEY) \
+                and any(handover.state != vals['state'] for handover in self):
+            raise UserError(_("The status of a hand-over changes through its *Hand Over* button only."))
+        return super().write(vals)
 
     def _case_domain(self):
         self.ensure_one()
@@ -88,31 +116,90 @@ class ClosureHandover(models.Model):
         return action
 
     def action_confirm(self):
-        """Hand the cases over, all at once or not at all."""
+        """The *Hand Over* button: check and queue the hand-over; the
+        scheduled job moves the cases (``_process_batch``). Extend this
+        method for what must happen when a hand-over is confirmed."""
         for handover in self:
             if handover.state != 'draft':
-                raise UserError(_("%(handover)s is already done.", handover=handover.name))
-            cases = handover._lock_cases()
-            if not cases:
+                raise UserError(_("%(handover)s is already queued or done.", handover=handover.name))
+            if not self.env['crm.lead'].search_count(handover._case_domain(), limit=1):
                 raise UserError(_("%(user)s owns no case in a closure plan under way: nothing to hand over.",
                                   user=handover.departing_user_id.name))
-            moved = handover._move_cases(cases)
-            handover._schedule_checklists(cases, moved)
-            if handover.notify_customers:
-                handover._notify_customers(cases)
-            handover.write({'state': 'done', 'lead_ids': [(6, 0, cases.ids)]})
+        self.with_context(**trusted(STATE_KEY)).write({'state': 'queued'})
+        for handover in self:
             handover.message_post(body=_(
-                "%(count)s cases handed over from %(departing)s to %(successor)s, with %(activities)s open "
-                "activities.", count=len(cases), departing=handover.departing_user_id.name,
-                successor=handover.successor_user_id.name, activities=moved))
+                "Hand-over of %(count)s cases from %(departing)s to %(successor)s queued: the cases move in "
+                "the background, the progress shows here.", count=handover.case_count,
+                departing=handover.departing_user_id.name, successor=handover.successor_user_id.name))
+        self.env.ref('closure_crm.ir_cron_closure_handover')._trigger()
         return True
 
-    def _lock_cases(self):
-        """The cases to hand over, locked: a second hand-over of the same
-        person waits, then finds them moved."""
-        query = self.env['crm.lead']._search(self._case_domain())
+    @api.model
+    def _cron_process_handovers(self):
+        """Scheduled job: one batch of the first queued hand-over that no
+        other worker holds. The cron framework commits after each call and
+        calls again while progress reports something remaining."""
+        for handover in self.search([('state', '=', 'queued')], order='id'):
+            try:
+                with self.env.cr.savepoint():
+                    if not handover._claim():
+                        continue  # another worker is moving its batch
+                    done = handover._process_batch()
+            except errors.SerializationFailure:
+                # another worker moved cases this snapshot still saw: again soon, in a new transaction
+                self.env['ir.cron']._notify_progress(done=0, remaining=1)
+                self.env.ref('closure_crm.ir_cron_closure_handover')._trigger()
+                return
+            remaining = self.env['crm.lead'].search_count(handover._case_domain()) if done else 0
+            if not remaining:
+                handover._finish()
+            remaining += sum(self.env['crm.lead'].search_count(other._case_domain())
+                             for other in self.search([('state', '=', 'queued'), ('id', '!=', handover.id)]))
+            self.env['ir.cron']._notify_progress(done=done, remaining=remaining)
+            return
+        self.env['ir.cron']._notify_progress(done=0, remaining=0)
+
+    def _claim(self):
+        """Lock the hand-over for this transaction, or False when another
+        worker holds it (its batch is under way)."""
+        self.ensure_one()
+        self.env.cr.execute(SQL(
+            "SELECT id FROM closure_handover WHERE id = %s AND state = 'queued' FOR NO KEY UPDATE SKIP LOCKED",
+            self.id))
+        return bool(self.env.cr.fetchone())
+
+    def _process_batch(self, limit=None):
+        """Move one batch of the departing person's cases to the successor,
+        with their activities, checklists and the customers' mails; return
+        how many cases moved. All of it in the caller's transaction."""
+        self.ensure_one()
+        cases = self._lock_cases(limit or HANDOVER_BATCH)
+        if not cases:
+            return 0
+        moved = self._move_cases(cases)
+        self._schedule_checklists(cases, moved)
+        if self.notify_customers:
+            self._notify_customers(cases)
+        self.write({'lead_ids': [(4, case.id) for case in cases],
+                    'activity_moved_count': self.activity_moved_count + moved})
+        return len(cases)
+
+    def _finish(self):
+        """Nothing left to move: the hand-over is done."""
+        self.ensure_one()
+        self.with_context(**trusted(STATE_KEY)).write({'state': 'done'})
+        self.message_post(body=_(
+            "%(count)s cases handed over from %(departing)s to %(successor)s, with %(activities)s open "
+            "activities.", count=self.done_count, departing=self.departing_user_id.name,
+            successor=self.successor_user_id.name, activities=self.activity_moved_count))
+
+
+    def _lock_cases(self, limit=None):
+        """Up to ``limit`` cases to hand over, locked; cases another
+        transaction holds are skipped (they are taken in a later batch)."""
+        query = self.env['crm.lead']._search(self._case_domain(), order='id', limit=limit)
         # execute_query flushes the fields the domain reads (an owner just written, say)
-        rows = self.env.execute_query(SQL("%s FOR UPDATE OF crm_lead", query.select('crm_lead.id')))
+        rows = self.env.execute_query(SQL("%s FOR UPDATE OF crm_lead SKIP LOCKED", query.select('crm_lead.id')))
         return self.env['crm.lead'].browse([row[0] for row in rows])
 
     def _move_cases(self, cases):

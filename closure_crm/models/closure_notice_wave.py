@@ -3,6 +3,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from markupsafe import Markup
+from psycopg2 import errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -14,6 +15,9 @@ _logger = logging.getLogger(__name__)
 
 # cases handled per transaction: the cron commits between batches
 NOTICE_BATCH = 1000
+# another worker (a lane of the job, another server) changed a row this
+# transaction's snapshot still saw: not an error of the wave, taken again in a new transaction
+CONCURRENT_CHANGE = (errors.SerializationFailure, errors.LockNotAvailable)
 
 WAVE_STATES = [
     ('draft', 'Draft'),
@@ -181,7 +185,7 @@ class ClosureNoticeWave(models.Model):
                 wave._process_batch()
                 wave._check_done()
             else:
-                cron._trigger(at=max(wave.scheduled_date, fields.Datetime.now()))
+                cron._closure_trigger(at=max(wave.scheduled_date, fields.Datetime.now()))
         return True
 
     def action_cancel(self):
@@ -202,7 +206,7 @@ class ClosureNoticeWave(models.Model):
         waves = self.filtered('error_message')
         waves.write({'error_message': False})
         if waves:
-            self.env.ref('closure_crm.ir_cron_closure_notice_waves')._trigger()
+            self.env.ref('closure_crm.ir_cron_closure_notice_waves')._closure_trigger()
         return True
 
     def action_view_recipients(self):
@@ -279,6 +283,14 @@ class ClosureNoticeWave(models.Model):
         for wave in self.filtered(lambda w: w.state == 'in_queue'):
             wave._prepare_recipients()
             wave.state = 'sending'
+
+    def _claim_start(self):
+        """Lock the queued wave to prepare its recipients, or False when
+        another worker holds it: one lane prepares, the others send."""
+        self.ensure_one()
+        self.env.cr.execute(SQL(
+            "SELECT id FROM closure_notice_wave WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED", self.id))
+        return bool(self.env.cr.fetchone())
 
     def _address_sql(self):
         """SQL (reason, address) expressions for the partner ``p`` in the wave's channel."""
@@ -581,10 +593,19 @@ class ClosureNoticeWave(models.Model):
         waves = self.search([('state', 'in', ('in_queue', 'sending')), ('error_message', '=', False),
                              ('scheduled_date', '<=', fields.Datetime.now())], order='scheduled_date, id')
         for wave in waves:
-            done = wave._cron_process_wave()
+            try:
+                done = wave._cron_process_wave()
+            except CONCURRENT_CHANGE:
+                # another lane went ahead: again soon, in a new transaction
+                self.env['ir.cron']._notify_progress(done=0, remaining=wave._count_pending())
+                self.env.ref('closure_crm.ir_cron_closure_notice_waves')._closure_trigger()
+                return
             if done:
                 remaining = sum(w._count_pending() for w in waves.filtered(lambda w: not w.error_message))
                 self.env['ir.cron']._notify_progress(done=done, remaining=remaining)
+                if remaining:
+                    # the lanes that found nothing yet (the wave being prepared) join in
+                    self.env.ref('closure_crm.ir_cron_closure_notice_waves')._closure_trigger()
                 return
         self.env['ir.cron']._notify_progress(done=0, remaining=0)
 
@@ -595,10 +616,14 @@ class ClosureNoticeWave(models.Model):
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
+                if self.state == 'in_queue' and not self._claim_start():
+                    return 0  # another lane is preparing its recipients
                 self._start_sending()
                 done = self._process_batch()
                 self._check_done()
             return done
+        except CONCURRENT_CHANGE:
+            raise
         except Exception as error:  # noqa: BLE001 - recorded on the wave, the job goes on
             _logger.exception("Notice wave %s failed; the other waves go on", self.id)
             message = str(error) or error.__class__.__name__
@@ -676,9 +701,20 @@ class ClosureNoticeWave(models.Model):
 
     @api.model
     def _cron_send_reminders(self):
-        done = self._send_reminders()
+        """Scheduled job: one batch of due reminders (each of its lanes its own batch)."""
+        try:
+            with self.env.cr.savepoint():
+                done = self._send_reminders()
+        except CONCURRENT_CHANGE:
+            # another lane sent reminders this snapshot still sees as due: again soon
+            self.env.cr.execute(self._due_reminders_sql(SQL('COUNT(*)')))
+            self.env['ir.cron']._notify_progress(done=0, remaining=self.env.cr.fetchone()[0])
+            self.env.ref('closure_crm.ir_cron_closure_notice_reminders')._closure_trigger()
+            return
         remaining = 0
         if done:
             self.env.cr.execute(self._due_reminders_sql(SQL('COUNT(*)')))
             remaining = self.env.cr.fetchone()[0]
+            if remaining:
+                self.env.ref('closure_crm.ir_cron_closure_notice_reminders')._closure_trigger()
         self.env['ir.cron']._notify_progress(done=done, remaining=remaining)

@@ -49,7 +49,7 @@ class ClosurePlan(models.Model):
         for plan in self:
             Erasure._check_can_erase(plan)
             Erasure._ensure_for_plan(plan, rerun=True)
-        self.env.ref('closure_crm.ir_cron_closure_erasure')._trigger()
+        self.env.ref('closure_crm.ir_cron_closure_erasure')._closure_trigger()
         return True
 
     def action_preview_erasure(self):

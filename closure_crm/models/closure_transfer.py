@@ -1,6 +1,8 @@
 import base64
 import json
 
+import psycopg2.errors
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, html2plaintext
@@ -227,6 +229,8 @@ class ClosureTransfer(models.Model):
         capacities = self.capacity_id
         res = super().write(vals)
         (capacities | self.capacity_id)._sync_usage()
+        # a receiver declined is never suggested to the case again
+        self.lead_id._closure_forget_suggestions()
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -293,7 +297,7 @@ class ClosureTransfer(models.Model):
             to_introduce._send_introduction(raise_if_missing=len(self) == 1)
         else:
             to_introduce._workflow().write({'introduction_pending': True})
-            self.env.ref('closure_crm.ir_cron_closure_transfer_introduce')._trigger()
+            self.env.ref('closure_crm.ir_cron_closure_transfer_introduce')._closure_trigger()
         return True
 
     def _send_introduction(self, raise_if_missing=False):
@@ -331,15 +335,24 @@ class ClosureTransfer(models.Model):
     def _cron_send_introductions(self):
         """Scheduled job: send the queued introductions, one batch per call.
         Rows are claimed with SKIP LOCKED, so two workers never mail twice."""
-        self.env.cr.execute(SQL(
-            """SELECT id FROM closure_transfer
-                WHERE introduction_pending AND state IN %s AND date_introduced IS NULL
-                ORDER BY id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED""", INTRODUCE_STATES, INTRODUCTION_BATCH))
-        transfers = self.browse([row[0] for row in self.env.cr.fetchall()])
-        transfers._send_introduction()
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(SQL(
+                    """SELECT id FROM closure_transfer
+                        WHERE introduction_pending AND state IN %s AND date_introduced IS NULL
+                        ORDER BY id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED""", INTRODUCE_STATES, INTRODUCTION_BATCH))
+                transfers = self.browse([row[0] for row in self.env.cr.fetchall()])
+                transfers._send_introduction()
+        except psycopg2.errors.SerializationFailure:
+            # another lane introduced transfers this snapshot still saw as queued: again soon
+            self.env['ir.cron']._notify_progress(done=0, remaining=1)
+            self.env.ref('closure_crm.ir_cron_closure_transfer_introduce')._closure_trigger()
+            return
         remaining = self.search_count([('introduction_pending', '=', True), ('state', 'in', INTRODUCE_STATES),
                                        ('date_introduced', '=', False)])
         self.env['ir.cron']._notify_progress(done=len(transfers), remaining=remaining)
+        if transfers and remaining:
+            self.env.ref('closure_crm.ir_cron_closure_transfer_introduce')._closure_trigger()
 
     # ------------------------------------------------------------------
     # Answers

@@ -1,9 +1,11 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.closure_crm.models import closure_handover
 from odoo.addons.mail.tests.common import MailCase
 
 from .transfer_common import TransferCommon
@@ -44,12 +46,27 @@ class TestStaffHandover(TransferCommon, MailCase):
             'departing_user_id': cls.rep_1.id, 'successor_user_id': cls.rep_2.id,
             'note': 'Tea House 0 prefers calls before 10:00.'})
 
+    def _run_handover_job(self, max_calls=20):
+        """Run the scheduled job as the cron framework does, a batch per
+        call, until no hand-over is queued; return the number of calls."""
+        cron = self.env.ref('closure_crm.ir_cron_closure_handover')
+        for calls in range(1, max_calls + 1):
+            cron.method_direct_trigger()
+            self.env.invalidate_all()
+            if not self.env['closure.handover'].search_count([('state', '=', 'queued')]):
+                return calls
+        self.fail("the hand-over job did not finish")
+
     def test_cases_activities_and_checklists_go_to_the_successor(self):
         cases = self.case_a | self.case_b | self.case_c
         self.assertEqual(self.handover.case_count, 3)
         teams = cases.mapped('team_id')
+        self.handover.action_confirm()
+        # the request only queues: the job moves the cases
+        self.assertEqual(self.handover.state, 'queued')
+        self.assertEqual(cases.user_id, self.rep_1)
         with self.mock_mail_gateway():
-            self.handover.action_confirm()
+            self._run_handover_job()
         self.assertEqual(self.handover.state, 'done')
         self.assertEqual(self.handover.lead_ids, cases)
         self.assertEqual(cases.user_id, self.rep_2)
@@ -85,6 +102,7 @@ class TestStaffHandover(TransferCommon, MailCase):
     def test_access_follows_the_cases(self):
         self.handover.notify_customers = False
         self.handover.action_confirm()
+        self._run_handover_job()
         Lead = self.env['crm.lead']
         self.assertEqual(Lead.with_user(self.rep_2).search([('id', '=', self.case_a.id)]), self.case_a)
         self.assertFalse(Lead.with_user(self.rep_1).search([('id', '=', self.case_a.id)]))
@@ -116,6 +134,42 @@ class TestStaffHandover(TransferCommon, MailCase):
         self.rep_2.lang = 'zh_CN'
         self.handover.notify_customers = False
         self.handover.action_confirm()
+        self._run_handover_job()
         checklist = self.case_b.activity_ids.filtered(lambda a: a.user_id == self.rep_2)
         self.assertTrue(checklist.summary.startswith('交接清单'), checklist.summary)
         self.assertIn('转交给 Harbour IT', str(checklist.note))
+
+    def test_job_moves_the_cases_in_batches_with_progress(self):
+        cases = self.case_a | self.case_b | self.case_c
+        self.handover.notify_customers = False
+        self.handover.action_confirm()
+        with patch.object(closure_handover, 'HANDOVER_BATCH', 2):
+            self.env['closure.handover']._cron_process_handovers()
+            self.env.invalidate_all()
+            # one batch: two cases moved, the handover still under way, its progress shown
+            self.assertEqual(self.handover.state, 'queued')
+            self.assertEqual(len(cases.filtered(lambda case: case.user_id == self.rep_2)), 2)
+            self.assertRecordValues(self.handover, [{'done_count': 2, 'case_count': 3}])
+            self.assertAlmostEqual(self.handover.progress, 200 / 3, places=1)
+            self.assertEqual(self._run_handover_job(), 1)
+        self.assertEqual(self.handover.state, 'done')
+        self.assertEqual(self.handover.lead_ids, cases)
+        self.assertEqual(cases.user_id, self.rep_2)
+        self.assertEqual(self.handover.activity_moved_count, 1)
+        checklists = self.env['mail.activity'].search_count([
+            ('res_model', '=', 'crm.lead'), ('res_id', 'in', cases.ids), ('summary', 'like', 'Hand-over checklist')])
+        self.assertEqual(checklists, 3, "one checklist per case, none twice")
+        self.assertTrue(any('3 cases handed over' in message.body for message in self.handover.message_ids))
+
+    def test_status_changes_through_the_button_only(self):
+        # a client writing the status would skip the checks and the job
+        with self.assertRaisesRegex(UserError, 'Hand Over'):
+            self.handover.with_user(self.manager).write({'state': 'done'})
+        with self.assertRaises((AccessError, UserError)):
+            self.handover.with_user(self.rep_1).write({'state': 'queued'})
+        self.assertEqual(self.handover.state, 'draft')
+        self.assertEqual((self.case_a | self.case_b | self.case_c).user_id, self.rep_1)
+        self.handover.with_user(self.manager).action_confirm()
+        with self.assertRaisesRegex(UserError, 'Hand Over'):
+            self.handover.with_user(self.manager).write({'state': 'draft'})
+        self.assertEqual(self.handover.state, 'queued')
