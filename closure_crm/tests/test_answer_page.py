@@ -41,7 +41,8 @@ class TestAnswerPage(HttpCase, TransferCommon):
         cls.url = f'/closure/answer/{cls.case.id}?access_token={cls.token}'
 
     def _open(self):
-        response = self.url_open(self.url)
+        # a first view in a language compiles the website's templates: slow on a loaded machine
+        response = self.url_open(self.url, timeout=60)
         self.assertEqual(response.status_code, 200, response.text[-2000:])
         return response
 
@@ -53,7 +54,7 @@ class TestAnswerPage(HttpCase, TransferCommon):
         for name, value in form.items():
             for item in (value if isinstance(value, (list, tuple)) else [value]):
                 data.append((name, str(item)))
-        return self.url_open(f'/closure/answer/{self.case.id}/submit', data=data)
+        return self.url_open(f'/closure/answer/{self.case.id}/submit', data=data, timeout=60)
 
     def _stage_code(self):
         self.case.invalidate_recordset()
