@@ -1,9 +1,12 @@
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from unittest.mock import patch
 
 from odoo.tests.common import tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.closure_crm.models import closure_notice_wave
 
 from .common import CommittedDataCase
 
@@ -104,3 +107,45 @@ class TestNoticeConcurrency(CommittedDataCase):
         with self.registry.cursor() as cr:
             cr.execute("SELECT state FROM closure_notice_wave WHERE id = %s", [self.ids['wave']])
             self.assertEqual(cr.fetchone()[0], 'done')
+
+    @mute_logger('odoo.sql_db')
+    def test_lanes_of_the_job_share_a_wave(self):
+        """Two lanes of the scheduled job (two servers): the second one's
+        snapshot still sees as pending the rows the first has just sent; it
+        takes them again in a new transaction, records no error on the wave,
+        and every case gets its notice once."""
+        cron = self.env.ref('closure_crm.ir_cron_closure_notice_waves')
+        lanes = cron._closure_lanes()
+        self.assertEqual(len(lanes), 4, "the job and its three lanes")
+        self.assertEqual(set(lanes.mapped('code')), {cron.code})
+        with self.committed_env() as env:
+            wave = env['closure.notice.wave'].browse(self.ids['wave'])
+            wave.write({'state': 'in_queue', 'scheduled_date': '2026-01-01 00:00:00'})
+        snapshot_taken, first_done = threading.Event(), threading.Event()
+
+        def lane_1():
+            assert snapshot_taken.wait(timeout=60)
+            with self.committed_env() as env:
+                env['closure.notice.wave']._cron_process_waves()
+            first_done.set()
+
+        def lane_2():
+            with self.committed_env() as env:
+                env.cr.execute("SELECT 1 FROM closure_notice_wave")  # its snapshot starts here
+                snapshot_taken.set()
+                assert first_done.wait(timeout=60)
+                env['closure.notice.wave']._cron_process_waves()
+
+        with patch.object(closure_notice_wave, 'NOTICE_BATCH', 5), ThreadPoolExecutor(max_workers=2) as executor:
+            futures = [executor.submit(lane_1), executor.submit(lane_2)]
+            for future in futures:
+                future.result(timeout=120)
+            for _i in range(5):  # the lanes go on, each batch in a new transaction
+                with self.committed_env() as env:
+                    env['closure.notice.wave']._cron_process_waves()
+        per_case, states = self._notices_per_case()
+        self.assertEqual(per_case, [1] * CASES)
+        self.assertEqual(states, {'sent': CASES})
+        with self.registry.cursor() as cr:
+            cr.execute("SELECT state, error_message FROM closure_notice_wave WHERE id = %s", [self.ids['wave']])
+            self.assertEqual(cr.fetchone(), ('done', None))
