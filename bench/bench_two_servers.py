@@ -42,9 +42,9 @@ import time
 import warnings
 from datetime import timedelta
 
-from _common import ROOT, ensure_database, odoo_addons_path, odoo_env, odoo_server_command, vacuum
-
 import bench_notice_wave as nw  # the same data and reset
+
+from _common import ROOT, ensure_database, odoo_addons_path, odoo_env, odoo_server_command, vacuum
 
 MODULES = ('closure_crm',)
 JOB_LINE = re.compile(r"Job '(?P<name>[^']*)' \((?P<id>\d+)\) processed (?P<done>\d+) records")

@@ -90,14 +90,13 @@ class ClosureAnswer(http.Controller):
         env.cr.execute(SQL(
             """SELECT l.closure_access_token, cu.lang, pl.data_erasure_date, co.name,
                       MD5(CONCAT_WS('|', l::text, cu::text, co::text, pa::text, pl::text, u::text, up::text,
-                          (SELECT STRING_AGG(t::text, '|' ORDER BY t.id) FROM closure_transfer t WHERE t.lead_id = l.id),
-                          (SELECT STRING_AGG(c::text, '|' ORDER BY c.id) FROM closure_consent c WHERE c.lead_id = l.id),
+                          (SELECT STRING_AGG(t::text, '|' ORDER BY t.id)
+                             FROM closure_transfer t WHERE t.lead_id = l.id),
+                          (SELECT STRING_AGG(c::text, '|' ORDER BY c.id)
+                             FROM closure_consent c WHERE c.lead_id = l.id),
                           (SELECT STRING_AGG(d::text, '|' ORDER BY d.id) FROM closure_data_category d),
                           (SELECT STRING_AGG(r::text, '|' ORDER BY r.id) FROM res_partner r
-                        WHERE r.id IN (SELECT jsonb_array_elements_text(l.closure_suggestion_cache -> 'ids')::int
-                                       UNION SELECT t.receiver_id FROM closure_transfer t WHERE t.lead_id = l.id)
-                           OR r.parent_id IN (SELECT jsonb_array_elements_text(l.closure_suggestion_cache -> 'ids')::int
-                                              UNION SELECT t.receiver_id FROM closure_transfer t WHERE t.lead_id = l.id))))
+                            WHERE r.id = ANY(offered.ids) OR r.parent_id = ANY(offered.ids))))
                  FROM crm_lead l
                  JOIN closure_plan pl ON pl.id = l.closure_plan_id
                  LEFT JOIN res_partner cu ON cu.id = l.partner_id
@@ -105,6 +104,11 @@ class ClosureAnswer(http.Controller):
                  LEFT JOIN res_partner pa ON pa.id = co.partner_id
                  LEFT JOIN res_users u ON u.id = COALESCE(l.user_id, pl.user_id)
                  LEFT JOIN res_partner up ON up.id = u.partner_id
+                 -- the receivers offered: the kept suggestions and the case's transfers
+                 CROSS JOIN LATERAL (
+                     SELECT ARRAY(SELECT jsonb_array_elements_text(l.closure_suggestion_cache -> 'ids')::int
+                                  UNION SELECT t.receiver_id FROM closure_transfer t WHERE t.lead_id = l.id) AS ids
+                 ) offered
                 WHERE l.id = %s""", case_id))
         row = env.cr.fetchone()
         if not row or not row[0] or not consteq(row[0], access_token):

@@ -5,6 +5,8 @@ from odoo.tools import SQL
 class ClosurePlan(models.Model):
     """The version of the plan's receivers that the receiver suggestions
     kept on its cases were computed under (crm.lead.closure_suggestion_cache)."""
+    # one behaviour per file keeps the model short
+    # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'closure.plan'
 
     suggestion_stamp = fields.Integer(

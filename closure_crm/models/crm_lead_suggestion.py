@@ -29,6 +29,8 @@ class CrmLead(models.Model):
 
     The receivers' acceptance record and room left weigh in the ranking as
     they were when the set was computed."""
+    # one behaviour per file keeps the model short
+    # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'crm.lead'
 
     # {'stamp': the plan's suggestion stamp, 'ids': receiving partners, best first}
@@ -52,7 +54,8 @@ class CrmLead(models.Model):
         if kept and kept.get('stamp') == plan.suggestion_stamp and kept.get('limit', 0) >= limit:
             return self.env['res.partner'].browse(kept['ids'][:limit])
         stamp = plan.suggestion_stamp
-        ids = [suggestion['receiver_id'] for suggestion in self.env['closure.transfer.matcher']._suggest(self, limit=limit)]
+        suggestions = self.env['closure.transfer.matcher']._suggest(self, limit=limit)
+        ids = [suggestion['receiver_id'] for suggestion in suggestions]
         self._closure_keep_suggestions({'stamp': stamp, 'limit': limit, 'ids': ids})
         return self.env['res.partner'].browse(ids)
 

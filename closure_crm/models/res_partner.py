@@ -4,7 +4,6 @@ from odoo.tools import SQL
 from .closure_transfer import CUSTOMER_SIZES
 from .crm_lead import CLOSURE_TIERS, set_tiering_storage
 
-
 # what closure.transfer.matcher reads of a receiver (the suggestions kept on cases)
 RECEIVER_MATCH_FIELDS = {
     'active', 'closure_is_receiver', 'closure_industry_ids', 'closure_service_ids', 'closure_country_ids',
