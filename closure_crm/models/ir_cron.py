@@ -17,8 +17,8 @@ class IrCron(models.Model):
         """This job and its active lanes (the jobs running the same code)."""
         self.ensure_one()
         # the jobs are technical records: looked up whoever queued the work
-        return self.sudo().search([('model_id', '=', self.model_id.id), ('code', '=', self.code),
-                                   ('active', '=', True)])
+        job = self.sudo()
+        return job.search([('model_id', '=', job.model_id.id), ('code', '=', job.code), ('active', '=', True)])
 
     def _closure_trigger(self, at=None):
         """Trigger the job and all its lanes."""

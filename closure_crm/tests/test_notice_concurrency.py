@@ -114,10 +114,11 @@ class TestNoticeConcurrency(CommittedDataCase):
         snapshot still sees as pending the rows the first has just sent; it
         takes them again in a new transaction, records no error on the wave,
         and every case gets its notice once."""
-        cron = self.env.ref('closure_crm.ir_cron_closure_notice_waves')
-        lanes = cron._closure_lanes()
-        self.assertEqual(len(lanes), 4, "the job and its three lanes")
-        self.assertEqual(set(lanes.mapped('code')), {cron.code})
+        with self.committed_env() as env:
+            cron = env.ref('closure_crm.ir_cron_closure_notice_waves')
+            lanes = cron._closure_lanes()
+            self.assertEqual(len(lanes), 4, "the job and its three lanes")
+            self.assertEqual(set(lanes.mapped('code')), {cron.code})
         with self.committed_env() as env:
             wave = env['closure.notice.wave'].browse(self.ids['wave'])
             wave.write({'state': 'in_queue', 'scheduled_date': '2026-01-01 00:00:00'})
