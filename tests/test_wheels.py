@@ -1,7 +1,8 @@
 """The add-ons as OCA ships add-ons: one wheel each, built by whool from the
 add-on's pyproject.toml, installed into a fresh virtual environment next to
 Odoo and loaded from there, with an add-ons path that does not hold the
-checkout.
+checkout: both are found and imported, their data files are all there, and
+they install in a scratch database.
 
 Odoo is made visible to the fresh environment the way dev.sh does it, by a
 .pth file naming its source tree; that tree has no distribution metadata, so
@@ -11,6 +12,7 @@ xlsxwriter, lxml...) are seen through a second .pth line naming the project
 venv's site-packages; pip, run with ``--no-index``, must then find every
 requirement of the wheels installed or among the wheels just built.
 """
+import ast
 import email
 import os
 import subprocess
@@ -41,6 +43,14 @@ def _wheel_metadata(path):
         names = archive.namelist()
         meta = next(name for name in names if name.endswith('.dist-info/METADATA'))
         return names, email.message_from_bytes(archive.read(meta))
+
+
+def _manifest_versions():
+    versions = []
+    for addon in ADDONS:
+        with open(os.path.join(ROOT, addon, '__manifest__.py'), encoding='utf-8') as f:
+            versions.append(ast.literal_eval(f.read())['version'])
+    return versions
 
 
 def _drop_database(name):
@@ -101,16 +111,30 @@ def test_wheels_install_next_to_odoo_and_load(tmp_path):
     assert 'odoo-addon-closure_crm' in out and 'odoo-addon-closure_training' in out, out
 
     # 4. Odoo, run from the fresh venv with an add-ons path that does not hold
-    #    the checkout, finds the add-ons in site-packages and installs them
+    #    the checkout, finds both add-ons in site-packages, imports them and
+    #    every data file their manifests list is there
     addons_path = ','.join(_odoo_addons_dirs())
     assert ROOT not in addons_path
-    located = subprocess.check_output([python, '-c', (
-        'import odoo; from odoo.tools import config; from odoo.modules.module import get_module_path; '
-        f'config.parse_config(["--addons-path={addons_path}"]); '
-        'print(get_module_path("closure_crm")); print(get_module_path("closure_training"))')],
-        text=True, cwd=tmp_path).split()
-    assert located == [os.path.join(site, 'odoo', 'addons', addon) for addon in ADDONS], located
+    check = subprocess.run([python, '-c', f"""
+import importlib, os
+import odoo
+from odoo.modules.module import get_manifest, get_module_path
+from odoo.tools import config
+config.parse_config(['--addons-path={addons_path}'])
+for addon in {ADDONS!r}:
+    path = get_module_path(addon)
+    manifest = get_manifest(addon)
+    importlib.import_module('odoo.addons.' + addon)
+    missing = [f for key in ('data', 'demo') for f in manifest[key] if not os.path.isfile(os.path.join(path, f))]
+    print(addon, path, manifest['version'], missing)
+"""], capture_output=True, text=True, cwd=tmp_path, check=False, timeout=TIMEOUT)
+    assert check.returncode == 0, check.stderr[-4000:]
+    assert check.stdout.splitlines() == [
+        f"{addon} {os.path.join(site, 'odoo', 'addons', addon)} {version} []"
+        for addon, version in zip(ADDONS, _manifest_versions())], check.stdout
 
+    # 5. and installs both from there in a scratch database (without demo data:
+    #    ~1 min of CPU)
     db = f"{config['db_name']}_wheels"
     db_args = [f'--{key}={config[key]}' for key in ('db_host', 'db_port', 'db_user', 'db_password') if config[key]]
     _drop_database(db)
