@@ -131,7 +131,7 @@ for addon in {ADDONS!r}:
     assert check.returncode == 0, check.stderr[-4000:]
     assert check.stdout.splitlines() == [
         f"{addon} {os.path.join(site, 'odoo', 'addons', addon)} {version} []"
-        for addon, version in zip(ADDONS, _manifest_versions())], check.stdout
+        for addon, version in zip(ADDONS, _manifest_versions(), strict=True)], check.stdout
 
     # 5. and installs both from there in a scratch database (without demo data:
     #    ~1 min of CPU)
