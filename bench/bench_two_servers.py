@@ -169,6 +169,7 @@ def wait_for(env, label, query, params, timeout, every=0.5):
 
 def run_phase(args, env, plan, sink, smtp_port, ports, phase):
     from odoo.tools import SQL
+    env.cr.rollback()  # a fresh snapshot: the servers' mail queue has just updated the mails
     case_ids = nw.reset(env, plan)
     env.cr.execute("DELETE FROM mail_mail WHERE state IN ('outgoing', 'exception')")
     env.cr.commit()
@@ -308,6 +309,7 @@ def main():
             result = run_phase(args, env, plan, sink, smtp_port, phase_ports, phase)
             result['checks'] = checks(env, result, sink)
             results[phase] = result
+        env.cr.rollback()
         nw.reset(env, plan)
 
     print()
