@@ -66,6 +66,11 @@
         'demo/closure_refund_demo.xml',
         'demo/closure_erasure_demo.xml',
     ],
+    'assets': {
+        'web.assets_tests': [
+            'closure_crm/static/tests/tours/**/*',
+        ],
+    },
     'application': True,
     'installable': True,
 }

@@ -17,3 +17,4 @@ from . import test_staff_handover
 from . import test_cost_benefit
 from . import test_data_export
 from . import test_erasure
+from . import test_ui_tours

@@ -71,6 +71,14 @@ class TestClosurePlan(ClosureCommon):
             self.env['crm.stage'], [])
         self.assertEqual(closure, stages)
 
+    def test_closure_manager_creates_a_plan_with_its_team(self):
+        """A closure manager is no sales admin, yet creating a plan creates its pipeline."""
+        self.assertFalse(self.manager.has_group('sales_team.group_sale_manager'))
+        plan = self.env['closure.plan'].with_user(self.manager).create(
+            {'name': 'Managed', 'decision_date': date(2026, 6, 1)})
+        self.assertTrue(plan.team_id.is_closure_team)
+        self.assertEqual(plan.team_id.name, 'Managed')
+
     def test_states(self):
         self.plan.action_start()
         self.assertEqual(self.plan.state, 'in_progress')
