@@ -40,5 +40,10 @@
         'demo/closure_training_session_demo.xml',
         'demo/closure_training_compliance_demo.xml',
     ],
+    'assets': {
+        'web.assets_tests': [
+            'closure_training/static/tests/tours/**/*',
+        ],
+    },
     'installable': True,
 }

@@ -85,8 +85,8 @@ class TestUiTours(HttpCase, TransferCommon):
 
                 self._tour('/my', f'closure_receiver_accept_{lang}', login=login)
                 self.assertEqual(transfer.state, 'receiver_accepted')
-                self.assertTrue(transfer.message_ids.filtered(lambda message: message.author_id == user.partner_id),
-                                "the answer is posted in the portal user's name")
+                self.assertIn(user.partner_id, transfer.message_ids.author_id,
+                              "the answer is posted in the portal user's name")
 
                 transfer.with_user(self.manager).action_hand_over()
                 self._tour('/my', f'closure_receiver_package_{lang}', login=login)
@@ -151,8 +151,8 @@ class TestUiTours(HttpCase, TransferCommon):
                 plan = self.env['closure.plan'].search([('name', '=', f'Tour Plan {lang}')])
                 self.assertRecordValues(plan, [{
                     'state': 'in_progress', 'company_id': company.id,
-                    'decision_date': fields.Date.to_date('2026-06-01'),
-                    'liquidation_formed_date': fields.Date.to_date('2026-06-16')}])
+                    'decision_date': fields.Date.today(),
+                    'liquidation_formed_date': fields.Date.today() + timedelta(days=15)}])
                 cases = self.env['crm.lead'].search([('closure_plan_id', '=', plan.id)])
                 tiers = {case.partner_id.name.split(f'Tour {lang} ')[1]: case.closure_tier for case in cases}
                 self.assertEqual(tiers, {'Big': 'a', 'Mid 1': 'b', 'Mid 2': 'b', 'Small 1': 'c', 'Small 2': 'c'})
@@ -164,3 +164,24 @@ class TestUiTours(HttpCase, TransferCommon):
                 self.assertTrue(plan.message_ids.filtered(lambda message: 'exported by' in str(message.body)
                                                           or '导出' in str(message.body)),
                                 "the claims register was downloaded")
+
+    # ------------------------------------------------------------------
+    # admin: a notice template in Odoo's editor, a taboo phrase
+    # ------------------------------------------------------------------
+    def test_admin_edits_a_notice_and_adds_a_taboo_phrase(self):
+        template = self.env.ref('closure_crm.mail_template_notice_a_b2b')
+        # the preview renders the first case found: one of this plan
+        self._create_need_cases(1, prefix='Preview Customer', industry=self.retail, priority='3')
+        for lang in LANGS:
+            with self.subTest(lang=lang):
+                login = f'admin_tour_{lang.lower()}'
+                new_test_user(self.env, login=login, lang=lang, name=f'Admin Tour {lang}',
+                              groups='base.group_system,closure_crm.group_closure_manager',
+                              email=f'{login}@example.com')
+
+                self._tour('/odoo', f'closure_admin_{lang}', login=login)
+                self.assertIn(f'Tour admin {lang}', template.with_context(lang=lang).body_html)
+                self.assertTrue(self.env['closure.phrase'].search([
+                    ('kind', '=', 'taboo'), ('lang', '=', lang[:2]), ('name', '=like', f'tour taboo {lang}%')]))
+        self.assertNotIn('Tour admin zh_CN', template.with_context(lang='en_US').body_html,
+                         "editing in Chinese changes the Chinese text only")

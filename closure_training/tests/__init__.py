@@ -9,3 +9,4 @@ from . import test_training_compliance
 from . import test_training_sessions
 from . import test_training_content
 from . import test_training_faq
+from . import test_ui_tours

@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { browser } from "@web/core/browser/browser";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
 /**
@@ -9,17 +10,24 @@ import { stepUtils } from "@web_tour/tour_service/tour_utils";
  * claims register. Elements are found by menu xmlids, field and button names
  * and the test's data; dates and labels are checked in the manager's language.
  */
-const TEXTS = {
+// decided today: every deadline of the plan (the data export one included) is
+// still ahead, so its notices may be sent (computed when the tour starts)
+function texts(lang) {
+    const today = luxon.DateTime.now();
+    const format = lang === "zh_CN" ? "yyyy年MM月dd日" : "MM/dd/yyyy";
+    return {
+        decision: today.toFormat(format),
+        formed: today.plus({ days: 15 }).toFormat(format),
+        ...LABELS[lang],
+    };
+}
+const LABELS = {
     en_US: {
-        decision: "06/01/2026",
-        formed: "06/16/2026",
         legal: "Legal dates",
         assign: "Assign Receivers",
         invalid: "Invalid Address",
     },
     zh_CN: {
-        decision: "2026年06月01日",
-        formed: "2026年06月16日",
         legal: "法定日期",
         assign: "分配接收方",
         invalid: "地址无效",
@@ -64,7 +72,8 @@ function managerSteps(texts, lang) {
             run: "click",
         },
         {
-            trigger: '.o_statusbar_status button.o_arrow_button_current[data-value="in_progress"]',
+            content: "started: no Start button any more",
+            trigger: ".o_statusbar_buttons:not(:has(button[name=action_start])) button[name=action_generate_cases]",
         },
         {
             content: "generate the cases",
@@ -73,7 +82,7 @@ function managerSteps(texts, lang) {
         },
         {
             content: "five customers, five cases",
-            trigger: ".oe_button_box .o_field_widget[name=case_count]:contains(5)",
+            trigger: ".o-form-buttonbox .o_field_widget[name=case_count]:contains(5)",
         },
         {
             content: "compute the tiers",
@@ -103,7 +112,7 @@ function managerSteps(texts, lang) {
         },
         {
             content: "the plan's notice waves",
-            trigger: "body:not(:has(.modal)) .oe_button_box button[name=action_view_notice_waves]",
+            trigger: "body:not(:has(.modal)) .o-form-buttonbox button[name=action_view_notice_waves]",
             run: "click",
         },
         {
@@ -135,17 +144,13 @@ function managerSteps(texts, lang) {
             run: "click",
         },
         {
-            content: "the wave is sent to the end",
-            trigger: 'body:not(:has(.modal)) .o_statusbar_status button.o_arrow_button_current[data-value="done"]',
+            content: "the wave is sent to the end: one notice sent, nothing left to send",
+            trigger: "body:not(:has(.modal)) .o_form_view:not(:has(button[name=action_send])) .o-form-buttonbox .o_field_widget[name=sent_count]:contains(1)",
             timeout: 30000,
         },
         {
-            content: "one notice sent",
-            trigger: ".oe_button_box .o_field_widget[name=sent_count]:contains(1)",
-        },
-        {
             content: "open the invalid addresses",
-            trigger: ".oe_button_box button[name=action_view_invalid]:has(.o_field_widget[name=invalid_count]:contains(1))",
+            trigger: ".o-form-buttonbox button[name=action_view_invalid]:has(.o_field_widget[name=invalid_count]:contains(1))",
             run: "click",
         },
         {
@@ -154,13 +159,39 @@ function managerSteps(texts, lang) {
         },
         {
             content: "back to the plan",
-            trigger: `.o_breadcrumb .breadcrumb-item a:contains("${planName}")`,
+            trigger: '.o_main_navbar [data-menu-xmlid="closure_crm.menu_closure_plans"]',
             run: "click",
         },
         {
-            content: "download the claims register",
-            trigger: ".o_statusbar_buttons button[name=action_export_register]:first",
+            trigger: `.o_data_row td[name=name]:contains("${planName}")`,
             run: "click",
+        },
+        {
+            content: "download the claims register: an XLSX file comes back",
+            trigger: ".o_statusbar_buttons button[name=action_export_register]:first",
+            async run(helpers) {
+                // the web client opens the download in a new tab, which the
+                // headless browser does not keep: catch the URL, fetch it
+                const opened = [];
+                const open = browser.open;
+                browser.open = (url) => opened.push(url);
+                try {
+                    await helpers.click();
+                    for (let wait = 0; wait < 50 && !opened.length; wait++) {
+                        await new Promise((resolve) => setTimeout(resolve, 200));
+                    }
+                } finally {
+                    browser.open = open;
+                }
+                if (!opened.length) {
+                    throw new Error("the register button opened no download");
+                }
+                const response = await fetch(opened[0]);
+                const type = response.headers.get("Content-Type") || "";
+                if (!response.ok || !type.includes("spreadsheetml") || !(await response.blob()).size) {
+                    throw new Error(`the register download failed: ${response.status} ${type}`);
+                }
+            },
         },
         {
             content: "still on the plan, no error",
@@ -169,9 +200,9 @@ function managerSteps(texts, lang) {
     ];
 }
 
-for (const [lang, texts] of Object.entries(TEXTS)) {
+for (const lang of Object.keys(LABELS)) {
     registry.category("web_tour.tours").add(`closure_manager_${lang}`, {
         url: "/odoo",
-        steps: () => managerSteps(texts, lang),
+        steps: () => managerSteps(texts(lang), lang),
     });
 }
