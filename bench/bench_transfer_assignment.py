@@ -208,8 +208,8 @@ def exact_comparison(env, plan, sizes, ratio, seed):
     """The solver against the exact optimum on sub-instances of the plan."""
     import numpy as np
 
-    from odoo.addons.closure_crm.models.closure_transfer_matcher import DEFAULT_MIN_SCORE, MatchScorer
     from odoo.addons.closure_crm.tools import transfer_assignment as solver
+    from odoo.addons.closure_crm.tools.transfer_matching import DEFAULT_MIN_SCORE, MatchScorer
 
     Matcher = env['closure.transfer.matcher']
     receivers_all, _unsigned = Matcher._load_receivers(plan)

@@ -5,8 +5,8 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.closure_crm.models.closure_transfer_matcher import MatchScorer
 from odoo.addons.closure_crm.tools import transfer_assignment as solver
+from odoo.addons.closure_crm.tools.transfer_matching import MatchScorer
 
 from .transfer_common import TransferCommon
 

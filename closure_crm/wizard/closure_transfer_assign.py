@@ -3,7 +3,7 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.closure_transfer_matcher import DEFAULT_MIN_SCORE
+from ..tools.transfer_matching import DEFAULT_MIN_SCORE
 
 
 class ClosureTransferAssign(models.TransientModel):
