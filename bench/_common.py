@@ -88,10 +88,11 @@ def timed(label, func, *args):
     return result
 
 
-def vacuum(db, tables):
+def vacuum(db, tables, full=False):
     """VACUUM ANALYZE ``tables`` (outside any transaction), so every run
     starts from the same physical state: no dead row versions left by the
-    previous run, fresh planner statistics."""
+    previous run, fresh planner statistics. ``full``: VACUUM FULL, which
+    rewrites the tables (their fillfactor then holds on every page)."""
     import psycopg2
 
     from odoo.sql_db import connection_info_for
@@ -101,6 +102,6 @@ def vacuum(db, tables):
         conn.autocommit = True
         with conn.cursor() as cr:
             for table in tables:
-                cr.execute(f'VACUUM ANALYZE {table}')
+                cr.execute(f'VACUUM {"FULL " if full else ""}ANALYZE {table}')
     finally:
         conn.close()

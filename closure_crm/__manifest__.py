@@ -18,6 +18,8 @@
         'data/ir_cron_notice_data.xml',
         'data/ir_cron_erasure_data.xml',
         'data/ir_cron_handover_data.xml',
+        'data/ir_actions_server_data.xml',
+        'data/closure_message_templates.xml',
         'data/closure_phrase_data.xml',
         'data/mail_template_notice.xml',
         'views/closure_plan_views.xml',

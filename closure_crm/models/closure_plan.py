@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from .closure_transfer import ACCEPTED_STATES
+from .crm_lead import set_tiering_storage
 
 _logger = logging.getLogger(__name__)
 
@@ -722,6 +723,8 @@ class ClosurePlan(models.Model):
         customers ranked above it hold less than the A cut-off of the total,
         B when they hold less than the B cut-off, C otherwise; customers without
         revenue are C. The case's revenue figure is written at the same time.
+        The cases' tier is not tracked one by one: when any case changed, the
+        plan's history gets one summary of the new tiers.
         """
         self.env['crm.lead'].flush_model()
         self.env['closure.revenue.line'].flush_model()
@@ -765,3 +768,38 @@ class ClosurePlan(models.Model):
             self.env['res.partner'].browse(partner_ids)._closure_refresh_case()
             plan.tiered_date = fields.Datetime.now()
             _logger.info("Closure plan %s: tiers computed, %s cases changed", plan.id, len(partner_ids))
+            if partner_ids:
+                plan._post_tier_summary(len(partner_ids))
+
+    def _post_tier_summary(self, changed):
+        """One message on the plan for a tiering that changed ``changed``
+        cases: how many cases each tier holds now."""
+        self.ensure_one()
+        self.env.cr.execute(SQL(
+            "SELECT closure_tier, COUNT(*) FROM crm_lead WHERE closure_plan_id = %s GROUP BY closure_tier", self.id))
+        counts = dict(self.env.cr.fetchall())
+        self.message_post(body=_(
+            "Tiers recomputed: %(a)s A, %(b)s B, %(c)s C (%(changed)s cases changed tier or revenue).",
+            a=counts.get('a', 0), b=counts.get('b', 0), c=counts.get('c', 0), changed=changed))
+
+    @api.model
+    def _closure_tune_tiering_storage(self, tuned=True):
+        """For large closures (tens of thousands of cases): leave room in the
+        pages of crm_lead and res_partner so that tiering rewrites their rows in
+        place (crm_lead.TIERING_FILLFACTOR), or give both tables PostgreSQL's
+        default back (``tuned=False``). An administrator's explicit choice (the
+        server actions in closure_crm/data/ir_actions_server_data.xml), never
+        done by an install or update; pages already written get the room at the
+        next ``VACUUM FULL crm_lead, res_partner``. README.md, "Large databases"."""
+        if not self.env.is_system():
+            raise AccessError(_("Only an administrator changes how database tables are stored."))
+        for model in ('crm.lead', 'res.partner'):
+            set_tiering_storage(self.env.cr, self.env[model]._table, tuned=tuned)
+        message = _("crm_lead and res_partner now leave room in their pages for in-place tier updates. "
+                    "Run VACUUM FULL on both tables in a quiet hour to give the existing pages that room.") \
+            if tuned else _("crm_lead and res_partner use PostgreSQL's default storage again.")
+        return {
+            'type': 'ir.actions.client',
+            'tag': 'display_notification',
+            'params': {'message': message, 'type': 'success', 'sticky': True},
+        }

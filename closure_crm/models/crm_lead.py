@@ -34,16 +34,23 @@ class ClosurePublicError(UserError):
 
 # Tiering rewrites the tier of every case of a plan, and of its contact, in one
 # UPDATE each. crm_lead carries ~30 indexes (7 trigram), res_partner ~15: a row
-# version that moves to another page costs an entry in each (100k cases: ~15 s,
-# 100k contacts: ~3.5 s). With room left in each page PostgreSQL rewrites the row
-# in place instead (HOT, no index entry: ~1 s and ~0.5 s), as long as no indexed
-# column changes: hence no index on closure_tier. See bench/bench_tiering.py.
+# version that moves to another page costs an entry in each. With room left in
+# each page PostgreSQL rewrites the row in place instead (HOT, no index entry),
+# as long as no indexed column changes: hence no index on closure_tier. Leaving
+# that room is an explicit choice for large databases (the server action "Tune
+# storage for large closures", closure.plan._closure_tune_tiering_storage),
+# never a side effect of installing or updating: see bench/bench_tiering.py
+# (--storage) for what it buys.
 TIERING_FILLFACTOR = 50
 
 
-def set_tiering_storage(cr, table):
-    """Leave room for in-place updates in ``table``'s pages (pages written
-    from now on) and drop the index on its closure_tier column."""
+def set_tiering_storage(cr, table, tuned=True):
+    """``tuned``: leave room for in-place updates in ``table``'s pages (pages
+    written from now on; VACUUM FULL rewrites the others) and drop an index on
+    its closure_tier column; otherwise give the table PostgreSQL's default."""
+    if not tuned:
+        cr.execute(SQL("ALTER TABLE %s RESET (fillfactor)", SQL.identifier(table)))
+        return
     cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(f'{table}__closure_tier_index')))
     cr.execute(SQL(
         "SELECT 1 FROM pg_class WHERE relname = %s AND %s = ANY(COALESCE(reloptions, '{}'))",
@@ -62,9 +69,11 @@ class CrmLead(models.Model):
     closure_stage_code = fields.Selection(
         related='stage_id.closure_stage_code', store=True, string='Closure Step')
     # not indexed on purpose (see set_tiering_storage): three values, filtered
-    # within a plan, and closure_plan_id is indexed
+    # within a plan, and closure_plan_id is indexed. Not tracked: tiering
+    # writes it for a whole plan in one statement and posts one summary on
+    # the plan instead (closure.plan._compute_tiers)
     closure_tier = fields.Selection(
-        CLOSURE_TIERS, 'Tier', tracking=True, readonly=True,
+        CLOSURE_TIERS, 'Tier', readonly=True,
         help="A/B/C by the customer's share of revenue in the plan's look-back window. "
              "A: a manager or the founder contacts personally; B: standard process "
              "with a named contact; C: automated notices and the hotline.")
@@ -179,13 +188,6 @@ class CrmLead(models.Model):
             """CREATE UNIQUE INDEX IF NOT EXISTS crm_lead_closure_plan_partner_uniq
                    ON crm_lead (closure_plan_id, partner_id)
                 WHERE closure_plan_id IS NOT NULL"""))
-        set_tiering_storage(self.env.cr, self._table)
-        # cases made before tokens came with the case get theirs once (never
-        # an erased case: its link was disabled for good)
-        self.env.cr.execute(SQL(
-            """UPDATE crm_lead SET closure_access_token = gen_random_uuid()::text
-                WHERE closure_plan_id IS NOT NULL AND closure_access_token IS NULL
-                  AND closure_erased_date IS NULL"""))
         return res
 
     @api.depends('closure_plan_id', 'partner_id.commercial_partner_id.is_company')

@@ -2,7 +2,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from .closure_transfer import CUSTOMER_SIZES
-from .crm_lead import CLOSURE_TIERS, set_tiering_storage
+from .crm_lead import CLOSURE_TIERS
 
 # what closure.transfer.matcher reads of a receiver (the suggestions kept on cases)
 RECEIVER_MATCH_FIELDS = {
@@ -80,11 +80,6 @@ class ResPartner(models.Model):
                 # the receiver's profile is part of every suggestion kept in its plans
                 self.env['closure.receiver.capacity'].sudo().search(
                     [('partner_id', 'in', receivers.ids)]).plan_id._closure_bump_suggestions()
-        return res
-
-    def init(self):
-        res = super().init()
-        set_tiering_storage(self.env.cr, self._table)
         return res
 
     def _closure_current_case_sql(self):

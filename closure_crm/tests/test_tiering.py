@@ -69,3 +69,18 @@ class TestTiering(ClosureCommon):
         write_dates = self.cases.mapped('write_date')
         self.plan.action_compute_tiers()
         self.assertEqual(self.cases.mapped('write_date'), write_dates)
+
+    def test_one_summary_message_per_plan(self):
+        """The set-based update does not track each case's tier (it would skip
+        Odoo's tracking): the plan's history gets one summary per tiering that
+        changed something, none for a re-run that changed nothing."""
+        self.assertFalse(getattr(self.env['crm.lead']._fields['closure_tier'], 'tracking', None))
+        messages = self.plan.message_ids
+        self.plan.action_compute_tiers()
+        summary = self.plan.message_ids - messages
+        self.assertEqual(len(summary), 1)
+        self.assertIn('Tiers recomputed: 4 A, 4 B, 12 C (20 cases changed tier or revenue).', summary.body)
+        self.assertFalse(self.cases.message_ids.tracking_value_ids.filtered(
+            lambda value: value.field_id.name == 'closure_tier'))
+        self.plan.action_compute_tiers()
+        self.assertEqual(self.plan.message_ids - messages, summary, "nothing changed: no second summary")
