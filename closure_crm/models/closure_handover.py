@@ -1,4 +1,3 @@
-from markupsafe import Markup
 from psycopg2 import errors
 
 from odoo import _, api, fields, models
@@ -243,14 +242,11 @@ class ClosureHandover(models.Model):
     def _checklist(self, case, transfer, open_activity_count):
         """The checklist for one case: its state in the closure, the open
         promises, the open issues, the key contacts, the departing person's
-        notes. Values are escaped by Markup's % operator."""
+        notes; rendered by the QWeb template closure_crm.handover_checklist."""
         env = self.env
 
         def date(value):
             return format_date(env, value)
-
-        def items(lines):
-            return Markup('').join(Markup('<li>%s</li>') % line for line in lines)
 
         state = [_("Closure step: %(step)s", step=case.stage_id.name)]
         if case.closure_tier:
@@ -293,21 +289,18 @@ class ClosureHandover(models.Model):
             details = ', '.join(filter(None, [contact.function, contact.email, contact.phone or contact.mobile]))
             contacts.append(f"{contact.name} ({details})" if details else contact.name)
 
-        none = Markup('<li>%s</li>') % _("None")
-        body = Markup(
-            '<p><b>%s</b></p><ul>%s</ul><p><b>%s</b></p><ul>%s</ul>'
-            '<p><b>%s</b></p><ul>%s</ul><p><b>%s</b></p><ul>%s</ul>') % (
-            _("State in the closure"), items(state),
-            _("Open promises"), items(promises) or none,
-            _("Open issues"), items(issues) or none,
-            _("Key contacts"), items(contacts) or none,
-        )
-        if self.note:
-            body += Markup('<p><b>%s</b></p><p>%s</p>') % (
-                _("From %(user)s", user=self.departing_user_id.name), self.note)
-        body += Markup('<p>%s</p>') % _("Introduce yourself to the customer within %(days)s days.",
-                                        days=HANDOVER_CALL_DAYS)
-        return body
+        return env['ir.qweb']._render('closure_crm.handover_checklist', {
+            'sections': [
+                {'title': _("State in the closure"), 'lines': state},
+                {'title': _("Open promises"), 'lines': promises},
+                {'title': _("Open issues"), 'lines': issues},
+                {'title': _("Key contacts"), 'lines': contacts},
+            ],
+            'none_label': _("None"),
+            'note': self.note,
+            'note_title': _("From %(user)s", user=self.departing_user_id.name),
+            'call_hint': _("Introduce yourself to the customer within %(days)s days.", days=HANDOVER_CALL_DAYS),
+        })
 
     def _notify_customers(self, cases):
         """The 'new contact' mail to every customer with an address, rendered

@@ -2,7 +2,6 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
-from markupsafe import Markup
 from psycopg2 import errors
 
 from odoo import _, api, fields, models
@@ -438,9 +437,9 @@ class ClosureNoticeWave(models.Model):
             reply_to = {} if template.reply_to else leads.sudo()._notify_get_reply_to(default=False)
             # the case's history logs the notice in one line; the mail keeps the full text
             # (the closure templates keep their mails: auto_delete off)
-            log = Markup('<p>%s</p>') % (
+            log = self.env['ir.qweb']._render('closure_crm.message_paragraph', {'text': (
                 _("Reminder sent: %(template)s", template=template.name) if kind == 'reminder'
-                else _("Notice sent (%(wave)s): %(template)s", wave=self.name, template=template.name))
+                else _("Notice sent (%(wave)s): %(template)s", wave=self.name, template=template.name))})
             vals_list = []
             for row in template_rows:
                 lead = row.lead_id
@@ -537,9 +536,9 @@ class ClosureNoticeWave(models.Model):
                 'mass_force_send': False,
             })
             composer.with_context(closure_answer_real_token=True)._action_send_sms_mass(leads)
-            leads._message_log_batch(
-                bodies={lead.id: Markup('<p>%s</p>') % _("Notice sent by SMS (%(wave)s).", wave=self.name)
-                        for lead in leads}, subject=False)
+            log = self.env['ir.qweb']._render(
+                'closure_crm.message_paragraph', {'text': _("Notice sent by SMS (%(wave)s).", wave=self.name)})
+            leads._message_log_batch(bodies=dict.fromkeys(leads.ids, log), subject=False)
             self._mark_sent(lang_rows, self.env['mail.template'], now)
 
     def _render_letters(self, rows, now):

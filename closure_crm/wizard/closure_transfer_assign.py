@@ -1,4 +1,3 @@
-from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -70,7 +69,8 @@ class ClosureTransferAssign(models.TransientModel):
             'flagged_count': sum(result['flagged'].values()),
             'summary': '\n'.join(lines),
         })
-        self.plan_id.message_post(body=Markup('<br/>').join(lines))
+        self.plan_id.message_post_with_source(
+            'closure_crm.message_lines', render_values={'lines': lines}, subtype_xmlid='mail.mt_note')
         return {
             'type': 'ir.actions.act_window',
             'name': _('Assign Receivers'),

@@ -1,4 +1,3 @@
-from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
@@ -59,11 +58,12 @@ class ClosureTrainingExemption(models.Model):
         exemptions = super().create(vals_list)
         gates = dict(self._fields['gate']._description_selection(self.env))
         for exemption in exemptions:
-            exemption.plan_id.message_post(body=Markup('<p>%s</p>') % _(
-                "Certification gate exemption granted by %(manager)s to %(user)s for \"%(gate)s\" "
-                "until %(date)s. Reason: %(reason)s",
-                manager=exemption.granted_by_id.name, user=exemption.user_id.name,
-                gate=gates[exemption.gate], date=exemption.valid_until, reason=exemption.reason))
+            exemption.plan_id.message_post_with_source(
+                'closure_crm.message_paragraph', subtype_xmlid='mail.mt_note', render_values={'text': _(
+                    "Certification gate exemption granted by %(manager)s to %(user)s for \"%(gate)s\" "
+                    "until %(date)s. Reason: %(reason)s",
+                    manager=exemption.granted_by_id.name, user=exemption.user_id.name,
+                    gate=gates[exemption.gate], date=exemption.valid_until, reason=exemption.reason)})
         return exemptions
 
     def action_revoke(self):
