@@ -43,6 +43,20 @@ class MailRenderMixin(models.AbstractModel):
     function is run on each record; each placeholder is checked and compiled
     by safe_eval's own checker once, then evaluated on each record in the same
     sandbox. The output is the one Odoo gives; without the key nothing changes.
+
+    What it copies from Odoo 18.0, to re-read when Odoo changes them:
+    - mail/models/mail_render_mixin.py, ``_render_template_qweb`` (evaluation
+      context, restricted-mode options, ``<div>`` wrapper stripped, error
+      messages) and ``_render_template_inline_template`` (placeholder loop,
+      defaults, error messages);
+    - odoo/addons/base/models/ir_qweb.py, ``_render`` / ``_compile`` /
+      ``_prepare_environment`` / ``_get_template_cache_keys`` (how a template
+      is compiled and run; we keep the compiled function across records);
+    - odoo/tools/safe_eval.py, ``safe_eval`` (``check_values``, ``test_expr``
+      with ``_SAFE_OPCODES``, ``unsafe_eval`` with ``_BUILTINS``: what
+      safe_eval does per call, done once per placeholder here).
+    closure_crm/tests/test_mail_render_fast_path.py renders every shipped
+    template both ways, in English and Chinese, and compares.
     """
     _inherit = 'mail.render.mixin'
 
