@@ -148,11 +148,17 @@ class ClosureAnswer(http.Controller):
         raw_categories = form.getlist('category_ids')
         category_ids = [_parse_id(cid) for cid in raw_categories]
         categories = Category.search([('id', 'in', [cid for cid in category_ids if cid])])
+        # the privileges offered on this case: ticked ones opt in, the others opt out
+        raw_privileges = form.getlist('privilege_ids')
+        privilege_ids = [_parse_id(pid) for pid in raw_privileges]
+        privileges = None
+        if form.get('privileges_asked'):
+            privileges = {privilege: privilege.id in privilege_ids for privilege in case_sudo.closure_privilege_ids}
         # choice: a receiver's id (the proposed one or another offered one),
         # 'decline' (no transfer at all), or nothing
         receiver = case_sudo.env['res.partner']
         decision = False
-        malformed = None in category_ids
+        malformed = None in category_ids or None in privilege_ids
         if choice == 'decline':
             decision = 'decline'
         elif choice:
@@ -183,7 +189,7 @@ class ClosureAnswer(http.Controller):
                 case_sudo.with_context(**consent_context)._closure_record_answer(
                     decision=values['decision'], receiver=receiver, categories=categories,
                     refund=values['refund'], data_copy=values['data_copy'], message=values['message'],
-                    evidence=self._closure_evidence(), news=values['news'])
+                    evidence=self._closure_evidence(), news=values['news'], privileges=privileges)
         except ClosurePublicError as error:
             return self._closure_render(case_sudo, access_token, error=error.args[0], form=values)
         except (UserError, ValidationError, AccessError) as error:

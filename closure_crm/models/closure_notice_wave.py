@@ -271,6 +271,10 @@ class ClosureNoticeWave(models.Model):
                         "\"%(phrase)s\". Say instead: \"%(suggestion)s\".", wave=self.name,
                         customer=lead.partner_id.display_name, phrase=found[0].name,
                         suggestion=found[0].suggestion or _("a neutral wording (see the handbook)")))
+                # a promise of priority rights or an advisory circle the plan has not approved
+                self.plan_id._closure_check_promises({
+                    _("Wave %(wave)s: the notice to %(customer)s", wave=self.name,
+                      customer=lead.partner_id.display_name): text or ''})
 
     # ------------------------------------------------------------------
     # Sending
@@ -372,7 +376,7 @@ class ClosureNoticeWave(models.Model):
                     _("Personal contact: call or meet the customer about the closure"),
                     _("Tier A customer: a manager or the founder calls or meets them personally "
                       "before any letter, and proposes a custom solution."),
-                    date_deadline=fields.Date.context_today(self))
+                    date_deadline=fields.Date.context_today(self), owner=plan._closure_personal_contact_user())
                 if plan.notice_tier_a_mode == 'activity':
                     tier_a.write({'state': 'personal', 'sent_date': now})
                     mail_rows = rows - tier_a

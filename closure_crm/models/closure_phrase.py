@@ -12,7 +12,11 @@ PHRASE_KINDS = [
     ('angry', 'Angry'),
     ('anxious', 'Anxious'),
     ('rights', 'Rights-focused'),
+    ('promise_priority', 'Promise: Priority Rights'),
+    ('promise_advisory', 'Promise: Advisory Circle'),
 ]
+# a promise phrase's kind -> the plan offer that makes it allowed (closure_plan_privilege.py)
+PROMISE_KINDS = {'promise_priority': 'priority', 'promise_advisory': 'advisory'}
 # Reply moods, in the order a tie is broken: an angry customer is helped
 # first, then one who asks for their rights, then a worried one.
 REPLY_MOODS = [
@@ -90,6 +94,30 @@ class ClosurePhrase(models.Model):
             if phrase.kind == 'taboo' and pattern.search(plain):
                 found |= phrase
         return found
+
+    @api.model
+    def _find_unapproved_promises(self, text, approved, matchers=None):
+        """The promise phrases found in ``text`` whose offer (priority rights,
+        advisory circle) is not in ``approved``, the kinds the plan approved."""
+        if not text:
+            return self.browse()
+        plain = html2plaintext(text) if '<' in text else text
+        matchers = self._get_matchers(list(PROMISE_KINDS)) if matchers is None else matchers
+        found = self.browse()
+        for phrase, pattern in matchers:
+            if PROMISE_KINDS.get(phrase.kind, 'n/a') not in approved and pattern.search(plain):
+                found |= phrase
+        return found
+
+    @api.model
+    def _find_coach_taboo(self, text):
+        """For the reply coach (closure_training): the taboo phrases in ``text``
+        and the promises of priority rights or an advisory circle that no
+        running plan of the company has approved (over-promising)."""
+        plans = self.env['closure.plan'].sudo().search(  # what the company may promise, for any trainee
+            [('state', '=', 'in_progress'), ('company_id', 'in', self.env.companies.ids)])
+        approved = set().union(*(plan._closure_approved_kinds() for plan in plans))
+        return self._find_taboo(text) | self._find_unapproved_promises(text, approved)
 
     @api.model
     def _check_taboo(self, texts):
@@ -221,6 +249,30 @@ class ClosurePhrase(models.Model):
                            export=day(plan.data_export_deadline), erasure=day(plan.data_erasure_date))))
             body = Markup('').join(Markup("<tr><td>%s</td><td>%s</td><td>%s</td></tr>") % row for row in rows)
             return Markup(
-                "<p><strong>%s</strong></p><table class='table table-sm table-bordered'>%s%s</table>"
-            ) % (_("Rights-focused: show the alternatives side by side, with their terms."), header, body)
+                "<p><strong>%s</strong></p><table class='table table-sm table-bordered'>%s%s</table>%s"
+            ) % (_("Rights-focused: show the alternatives side by side, with their terms."), header, body,
+                 self._receiver_terms_table(lead))
         return Markup("<p>%s</p>") % _("Neutral: answer the question and confirm the next step.")
+
+    @api.model
+    def _receiver_terms_table(self, lead):
+        """Up to three receivers offered to the case, side by side with the
+        terms the registry holds (price or fee, duration, service level, data
+        handling); empty when none has terms."""
+        receivers = lead._closure_answer_receivers(lead._closure_answer_transfer())[:3]
+        if not receivers._closure_has_offer_terms():
+            return Markup('')
+        head = Markup('').join(Markup("<th>%s</th>") % receiver.name for receiver in receivers)
+        rows = [
+            (_("Price or fee"), 'closure_offer_price'),
+            (_("Duration"), 'closure_offer_duration'),
+            (_("Service level"), 'closure_offer_service_level'),
+            (_("Data handling"), 'closure_offer_data_handling'),
+        ]
+        body = Markup('').join(
+            Markup("<tr><th>%s</th>%s</tr>") % (label, Markup('').join(
+                Markup("<td>%s</td>") % (receiver[fname] or '-') for receiver in receivers))
+            for label, fname in rows)
+        return Markup("<p><strong>%s</strong></p><table class='table table-sm table-bordered'>"
+                      "<tr><th></th>%s</tr>%s</table>") % (
+            _("The receivers offered, side by side:"), head, body)

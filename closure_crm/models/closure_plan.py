@@ -171,7 +171,7 @@ class ClosurePlan(models.Model):
         help="Expected referral fees of the transfers kept, in the company currency.")
     cb_complaint_count = fields.Integer(
         'Angry Replies', compute='_compute_cost_benefit',
-        help="Cases whose latest reply was triaged angry: the complaints to prevent.")
+        help="Cases with a complaint (opened by an angry reply or recorded by a rep): the complaints to prevent.")
     cb_complaint_rate = fields.Float(
         'Complaint Rate', compute='_compute_cost_benefit', digits=(5, 4),
         help="Angry replies per notified customer.")
@@ -419,11 +419,13 @@ class ClosurePlan(models.Model):
         plan_ids = tuple(self.ids) or (0,)
         cr = self.env.cr
         self.env['crm.lead'].flush_model()
+        self.env['closure.complaint'].flush_model(['lead_id'])
         self.env['closure.transfer'].flush_model(['plan_id', 'lead_id', 'state', 'fee_expected', 'currency_id'])
         cr.execute(SQL("""
             SELECT lead.closure_plan_id,
                    count(*) FILTER (WHERE lead.closure_notified_date IS NOT NULL),
-                   count(*) FILTER (WHERE lead.closure_reply_mood = 'angry'),
+                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM closure_complaint complaint
+                                                  WHERE complaint.lead_id = lead.id)),
                    count(*),
                    count(kept.lead_id),
                    COALESCE(sum(lead.closure_revenue), 0),

@@ -487,9 +487,9 @@ class CrmLead(models.Model):
         for lead in self:
             lead.closure_playbook = Phrase._reply_playbook(lead)
 
-    def _closure_schedule_activity(self, activity_xmlid, summary, note, date_deadline, notify=False):
+    def _closure_schedule_activity(self, activity_xmlid, summary, note, date_deadline, notify=False, owner=None):
         """One activity per case for its owner (the plan's manager when the
-        case has none), created in one batch."""
+        case has none), or for ``owner`` when given, created in one batch."""
         if not self:
             return self.env['mail.activity']
         activity_type = self.env.ref(activity_xmlid, raise_if_not_found=False)
@@ -501,7 +501,7 @@ class CrmLead(models.Model):
             'summary': summary,
             'note': note,
             'date_deadline': date_deadline,
-            'user_id': (lead.user_id or lead.closure_plan_id.user_id or self.env.user).id,
+            'user_id': (owner or lead.user_id or lead.closure_plan_id.user_id or self.env.user).id,
         } for lead in self])
 
     def _message_post_after_hook(self, message, msg_vals):
@@ -609,6 +609,7 @@ class CrmLead(models.Model):
         """What the answer page shows, read once."""
         self.ensure_one()
         live = self._closure_answer_transfer()
+        receivers = self._closure_answer_receivers(live)
         return {
             'case': self,
             'plan': self.closure_plan_id,
@@ -617,15 +618,18 @@ class CrmLead(models.Model):
             'transfer': live,
             'can_answer': self.closure_plan_id.state in ('draft', 'in_progress'),
             'can_choose': not live or live.state in OPEN_STATES,
-            'receivers': self._closure_answer_receivers(live),
+            'receivers': receivers,
+            'receivers_have_terms': receivers._closure_has_offer_terms(),
             'categories': self.env['closure.data.category'].search([]),
             'last_consent': self.env['closure.consent'].search([('lead_id', '=', self.id)], limit=1),
+            'privileges': self.closure_privilege_ids,
             'export_url': self.closure_plan_id._closure_safe_export_url(),
             'message_max_length': self._closure_answer_setting(ANSWER_LENGTH_PARAM, ANSWER_LENGTH_DEFAULT),
         }
 
     def _closure_record_answer(self, decision=False, receiver=None, categories=None,
-                               refund=False, data_copy=False, message=False, evidence=False, news=None):
+                               refund=False, data_copy=False, message=False, evidence=False, news=None,
+                               privileges=None):
         """Record what the customer answered on their page, all or nothing.
 
         ``decision``: accept the proposed receiver, ``pick_another`` (one of
@@ -640,7 +644,17 @@ class CrmLead(models.Model):
                 _("This closure is finished and no longer takes answers here: please write to us.")
             )
         news_changed = news is not None and bool(news) != self.closure_news_opt_in
-        if not (decision or refund or data_copy or news_changed or (message or '').strip()):
+        # {privilege: wanted} for the privileges offered whose answer changes
+        privileges_changed = {
+            privilege: wanted
+            for privilege, wanted in (privileges or {}).items()
+            if privilege.lead_id == self
+            and wanted != (privilege.state == 'opted_in')
+            and (wanted or privilege.state != 'pending')
+        }
+        if not (
+            decision or refund or data_copy or news_changed or privileges_changed or (message or '').strip()
+        ):
             raise ClosurePublicError(
                 _("Choose an answer, ask for a refund or a copy of your data, or write us a message.")
             )
@@ -686,6 +700,8 @@ class CrmLead(models.Model):
                 date_deadline=max(deadline, today) if deadline else today)
         if news_changed:
             lead.closure_news_opt_in = bool(news)
+        if privileges_changed:
+            lead._closure_record_privilege_answers(privileges_changed, evidence=evidence)
         if (message or '').strip():
             # posted in the customer's name, so the reply triage reads it
             lead.message_post(body=plaintext2html(message.strip()), author_id=lead.partner_id.id,

@@ -2,10 +2,14 @@ from odoo import _, api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+# the models whose files are a customer's recorded answer (consent, privilege opt-in)
+EVIDENCE_MODELS = ('closure.consent', 'closure.privilege.answer')
+
 
 class IrAttachment(models.Model):
     """Evidence files stay as recorded: the evidence of a customer's consent
-    (res_model closure.consent) and the data package handed over to a
+    (res_model closure.consent), of a privilege opt-in (closure.privilege.answer)
+    and the data package handed over to a
     receiver (a transfer's package). Only the data erasure job rewrites or
     removes them (``closure.consent._closure_erasure_context()``)."""
     _inherit = 'ir.attachment'
@@ -19,7 +23,7 @@ class IrAttachment(models.Model):
         self.env.cr.execute(SQL(
             """SELECT a.id FROM ir_attachment a
                 WHERE a.id IN %s
-                  AND (a.res_model = 'closure.consent'
+                  AND (a.res_model IN ('closure.consent', 'closure.privilege.answer')
                        OR (a.res_model = 'closure.transfer'
                            AND EXISTS (SELECT 1 FROM closure_transfer t WHERE t.package_attachment_id = a.id)))""",
             tuple(self.ids)))
@@ -28,7 +32,7 @@ class IrAttachment(models.Model):
     def _closure_check_evidence(self, vals=None):
         if self.env['closure.consent']._closure_consent_erasure_allowed():
             return
-        if vals is not None and vals.get('res_model') == 'closure.consent' and not self.env.su:
+        if vals is not None and vals.get('res_model') in EVIDENCE_MODELS and not self.env.su:
             raise UserError(_("Only the consent itself records its evidence file."))
         # server code (sudo) may maintain the files, e.g. move them to another storage
         evidence = self._closure_evidence() if vals is None or not self.env.su else self.browse()
@@ -39,7 +43,7 @@ class IrAttachment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su and any(vals.get('res_model') == 'closure.consent' for vals in vals_list) \
+        if not self.env.su and any(vals.get('res_model') in EVIDENCE_MODELS for vals in vals_list) \
                 and not self.env['closure.consent']._closure_consent_erasure_allowed():
             raise UserError(_("Only the consent itself records its evidence file."))
         return super().create(vals_list)

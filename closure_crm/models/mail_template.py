@@ -11,6 +11,7 @@ CLOSURE_TEMPLATE_KINDS = [
     ('refund', 'Refund Confirmation'),
     ('farewell', 'Farewell'),
     ('handover', 'New Contact After a Staff Hand-over'),
+    ('care', 'Care Message (Three-Day Rule)'),
 ]
 
 

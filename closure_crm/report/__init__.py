@@ -1,2 +1,3 @@
 from . import closure_transfer_report
 from . import closure_register
+from . import closure_register_privilege

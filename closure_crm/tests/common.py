@@ -43,7 +43,8 @@ class ClosureCommon(TransactionCase):
         and leaves ``records`` in the database as they were: every stored
         field read back after the attempt, as the superuser."""
         records = records.sudo()
-        self.env.flush_all()
+        # flush and run the precommit hooks (tracking messages) before reading
+        self.env.cr.flush()
         fnames = fnames or [name for name, field in records._fields.items()
                             if field.store and name not in ('write_date', 'write_uid')]
         before = records.read(fnames)

@@ -20,6 +20,9 @@ class TestCostBenefit(TransferCommon):
         Transfer.create({'lead_id': proposed.id, 'receiver_id': receiver.id})
         (angry | refund).write({'closure_notified_date': '2026-07-01'})
         angry.closure_reply_mood = 'angry'
+        # the complaint rate counts complaints, not angry words
+        self.env['closure.complaint'].create({'lead_id': angry.id})
+        refund.closure_reply_mood = 'angry'
         self.env['closure.obligation'].create([
             {'lead_id': refund.id, 'obligation_type': 'prepaid', 'name': 'Card', 'amount': 300},
             {'lead_id': kept.id, 'obligation_type': 'deposit', 'name': 'Deposit', 'amount': 50},

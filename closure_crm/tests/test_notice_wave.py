@@ -190,7 +190,8 @@ class TestNoticeWave(NoticeCommon):
         self.assertTrue(self._mails_of(case_b)[case_b])
         activity = case_a.activity_ids
         self.assertEqual(len(activity), 1)
-        self.assertEqual(activity.user_id, self.rep_2)
+        # the plan's signatory (the founder) calls or meets a tier A customer, not the rep
+        self.assertEqual(activity.user_id, self.manager)
         self.assertEqual(activity.activity_type_id, self.env.ref('mail.mail_activity_data_call'))
         self.assertEqual(wave.recipient_ids.filtered(lambda r: r.lead_id == case_a).state, 'personal')
         self.assertEqual(wave.personal_count, 1)

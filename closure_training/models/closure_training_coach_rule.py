@@ -79,7 +79,9 @@ class ClosureTrainingCoachRule(models.Model):
         Phrase = self.env.get('closure.phrase')
         if Phrase is None or not hasattr(Phrase, '_find_taboo'):
             return []
-        return [(phrase.name, phrase.suggestion) for phrase in Phrase._find_taboo(answer or '')
+        # with the unapproved promises (priority rights, advisory circle) when closure_crm offers the check
+        find = getattr(Phrase, '_find_coach_taboo', Phrase._find_taboo)
+        return [(phrase.name, phrase.suggestion) for phrase in find(answer or '')
                 if phrase.name.strip().lower() not in known]
 
     @api.model
