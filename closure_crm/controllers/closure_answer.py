@@ -80,7 +80,8 @@ class ClosureAnswer(http.Controller):
         (superuser, in the customer's language), whether the page is closed,
         the company's name and the page's key: a digest of the rows the page
         reads (the case with its kept receiver suggestions, its customer,
-        plan, company, contact, transfers, answers, the data categories, the
+        plan, company, contact, transfers, answers, privileges offered and the
+        customer's answers to them, the data categories, the
         receivers offered and their contacts), the language, the settings
         and today's date. Equal keys: the same page."""
         if not isinstance(access_token, str) or not access_token or len(access_token) > MAX_TOKEN_LENGTH \
@@ -94,6 +95,10 @@ class ClosureAnswer(http.Controller):
                              FROM closure_transfer t WHERE t.lead_id = l.id),
                           (SELECT STRING_AGG(c::text, '|' ORDER BY c.id)
                              FROM closure_consent c WHERE c.lead_id = l.id),
+                          (SELECT STRING_AGG(pv::text, '|' ORDER BY pv.id)
+                             FROM closure_privilege pv WHERE pv.lead_id = l.id),
+                          (SELECT STRING_AGG(pa2::text, '|' ORDER BY pa2.id)
+                             FROM closure_privilege_answer pa2 WHERE pa2.lead_id = l.id),
                           (SELECT STRING_AGG(d::text, '|' ORDER BY d.id) FROM closure_data_category d),
                           (SELECT STRING_AGG(r::text, '|' ORDER BY r.id) FROM res_partner r
                             WHERE r.id = ANY(offered.ids) OR r.parent_id = ANY(offered.ids))))

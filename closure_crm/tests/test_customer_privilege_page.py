@@ -43,6 +43,10 @@ class TestCustomerPrivilegePage(HttpCase, ClosureCommon):
                 data.append((name, str(item)))
         return self.url_open(f'/closure/answer/{self.case.id}/submit', data=data)
 
+    def _privilege_box(self):
+        page = self.url_open(self.url).text
+        return re.search(r'<input[^>]*name="privilege_ids"[^>]*>', page).group(0)
+
     def test_customer_opts_in_and_out_on_their_page(self):
         page = self.url_open(self.url).text
         self.assertIn('What we offer you', page)
@@ -54,6 +58,8 @@ class TestCustomerPrivilegePage(HttpCase, ClosureCommon):
         answer = self.privilege.answer_ids
         self.assertRecordValues(answer, [{'decision': 'opt_in', 'channel': 'portal'}])
         self.assertIn("customer's personal page", answer.note)
+        # coming back, the page shows their answer (a kept page is not served stale)
+        self.assertIn('checked', self._privilege_box())
         # sending the page again without a change records nothing new
         self._submit(privileges_asked=1, privilege_ids=self.privilege.id, message='Thank you.')
         self.assertEqual(len(self.privilege.answer_ids), 1)
@@ -62,6 +68,7 @@ class TestCustomerPrivilegePage(HttpCase, ClosureCommon):
         self.privilege.invalidate_recordset()
         self.assertEqual(self.privilege.state, 'opted_out')
         self.assertEqual(len(self.privilege.answer_ids), 2)
+        self.assertNotIn('checked', self._privilege_box())
 
     def test_no_opt_in_without_the_link(self):
         response = self._submit(token='0' * 36, privileges_asked=1, privilege_ids=self.privilege.id)
