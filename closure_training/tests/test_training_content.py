@@ -1,6 +1,7 @@
 import re
 
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import html2plaintext
 
 # a correct answer that says when a refund is paid: "within 15 days", "is due by 20 May", "15日内"
 REFUND_WORDS = {'en_US': re.compile(r'\b(refund|repay|payment|paid)', re.I),
@@ -10,6 +11,12 @@ TIME_PROMISE = {'en_US': re.compile(r'\bwithin \d+ days?\b|\bdue (on|by|within)\
 # the scenario says the company still trades: the 15-day rule of the prepaid rules applies
 TRADING_STAGE = {'en_US': re.compile(r'has not been formed|not formed yet|still trading', re.I),
                  'zh_CN': re.compile(r'尚未成立')}
+
+# reading speeds and answer time behind a lesson's stated duration
+EN_WORDS_PER_MINUTE = 130
+ZH_CHARS_PER_MINUTE = 300
+MINUTES_PER_QUESTION = 1
+MIN_LESSON_MINUTES = 5
 
 
 @tagged('post_install', '-at_install')
@@ -25,6 +32,37 @@ class TestTrainingContent(TransactionCase):
         cls.scenarios = cls.env['closure.training.scenario'].search([])
         cls.Phrase = cls.env['closure.phrase']
         cls.coach_taboo = cls.env['closure.training.coach.rule'].search([('rule_type', '=', 'taboo')])
+        shipped = cls.env['ir.model.data'].search([('module', '=', 'closure_training'), ('model', '=', 'slide.slide')])
+        cls.lessons = cls.env['slide.slide'].browse(shipped.mapped('res_id')).filtered(
+            lambda slide: slide.slide_category == 'article')
+
+    def _supported_minutes(self, lesson, lang):
+        """The minutes the content of ``lesson`` in ``lang`` fills: reading its
+        body, answering its quiz, and attending its session if it has one."""
+        text = html2plaintext(lesson.with_context(lang=lang).html_content or '')
+        if lang == 'zh_CN':
+            # characters, leaving out spaces and Latin letters (an untranslated paragraph counts for nothing)
+            reading = len(re.findall(r'[^\sA-Za-z]', text)) / ZH_CHARS_PER_MINUTE
+        else:
+            reading = len(re.findall(r"[A-Za-z0-9][\w'’-]*", text)) / EN_WORDS_PER_MINUTE
+        quiz = len(lesson.question_ids) * MINUTES_PER_QUESTION
+        session = 0.0
+        if lesson.closure_session_type:
+            Session = self.env['closure.training.session']
+            durations = Session.search([('slide_id', '=', lesson.id)]).mapped('duration')
+            session = max(durations or [Session.default_get(['duration'])['duration']]) * 60
+        return reading + quiz + session
+
+    def _overstated_lessons(self, lessons):
+        problems = []
+        for lesson in lessons:
+            stated = lesson.completion_time * 60
+            for lang in ('en_US', 'zh_CN'):
+                supported = self._supported_minutes(lesson, lang)
+                if stated > max(supported, MIN_LESSON_MINUTES) + 0.1:
+                    problems.append(f'{lesson.name} [{lang}]: states {stated:.0f} min, its content fills '
+                                    f'{supported:.1f} min')
+        return problems
 
     def _promises_refund_date(self, text, lang):
         return bool(REFUND_WORDS[lang].search(text) and TIME_PROMISE[lang].search(text))
@@ -88,3 +126,30 @@ class TestTrainingContent(TransactionCase):
         self.assertIn('bankrupt', ' '.join(self._problems(scenario, 'en_US')))
         # wrong options may show what not to say
         self.assertFalse(self._problems(self.env.ref('closure_training.scenario_is_bankrupt'), 'en_US'))
+
+    def test_lessons_state_no_more_time_than_their_content_fills(self):
+        """Every shipped article lesson, in English and in Chinese, fills the
+        time it states: reading (130 words or 300 characters a minute), one
+        minute per quiz question, and the session it is attended in."""
+        self.assertGreaterEqual(len(self.lessons), 30)
+        problems = self._overstated_lessons(self.lessons)
+        self.assertFalse(problems, '\n'.join(problems))
+
+    def test_the_duration_check_catches_an_overstated_lesson(self):
+        """The check is not vacuous: a short lesson stating 15 minutes, or a
+        Chinese body left untranslated, is reported."""
+        lesson = self.env.ref('closure_training.slide_emotion_anxious')
+        self.assertFalse(self._overstated_lessons(lesson))
+        lesson.completion_time = 0.25
+        self.assertEqual(len(self._overstated_lessons(lesson)), 2)
+        # a session lesson is credited with its session's time
+        roleplay = self.env.ref('closure_training.slide_workshop_roleplay')
+        self.assertGreaterEqual(self._supported_minutes(roleplay, 'en_US'), 90)
+        self.assertFalse(self._overstated_lessons(roleplay))
+        # the lessons carrying worked examples and dialogues fill most of their five minutes by themselves
+        for xmlid in ('slide_legacy_data', 'slide_transfer_consent', 'slide_emotion_angry', 'slide_legal_pipl',
+                      'slide_micro_notice'):
+            expanded = self.env.ref(f'closure_training.{xmlid}')
+            for lang in ('en_US', 'zh_CN'):
+                self.assertGreaterEqual(self._supported_minutes(expanded, lang), MIN_LESSON_MINUTES - 1,
+                                        f'{xmlid} [{lang}]')
