@@ -52,6 +52,7 @@ class ClosureErasure(models.Model):
     Trusted path: the job empties consent evidence and deletes attachments
     with ``closure.consent._closure_erasure_context()`` (a value no client
     can send, tools/trust.py); the evidence guards let it through."""
+
     _name = 'closure.erasure'
     _description = 'Closure Data Erasure'
     _order = 'id desc'
@@ -94,16 +95,6 @@ class ClosureErasure(models.Model):
         ('plan_uniq', 'UNIQUE(plan_id)', 'A plan has one erasure record; run it again to erase what is left.'),
     ]
 
-    def init(self):
-        res = super().init()
-        # deleting an attachment makes PostgreSQL look up the attachments copied
-        # from it (ir_attachment.original_id, not indexed by Odoo): without an
-        # index, one scan of ir_attachment per deleted file
-        self.env.cr.execute(SQL(
-            """CREATE INDEX IF NOT EXISTS ir_attachment_original_id_closure_idx
-                   ON ir_attachment (original_id) WHERE original_id IS NOT NULL"""))
-        return res
-
     @api.depends('plan_id.name')
     def _compute_name(self):
         for erasure in self:
@@ -122,6 +113,20 @@ class ClosureErasure(models.Model):
     def _compute_skipped_count(self):
         for erasure in self:
             erasure.skipped_count = len(erasure.skipped_case_ids)
+
+    def init(self):
+        res = super().init()
+        # deleting an attachment makes PostgreSQL look up the attachments copied
+        # from it (ir_attachment.original_id, not indexed by Odoo): without an
+        # index, one scan of ir_attachment per deleted file
+        self.env.cr.execute(SQL(
+            """CREATE INDEX IF NOT EXISTS ir_attachment_original_id_closure_idx
+                   ON ir_attachment (original_id) WHERE original_id IS NOT NULL"""))
+        return res
+
+    def action_print_certificate(self):
+        self.ensure_one()
+        return self.env.ref('closure_crm.action_report_closure_erasure').report_action(self)
 
     # ------------------------------------------------------------------
     # Checks
@@ -528,7 +533,3 @@ class ClosureErasure(models.Model):
     def _count_labels(self):
         """{kind: label}: the fields' own (translated) labels."""
         return {fname: self._fields[fname]._description_string(self.env) for fname in ERASURE_COUNTS}
-
-    def action_print_certificate(self):
-        self.ensure_one()
-        return self.env.ref('closure_crm.action_report_closure_erasure').report_action(self)

@@ -26,6 +26,7 @@ class ClosureHandover(models.Model):
     case: the customer's state in the closure, open promises, open issues
     and key contacts. Each customer may be told who their new contact is.
     Each batch is all or nothing; the progress shows on the hand-over."""
+
     _name = 'closure.handover'
     _description = 'Staff Hand-over of Closure Cases'
     _inherit = ['mail.thread']
@@ -98,15 +99,6 @@ class ClosureHandover(models.Model):
             raise UserError(_("The status of a hand-over changes through its *Hand Over* button only."))
         return super().write(vals)
 
-    def _case_domain(self):
-        self.ensure_one()
-        domain = [('user_id', '=', self.departing_user_id.id), ('closure_plan_id', '!=', False),
-                  ('closure_plan_id.state', 'in', OPEN_PLAN_STATES),
-                  ('closure_plan_id.company_id', '=', self.company_id.id)]
-        if self.plan_id:
-            domain.append(('closure_plan_id', '=', self.plan_id.id))
-        return domain
-
     def action_view_cases(self):
         self.ensure_one()
         action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_case')
@@ -132,6 +124,15 @@ class ClosureHandover(models.Model):
                 departing=handover.departing_user_id.name, successor=handover.successor_user_id.name))
         self.env.ref('closure_crm.ir_cron_closure_handover')._trigger()
         return True
+
+    def _case_domain(self):
+        self.ensure_one()
+        domain = [('user_id', '=', self.departing_user_id.id), ('closure_plan_id', '!=', False),
+                  ('closure_plan_id.state', 'in', OPEN_PLAN_STATES),
+                  ('closure_plan_id.company_id', '=', self.company_id.id)]
+        if self.plan_id:
+            domain.append(('closure_plan_id', '=', self.plan_id.id))
+        return domain
 
     @api.model
     def _cron_process_handovers(self):
@@ -191,7 +192,6 @@ class ClosureHandover(models.Model):
             "%(count)s cases handed over from %(departing)s to %(successor)s, with %(activities)s open "
             "activities.", count=self.done_count, departing=self.departing_user_id.name,
             successor=self.successor_user_id.name, activities=self.activity_moved_count))
-
 
     def _lock_cases(self, limit=None):
         """Up to ``limit`` cases to hand over, locked; cases another

@@ -28,6 +28,7 @@ class ClosureNoticeRecipient(models.Model):
     The row is the wave's guarantee that a case gets a notice once: it is
     unique per wave, case and number, claimed with FOR UPDATE SKIP LOCKED and
     marked sent in the same transaction that queues the mail."""
+
     _name = 'closure.notice.recipient'
     _description = 'Closure Notice Recipient'
     _order = 'wave_id desc, id'
@@ -92,6 +93,15 @@ class ClosureNoticeRecipient(models.Model):
                    ON closure_notice_recipient (wave_id, id) WHERE state = 'pending'"""))
         return res
 
+    def action_open_case(self):
+        self.ensure_one()
+        return {
+            'type': 'ir.actions.act_window',
+            'res_model': 'crm.lead',
+            'res_id': self.lead_id.id,
+            'view_mode': 'form',
+        }
+
     def _closure_letter_html(self):
         """The printed letter: the kept body with the customer's own link,
         for a user who may work the case (the kept body has a placeholder)."""
@@ -142,12 +152,3 @@ class ClosureNoticeRecipient(models.Model):
             (notices.lead_id - delivered).filtered('closure_notified_date').with_context(
                 mail_notrack=True).write({'closure_notified_date': False})
         return rows
-
-    def action_open_case(self):
-        self.ensure_one()
-        return {
-            'type': 'ir.actions.act_window',
-            'res_model': 'crm.lead',
-            'res_id': self.lead_id.id,
-            'view_mode': 'form',
-        }

@@ -37,6 +37,7 @@ RENDER_FIELDS = (
 class ClosureNoticeWave(models.Model):
     """A batch of notices: the cases of a plan picked by tier, segment and
     stage get a template through one channel at a scheduled time."""
+
     _name = 'closure.notice.wave'
     _description = 'Closure Notice Wave'
     _inherit = ['mail.thread']
@@ -100,10 +101,6 @@ class ClosureNoticeWave(models.Model):
         channels.append(('letter', _('Printed Letter')))
         return channels
 
-    @api.model
-    def _sms_installed(self):
-        return 'sms.composer' in self.env
-
     @api.depends('plan_id')
     def _compute_stage_ids(self):
         for wave in self:
@@ -138,16 +135,10 @@ class ClosureNoticeWave(models.Model):
             total = wave.sent_count + wave.pending_count + wave.personal_count + wave.invalid_count
             wave.progress = 100.0 * (total - wave.pending_count) / total if total else 0.0
 
-    def _case_domain(self):
-        self.ensure_one()
-        domain = [('closure_plan_id', '=', self.plan_id.id), ('type', '=', 'opportunity')]
-        if self.tier:
-            domain.append(('closure_tier', '=', self.tier))
-        if self.segment:
-            domain.append(('closure_segment', '=', self.segment))
-        if self.stage_ids:
-            domain.append(('stage_id', 'in', self.stage_ids.ids))
-        return domain
+    @api.constrains('sms_body')
+    def _check_sms_taboo(self):
+        self.env['closure.phrase']._check_taboo_translations(self, 'sms_body', lambda wave, lang: self.env._(
+            "Wave %(wave)s: SMS text (%(lang)s)", wave=wave.name, lang=lang))
 
     # ------------------------------------------------------------------
     # Actions
@@ -232,10 +223,20 @@ class ClosureNoticeWave(models.Model):
             raise UserError(_("Wave %(wave)s has no letter to print yet: send it first.", wave=self.name))
         return self.env.ref('closure_crm.action_report_closure_notice_letter').report_action(letters)
 
-    @api.constrains('sms_body')
-    def _check_sms_taboo(self):
-        self.env['closure.phrase']._check_taboo_translations(self, 'sms_body', lambda wave, lang: self.env._(
-            "Wave %(wave)s: SMS text (%(lang)s)", wave=wave.name, lang=lang))
+    @api.model
+    def _sms_installed(self):
+        return 'sms.composer' in self.env
+
+    def _case_domain(self):
+        self.ensure_one()
+        domain = [('closure_plan_id', '=', self.plan_id.id), ('type', '=', 'opportunity')]
+        if self.tier:
+            domain.append(('closure_tier', '=', self.tier))
+        if self.segment:
+            domain.append(('closure_segment', '=', self.segment))
+        if self.stage_ids:
+            domain.append(('stage_id', 'in', self.stage_ids.ids))
+        return domain
 
     def _check_rendered_taboo(self):
         """Refuse to send when a notice, as rendered for the wave's cases,

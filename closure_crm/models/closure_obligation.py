@@ -33,6 +33,7 @@ class ClosureObligation(models.Model):
     delivered, data it holds. Value paid and not received makes the customer
     a creditor: the obligation then carries the claim (declared when and how)
     and, once paid, the refund payment."""
+
     _name = 'closure.obligation'
     _description = 'Closure Customer Obligation'
     _order = 'lead_id, obligation_type, due_date, id'
@@ -118,23 +119,6 @@ class ClosureObligation(models.Model):
             else:
                 obligation.refundable_amount = 0.0
 
-    def _prorate(self):
-        """(unused share, explanation) of a subscription at the plan's service end."""
-        self.ensure_one()
-        start, end, amount = self.period_start, self.period_end, self.amount
-        stop = self.plan_id.service_end_date
-        if not (start and end and stop) or end < start:
-            return 0.0, _("Set the period (from, to) and the plan's service end to prorate.")
-        total = (end - start).days + 1
-        unused = min(max((end - stop).days, 0), total)
-        share = (
-            self.currency_id.round(amount * unused / total) if self.currency_id else round(amount * unused / total, 2)
-        )
-        currency = self.currency_id or self.env.company.currency_id
-        return share, _("%(amount)s × %(unused)s/%(total)s days unused (service ends %(stop)s) = %(share)s",
-                        amount=format_amount(self.env, amount, currency), unused=unused, total=total,
-                        stop=format_date(self.env, stop), share=format_amount(self.env, share, currency))
-
     @api.depends('claim_declared_date', 'lead_id.closure_claim_deadline', 'plan_id.plan_type',
                  'plan_id.liquidation_formed_date', 'plan_id.claims_deadline', 'plan_id.refund_days',
                  'plan_id.settlement_days')
@@ -210,6 +194,34 @@ class ClosureObligation(models.Model):
             raise UserError(_("Obligation '%(name)s': its refund was paid on %(date)s; the record is kept.",
                               name=paid[0].name, date=paid[0].refund_paid_date))
 
+    def action_record_refund_payment(self):
+        self.ensure_one()
+        return {
+            'type': 'ir.actions.act_window',
+            'res_model': 'closure.refund.payment',
+            'view_mode': 'form',
+            'target': 'new',
+            'name': _('Record Refund Payment'),
+            'context': {'default_obligation_id': self.id},
+        }
+
+    def _prorate(self):
+        """(unused share, explanation) of a subscription at the plan's service end."""
+        self.ensure_one()
+        start, end, amount = self.period_start, self.period_end, self.amount
+        stop = self.plan_id.service_end_date
+        if not (start and end and stop) or end < start:
+            return 0.0, _("Set the period (from, to) and the plan's service end to prorate.")
+        total = (end - start).days + 1
+        unused = min(max((end - stop).days, 0), total)
+        share = (
+            self.currency_id.round(amount * unused / total) if self.currency_id else round(amount * unused / total, 2)
+        )
+        currency = self.currency_id or self.env.company.currency_id
+        return share, _("%(amount)s × %(unused)s/%(total)s days unused (service ends %(stop)s) = %(share)s",
+                        amount=format_amount(self.env, amount, currency), unused=unused, total=total,
+                        stop=format_date(self.env, stop), share=format_amount(self.env, share, currency))
+
     @api.model
     def _closure_check_claim_channel(self, channel):
         if channel == 'portal' and not is_trusted(self.env, PORTAL_CLAIM_KEY):
@@ -241,17 +253,6 @@ class ClosureObligation(models.Model):
         writer = todo.with_context(**trusted(PORTAL_CLAIM_KEY)) if channel == 'portal' else todo
         writer.write({'claim_declared_date': declared, 'claim_channel': channel})
         return todo
-
-    def action_record_refund_payment(self):
-        self.ensure_one()
-        return {
-            'type': 'ir.actions.act_window',
-            'res_model': 'closure.refund.payment',
-            'view_mode': 'form',
-            'target': 'new',
-            'name': _('Record Refund Payment'),
-            'context': {'default_obligation_id': self.id},
-        }
 
     def _closure_check_payable(self, amount, paid_date):
         """Raise when this refund may not be paid ``amount`` on ``paid_date``:

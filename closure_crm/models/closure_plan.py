@@ -73,7 +73,6 @@ class ClosurePlan(models.Model):
             "We have arranged an alternative for you."),
         help="The reason every notice gives. Keep it neutral: never 'collapsed', "
              "'bankrupt' or 'stopped business'.")
-
     # -- legal timeline -------------------------------------------------
     decision_date = fields.Date(
         'Dissolution Decision', required=True, tracking=True,
@@ -103,7 +102,6 @@ class ClosurePlan(models.Model):
     data_erasure_date = fields.Date(
         compute='_compute_data_erasure_date', store=True,
         readonly=False, tracking=True)
-
     formation_days = fields.Integer('Liquidation Group Within (days)', default=DEFAULT_PERIODS['formation_days'])
     creditor_notice_days = fields.Integer(
         'Creditor Notice Within (days)', default=DEFAULT_PERIODS['creditor_notice_days']
@@ -128,7 +126,6 @@ class ClosurePlan(models.Model):
         'Simplified Announcement Period (days)', default=DEFAULT_PERIODS['simplified_announcement_days'],
         help="Simplified deregistration: the public announcement on the national publicity system "
              "runs at least this long.")
-
     # -- tiering --------------------------------------------------------
     revenue_source = fields.Selection(
         selection='_selection_revenue_source', default='crm', required=True,
@@ -141,7 +138,6 @@ class ClosurePlan(models.Model):
         help="Customers are ranked by revenue; those whose higher-ranked peers hold "
              "less than this share of the total revenue are tier A.")
     tier_b_share = fields.Float('Tier B Cut-off (%)', default=90.0)
-
     # -- cases ------------------------------------------------------------
     case_ids = fields.One2many('crm.lead', 'closure_plan_id', string='Cases')
     # -- cost and benefit: what the closure costs beside the value it keeps --
@@ -184,7 +180,6 @@ class ClosurePlan(models.Model):
         'Case Generation Queued', copy=False, readonly=True,
         help="Set while the scheduled job creates the missing cases in batches.")
     tiered_date = fields.Datetime('Last Tiering', readonly=True, copy=False)
-
     # -- notices (see closure.notice.wave) --------------------------------
     notice_hotline = fields.Char(
         'Hotline', help="The number customers call with questions. C-tier notices give it as the contact.")
@@ -211,58 +206,19 @@ class ClosurePlan(models.Model):
     notice_wave_ids = fields.One2many('closure.notice.wave', 'plan_id', string='Notice Waves')
     notice_wave_count = fields.Integer('Waves', compute='_compute_notice_wave_count')
 
-    @api.depends('notice_wave_ids')
-    def _compute_notice_wave_count(self):
-        counts = dict(self.env['closure.notice.wave']._read_group(
-            [('plan_id', 'in', self.ids)], ['plan_id'], ['__count']))
-        for plan in self:
-            plan.notice_wave_count = counts.get(plan, 0)
-
-    @api.constrains('notice_tier_a_delay_days', 'notice_reminder_days', 'notice_reminder_max')
-    def _check_notice_settings(self):
-        for plan in self:
-            for fname in ('notice_tier_a_delay_days', 'notice_reminder_days', 'notice_reminder_max'):
-                if plan[fname] < 0:
-                    raise ValidationError(_(
-                        "%(field)s cannot be negative (got %(value)s).",
-                        field=plan._fields[fname].get_description(self.env)['string'], value=plan[fname]))
-
-    @api.constrains('notice_export_url')
-    def _check_notice_export_url(self):
-        for plan in self:
-            if plan.notice_export_url and not plan._closure_safe_export_url():
-                raise ValidationError(_(
-                    "%(field)s must be a web address starting with http:// or https:// (got %(value)s).",
-                    field=plan._fields['notice_export_url'].get_description(self.env)['string'],
-                    value=plan.notice_export_url))
-
-    def _closure_safe_export_url(self):
-        """The export channel when it is a web address (http or https), else
-        False: customers' pages and notices show nothing else."""
-        self.ensure_one()
-        url = (self.notice_export_url or '').strip()
-        try:
-            parsed = urlsplit(url)
-        except ValueError:
-            return False
-        if parsed.scheme.lower() not in ('http', 'https') or not parsed.netloc \
-                or any(char.isspace() or ord(char) < 32 for char in url):
-            return False
-        return url
-
-    def action_view_notice_waves(self):
-        self.ensure_one()
-        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_notice_wave')
-        action['domain'] = [('plan_id', '=', self.id)]
-        action['context'] = {'default_plan_id': self.id}
-        return action
-
     _sql_constraints = [
         ('tier_shares', 'CHECK(tier_a_share > 0 AND tier_a_share <= tier_b_share AND tier_b_share <= 100)',
          'Tier cut-offs: 0 < tier A cut-off <= tier B cut-off <= 100.'),
         ('lookback_positive', 'CHECK(lookback_months > 0)',
          'The look-back window must be at least one month.'),
     ]
+
+    @api.depends('notice_wave_ids')
+    def _compute_notice_wave_count(self):
+        counts = dict(self.env['closure.notice.wave']._read_group(
+            [('plan_id', 'in', self.ids)], ['plan_id'], ['__count']))
+        for plan in self:
+            plan.notice_wave_count = counts.get(plan, 0)
 
     @api.model
     def _selection_revenue_source(self):
@@ -271,14 +227,6 @@ class ClosurePlan(models.Model):
             selection.append(('invoice', _('Posted customer invoices')))
         selection.append(('import', _('Imported revenue lines')))
         return selection
-
-    # ------------------------------------------------------------------
-    # Timeline
-    # ------------------------------------------------------------------
-    # Each date follows the one it is counted from, so editing a date moves the
-    # dates after it (and only those).
-    def _days_after(self, start, days):
-        return start and start + relativedelta(days=days)
 
     @api.depends('decision_date', 'plan_type', 'formation_days')
     def _compute_liquidation_formed_date(self):
@@ -310,27 +258,6 @@ class ClosurePlan(models.Model):
                 days = plan.claim_announcement_days
             plan.claims_deadline = plan._days_after(plan.announcement_date, days)
 
-    def _closure_refund_terms(self, asked, claim_deadline=False):
-        """The regime and due date of a refund asked on ``asked``: the one rule
-        the page, the mails, the to-dos, the register and the payment check use.
-
-        Before the liquidation group is formed the company still trades: due
-        ``refund_days`` after the request. From its formation on, the refund is
-        a declared claim: due ``settlement_days`` after the claims deadline (the
-        later of the plan's and the customer's own ``claim_deadline``), never
-        during the declaration period (Company Law 2023, Art. 235). A simplified
-        deregistration forms no liquidation group (its company has no debts).
-        :returns: {'regime': 'trading' | 'claim' | False, 'due_date': date | False}
-        """
-        if not self or not asked:
-            return {'regime': False, 'due_date': False}
-        self.ensure_one()
-        formed = self.liquidation_formed_date
-        if self.plan_type == 'simplified' or not formed or asked < formed:
-            return {'regime': 'trading', 'due_date': self._days_after(asked, self.refund_days)}
-        deadline = max(filter(None, [self.claims_deadline, claim_deadline, asked]))
-        return {'regime': 'claim', 'due_date': self._days_after(deadline, self.settlement_days)}
-
     @api.depends('creditor_notice_deadline', 'prepaid_notice_days')
     def _compute_service_end_date(self):
         for plan in self:
@@ -345,55 +272,6 @@ class ClosurePlan(models.Model):
     def _compute_data_erasure_date(self):
         for plan in self:
             plan.data_erasure_date = plan._days_after(plan.data_export_deadline, plan.erasure_days)
-
-    @api.constrains('decision_date', 'liquidation_formed_date', 'creditor_notice_deadline',
-                    'announcement_date', 'claims_deadline', 'service_end_date',
-                    'data_export_deadline', 'data_erasure_date', 'prepaid_notice_days')
-    def _check_timeline(self):
-        for plan in self:
-            order = [
-                ('decision_date', 'liquidation_formed_date'),
-                ('liquidation_formed_date', 'creditor_notice_deadline'),
-                ('liquidation_formed_date', 'announcement_date'),
-                ('announcement_date', 'claims_deadline'),
-                ('creditor_notice_deadline', 'service_end_date'),
-                ('service_end_date', 'data_export_deadline'),
-                ('data_export_deadline', 'data_erasure_date'),
-            ]
-            for before, after in order:
-                if plan[before] and plan[after] and plan[after] < plan[before]:
-                    raise ValidationError(_(
-                        "Plan %(plan)s: %(after)s (%(after_date)s) cannot be before %(before)s (%(before_date)s).",
-                        plan=plan.name,
-                        after=plan._fields[after].get_description(self.env)['string'],
-                        after_date=plan[after],
-                        before=plan._fields[before].get_description(self.env)['string'],
-                        before_date=plan[before],
-                    ))
-            if (plan.creditor_notice_deadline and plan.service_end_date
-                    and (plan.service_end_date - plan.creditor_notice_deadline).days < plan.prepaid_notice_days):
-                raise ValidationError(_(
-                    "Plan %(plan)s: Service End (%(end)s) must be at least %(days)s days after the "
-                    "Creditor Notice Deadline (%(notice)s), so that prepaid customers are told in advance.",
-                    plan=plan.name, end=plan.service_end_date, days=plan.prepaid_notice_days,
-                    notice=plan.creditor_notice_deadline))
-
-    @api.constrains('reason')
-    def _check_reason_taboo(self):
-        """The neutral reason goes into every notice: no taboo phrase, in any
-        of its languages."""
-        self.env['closure.phrase']._check_taboo_translations(self, 'reason', lambda plan, lang: self.env._(
-            "Plan %(plan)s: the neutral reason (%(lang)s)", plan=plan.name, lang=lang))
-
-    @api.constrains(*DEFAULT_PERIODS)
-    def _check_periods(self):
-        for plan in self:
-            for fname in DEFAULT_PERIODS:
-                if plan[fname] < 0:
-                    raise ValidationError(_(
-                        "%(field)s cannot be negative (got %(value)s).",
-                        field=plan._fields[fname].get_description(self.env)['string'],
-                        value=plan[fname]))
 
     @api.depends('decision_date', 'lookback_months')
     def _compute_lookback_start(self):
@@ -473,6 +351,132 @@ class ClosurePlan(models.Model):
             plan.cb_complaint_rate = angry / notified if notified else 0.0
 
     # ------------------------------------------------------------------
+    # Tiering
+    # ------------------------------------------------------------------
+    def _compute_tiers(self):
+        """A/B/C tiering by cumulative revenue share, one SQL statement per plan.
+
+        Customers are ranked by revenue in the look-back window (ties broken by
+        partner id so the result is deterministic). A customer is tier A when the
+        customers ranked above it hold less than the A cut-off of the total,
+        B when they hold less than the B cut-off, C otherwise; customers without
+        revenue are C. The case's revenue figure is written at the same time.
+        The cases' tier is not tracked one by one: when any case changed, the
+        plan's history gets one summary of the new tiers.
+        """
+        self.env['crm.lead'].flush_model()
+        self.env['closure.revenue.line'].flush_model()
+        for plan in self:
+            self.env.cr.execute(SQL(
+                """WITH revenue AS (
+                       SELECT partner_id, SUM(amount) AS amount
+                         FROM (%(revenue)s) rev
+                        GROUP BY partner_id
+                   ), ranked AS (
+                       SELECT l.id AS lead_id,
+                              COALESCE(r.amount, 0) AS amount,
+                              SUM(COALESCE(r.amount, 0)) OVER (
+                                  ORDER BY COALESCE(r.amount, 0) DESC, l.partner_id, l.id
+                                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS above,
+                              SUM(GREATEST(COALESCE(r.amount, 0), 0)) OVER () AS total
+                         FROM crm_lead l
+                         LEFT JOIN revenue r ON r.partner_id = l.partner_id
+                        WHERE l.closure_plan_id = %(plan)s
+                   ), tiered AS (
+                       SELECT lead_id, amount,
+                              CASE WHEN amount <= 0 OR total <= 0 THEN 'c'
+                                   WHEN COALESCE(above, 0) < total * %(a)s / 100.0 THEN 'a'
+                                   WHEN COALESCE(above, 0) < total * %(b)s / 100.0 THEN 'b'
+                                   ELSE 'c' END AS tier
+                         FROM ranked
+                   )
+                   UPDATE crm_lead l
+                      SET closure_revenue = t.amount, closure_tier = t.tier,
+                          write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(uid)s
+                     FROM tiered t
+                    WHERE l.id = t.lead_id
+                      AND (l.closure_tier IS DISTINCT FROM t.tier
+                           OR l.closure_revenue IS DISTINCT FROM t.amount)
+                RETURNING l.partner_id""",
+                revenue=plan._revenue_sql(), plan=plan.id,
+                a=plan.tier_a_share, b=plan.tier_b_share, uid=self.env.uid))
+            partner_ids = {row[0] for row in self.env.cr.fetchall()}
+            self.env['crm.lead'].invalidate_model(['closure_revenue', 'closure_tier', 'write_date', 'write_uid'])
+            # the contact shows its current tier: one UPDATE for the customers touched
+            self.env['res.partner'].browse(partner_ids)._closure_refresh_case()
+            plan.tiered_date = fields.Datetime.now()
+            _logger.info("Closure plan %s: tiers computed, %s cases changed", plan.id, len(partner_ids))
+            if partner_ids:
+                plan._post_tier_summary(len(partner_ids))
+
+    @api.constrains('notice_tier_a_delay_days', 'notice_reminder_days', 'notice_reminder_max')
+    def _check_notice_settings(self):
+        for plan in self:
+            for fname in ('notice_tier_a_delay_days', 'notice_reminder_days', 'notice_reminder_max'):
+                if plan[fname] < 0:
+                    raise ValidationError(_(
+                        "%(field)s cannot be negative (got %(value)s).",
+                        field=plan._fields[fname].get_description(self.env)['string'], value=plan[fname]))
+
+    @api.constrains('notice_export_url')
+    def _check_notice_export_url(self):
+        for plan in self:
+            if plan.notice_export_url and not plan._closure_safe_export_url():
+                raise ValidationError(_(
+                    "%(field)s must be a web address starting with http:// or https:// (got %(value)s).",
+                    field=plan._fields['notice_export_url'].get_description(self.env)['string'],
+                    value=plan.notice_export_url))
+
+    @api.constrains('decision_date', 'liquidation_formed_date', 'creditor_notice_deadline',
+                    'announcement_date', 'claims_deadline', 'service_end_date',
+                    'data_export_deadline', 'data_erasure_date', 'prepaid_notice_days')
+    def _check_timeline(self):
+        for plan in self:
+            order = [
+                ('decision_date', 'liquidation_formed_date'),
+                ('liquidation_formed_date', 'creditor_notice_deadline'),
+                ('liquidation_formed_date', 'announcement_date'),
+                ('announcement_date', 'claims_deadline'),
+                ('creditor_notice_deadline', 'service_end_date'),
+                ('service_end_date', 'data_export_deadline'),
+                ('data_export_deadline', 'data_erasure_date'),
+            ]
+            for before, after in order:
+                if plan[before] and plan[after] and plan[after] < plan[before]:
+                    raise ValidationError(_(
+                        "Plan %(plan)s: %(after)s (%(after_date)s) cannot be before %(before)s (%(before_date)s).",
+                        plan=plan.name,
+                        after=plan._fields[after].get_description(self.env)['string'],
+                        after_date=plan[after],
+                        before=plan._fields[before].get_description(self.env)['string'],
+                        before_date=plan[before],
+                    ))
+            if (plan.creditor_notice_deadline and plan.service_end_date
+                    and (plan.service_end_date - plan.creditor_notice_deadline).days < plan.prepaid_notice_days):
+                raise ValidationError(_(
+                    "Plan %(plan)s: Service End (%(end)s) must be at least %(days)s days after the "
+                    "Creditor Notice Deadline (%(notice)s), so that prepaid customers are told in advance.",
+                    plan=plan.name, end=plan.service_end_date, days=plan.prepaid_notice_days,
+                    notice=plan.creditor_notice_deadline))
+
+    @api.constrains('reason')
+    def _check_reason_taboo(self):
+        """The neutral reason goes into every notice: no taboo phrase, in any
+        of its languages."""
+        self.env['closure.phrase']._check_taboo_translations(self, 'reason', lambda plan, lang: self.env._(
+            "Plan %(plan)s: the neutral reason (%(lang)s)", plan=plan.name, lang=lang))
+
+    @api.constrains(*DEFAULT_PERIODS)
+    def _check_periods(self):
+        for plan in self:
+            for fname in DEFAULT_PERIODS:
+                if plan[fname] < 0:
+                    raise ValidationError(_(
+                        "%(field)s cannot be negative (got %(value)s).",
+                        field=plan._fields[fname].get_description(self.env)['string'],
+                        value=plan[fname]))
+
+    # ------------------------------------------------------------------
     # CRUD: every plan works in its own sales team with the closure stages
     # ------------------------------------------------------------------
     @api.model_create_multi
@@ -497,18 +501,12 @@ class ClosurePlan(models.Model):
             self._ensure_closure_team()
         return res
 
-    def _ensure_closure_team(self):
-        """Mark the plan's team as a closure team and give it the closure
-        stages, copied from the template stages admins edit in the UI."""
-        template_team = self.env.ref('closure_crm.stage_template_team')
-        template_stages = self.env['crm.stage'].sudo().search([('team_id', '=', template_team.id)])
-        for plan in self:
-            team = plan.team_id.sudo()  # stages are sales configuration; the plan manager may not be a sales admin
-            team.is_closure_team = True
-            existing = self.env['crm.stage'].sudo().search(
-                [('team_id', '=', team.id), ('closure_stage_code', '!=', False)]).mapped('closure_stage_code')
-            for stage in template_stages.filtered(lambda s, existing=existing: s.closure_stage_code not in existing):
-                stage.copy({'team_id': team.id})
+    def action_view_notice_waves(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_notice_wave')
+        action['domain'] = [('plan_id', '=', self.id)]
+        action['context'] = {'default_plan_id': self.id}
+        return action
 
     # ------------------------------------------------------------------
     # Actions
@@ -539,22 +537,6 @@ class ClosurePlan(models.Model):
             'target': 'download',
         }
 
-    def _closure_export_register(self, register):
-        """(file name, XLSX bytes, rows) of one of the plan's registers. For
-        closure managers only: a register lists every customer of the plan.
-        Each export is logged on the plan."""
-        self.ensure_one()
-        if not self.env.user.has_group('closure_crm.group_closure_manager'):
-            raise AccessError(
-                _("Only closure managers may export the registers: they list every customer of the plan.")
-            )
-        self.check_access('read')
-        filename, content, count = self.env['closure.register']._export_xlsx(self, register)
-        self.message_post(body=_("%(register)s exported by %(user)s. Rows: %(count)s.",
-                                 register=self.env['closure.register']._registers()[register],
-                                 user=self.env.user.name, count=count))
-        return filename, content, count
-
     def action_view_cases(self):
         self.ensure_one()
         action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_case')
@@ -583,6 +565,78 @@ class ClosurePlan(models.Model):
     def action_compute_tiers(self):
         self._compute_tiers()
         return True
+
+    def _closure_safe_export_url(self):
+        """The export channel when it is a web address (http or https), else
+        False: customers' pages and notices show nothing else."""
+        self.ensure_one()
+        url = (self.notice_export_url or '').strip()
+        try:
+            parsed = urlsplit(url)
+        except ValueError:
+            return False
+        if parsed.scheme.lower() not in ('http', 'https') or not parsed.netloc \
+                or any(char.isspace() or ord(char) < 32 for char in url):
+            return False
+        return url
+
+    # ------------------------------------------------------------------
+    # Timeline
+    # ------------------------------------------------------------------
+    # Each date follows the one it is counted from, so editing a date moves the
+    # dates after it (and only those).
+    def _days_after(self, start, days):
+        return start and start + relativedelta(days=days)
+
+    def _closure_refund_terms(self, asked, claim_deadline=False):
+        """The regime and due date of a refund asked on ``asked``: the one rule
+        the page, the mails, the to-dos, the register and the payment check use.
+
+        Before the liquidation group is formed the company still trades: due
+        ``refund_days`` after the request. From its formation on, the refund is
+        a declared claim: due ``settlement_days`` after the claims deadline (the
+        later of the plan's and the customer's own ``claim_deadline``), never
+        during the declaration period (Company Law 2023, Art. 235). A simplified
+        deregistration forms no liquidation group (its company has no debts).
+        :returns: {'regime': 'trading' | 'claim' | False, 'due_date': date | False}
+        """
+        if not self or not asked:
+            return {'regime': False, 'due_date': False}
+        self.ensure_one()
+        formed = self.liquidation_formed_date
+        if self.plan_type == 'simplified' or not formed or asked < formed:
+            return {'regime': 'trading', 'due_date': self._days_after(asked, self.refund_days)}
+        deadline = max(filter(None, [self.claims_deadline, claim_deadline, asked]))
+        return {'regime': 'claim', 'due_date': self._days_after(deadline, self.settlement_days)}
+
+    def _ensure_closure_team(self):
+        """Mark the plan's team as a closure team and give it the closure
+        stages, copied from the template stages admins edit in the UI."""
+        template_team = self.env.ref('closure_crm.stage_template_team')
+        template_stages = self.env['crm.stage'].sudo().search([('team_id', '=', template_team.id)])
+        for plan in self:
+            team = plan.team_id.sudo()  # stages are sales configuration; the plan manager may not be a sales admin
+            team.is_closure_team = True
+            existing = self.env['crm.stage'].sudo().search(
+                [('team_id', '=', team.id), ('closure_stage_code', '!=', False)]).mapped('closure_stage_code')
+            for stage in template_stages.filtered(lambda s, existing=existing: s.closure_stage_code not in existing):
+                stage.copy({'team_id': team.id})
+
+    def _closure_export_register(self, register):
+        """(file name, XLSX bytes, rows) of one of the plan's registers. For
+        closure managers only: a register lists every customer of the plan.
+        Each export is logged on the plan."""
+        self.ensure_one()
+        if not self.env.user.has_group('closure_crm.group_closure_manager'):
+            raise AccessError(
+                _("Only closure managers may export the registers: they list every customer of the plan.")
+            )
+        self.check_access('read')
+        filename, content, count = self.env['closure.register']._export_xlsx(self, register)
+        self.message_post(body=_("%(register)s exported by %(user)s. Rows: %(count)s.",
+                                 register=self.env['closure.register']._registers()[register],
+                                 user=self.env.user.name, count=count))
+        return filename, content, count
 
     # ------------------------------------------------------------------
     # Gates: risky steps call this before acting. closure_training overrides it
@@ -713,65 +767,6 @@ class ClosurePlan(models.Model):
             plan.generation_pending = False
             plan.message_post(body=_("All customer cases are generated (%s cases).", plan.case_count))
         self.env['ir.cron']._notify_progress(done=min(len(missing), GENERATION_BATCH), remaining=remaining)
-
-    # ------------------------------------------------------------------
-    # Tiering
-    # ------------------------------------------------------------------
-    def _compute_tiers(self):
-        """A/B/C tiering by cumulative revenue share, one SQL statement per plan.
-
-        Customers are ranked by revenue in the look-back window (ties broken by
-        partner id so the result is deterministic). A customer is tier A when the
-        customers ranked above it hold less than the A cut-off of the total,
-        B when they hold less than the B cut-off, C otherwise; customers without
-        revenue are C. The case's revenue figure is written at the same time.
-        The cases' tier is not tracked one by one: when any case changed, the
-        plan's history gets one summary of the new tiers.
-        """
-        self.env['crm.lead'].flush_model()
-        self.env['closure.revenue.line'].flush_model()
-        for plan in self:
-            self.env.cr.execute(SQL(
-                """WITH revenue AS (
-                       SELECT partner_id, SUM(amount) AS amount
-                         FROM (%(revenue)s) rev
-                        GROUP BY partner_id
-                   ), ranked AS (
-                       SELECT l.id AS lead_id,
-                              COALESCE(r.amount, 0) AS amount,
-                              SUM(COALESCE(r.amount, 0)) OVER (
-                                  ORDER BY COALESCE(r.amount, 0) DESC, l.partner_id, l.id
-                                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS above,
-                              SUM(GREATEST(COALESCE(r.amount, 0), 0)) OVER () AS total
-                         FROM crm_lead l
-                         LEFT JOIN revenue r ON r.partner_id = l.partner_id
-                        WHERE l.closure_plan_id = %(plan)s
-                   ), tiered AS (
-                       SELECT lead_id, amount,
-                              CASE WHEN amount <= 0 OR total <= 0 THEN 'c'
-                                   WHEN COALESCE(above, 0) < total * %(a)s / 100.0 THEN 'a'
-                                   WHEN COALESCE(above, 0) < total * %(b)s / 100.0 THEN 'b'
-                                   ELSE 'c' END AS tier
-                         FROM ranked
-                   )
-                   UPDATE crm_lead l
-                      SET closure_revenue = t.amount, closure_tier = t.tier,
-                          write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(uid)s
-                     FROM tiered t
-                    WHERE l.id = t.lead_id
-                      AND (l.closure_tier IS DISTINCT FROM t.tier
-                           OR l.closure_revenue IS DISTINCT FROM t.amount)
-                RETURNING l.partner_id""",
-                revenue=plan._revenue_sql(), plan=plan.id,
-                a=plan.tier_a_share, b=plan.tier_b_share, uid=self.env.uid))
-            partner_ids = {row[0] for row in self.env.cr.fetchall()}
-            self.env['crm.lead'].invalidate_model(['closure_revenue', 'closure_tier', 'write_date', 'write_uid'])
-            # the contact shows its current tier: one UPDATE for the customers touched
-            self.env['res.partner'].browse(partner_ids)._closure_refresh_case()
-            plan.tiered_date = fields.Datetime.now()
-            _logger.info("Closure plan %s: tiers computed, %s cases changed", plan.id, len(partner_ids))
-            if partner_ids:
-                plan._post_tier_summary(len(partner_ids))
 
     def _post_tier_summary(self, changed):
         """One message on the plan for a tiering that changed ``changed``

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 class ClosurePlan(models.Model):
     """The plan's data promises: the export channel every notice names, and
     the erasure on the data erasure date (closure.erasure)."""
+
     # one behaviour per file keeps the model short
     # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'closure.plan'
@@ -19,24 +20,6 @@ class ClosurePlan(models.Model):
         for plan in self:
             plan.erasure_id = plan.erasure_ids[:1]
             plan.erasure_state = plan.erasure_id.state
-
-    # ------------------------------------------------------------------
-    # Export channel: a notice promises one
-    # ------------------------------------------------------------------
-    def _has_export_channel(self):
-        """The customers can get their data: on their personal page until
-        the export deadline, or through the plan's export link."""
-        self.ensure_one()
-        deadline = self.data_export_deadline
-        return bool(self.notice_export_url) or bool(deadline and deadline >= fields.Date.context_today(self))
-
-    def _check_export_channel(self):
-        for plan in self:
-            if not plan._has_export_channel():
-                raise UserError(_(
-                    "Plan %(plan)s offers its customers no way to export their data: set its Data Export "
-                    "Deadline to a future date (customers download their data on their personal page until "
-                    "then), or its Data Export Channel (a link).", plan=plan.name))
 
     # ------------------------------------------------------------------
     # Erasure
@@ -79,6 +62,24 @@ class ClosurePlan(models.Model):
             'view_mode': 'form',
             'name': _('Erasure'),
         }
+
+    # ------------------------------------------------------------------
+    # Export channel: a notice promises one
+    # ------------------------------------------------------------------
+    def _has_export_channel(self):
+        """The customers can get their data: on their personal page until
+        the export deadline, or through the plan's export link."""
+        self.ensure_one()
+        deadline = self.data_export_deadline
+        return bool(self.notice_export_url) or bool(deadline and deadline >= fields.Date.context_today(self))
+
+    def _check_export_channel(self):
+        for plan in self:
+            if not plan._has_export_channel():
+                raise UserError(_(
+                    "Plan %(plan)s offers its customers no way to export their data: set its Data Export "
+                    "Deadline to a future date (customers download their data on their personal page until "
+                    "then), or its Data Export Channel (a link).", plan=plan.name))
 
     def _closure_erase_now(self):
         """Erase at once, in this transaction (demo data, small plans)."""

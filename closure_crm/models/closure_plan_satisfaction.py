@@ -10,6 +10,7 @@ class ClosurePlan(models.Model):
     survey, their trend, beside the complaint rate and the share
     transferred, each against its target (settings with the domain's
     example figures as defaults)."""
+
     # one behaviour per file keeps the model short
     # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'closure.plan'
@@ -38,26 +39,6 @@ class ClosurePlan(models.Model):
     target_transferred_rate = fields.Float(
         'Target: Share Transferred', default=0.8, digits=(5, 4),
         help="The domain's examples: 80% (B2C) to 85% (B2B) of customers transferred.")
-
-    def _closure_satisfaction_survey(self):
-        """The plan's survey; plans made before the setting existed use the shipped one."""
-        self.ensure_one()
-        return self.sudo().satisfaction_survey_id or self.env.ref(
-            'closure_crm.survey_closure_satisfaction', raise_if_not_found=False) or self.env['survey.survey']
-
-    @api.model
-    def _closure_satisfaction_questions(self, surveys):
-        """{survey id: (CSAT question id, NPS question id)}: the first scale
-        question 1-5 and the first scale question 0-10 of each survey."""
-        questions = self.env['survey.question'].sudo().search(
-            [('survey_id', 'in', surveys.ids), ('question_type', '=', 'scale')], order='sequence, id')
-        result = {}
-        for survey in surveys:
-            mine = questions.filtered(lambda q, survey=survey: q.survey_id == survey)
-            csat = mine.filtered(lambda q: q.scale_min == 1 and q.scale_max == 5)[:1]
-            nps = mine.filtered(lambda q: q.scale_min == 0 and q.scale_max == 10)[:1]
-            result[survey.id] = (csat.id or 0, nps.id or 0)
-        return result
 
     def _compute_satisfaction(self):
         """All plans' figures in one grouped query over the answer lines."""
@@ -116,3 +97,23 @@ class ClosurePlan(models.Model):
             both_nps = recent['has_nps'] and previous['has_nps']
             plan.sat_csat_trend = recent['csat'] - previous['csat'] if both_csat else 0.0
             plan.sat_nps_trend = recent['nps'] - previous['nps'] if both_nps else 0
+
+    def _closure_satisfaction_survey(self):
+        """The plan's survey; plans made before the setting existed use the shipped one."""
+        self.ensure_one()
+        return self.sudo().satisfaction_survey_id or self.env.ref(
+            'closure_crm.survey_closure_satisfaction', raise_if_not_found=False) or self.env['survey.survey']
+
+    @api.model
+    def _closure_satisfaction_questions(self, surveys):
+        """{survey id: (CSAT question id, NPS question id)}: the first scale
+        question 1-5 and the first scale question 0-10 of each survey."""
+        questions = self.env['survey.question'].sudo().search(
+            [('survey_id', 'in', surveys.ids), ('question_type', '=', 'scale')], order='sequence, id')
+        result = {}
+        for survey in surveys:
+            mine = questions.filtered(lambda q, survey=survey: q.survey_id == survey)
+            csat = mine.filtered(lambda q: q.scale_min == 1 and q.scale_max == 5)[:1]
+            nps = mine.filtered(lambda q: q.scale_min == 0 and q.scale_max == 10)[:1]
+            result[survey.id] = (csat.id or 0, nps.id or 0)
+        return result

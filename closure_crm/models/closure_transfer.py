@@ -62,6 +62,7 @@ WORKFLOW_KEY = 'closure_transfer_workflow'
 class ClosureTransfer(models.Model):
     """The proposal to hand one customer over to one receiving partner, from
     the three-way introduction to the recorded data hand-over."""
+
     _name = 'closure.transfer'
     _description = 'Customer Transfer'
     _inherit = ['portal.mixin', 'mail.thread', 'mail.activity.mixin']
@@ -104,7 +105,6 @@ class ClosureTransfer(models.Model):
     fee_expected = fields.Monetary(
         'Expected Referral Fee', currency_field='currency_id', readonly=True, copy=False,
         help="From the receiver's fee terms when the transfer was proposed.")
-
     date_proposed = fields.Datetime('Proposed On', default=fields.Datetime.now, readonly=True, copy=False)
     date_introduced = fields.Datetime('Introduced On', readonly=True, copy=False)
     date_customer_answer = fields.Datetime('Customer Answered On', readonly=True, copy=False)
@@ -115,7 +115,6 @@ class ClosureTransfer(models.Model):
     introduction_pending = fields.Boolean(
         'Introduction Queued', readonly=True, copy=False,
         help="Set while the scheduled job sends the introduction mails in batches.")
-
     consent_id = fields.Many2one(
         'closure.consent', readonly=True, copy=False, check_company=True,
         help="The customer's recorded answer that allows this transfer: the consent the hand-over rests on.")
@@ -128,14 +127,6 @@ class ClosureTransfer(models.Model):
         'closure.data.category', 'closure_transfer_package_category_rel', 'transfer_id', 'category_id',
         string='Data Handed Over', readonly=True, copy=False)
     handover_user_id = fields.Many2one('res.users', 'Handed Over By', readonly=True, copy=False)
-
-    def init(self):
-        res = super().init()
-        # never two live transfers for one case, whatever runs at the same time
-        self.env.cr.execute(SQL(
-            """CREATE UNIQUE INDEX IF NOT EXISTS closure_transfer_live_case_uniq
-                   ON closure_transfer (lead_id) WHERE state IN %s""", LIVE_STATES))
-        return res
 
     @api.depends('lead_id.company_id', 'lead_id.closure_plan_id.company_id')
     def _compute_company_id(self):
@@ -164,22 +155,13 @@ class ClosureTransfer(models.Model):
                     "The data package of %(transfer)s must be the file recorded on this transfer at the "
                     "hand-over, not %(attachment)s.", transfer=transfer.display_name, attachment=attachment.name))
 
-    # ------------------------------------------------------------------
-    # CRUD: proposals only, capacity and the one-live-transfer rule
-    # ------------------------------------------------------------------
-    def _workflow(self):
-        """These transfers, allowed to write the workflow fields: for the
-        workflow methods, after their checks."""
-        return self.with_context(**trusted(WORKFLOW_KEY))
-
-    def _is_workflow(self):
-        return self.env.su or is_trusted(self.env, WORKFLOW_KEY)
-
-    def _check_workflow_fields(self, fnames, message):
-        """Refuse a client's value for a workflow field, naming it."""
-        forbidden = [fname for fname in WORKFLOW_FIELDS if fname in fnames]
-        if forbidden and not self._is_workflow():
-            raise UserError(message % {'field': self._fields[forbidden[0]]._description_string(self.env)})
+    def init(self):
+        res = super().init()
+        # never two live transfers for one case, whatever runs at the same time
+        self.env.cr.execute(SQL(
+            """CREATE UNIQUE INDEX IF NOT EXISTS closure_transfer_live_case_uniq
+                   ON closure_transfer (lead_id) WHERE state IN %s""", LIVE_STATES))
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -247,6 +229,133 @@ class ClosureTransfer(models.Model):
         if self.env['closure.consent'].sudo().search_count([('transfer_id', 'in', self.ids)], limit=1):
             raise UserError(_("A transfer that a customer answered cannot be deleted: cancel it instead."))
 
+    def action_introduce(self):
+        """Send the three-way introduction of proposed transfers: at once for
+        a few, queued to the scheduled job (batches) for many. A transfer is
+        introduced once: the ones already introduced are skipped."""
+        to_introduce = self.filtered(lambda t: t.state in INTRODUCE_STATES and not t.date_introduced)
+        if len(to_introduce) <= INTRODUCTION_BATCH:
+            # one transfer: say why it cannot go; several: skip those, noted on each
+            to_introduce._send_introduction(raise_if_missing=len(self) == 1)
+        else:
+            to_introduce._workflow().write({'introduction_pending': True})
+            self.env.ref('closure_crm.ir_cron_closure_transfer_introduce')._closure_trigger()
+        return True
+
+    def action_receiver_accept(self):
+        self._check_manager(_("Only a closure manager records a receiver's answer; receivers answer on their portal."))
+        self._receiver_answer(True)
+
+    def action_receiver_decline(self):
+        self._check_manager(_("Only a closure manager records a receiver's answer; receivers answer on their portal."))
+        self._receiver_answer(False)
+
+    def action_record_consent(self):
+        """Open a new consent record for the customer's answer."""
+        self.ensure_one()
+        decision = self.env.context.get('consent_decision', 'accept')
+        return {
+            'type': 'ir.actions.act_window',
+            'name': _("Customer's Answer"),
+            'res_model': 'closure.consent',
+            'view_mode': 'form',
+            'target': 'new',
+            'context': {
+                'default_lead_id': self.lead_id.id,
+                'default_transfer_id': self.id,
+                'default_decision': decision,
+                'default_receiver_id': self.receiver_id.id if decision == 'accept' else False,
+            },
+        }
+
+    def action_hand_over(self):
+        """Hand the customer's data package to the receiver: exactly the
+        categories the customer consented to, as an attachment recorded on
+        the transfer. Refused without the customer's recorded consent
+        (PIPL Art. 22, GDPR Art. 6 and 13/14)."""
+        self._check_manager(_("Only a closure manager hands customer data over to a receiver."))
+        for transfer in self:
+            if transfer.state != 'receiver_accepted':
+                raise UserError(_(
+                    "%(transfer)s: data is handed over once the customer and the receiver both accepted "
+                    "(status: %(state)s).", transfer=transfer.display_name, state=transfer._state_label()))
+            consent = transfer._valid_consent()
+            if not consent:
+                raise UserError(_(
+                    "No data goes to %(receiver)s without the recorded consent of %(customer)s "
+                    "(PIPL Art. 22, GDPR Art. 6 and 13/14). Record the customer's answer first: "
+                    "channel, date, the data categories they agree to share and the evidence.",
+                    receiver=transfer.receiver_id.display_name, customer=transfer.partner_id.display_name))
+            if not transfer.receiver_id.closure_dpa_date:
+                raise UserError(_(
+                    "%(receiver)s has not signed its data-protection commitment: record the date it "
+                    "was signed on the receiver before handing data over.",
+                    receiver=transfer.receiver_id.display_name))
+            transfer.plan_id._check_closure_gate('confirm_handover')
+            package = transfer._build_package(consent)
+            attachment = self.env['ir.attachment'].create({
+                'name': f"transfer-{transfer.id}-data-package.json",
+                'res_model': transfer._name,
+                'res_id': transfer.id,
+                'mimetype': 'application/json',
+                'raw': json.dumps(package, ensure_ascii=False, indent=2, default=str).encode(),
+            })
+            transfer._workflow().write({
+                'state': 'handed_over',
+                'date_handed_over': fields.Datetime.now(),
+                'handover_user_id': self.env.user.id,
+                'package_attachment_id': attachment.id,
+                'package_category_ids': [fields.Command.set(consent.data_category_ids.ids)],
+                'consent_id': consent.id,
+            })
+            transfer.message_post(
+                body=_("Data package handed over to %(receiver)s: %(categories)s.",
+                       receiver=transfer.receiver_id.display_name,
+                       categories=', '.join(consent.data_category_ids.mapped('name'))),
+                attachment_ids=attachment.ids)
+        return True
+
+    # ------------------------------------------------------------------
+    # Completion, cancellation
+    # ------------------------------------------------------------------
+    def action_complete(self):
+        for transfer in self:
+            if transfer.state != 'handed_over':
+                raise UserError(_(
+                    "%(transfer)s is completed after the data hand-over (status: %(state)s).",
+                    transfer=transfer.display_name, state=transfer._state_label()))
+        self._workflow().write({'state': 'completed', 'date_completed': fields.Datetime.now()})
+        self.lead_id._closure_set_stage('transferred')
+        return True
+
+    def action_cancel(self):
+        for transfer in self:
+            if transfer.state in ('handed_over', 'completed'):
+                raise UserError(_(
+                    "%(transfer)s: the data is already handed over, the transfer cannot be cancelled. "
+                    "Ask the receiver to delete the data if the customer asks (PIPL Art. 47).",
+                    transfer=transfer.display_name))
+        self.filtered(lambda t: t.state != 'cancelled')._workflow().write(
+            {'state': 'cancelled', 'introduction_pending': False})
+        return True
+
+    # ------------------------------------------------------------------
+    # CRUD: proposals only, capacity and the one-live-transfer rule
+    # ------------------------------------------------------------------
+    def _workflow(self):
+        """These transfers, allowed to write the workflow fields: for the
+        workflow methods, after their checks."""
+        return self.with_context(**trusted(WORKFLOW_KEY))
+
+    def _is_workflow(self):
+        return self.env.su or is_trusted(self.env, WORKFLOW_KEY)
+
+    def _check_workflow_fields(self, fnames, message):
+        """Refuse a client's value for a workflow field, naming it."""
+        forbidden = [fname for fname in WORKFLOW_FIELDS if fname in fnames]
+        if forbidden and not self._is_workflow():
+            raise UserError(message % {'field': self._fields[forbidden[0]]._description_string(self.env)})
+
     @api.model
     def _find_capacity(self, lead, receiver):
         if not lead.closure_plan_id:
@@ -286,19 +395,6 @@ class ClosureTransfer(models.Model):
         self.ensure_one()
         return (self.partner_id | (self.receiver_contact_id or self.receiver_id)
                 | self.user_id.partner_id).filtered('email')
-
-    def action_introduce(self):
-        """Send the three-way introduction of proposed transfers: at once for
-        a few, queued to the scheduled job (batches) for many. A transfer is
-        introduced once: the ones already introduced are skipped."""
-        to_introduce = self.filtered(lambda t: t.state in INTRODUCE_STATES and not t.date_introduced)
-        if len(to_introduce) <= INTRODUCTION_BATCH:
-            # one transfer: say why it cannot go; several: skip those, noted on each
-            to_introduce._send_introduction(raise_if_missing=len(self) == 1)
-        else:
-            to_introduce._workflow().write({'introduction_pending': True})
-            self.env.ref('closure_crm.ir_cron_closure_transfer_introduce')._closure_trigger()
-        return True
 
     def _send_introduction(self, raise_if_missing=False):
         """Queue one introduction mail per transfer (mail.mail, the mail queue
@@ -421,35 +517,9 @@ class ClosureTransfer(models.Model):
                     "Only the portal users of %(receiver)s answer for it (or a closure manager records its "
                     "answer): %(user)s cannot.", receiver=transfer.receiver_id.display_name, user=user.name))
 
-    def action_receiver_accept(self):
-        self._check_manager(_("Only a closure manager records a receiver's answer; receivers answer on their portal."))
-        self._receiver_answer(True)
-
-    def action_receiver_decline(self):
-        self._check_manager(_("Only a closure manager records a receiver's answer; receivers answer on their portal."))
-        self._receiver_answer(False)
-
     def _check_manager(self, message):
         if not self.env.user.has_group('closure_crm.group_closure_manager'):
             raise AccessError(message)
-
-    def action_record_consent(self):
-        """Open a new consent record for the customer's answer."""
-        self.ensure_one()
-        decision = self.env.context.get('consent_decision', 'accept')
-        return {
-            'type': 'ir.actions.act_window',
-            'name': _("Customer's Answer"),
-            'res_model': 'closure.consent',
-            'view_mode': 'form',
-            'target': 'new',
-            'context': {
-                'default_lead_id': self.lead_id.id,
-                'default_transfer_id': self.id,
-                'default_decision': decision,
-                'default_receiver_id': self.receiver_id.id if decision == 'accept' else False,
-            },
-        }
 
     # ------------------------------------------------------------------
     # Hand-over
@@ -467,53 +537,6 @@ class ClosureTransfer(models.Model):
                 and consent.date <= fields.Datetime.now():
             return consent
         return self.env['closure.consent']
-
-    def action_hand_over(self):
-        """Hand the customer's data package to the receiver: exactly the
-        categories the customer consented to, as an attachment recorded on
-        the transfer. Refused without the customer's recorded consent
-        (PIPL Art. 22, GDPR Art. 6 and 13/14)."""
-        self._check_manager(_("Only a closure manager hands customer data over to a receiver."))
-        for transfer in self:
-            if transfer.state != 'receiver_accepted':
-                raise UserError(_(
-                    "%(transfer)s: data is handed over once the customer and the receiver both accepted "
-                    "(status: %(state)s).", transfer=transfer.display_name, state=transfer._state_label()))
-            consent = transfer._valid_consent()
-            if not consent:
-                raise UserError(_(
-                    "No data goes to %(receiver)s without the recorded consent of %(customer)s "
-                    "(PIPL Art. 22, GDPR Art. 6 and 13/14). Record the customer's answer first: "
-                    "channel, date, the data categories they agree to share and the evidence.",
-                    receiver=transfer.receiver_id.display_name, customer=transfer.partner_id.display_name))
-            if not transfer.receiver_id.closure_dpa_date:
-                raise UserError(_(
-                    "%(receiver)s has not signed its data-protection commitment: record the date it "
-                    "was signed on the receiver before handing data over.",
-                    receiver=transfer.receiver_id.display_name))
-            transfer.plan_id._check_closure_gate('confirm_handover')
-            package = transfer._build_package(consent)
-            attachment = self.env['ir.attachment'].create({
-                'name': f"transfer-{transfer.id}-data-package.json",
-                'res_model': transfer._name,
-                'res_id': transfer.id,
-                'mimetype': 'application/json',
-                'raw': json.dumps(package, ensure_ascii=False, indent=2, default=str).encode(),
-            })
-            transfer._workflow().write({
-                'state': 'handed_over',
-                'date_handed_over': fields.Datetime.now(),
-                'handover_user_id': self.env.user.id,
-                'package_attachment_id': attachment.id,
-                'package_category_ids': [fields.Command.set(consent.data_category_ids.ids)],
-                'consent_id': consent.id,
-            })
-            transfer.message_post(
-                body=_("Data package handed over to %(receiver)s: %(categories)s.",
-                       receiver=transfer.receiver_id.display_name,
-                       categories=', '.join(consent.data_category_ids.mapped('name'))),
-                attachment_ids=attachment.ids)
-        return True
 
     def _build_package(self, consent):
         """The data package: only the consented categories, machine-readable
@@ -567,30 +590,6 @@ class ClosureTransfer(models.Model):
                 'notes': html2plaintext(lead.description or ''),
             }
         return package
-
-    # ------------------------------------------------------------------
-    # Completion, cancellation
-    # ------------------------------------------------------------------
-    def action_complete(self):
-        for transfer in self:
-            if transfer.state != 'handed_over':
-                raise UserError(_(
-                    "%(transfer)s is completed after the data hand-over (status: %(state)s).",
-                    transfer=transfer.display_name, state=transfer._state_label()))
-        self._workflow().write({'state': 'completed', 'date_completed': fields.Datetime.now()})
-        self.lead_id._closure_set_stage('transferred')
-        return True
-
-    def action_cancel(self):
-        for transfer in self:
-            if transfer.state in ('handed_over', 'completed'):
-                raise UserError(_(
-                    "%(transfer)s: the data is already handed over, the transfer cannot be cancelled. "
-                    "Ask the receiver to delete the data if the customer asks (PIPL Art. 47).",
-                    transfer=transfer.display_name))
-        self.filtered(lambda t: t.state != 'cancelled')._workflow().write(
-            {'state': 'cancelled', 'introduction_pending': False})
-        return True
 
     def _state_label(self):
         return dict(self._fields['state']._description_selection(self.env))[self.state]

@@ -61,7 +61,12 @@ def set_tiering_storage(cr, table, tuned=True):
 
 class CrmLead(models.Model):
     """A closure case: the opportunity of one customer in one closure plan."""
+
     _inherit = 'crm.lead'
+    # ------------------------------------------------------------------
+    # The contact shows its current case's tier and stage (res.partner)
+    # ------------------------------------------------------------------
+    CLOSURE_PARTNER_FIELDS = ('partner_id', 'closure_plan_id', 'closure_tier', 'stage_id', 'active')
 
     closure_plan_id = fields.Many2one(
         'closure.plan', index='btree_not_null', ondelete='restrict',
@@ -181,15 +186,6 @@ class CrmLead(models.Model):
          'A closure case needs a customer.'),
     ]
 
-    def init(self):
-        res = super().init()
-        # one case per customer and plan, archived cases included
-        self.env.cr.execute(SQL(
-            """CREATE UNIQUE INDEX IF NOT EXISTS crm_lead_closure_plan_partner_uniq
-                   ON crm_lead (closure_plan_id, partner_id)
-                WHERE closure_plan_id IS NOT NULL"""))
-        return res
-
     @api.depends('closure_plan_id', 'partner_id.commercial_partner_id.is_company')
     def _compute_closure_segment(self):
         for lead in self:
@@ -237,42 +233,57 @@ class CrmLead(models.Model):
         for lead in self:
             lead.closure_refund_explanation = lead._closure_refund_why()
 
-    def _closure_refund_why(self):
-        """The refund's due date and the reason for it, in the env's language."""
-        self.ensure_one()
-        if not self.closure_refund_regime:
-            return False
-        env, plan = self.env, self.closure_plan_id
-        if self.closure_refund_regime == 'trading':
-            return env._(
-                "You asked before the liquidation group was formed: the company still serves its customers and, "
-                "as the rules on prepaid services require, refunds you within %(days)s days of your request, "
-                "by %(due)s.", days=plan.refund_days, due=format_date(env, self.closure_refund_due_date))
-        deadline = max(filter(None, [plan.claims_deadline, self.closure_claim_deadline]))
-        return env._(
-            "You asked after the liquidation group was formed (%(formed)s): by law your refund is a creditor's "
-            "claim, and we have registered it. No creditor may be paid while claims are being declared "
-            "(Company Law 2023, Art. 235); the declaration period ends on %(deadline)s and claims are paid on "
-            "the liquidation plan's payment date, %(due)s.",
-            formed=format_date(env, plan.liquidation_formed_date), deadline=format_date(env, deadline),
-            due=format_date(env, self.closure_refund_due_date))
+    @api.depends_context('closure_answer_placeholder')
+    def _compute_closure_answer_url(self):
+        # a template rendered on the case (mail, letter, SMS) gets the
+        # placeholder: the outgoing mail to the customer puts the token in
+        placeholder = self.env.context.get('closure_answer_placeholder')
+        cases = self.filtered(lambda lead: lead.id and lead.closure_plan_id)
+        # the token is read as superuser: the field's groups and the case rules
+        # already decided who reads this case and its link
+        tokens = {} if placeholder else {lead.id: lead.closure_access_token for lead in cases.sudo()}
+        for lead in self:
+            token = CLOSURE_TOKEN_PLACEHOLDER if placeholder else tokens.get(lead.id)
+            lead.closure_answer_url = lead in cases and token \
+                and f'{lead.get_base_url()}/closure/answer/{lead.id}?access_token={token}'
 
-    def _closure_settle_if_done(self):
-        """Cases with nothing left open that they are owed (data aside) move
-        to the 'settled' closure step: one grouped query for all of them."""
-        cases = self.filtered(
-            lambda lead: lead.closure_plan_id and lead.closure_stage_code not in ('settled', 'closed')
-        )
-        if not cases:
-            return
-        still_open = {lead for [lead] in self.env['closure.obligation']._read_group(
-            [('lead_id', 'in', cases.ids), ('state', '=', 'open'), ('obligation_type', '!=', 'data')], ['lead_id'])}
-        (cases - self.browse([lead.id for lead in still_open]))._closure_set_stage('settled')
+    def _compute_closure_receiver_id(self):
+        receivers = self._closure_notice_receivers()
+        for lead in self:
+            lead.closure_receiver_id = receivers.get(lead.id, False)
+
+    @api.depends('closure_reply_mood')
+    def _compute_closure_playbook(self):
+        Phrase = self.env['closure.phrase']
+        for lead in self:
+            lead.closure_playbook = Phrase._reply_playbook(lead)
 
     # ------------------------------------------------------------------
-    # The contact shows its current case's tier and stage (res.partner)
+    # Transfer to a receiving partner (see closure.transfer)
     # ------------------------------------------------------------------
-    CLOSURE_PARTNER_FIELDS = ('partner_id', 'closure_plan_id', 'closure_tier', 'stage_id', 'active')
+    @api.depends('closure_plan_id', 'partner_id.commercial_partner_id.industry_id')
+    def _compute_closure_industry_id(self):
+        for lead in self:
+            # only closure cases have needs; regular leads read nothing here
+            if lead.closure_plan_id and not lead.closure_industry_id:
+                lead.closure_industry_id = lead.partner_id.commercial_partner_id.industry_id
+            elif not lead.closure_plan_id:
+                lead.closure_industry_id = False
+
+    def _compute_closure_transfer_count(self):
+        counts = dict(self.env['closure.transfer']._read_group(
+            [('lead_id', 'in', self.ids)], ['lead_id'], ['__count']))
+        for lead in self:
+            lead.closure_transfer_count = counts.get(lead, 0)
+
+    def init(self):
+        res = super().init()
+        # one case per customer and plan, archived cases included
+        self.env.cr.execute(SQL(
+            """CREATE UNIQUE INDEX IF NOT EXISTS crm_lead_closure_plan_partner_uniq
+                   ON crm_lead (closure_plan_id, partner_id)
+                WHERE closure_plan_id IS NOT NULL"""))
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -312,6 +323,73 @@ class CrmLead(models.Model):
             raise UserError(_(
                 "%(case)s holds the customer's recorded consent (evidence of their answer): it cannot be "
                 "deleted. Archive it instead.", case=holding[0].display_name))
+
+    def action_closure_view_plan(self):
+        self.ensure_one()
+        return {
+            'type': 'ir.actions.act_window',
+            'res_model': 'closure.plan',
+            'res_id': self.closure_plan_id.id,
+            'view_mode': 'form',
+            'name': _('Closure Plan'),
+        }
+
+    def action_closure_renew_answer_link(self):
+        """A closure manager gives the cases a new answer link: the old one
+        stops working at once. The history says so, without the link."""
+        if not self.env.user.has_group('closure_crm.group_closure_manager'):
+            raise AccessError(_("Only a closure manager can renew a customer's answer link."))
+        cases = self.filtered('closure_plan_id')
+        cases.check_access('write')
+        cases._closure_ensure_access_token(renew=True)
+        for case in cases:
+            case.message_post(body=_("The customer's answer link was renewed: the previous link no longer "
+                                     "works. Send the customer a new notice with the new link."),
+                              message_type='notification', subtype_xmlid='mail.mt_note')
+        return True
+
+    def action_closure_suggest_receivers(self):
+        self.ensure_one()
+        return self.env['closure.transfer.suggest'].create({'lead_id': self.id})._action_open()
+
+    def action_closure_view_transfers(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_transfer')
+        action['domain'] = [('lead_id', '=', self.id)]
+        action['context'] = {'default_lead_id': self.id}
+        return action
+
+    def _closure_refund_why(self):
+        """The refund's due date and the reason for it, in the env's language."""
+        self.ensure_one()
+        if not self.closure_refund_regime:
+            return False
+        env, plan = self.env, self.closure_plan_id
+        if self.closure_refund_regime == 'trading':
+            return env._(
+                "You asked before the liquidation group was formed: the company still serves its customers and, "
+                "as the rules on prepaid services require, refunds you within %(days)s days of your request, "
+                "by %(due)s.", days=plan.refund_days, due=format_date(env, self.closure_refund_due_date))
+        deadline = max(filter(None, [plan.claims_deadline, self.closure_claim_deadline]))
+        return env._(
+            "You asked after the liquidation group was formed (%(formed)s): by law your refund is a creditor's "
+            "claim, and we have registered it. No creditor may be paid while claims are being declared "
+            "(Company Law 2023, Art. 235); the declaration period ends on %(deadline)s and claims are paid on "
+            "the liquidation plan's payment date, %(due)s.",
+            formed=format_date(env, plan.liquidation_formed_date), deadline=format_date(env, deadline),
+            due=format_date(env, self.closure_refund_due_date))
+
+    def _closure_settle_if_done(self):
+        """Cases with nothing left open that they are owed (data aside) move
+        to the 'settled' closure step: one grouped query for all of them."""
+        cases = self.filtered(
+            lambda lead: lead.closure_plan_id and lead.closure_stage_code not in ('settled', 'closed')
+        )
+        if not cases:
+            return
+        still_open = {lead for [lead] in self.env['closure.obligation']._read_group(
+            [('lead_id', 'in', cases.ids), ('state', '=', 'open'), ('obligation_type', '!=', 'data')], ['lead_id'])}
+        (cases - self.browse([lead.id for lead in still_open]))._closure_set_stage('settled')
 
     def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
         # crm's merge deletes all but one of the merged records: a case holding
@@ -360,16 +438,6 @@ class CrmLead(models.Model):
         for team, cases in self.filtered('closure_plan_id').grouped('team_id').items():
             cases.write({'stage_id': team._closure_stage(code).id})
 
-    def action_closure_view_plan(self):
-        self.ensure_one()
-        return {
-            'type': 'ir.actions.act_window',
-            'res_model': 'closure.plan',
-            'res_id': self.closure_plan_id.id,
-            'view_mode': 'form',
-            'name': _('Closure Plan'),
-        }
-
     # ------------------------------------------------------------------
     # Notices and replies (see closure.notice.wave and closure.phrase)
     # ------------------------------------------------------------------
@@ -383,20 +451,6 @@ class CrmLead(models.Model):
                     WHERE id IN %s AND closure_plan_id IS NOT NULL AND closure_erased_date IS NULL
                       AND (%s OR closure_access_token IS NULL)""", tuple(self.ids), bool(renew)))
             self.invalidate_recordset(['closure_access_token'])
-
-    @api.depends_context('closure_answer_placeholder')
-    def _compute_closure_answer_url(self):
-        # a template rendered on the case (mail, letter, SMS) gets the
-        # placeholder: the outgoing mail to the customer puts the token in
-        placeholder = self.env.context.get('closure_answer_placeholder')
-        cases = self.filtered(lambda lead: lead.id and lead.closure_plan_id)
-        # the token is read as superuser: the field's groups and the case rules
-        # already decided who reads this case and its link
-        tokens = {} if placeholder else {lead.id: lead.closure_access_token for lead in cases.sudo()}
-        for lead in self:
-            token = CLOSURE_TOKEN_PLACEHOLDER if placeholder else tokens.get(lead.id)
-            lead.closure_answer_url = lead in cases and token \
-                and f'{lead.get_base_url()}/closure/answer/{lead.id}?access_token={token}'
 
     def _closure_fill_answer_token(self, body, partner=None):
         """``body`` with the placeholder of this case's link replaced by its
@@ -443,20 +497,6 @@ class CrmLead(models.Model):
         erasure = self.closure_plan_id.data_erasure_date
         return bool(erasure) and fields.Date.context_today(self) > erasure
 
-    def action_closure_renew_answer_link(self):
-        """A closure manager gives the cases a new answer link: the old one
-        stops working at once. The history says so, without the link."""
-        if not self.env.user.has_group('closure_crm.group_closure_manager'):
-            raise AccessError(_("Only a closure manager can renew a customer's answer link."))
-        cases = self.filtered('closure_plan_id')
-        cases.check_access('write')
-        cases._closure_ensure_access_token(renew=True)
-        for case in cases:
-            case.message_post(body=_("The customer's answer link was renewed: the previous link no longer "
-                                     "works. Send the customer a new notice with the new link."),
-                              message_type='notification', subtype_xmlid='mail.mt_note')
-        return True
-
     def _closure_live_transfers(self):
         """{case id: live transfer} (proposed up to completed, never a
         declined one; at most one per case), in one search."""
@@ -475,17 +515,6 @@ class CrmLead(models.Model):
         """The receiving partner of the case's live transfer, else an empty partner."""
         self.ensure_one()
         return self._closure_notice_receivers().get(self.id, self.env['res.partner'])
-
-    def _compute_closure_receiver_id(self):
-        receivers = self._closure_notice_receivers()
-        for lead in self:
-            lead.closure_receiver_id = receivers.get(lead.id, False)
-
-    @api.depends('closure_reply_mood')
-    def _compute_closure_playbook(self):
-        Phrase = self.env['closure.phrase']
-        for lead in self:
-            lead.closure_playbook = Phrase._reply_playbook(lead)
 
     def _closure_schedule_activity(self, activity_xmlid, summary, note, date_deadline, notify=False, owner=None):
         """One activity per case for its owner (the plan's manager when the
@@ -551,35 +580,6 @@ class CrmLead(models.Model):
               "problem (refund, data, replacement) before anything else; follow up within 24 hours."),
             date_deadline=fields.Date.context_today(self), notify=True)
         return answered
-
-    # ------------------------------------------------------------------
-    # Transfer to a receiving partner (see closure.transfer)
-    # ------------------------------------------------------------------
-    @api.depends('closure_plan_id', 'partner_id.commercial_partner_id.industry_id')
-    def _compute_closure_industry_id(self):
-        for lead in self:
-            # only closure cases have needs; regular leads read nothing here
-            if lead.closure_plan_id and not lead.closure_industry_id:
-                lead.closure_industry_id = lead.partner_id.commercial_partner_id.industry_id
-            elif not lead.closure_plan_id:
-                lead.closure_industry_id = False
-
-    def _compute_closure_transfer_count(self):
-        counts = dict(self.env['closure.transfer']._read_group(
-            [('lead_id', 'in', self.ids)], ['lead_id'], ['__count']))
-        for lead in self:
-            lead.closure_transfer_count = counts.get(lead, 0)
-
-    def action_closure_suggest_receivers(self):
-        self.ensure_one()
-        return self.env['closure.transfer.suggest'].create({'lead_id': self.id})._action_open()
-
-    def action_closure_view_transfers(self):
-        self.ensure_one()
-        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_transfer')
-        action['domain'] = [('lead_id', '=', self.id)]
-        action['context'] = {'default_lead_id': self.id}
-        return action
 
     # ------------------------------------------------------------------
     # The customer's personal answer page (controllers/closure_answer.py)

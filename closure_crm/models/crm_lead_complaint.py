@@ -5,6 +5,7 @@ from odoo.tools import html2plaintext
 class CrmLead(models.Model):
     """An angry reply opens a complaint on the case (closure.complaint),
     with the four steps as its checklist and the 24-hour follow-up."""
+
     # one behaviour per file keeps the model short
     # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'crm.lead'
@@ -18,6 +19,13 @@ class CrmLead(models.Model):
     def _compute_closure_complaint_open(self):
         for lead in self:
             lead.closure_complaint_open = 'open' in lead.closure_complaint_ids.mapped('state')
+
+    def action_closure_view_complaints(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_complaint')
+        action['domain'] = [('lead_id', '=', self.id)]
+        action['context'] = {'default_lead_id': self.id}
+        return action
 
     def _closure_triage_messages(self, messages):
         answered = super()._closure_triage_messages(messages)
@@ -36,10 +44,3 @@ class CrmLead(models.Model):
                 if lead.id in last_message else False,
             } for lead in angry - open_leads])
         return answered
-
-    def action_closure_view_complaints(self):
-        self.ensure_one()
-        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_complaint')
-        action['domain'] = [('lead_id', '=', self.id)]
-        action['context'] = {'default_lead_id': self.id}
-        return action

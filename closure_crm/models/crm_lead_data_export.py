@@ -55,15 +55,10 @@ class CrmLead(models.Model):
     files they sent. The customer downloads it on their personal page until
     the plan's data export deadline (controllers/closure_data_export.py);
     staff who may work the case produce the same file from the case."""
+
     # one behaviour per file keeps the model short
     # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'crm.lead'
-
-    def _closure_data_export_open(self):
-        """True while the customer may still download a copy of their data."""
-        self.ensure_one()
-        deadline = self.closure_plan_id.data_export_deadline
-        return bool(deadline) and fields.Date.context_today(self) <= deadline
 
     def action_closure_data_export(self):
         """Download the copy of the customer's data, as the customer gets it."""
@@ -74,6 +69,12 @@ class CrmLead(models.Model):
             'url': f'/closure/case/{self.id}/data_export',
             'target': 'download',
         }
+
+    def _closure_data_export_open(self):
+        """True while the customer may still download a copy of their data."""
+        self.ensure_one()
+        deadline = self.closure_plan_id.data_export_deadline
+        return bool(deadline) and fields.Date.context_today(self) <= deadline
 
     def _closure_check_data_export_staff(self):
         """Staff export: closure users who may read the case (record rules:

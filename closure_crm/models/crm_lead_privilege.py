@@ -7,6 +7,7 @@ class CrmLead(models.Model):
     """A closure case's privileges (priority rights, advisory circle), the
     customer's opt-in on their page, and the check that no message to the
     customer promises what the plan's manager has not approved."""
+
     # one behaviour per file keeps the model short
     # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'crm.lead'
@@ -34,6 +35,13 @@ class CrmLead(models.Model):
                 _("These apply only if you say yes: tick them on your personal page, or tell us. "
                   "You can say no, and change your mind later."))
 
+    def action_closure_view_privileges(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_privilege')
+        action['domain'] = [('lead_id', '=', self.id)]
+        action['context'] = {'default_lead_id': self.id}
+        return action
+
     def message_post(self, **kwargs):
         """A message our staff send the customer from a closure case never
         promises priority rights or an advisory circle the plan has not
@@ -48,13 +56,6 @@ class CrmLead(models.Model):
                 _("The message to %(customer)s", customer=self.partner_id.display_name): kwargs.get('body') or '',
                 _("The subject"): kwargs.get('subject') or ''})
         return super().message_post(**kwargs)
-
-    def action_closure_view_privileges(self):
-        self.ensure_one()
-        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_privilege')
-        action['domain'] = [('lead_id', '=', self.id)]
-        action['context'] = {'default_lead_id': self.id}
-        return action
 
     def _closure_record_privilege_answers(self, answers, evidence=False):
         """The customer's opt-ins from their page: ``answers`` {privilege: bool}

@@ -12,7 +12,23 @@ class IrAttachment(models.Model):
     and the data package handed over to a
     receiver (a transfer's package). Only the data erasure job rewrites or
     removes them (``closure.consent._closure_erasure_context()``)."""
+
     _inherit = 'ir.attachment'
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(vals.get('res_model') in EVIDENCE_MODELS for vals in vals_list) \
+                and not self.env['closure.consent']._closure_consent_erasure_allowed():
+            raise UserError(_("Only the consent itself records its evidence file."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._closure_check_evidence(vals)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closure_evidence(self):
+        self._closure_check_evidence()
 
     def _closure_evidence(self):
         """The attachments among these that are closure evidence (one query)."""
@@ -40,18 +56,3 @@ class IrAttachment(models.Model):
             raise UserError(_(
                 "%(file)s is evidence of a customer's consent or of a data hand-over: it cannot be changed or "
                 "deleted. Record the customer's new answer instead.", file=evidence[0].name))
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.su and any(vals.get('res_model') in EVIDENCE_MODELS for vals in vals_list) \
-                and not self.env['closure.consent']._closure_consent_erasure_allowed():
-            raise UserError(_("Only the consent itself records its evidence file."))
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._closure_check_evidence(vals)
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_closure_evidence(self):
-        self._closure_check_evidence()

@@ -72,6 +72,26 @@ class ResPartner(models.Model):
         'Acceptance Rate (%)', compute='_compute_closure_receiver_stats', digits=(5, 1),
         help="Customers the receiver accepted among those it answered, over all plans.")
 
+    def _compute_closure_case_count(self):
+        counts = dict(self.env['crm.lead']._read_group(
+            [('partner_id', 'in', self.ids), ('closure_plan_id', '!=', False)],
+            ['partner_id'], ['__count']))
+        for partner in self:
+            partner.closure_case_count = counts.get(partner, 0)
+
+    # ------------------------------------------------------------------
+    # Receiving partner (see closure.transfer)
+    # ------------------------------------------------------------------
+    def _compute_closure_receiver_stats(self):
+        receivers = self.filtered('closure_is_receiver')
+        stats = self.env['closure.transfer']._receiver_stats(receivers._origin.ids)  # SQL counts
+        for partner in self:
+            offered, accepted, completed, declined = stats.get(partner._origin.id, (0, 0, 0, 0))
+            partner.closure_offered_count = offered
+            partner.closure_accepted_count = accepted
+            partner.closure_completed_count = completed
+            partner.closure_acceptance_rate = 100.0 * accepted / (accepted + declined) if accepted + declined else 0.0
+
     def write(self, vals):
         res = super().write(vals)
         if RECEIVER_MATCH_FIELDS & set(vals):
@@ -81,6 +101,20 @@ class ResPartner(models.Model):
                 self.env['closure.receiver.capacity'].sudo().search(
                     [('partner_id', 'in', receivers.ids)]).plan_id._closure_bump_suggestions()
         return res
+
+    def action_view_closure_cases(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_case')
+        action['domain'] = [('partner_id', '=', self.id)]
+        action['context'] = {}
+        return action
+
+    def action_closure_view_received_transfers(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_transfer')
+        action['domain'] = [('receiver_id', '=', self.id)]
+        action['context'] = {}
+        return action
 
     def _closure_current_case_sql(self):
         """SQL yielding (partner_id, closure_tier, stage_id) of the current
@@ -118,37 +152,3 @@ class ResPartner(models.Model):
         self.invalidate_recordset(fnames)
         changed.modified(fnames)
         return changed
-
-    def _compute_closure_case_count(self):
-        counts = dict(self.env['crm.lead']._read_group(
-            [('partner_id', 'in', self.ids), ('closure_plan_id', '!=', False)],
-            ['partner_id'], ['__count']))
-        for partner in self:
-            partner.closure_case_count = counts.get(partner, 0)
-
-    def action_view_closure_cases(self):
-        self.ensure_one()
-        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_case')
-        action['domain'] = [('partner_id', '=', self.id)]
-        action['context'] = {}
-        return action
-
-    # ------------------------------------------------------------------
-    # Receiving partner (see closure.transfer)
-    # ------------------------------------------------------------------
-    def _compute_closure_receiver_stats(self):
-        receivers = self.filtered('closure_is_receiver')
-        stats = self.env['closure.transfer']._receiver_stats(receivers._origin.ids)  # SQL counts
-        for partner in self:
-            offered, accepted, completed, declined = stats.get(partner._origin.id, (0, 0, 0, 0))
-            partner.closure_offered_count = offered
-            partner.closure_accepted_count = accepted
-            partner.closure_completed_count = completed
-            partner.closure_acceptance_rate = 100.0 * accepted / (accepted + declined) if accepted + declined else 0.0
-
-    def action_closure_view_received_transfers(self):
-        self.ensure_one()
-        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_transfer')
-        action['domain'] = [('receiver_id', '=', self.id)]
-        action['context'] = {}
-        return action

@@ -9,6 +9,7 @@ class ClosureTransferAssign(models.TransientModel):
     """Bulk assignment of receivers to the cases of a plan (or a selection):
     each case gets the best receiver the capacities allow, or a flag saying
     why none fits. Re-running keeps what is assigned and fills what is missing."""
+
     _name = 'closure.transfer.assign'
     _description = 'Assign Receivers in Bulk'
 
@@ -27,6 +28,14 @@ class ClosureTransferAssign(models.TransientModel):
     flagged_count = fields.Integer('Cases Without Receiver', readonly=True)
     summary = fields.Text('Result', readonly=True)
 
+    @api.constrains('min_score')
+    def _check_min_score(self):
+        for wizard in self:
+            if not 0 <= wizard.min_score <= 100:
+                raise UserError(
+                    _("The minimum match score is between 0 and 100 (got %(score)s).", score=wizard.min_score)
+                )
+
     @api.model
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
@@ -39,14 +48,6 @@ class ClosureTransferAssign(models.TransientModel):
         elif self.env.context.get('active_model') == 'closure.plan' and self.env.context.get('active_id'):
             values['plan_id'] = self.env.context['active_id']
         return values
-
-    @api.constrains('min_score')
-    def _check_min_score(self):
-        for wizard in self:
-            if not 0 <= wizard.min_score <= 100:
-                raise UserError(
-                    _("The minimum match score is between 0 and 100 (got %(score)s).", score=wizard.min_score)
-                )
 
     def action_assign(self):
         self.ensure_one()
@@ -80,9 +81,6 @@ class ClosureTransferAssign(models.TransientModel):
             'target': 'new',
         }
 
-    def _fields_issue_labels(self):
-        return self.env['crm.lead']._fields['closure_transfer_issue']._description_selection(self.env)
-
     def action_view_transfers(self):
         self.ensure_one()
         action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_transfer')
@@ -96,3 +94,6 @@ class ClosureTransferAssign(models.TransientModel):
         action['domain'] = [('closure_plan_id', '=', self.plan_id.id), ('closure_transfer_issue', '!=', False)]
         action['context'] = {'search_default_group_closure_transfer_issue': 1}
         return action
+
+    def _fields_issue_labels(self):
+        return self.env['crm.lead']._fields['closure_transfer_issue']._description_selection(self.env)

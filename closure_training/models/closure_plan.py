@@ -54,7 +54,6 @@ class ClosurePlan(models.Model):
     training_gate_confirm_handover = fields.Boolean(
         'Gate: Confirm Hand-overs', tracking=True,
         help="Only certified staff (or staff with an exemption) may confirm a data hand-over.")
-
     training_compliance_target = fields.Float(
         'Compliance Target (%)', tracking=True,
         default=lambda self: float(self.env['ir.config_parameter'].sudo().get_param(
@@ -76,17 +75,6 @@ class ClosurePlan(models.Model):
          'Training layer targets cannot be negative.'),
     ]
 
-    @api.constrains('training_core_share', 'training_workshop_share', 'training_micro_share')
-    def _check_training_shares(self):
-        for plan in self:
-            total = plan.training_core_share + plan.training_workshop_share + plan.training_micro_share
-            if abs(total - 100.0) > 0.01:
-                raise ValidationError(_(
-                    "Plan %(plan)s: the layer targets (core %(core)s%%, workshop %(workshop)s%%, "
-                    "micro-lessons %(micro)s%%) must add up to 100%% (they add up to %(total)s%%).",
-                    plan=plan.name, core=plan.training_core_share, workshop=plan.training_workshop_share,
-                    micro=plan.training_micro_share, total=round(total, 2)))
-
     @api.depends('training_participant_ids', 'training_exemption_ids')
     def _compute_training_stats(self):
         participants = {
@@ -103,6 +91,33 @@ class ClosurePlan(models.Model):
             plan_partners = set(plan.training_participant_ids.user_id.partner_id.ids)
             plan.training_certified_count = len(plan_partners & certified.get(plan.id, set()))
 
+    def _compute_tiers(self):
+        """After tiering, tell the plan's manager which owners of A-tier cases
+        the A-tier gate would stop (the cases stay assigned: a person decides)."""
+        res = super()._compute_tiers()
+        for plan in self.filtered('training_gate_own_tier_a'):
+            owners = self.env['crm.lead'].sudo()._read_group(
+                [('closure_plan_id', '=', plan.id), ('closure_tier', '=', 'a'), ('user_id', '!=', False)],
+                ['user_id'])
+            blocked = plan._training_blocked_users('own_tier_a', self.env['res.users'].browse([u.id for u, in owners]))
+            if blocked:
+                plan.message_post(body=_(
+                    "After tiering, these owners of A-tier cases lack the certification \"%(certification)s\": "
+                    "%(users)s. Reassign their A-tier cases or grant an exemption.",
+                    certification=plan._training_certification_title(), users=', '.join(blocked.mapped('name'))))
+        return res
+
+    @api.constrains('training_core_share', 'training_workshop_share', 'training_micro_share')
+    def _check_training_shares(self):
+        for plan in self:
+            total = plan.training_core_share + plan.training_workshop_share + plan.training_micro_share
+            if abs(total - 100.0) > 0.01:
+                raise ValidationError(_(
+                    "Plan %(plan)s: the layer targets (core %(core)s%%, workshop %(workshop)s%%, "
+                    "micro-lessons %(micro)s%%) must add up to 100%% (they add up to %(total)s%%).",
+                    plan=plan.name, core=plan.training_core_share, workshop=plan.training_workshop_share,
+                    micro=plan.training_micro_share, total=round(total, 2)))
+
     # ------------------------------------------------------------------
     # Team -> participants -> layers -> enrolment
     # ------------------------------------------------------------------
@@ -111,6 +126,34 @@ class ClosurePlan(models.Model):
         if vals.get('team_id'):
             self._training_sync_team()
         return res
+
+    def action_training_sync_team(self):
+        self._training_sync_team()
+        return True
+
+    def action_training_propose_layers(self):
+        self._training_propose_layers()
+        return True
+
+    def action_view_training_participants(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_training.action_closure_training_participant')
+        action['domain'] = [('plan_id', '=', self.id)]
+        action['context'] = {'default_plan_id': self.id}
+        return action
+
+    def action_view_training_exemptions(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_training.action_closure_training_exemption')
+        action['domain'] = [('plan_id', '=', self.id)]
+        action['context'] = {'default_plan_id': self.id}
+        return action
+
+    def action_view_training_dashboard(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_training.action_closure_training_report')
+        action['domain'] = [('plan_id', '=', self.id)]
+        return action
 
     def _training_sync_team(self):
         """Make every member (and the leader) of the plan's team a participant;
@@ -132,14 +175,6 @@ class ClosurePlan(models.Model):
             } for user in users if user.id not in existing]
         if vals_list:
             Participant.with_context(closure_training_auto_layer=True).create(vals_list)
-        return True
-
-    def action_training_sync_team(self):
-        self._training_sync_team()
-        return True
-
-    def action_training_propose_layers(self):
-        self._training_propose_layers()
         return True
 
     def _training_refresh_case_load(self):
@@ -278,39 +313,3 @@ class ClosurePlan(models.Model):
                     plan=plan.name,
                     certification=plan._training_certification_title()))
         return res
-
-    def _compute_tiers(self):
-        """After tiering, tell the plan's manager which owners of A-tier cases
-        the A-tier gate would stop (the cases stay assigned: a person decides)."""
-        res = super()._compute_tiers()
-        for plan in self.filtered('training_gate_own_tier_a'):
-            owners = self.env['crm.lead'].sudo()._read_group(
-                [('closure_plan_id', '=', plan.id), ('closure_tier', '=', 'a'), ('user_id', '!=', False)],
-                ['user_id'])
-            blocked = plan._training_blocked_users('own_tier_a', self.env['res.users'].browse([u.id for u, in owners]))
-            if blocked:
-                plan.message_post(body=_(
-                    "After tiering, these owners of A-tier cases lack the certification \"%(certification)s\": "
-                    "%(users)s. Reassign their A-tier cases or grant an exemption.",
-                    certification=plan._training_certification_title(), users=', '.join(blocked.mapped('name'))))
-        return res
-
-    def action_view_training_participants(self):
-        self.ensure_one()
-        action = self.env['ir.actions.act_window']._for_xml_id('closure_training.action_closure_training_participant')
-        action['domain'] = [('plan_id', '=', self.id)]
-        action['context'] = {'default_plan_id': self.id}
-        return action
-
-    def action_view_training_exemptions(self):
-        self.ensure_one()
-        action = self.env['ir.actions.act_window']._for_xml_id('closure_training.action_closure_training_exemption')
-        action['domain'] = [('plan_id', '=', self.id)]
-        action['context'] = {'default_plan_id': self.id}
-        return action
-
-    def action_view_training_dashboard(self):
-        self.ensure_one()
-        action = self.env['ir.actions.act_window']._for_xml_id('closure_training.action_closure_training_report')
-        action['domain'] = [('plan_id', '=', self.id)]
-        return action

@@ -12,6 +12,7 @@ FAQ_TOPICS = [
 class ClosureTrainingFaq(models.Model):
     """The handbook's FAQ: the questions customers ask most, with the answer
     staff give. Reps search it from the case they are working on."""
+
     _name = 'closure.training.faq'
     _description = 'Handbook FAQ'
     _order = 'topic, sequence, id'
@@ -26,14 +27,6 @@ class ClosureTrainingFaq(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
 
-    @api.constrains('answer')
-    def _check_answer_taboo(self):
-        """An approved answer never holds a taboo phrase of the handbook, in
-        any installed language."""
-        Phrase = self.env['closure.phrase']
-        Phrase._check_taboo_translations(self, 'answer', lambda faq, lang: self.env._(
-            "FAQ answer \"%(question)s\" (%(lang)s)", question=faq.with_context(lang=lang).question, lang=lang))
-
     @api.model
     def _search_text_domain(self, text):
         """Questions, answers or keywords that hold every word of ``text``."""
@@ -41,3 +34,11 @@ class ClosureTrainingFaq(models.Model):
         for word in (text or '').split():
             domain += ['|', '|', ('question', 'ilike', word), ('answer', 'ilike', word), ('keywords', 'ilike', word)]
         return domain
+
+    @api.constrains('answer')
+    def _check_answer_taboo(self):
+        """An approved answer never holds a taboo phrase of the handbook, in
+        any installed language."""
+        Phrase = self.env['closure.phrase']
+        Phrase._check_taboo_translations(self, 'answer', lambda faq, lang: self.env._(
+            "FAQ answer \"%(question)s\" (%(lang)s)", question=faq.with_context(lang=lang).question, lang=lang))

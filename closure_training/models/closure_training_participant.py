@@ -8,6 +8,7 @@ from .closure_training_track import TRAINING_LAYERS, TRAINING_ROLES
 class ClosureTrainingParticipant(models.Model):
     """A member of a closure plan's team in the plan's training: role, layer of
     the 3-3-3 model, customer load, and the courses that follow from them."""
+
     _name = 'closure.training.participant'
     _description = 'Closure Training Participant'
     _inherit = ['mail.thread']
@@ -51,16 +52,6 @@ class ClosureTrainingParticipant(models.Model):
     def _compute_display_name(self):
         for participant in self:
             participant.display_name = f'{participant.user_id.name} ({participant.plan_id.name})'
-
-    def _required_courses(self):
-        """{participant: slide.channel} from the role and layer tracks."""
-        courses = self.env['closure.training.track']._courses_by_role_layer()
-        empty = self.env['slide.channel']
-        return {
-            participant: courses.get(('role', participant.role), empty)
-            | courses.get(('layer', participant.layer), empty)
-            for participant in self
-        }
 
     @api.depends('role', 'layer', 'user_id')
     def _compute_progress(self):
@@ -116,6 +107,28 @@ class ClosureTrainingParticipant(models.Model):
             self._training_enroll()
         return res
 
+    def action_reset_layer(self):
+        """Give the layer back to the automatic proposal."""
+        self.write({'is_layer_manual': False})
+        return True
+
+    def action_view_courses(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('website_slides.slide_channel_action_overview')
+        action['domain'] = [('id', 'in', self.course_ids.ids)]
+        action['name'] = _('Courses of %s', self.user_id.name)
+        return action
+
+    def _required_courses(self):
+        """{participant: slide.channel} from the role and layer tracks."""
+        courses = self.env['closure.training.track']._courses_by_role_layer()
+        empty = self.env['slide.channel']
+        return {
+            participant: courses.get(('role', participant.role), empty)
+            | courses.get(('layer', participant.layer), empty)
+            for participant in self
+        }
+
     # ------------------------------------------------------------------
     # Enrolment
     # ------------------------------------------------------------------
@@ -131,15 +144,3 @@ class ClosureTrainingParticipant(models.Model):
             course.sudo()._action_add_members(partners)
         self.filtered(lambda p: not p.enrolled_date).sudo().enrolled_date = fields.Datetime.now()
         return True
-
-    def action_reset_layer(self):
-        """Give the layer back to the automatic proposal."""
-        self.write({'is_layer_manual': False})
-        return True
-
-    def action_view_courses(self):
-        self.ensure_one()
-        action = self.env['ir.actions.act_window']._for_xml_id('website_slides.slide_channel_action_overview')
-        action['domain'] = [('id', 'in', self.course_ids.ids)]
-        action['name'] = _('Courses of %s', self.user_id.name)
-        return action

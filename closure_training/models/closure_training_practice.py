@@ -14,6 +14,7 @@ STREAK_BONUS_KARMA = 10     # ...earns this extra karma
 
 class ClosureTrainingPractice(models.Model):
     """One daily practice question sent to one trainee, and their answer."""
+
     _name = 'closure.training.practice'
     _description = 'Daily Practice'
     _inherit = ['mail.thread']
@@ -52,6 +53,17 @@ class ClosureTrainingPractice(models.Model):
     def _compute_display_name(self):
         for practice in self:
             practice.display_name = f'{practice.scenario_id.name} ({practice.date})'
+
+    def action_answer(self):
+        self.ensure_one()
+        return {
+            'type': 'ir.actions.act_window',
+            'res_model': 'closure.training.practice.answer',
+            'view_mode': 'form',
+            'target': 'new',
+            'name': _('Answer the Scenario'),
+            'context': {'default_practice_id': self.id},
+        }
 
     # ------------------------------------------------------------------
     # Sending
@@ -195,14 +207,3 @@ class ClosureTrainingPractice(models.Model):
             [('user_id', 'in', users.ids), ('state', '=', 'answered'), ('date', '>=', yesterday)],
             ['user_id'], ['streak:max'])
         return {user.id: streak for user, streak in latest}
-
-    def action_answer(self):
-        self.ensure_one()
-        return {
-            'type': 'ir.actions.act_window',
-            'res_model': 'closure.training.practice.answer',
-            'view_mode': 'form',
-            'target': 'new',
-            'name': _('Answer the Scenario'),
-            'context': {'default_practice_id': self.id},
-        }

@@ -14,6 +14,7 @@ class ClosureTrainingSession(models.Model):
     training, with its calendar event. The lesson it delivers (a slide whose
     completion needs attendance) is completed for each person the trainer
     records as attended: reading the lesson alone does not complete it."""
+
     _name = 'closure.training.session'
     _description = 'Training Session'
     _inherit = ['mail.thread']
@@ -79,6 +80,19 @@ class ClosureTrainingSession(models.Model):
             self._sync_events()
         return res
 
+    def action_invite(self):
+        """Invite every participant of the plan whose required courses hold
+        the session's course (the layer or role that must attend)."""
+        Attendance = self.env['closure.training.attendance'].sudo()  # written only through these actions
+        for session in self:
+            session._check_trainer()
+            participants = session.plan_id.training_participant_ids.sudo().filtered(
+                lambda p, course=session.course_id: course in p.course_ids)
+            new = participants - session.attendance_ids.participant_id
+            Attendance.create([{'session_id': session.id, 'participant_id': p.id} for p in new])
+            session._sync_events()
+        return True
+
     def _event_values(self):
         self.ensure_one()
         return {
@@ -102,19 +116,6 @@ class ClosureTrainingSession(models.Model):
                 session.event_id.sudo().write(session._event_values())
             else:
                 session.sudo().event_id = Event.create(session._event_values())
-
-    def action_invite(self):
-        """Invite every participant of the plan whose required courses hold
-        the session's course (the layer or role that must attend)."""
-        Attendance = self.env['closure.training.attendance'].sudo()  # written only through these actions
-        for session in self:
-            session._check_trainer()
-            participants = session.plan_id.training_participant_ids.sudo().filtered(
-                lambda p, course=session.course_id: course in p.course_ids)
-            new = participants - session.attendance_ids.participant_id
-            Attendance.create([{'session_id': session.id, 'participant_id': p.id} for p in new])
-            session._sync_events()
-        return True
 
     def _check_trainer(self):
         """Only the session's trainer or a closure manager runs the session."""

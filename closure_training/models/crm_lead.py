@@ -21,6 +21,15 @@ class CrmLead(models.Model):
             self._closure_training_check_tier_a_owner()
         return res
 
+    def action_closure_open_faq(self):
+        """The handbook FAQ, searchable, opened on the case's topic."""
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_training.action_closure_training_faq')
+        topic = self._closure_faq_topic()
+        action['context'] = {f'search_default_topic_{topic}': 1} if topic else {}
+        action['target'] = 'new'
+        return action
+
     def _closure_training_check_tier_a_owner(self, owner=None):
         """The 'own_tier_a' gate in the server: an A-tier case of a gated plan
         can only be owned by a certified (or exempted) person. ``owner``: the
@@ -101,12 +110,3 @@ class CrmLead(models.Model):
         if self.closure_transfer_count:
             return 'transfer'
         return False
-
-    def action_closure_open_faq(self):
-        """The handbook FAQ, searchable, opened on the case's topic."""
-        self.ensure_one()
-        action = self.env['ir.actions.act_window']._for_xml_id('closure_training.action_closure_training_faq')
-        topic = self._closure_faq_topic()
-        action['context'] = {f'search_default_topic_{topic}': 1} if topic else {}
-        action['target'] = 'new'
-        return action
