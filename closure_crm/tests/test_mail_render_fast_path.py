@@ -39,7 +39,13 @@ class TestMailRenderFastPath(NoticeCommon):
         transfer_cases = b2b_en | b2b_zh
         cls.transfers = cls.env['closure.transfer'].create(
             [{'lead_id': case.id, 'receiver_id': receiver.id} for case in transfer_cases])
-        cls.records = {'crm.lead': cls.cases, 'closure.transfer': cls.transfers}
+        # the satisfaction survey's invitations, one per case, as the stage change makes them
+        survey = cls.plan._closure_satisfaction_survey()
+        invitations = cls.env['survey.user_input']
+        for case in cls.cases:
+            invitations |= survey._create_answer(
+                partner=case.partner_id, check_attempts=False, closure_lead_id=case.id, closure_trigger='settled')
+        cls.records = {'crm.lead': cls.cases, 'closure.transfer': cls.transfers, 'survey.user_input': invitations}
 
     def _shipped_templates(self):
         data = self.env['ir.model.data'].search([

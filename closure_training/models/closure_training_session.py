@@ -27,7 +27,9 @@ class ClosureTrainingSession(models.Model):
                               check_company=True)
     company_id = fields.Many2one(related='plan_id.company_id', store=True)
     slide_id = fields.Many2one(
-        'slide.slide', 'Lesson Delivered', required=True, ondelete='restrict',
+        # as slide.slide.partner: a deleted lesson takes its sessions along
+        # (lessons are archived, not deleted, while a plan runs)
+        'slide.slide', 'Lesson Delivered', required=True, ondelete='cascade',
         domain="[('closure_session_type', '=', session_type)]",
         help="The lesson completed by attending: the trainer records who attended.")
     course_id = fields.Many2one(related='slide_id.channel_id', store=True)
