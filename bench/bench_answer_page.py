@@ -23,6 +23,7 @@ and the answer page's throughput as a share of the home page's.
 """
 import argparse
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -58,6 +59,7 @@ def start_server(args, addons_path, log):
     command = [*odoo_server_command(), '-d', args.db, f'--db-filter=^{args.db}$',
                f'--addons-path={addons_path}', f'--http-port={args.port}', '--http-interface=127.0.0.1',
                f'--workers={args.workers}', '--max-cron-threads=0', f'--logfile={log}', '--log-level=warn',
+               '--log-handler=werkzeug:INFO',  # the access log: queries and server time per request
                '--limit-time-real=600', '--limit-time-cpu=600']
     if args.data_dir:
         command.append(f'--data-dir={args.data_dir}')
@@ -114,6 +116,25 @@ def hammer(base, urls, clients, seconds):
     return len(latencies) / wall, latencies, errors
 
 
+ACCESS_LINE = re.compile(r'"GET (\S+) HTTP/[0-9.]+" 200 - (\d+) ([0-9.]+) ([0-9.]+)')
+
+
+def server_times(log, offset):
+    """{path: [(queries, server seconds)]} of the access log from ``offset``
+    on: Odoo's werkzeug lines end with the request's query count, its time in
+    SQL and its remaining time in the server."""
+    times = {}
+    with open(log, encoding='utf-8', errors='replace') as handle:
+        handle.seek(offset)
+        for line in handle:
+            match = ACCESS_LINE.search(line)
+            if match:
+                path = match.group(1).split('?')[0]
+                times.setdefault(path, []).append(
+                    (int(match.group(2)), float(match.group(3)) + float(match.group(4))))
+    return times
+
+
 def p95(values):
     return statistics.quantiles(values, n=20)[18] if len(values) >= 20 else max(values)
 
@@ -149,6 +170,7 @@ def main():
                 if response.status_code != 200:
                     sys.exit(f"{name} {url}: HTTP {response.status_code}")
         results = {name: [] for name in pages}
+        log_offset = os.path.getsize(log)
         for round_index in range(args.rounds):
             order = list(pages) if round_index % 2 == 0 else list(reversed(pages))
             for name in order:
@@ -170,6 +192,20 @@ def main():
         summary[name] = rate
         print(f"{name:12} {rate:7.1f} requests/s  median {statistics.median(latencies) * 1000:5.0f} ms  "
               f"p95 {p95(latencies) * 1000:5.0f} ms  ({len(latencies)} requests, {errors} errors)")
+    # The clients share the machine with the server: the server's own time
+    # per request, from its access log, is the cost the pages compare on.
+    times = server_times(log, log_offset)
+    home = times.get('/', [])
+    answer = [value for path, values in times.items() if path.startswith('/closure/answer/') for value in values]
+    server = {}
+    for name, values in (('home page', home), ('answer page', answer)):
+        if values:
+            server[name] = statistics.median(value[1] for value in values)
+            print(f"{name:12} server time per request: median {server[name] * 1000:5.1f} ms, "
+                  f"median {statistics.median(value[0] for value in values):.0f} queries ({len(values)} logged)")
+    if len(server) == 2:
+        print(f"answer page / home page: {server['answer page'] / server['home page']:.2f}x the server time "
+              f"per request")
     share = summary['answer page'] / summary['home page']
     print(f"answer page / home page: {share:.2f}x the requests per second "
           f"({args.clients} clients, {args.workers} workers)")

@@ -64,10 +64,18 @@ class ClosureAnswer(http.Controller):
             company_name = page['company_name']
         else:
             company_name = (case_sudo.company_id or case_sudo.closure_plan_id.company_id).name
+        title = case_sudo.env._("Your service with %(company)s", company=company_name)
+        # The page's <head> is kept as website keeps its own pages' heads (see
+        # closure_answer_layout_head): for a visitor (a user's menus and debug
+        # mode are theirs), per case and language; the CSRF token in it is
+        # t-nocache.
+        head_key = page and request.env.user._is_public() and not request.session.debug \
+            and ('closure_answer_head', case_sudo.id, case_sudo.env.lang, title)
         return request.render('closure_crm.closure_answer_page', {
             'closure_page': lazy(page_values) if page else page_values(),
             'closure_page_cache_key': page and page['key'],
-            'title': case_sudo.env._("Your service with %(company)s", company=company_name),
+            'closure_head_cache_key': head_key or None,
+            'title': title,
             'access_token': access_token,
             'error': error,
             'answered': answered,
@@ -89,7 +97,10 @@ class ClosureAnswer(http.Controller):
             return None
         env = request.env
         env.cr.execute(SQL(
-            """SELECT l.closure_access_token, cu.lang, pl.data_erasure_date, co.name,
+            """SELECT l.closure_access_token, cu.lang, pl.data_erasure_date,
+                      (SELECT vp.tz FROM res_users vu JOIN res_partner vp ON vp.id = vu.partner_id
+                        WHERE vu.id = %s),
+                      co.name,
                       MD5(CONCAT_WS('|', l::text, cu::text, co::text, pa::text, pl::text, u::text, up::text,
                           (SELECT STRING_AGG(t::text, '|' ORDER BY t.id)
                              FROM closure_transfer t WHERE t.lead_id = l.id),
@@ -114,18 +125,21 @@ class ClosureAnswer(http.Controller):
                      SELECT ARRAY(SELECT jsonb_array_elements_text(l.closure_suggestion_cache -> 'ids')::int
                                   UNION SELECT t.receiver_id FROM closure_transfer t WHERE t.lead_id = l.id) AS ids
                  ) offered
-                WHERE l.id = %s""", case_id))
+                WHERE l.id = %s""", env.uid, case_id))
         row = env.cr.fetchone()
         if not row or not row[0] or not consteq(row[0], access_token):
             return None
-        case_sudo = env['crm.lead'].sudo().browse(case_id).with_context(lang=row[1] or env.lang)
+        # the visitor's time zone as context_today() takes it, read here
+        # rather than by loading the visitor's user record on every view
+        case_sudo = env['crm.lead'].sudo().browse(case_id).with_context(
+            lang=row[1] or env.lang, tz=env.context.get('tz') or row[3] or 'UTC')
         today = fields.Date.context_today(case_sudo)
         settings = case_sudo._closure_answer_setting(ANSWER_LENGTH_PARAM, ANSWER_LENGTH_DEFAULT)
         return {
             'case': case_sudo,
             'expired': bool(row[2]) and today > row[2],
-            'company_name': row[3],
-            'key': ('closure_answer', case_id, case_sudo.env.lang, str(today), settings, *map(str, row[3:])),
+            'company_name': row[4],
+            'key': ('closure_answer', case_id, case_sudo.env.lang, str(today), settings, *map(str, row[4:])),
         }
 
     @http.route('/closure/answer/<int:case_id>', type='http', auth='public', methods=['GET'],

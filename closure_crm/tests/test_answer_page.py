@@ -9,8 +9,11 @@ from .transfer_common import TransferCommon
 
 # a view of the answer page once warm, in the test cursor (its own savepoints
 # included): the link check and the page's key in one query, then the
-# website layout's reads, as for the home page
+# website layout's reads, as for the home page (the page's body and <head>
+# are kept)
 ANSWER_PAGE_QUERIES = 6
+CSRF_IN_HEAD = re.compile(r'csrf_token: "([^"]+)"')
+CSRF_IN_FORM = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @tagged('post_install', '-at_install')
@@ -238,9 +241,8 @@ class TestAnswerPage(HttpCase, TransferCommon):
     def test_page_view_as_cheap_as_the_home_page(self):
         home = self._count_view('/')
         answer = self._count_view(self.url)
-        # website keeps the whole layout of its own pages (website.page); for any other page it
-        # reads the website and the page's SEO fields: at most these two queries more
-        self.assertLessEqual(answer, home + 2, "a view of the answer page costs about what the home page costs")
+        # the <head> is kept as website keeps its own pages' heads: no more queries than the home page
+        self.assertLessEqual(answer, home, "a view of the answer page costs no more than the home page")
         # the page's own part: the link check and the page's key in one query, the rest is kept
         self.url_open(self.url)
         with self.assertQueryCount(ANSWER_PAGE_QUERIES):
@@ -250,6 +252,26 @@ class TestAnswerPage(HttpCase, TransferCommon):
         response = self._submit(data_copy=1)
         self.assertIn('answered=1', response.url)
         self.assertTrue(self.case.closure_export_requested_date)
+
+    def test_kept_head_carries_each_visitors_own_token_and_follows_the_title(self):
+        pages = []
+        for _visitor in range(2):
+            self.opener.cookies.clear()
+            self._open()                       # the head and body are kept from here on
+            pages.append(self._open().text)
+        tokens = [(CSRF_IN_HEAD.search(page).group(1), CSRF_IN_FORM.search(page).group(1)) for page in pages]
+        for head_token, form_token in tokens:
+            self.assertEqual(head_token, form_token, "the head's token is the visitor's, as the form's")
+        self.assertNotEqual(tokens[0][0], tokens[1][0], "each visitor's session has its own token")
+        self.assertIn('<title>Your service with %s</title>' % self.plan.company_id.name, pages[1])
+        # the company's name is in the kept head's title: a new name shows at once
+        self.plan.company_id.name = 'Renamed Trading Ltd'
+        self.assertIn('<title>Your service with Renamed Trading Ltd</title>', self._open().text)
+        # a visitor in debug mode gets their own head, never kept for the next visitor
+        self.opener.cookies.clear()
+        self.assertIn('debug: "1"', self.url_open(self.url + '&debug=1', timeout=60).text)
+        self.opener.cookies.clear()
+        self.assertIn('debug: ""', self._open().text)
 
     def test_suggestions_are_computed_once_and_follow_changes(self):
         Matcher = type(self.env['closure.transfer.matcher'])
