@@ -1,8 +1,6 @@
 import re
 from collections import defaultdict
 
-from markupsafe import Markup
-
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import format_amount, format_date, html2plaintext
@@ -193,86 +191,48 @@ class ClosurePhrase(models.Model):
             return value and format_date(self.env, value, lang_code=lang) or _("not set")
 
         owner = lead.user_id or plan.user_id
-        contact = ' '.join(filter(None, [owner.name, owner.phone or owner.email or '']))
-        if mood == 'angry':
-            return Markup(
-                "<p><strong>%s</strong></p><ol><li>%s</li><li>%s</li><li>%s</li><li>%s</li></ol>"
-            ) % (
-                _("Angry: solve the problem first."),
-                _("Call today. Listen to the end and acknowledge what went wrong for them."),
-                _("Name the concrete problem and solve it now: refund, data export, a replacement."),
-                _("Only then explain the closure, with the neutral reason; never argue."),
-                _("Follow up within 24 hours."),
-            )
+        values = {'mood': mood}
         if mood == 'anxious':
-            items = [
-                (_("What happens"), _("The service ends on %(date)s. %(receiver)s",
-                                      date=day(plan.service_end_date),
-                                      receiver=lead.closure_receiver_id and _(
-                                          "We propose %(name)s to continue serving them.",
-                                          name=lead.closure_receiver_id.name) or "")),
-                (_("Their data"), _("Export until %(export)s (%(channel)s); erased on %(erasure)s.",
-                                    export=day(plan.data_export_deadline),
-                                    channel=plan.notice_export_url or _("export channel not set"),
-                                    erasure=day(plan.data_erasure_date))),
-                (_("Their money"), _("%(amount)s refundable; claims until %(deadline)s.",
-                                     amount=format_amount(self.env, lead.closure_refund_due, lead.company_currency),
-                                     deadline=day(lead.closure_claim_deadline))),
-                (_("Who"), contact),
-            ]
-            rows = Markup('').join(Markup("<li><strong>%s:</strong> %s</li>") % item for item in items)
-            return Markup("<p><strong>%s</strong></p><ul>%s</ul>") % (
-                _("Anxious: build security. Tell them what happens, when, and who helps them."), rows)
-        if mood == 'rights':
-            header = Markup("<tr><th>%s</th><th>%s</th><th>%s</th></tr>") % (
-                _("Alternative"), _("What the customer gets"), _("Terms"))
-            rows = []
-            if lead.closure_receiver_id:
-                rows.append((_("Move to %(name)s", name=lead.closure_receiver_id.name),
-                             _("The service continues with the receiving partner."),
-                             _("Only with their consent; only the data they agree to is handed over.")))
+            values.update(
+                what_happens=_("The service ends on %(date)s. %(receiver)s",
+                               date=day(plan.service_end_date),
+                               receiver=lead.closure_receiver_id and _(
+                                   "We propose %(name)s to continue serving them.",
+                                   name=lead.closure_receiver_id.name) or ""),
+                their_data=_("Export until %(export)s (%(channel)s); erased on %(erasure)s.",
+                             export=day(plan.data_export_deadline),
+                             channel=plan.notice_export_url or _("export channel not set"),
+                             erasure=day(plan.data_erasure_date)),
+                their_money=_("%(amount)s refundable; claims until %(deadline)s.",
+                              amount=format_amount(self.env, lead.closure_refund_due, lead.company_currency),
+                              deadline=day(lead.closure_claim_deadline)),
+                contact=' '.join(filter(None, [owner.name, owner.phone or owner.email or ''])),
+            )
+        elif mood == 'rights':
             # the rule every other text uses: asked today (or when they asked)
             terms = plan._closure_refund_terms(
                 lead.closure_refund_requested_date or fields.Date.context_today(self), lead.closure_claim_deadline)
-            rows.append((_("Refund"),
-                         _("%(amount)s of unused prepaid value.",
-                           amount=format_amount(self.env, lead.closure_refund_due, lead.company_currency)),
-                         _("A declared claim: registered when asked, paid on %(due)s, the liquidation plan's payment "
-                           "date (no creditor is paid during the declaration period, Company Law 2023, Art. 235).",
-                           due=day(terms['due_date'])) if terms['regime'] == 'claim' else
-                         _("Declare by %(deadline)s; asked before the liquidation group is formed, paid within "
-                           "%(days)s days of the request (by %(due)s).", deadline=day(lead.closure_claim_deadline),
-                           days=plan.refund_days, due=day(terms['due_date']))))
-            rows.append((_("Export and leave"),
-                         _("A copy of their data in a machine-readable format."),
-                         _("Until %(export)s; then erased on %(erasure)s.",
-                           export=day(plan.data_export_deadline), erasure=day(plan.data_erasure_date))))
-            body = Markup('').join(Markup("<tr><td>%s</td><td>%s</td><td>%s</td></tr>") % row for row in rows)
-            return Markup(
-                "<p><strong>%s</strong></p><table class='table table-sm table-bordered'>%s%s</table>%s"
-            ) % (_("Rights-focused: show the alternatives side by side, with their terms."), header, body,
-                 self._receiver_terms_table(lead))
-        return Markup("<p>%s</p>") % _("Neutral: answer the question and confirm the next step.")
+            values.update(
+                move_to=lead.closure_receiver_id and _("Move to %(name)s", name=lead.closure_receiver_id.name),
+                refund_value=_("%(amount)s of unused prepaid value.",
+                               amount=format_amount(self.env, lead.closure_refund_due, lead.company_currency)),
+                refund_terms=_(
+                    "A declared claim: registered when asked, paid on %(due)s, the liquidation plan's payment "
+                    "date (no creditor is paid during the declaration period, Company Law 2023, Art. 235).",
+                    due=day(terms['due_date'])) if terms['regime'] == 'claim' else _(
+                    "Declare by %(deadline)s; asked before the liquidation group is formed, paid within "
+                    "%(days)s days of the request (by %(due)s).", deadline=day(lead.closure_claim_deadline),
+                    days=plan.refund_days, due=day(terms['due_date'])),
+                export_terms=_("Until %(export)s; then erased on %(erasure)s.",
+                               export=day(plan.data_export_deadline), erasure=day(plan.data_erasure_date)),
+                receivers=self._offered_receivers(lead),
+            )
+        return self.env['ir.qweb']._render('closure_crm.reply_playbook', values)
 
     @api.model
-    def _receiver_terms_table(self, lead):
-        """Up to three receivers offered to the case, side by side with the
-        terms the registry holds (price or fee, duration, service level, data
-        handling); empty when none has terms."""
+    def _offered_receivers(self, lead):
+        """Up to three receivers offered to the case, shown side by side with
+        the terms the registry holds (price or fee, duration, service level,
+        data handling); none when none has terms."""
         receivers = lead._closure_answer_receivers(lead._closure_answer_transfer())[:3]
-        if not receivers._closure_has_offer_terms():
-            return Markup('')
-        head = Markup('').join(Markup("<th>%s</th>") % receiver.name for receiver in receivers)
-        rows = [
-            (_("Price or fee"), 'closure_offer_price'),
-            (_("Duration"), 'closure_offer_duration'),
-            (_("Service level"), 'closure_offer_service_level'),
-            (_("Data handling"), 'closure_offer_data_handling'),
-        ]
-        body = Markup('').join(
-            Markup("<tr><th>%s</th>%s</tr>") % (label, Markup('').join(
-                Markup("<td>%s</td>") % (receiver[fname] or '-') for receiver in receivers))
-            for label, fname in rows)
-        return Markup("<p><strong>%s</strong></p><table class='table table-sm table-bordered'>"
-                      "<tr><th></th>%s</tr>%s</table>") % (
-            _("The receivers offered, side by side:"), head, body)
+        return receivers if receivers._closure_has_offer_terms() else receivers.browse()

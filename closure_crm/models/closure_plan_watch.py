@@ -1,7 +1,5 @@
 from datetime import timedelta
 
-from markupsafe import Markup
-
 from odoo import _, api, fields, models
 from odoo.tools import SQL, format_date
 
@@ -39,8 +37,8 @@ class ClosurePlan(models.Model):
         warnings = self._closure_watch_warnings()
         for plan in self:
             items = warnings.get(plan.id, {})
-            plan.watch_warning_html = items and Markup('<ul class="mb-0">%s</ul>') % Markup('').join(
-                Markup('<li>%s</li>') % text for text in items.values())
+            plan.watch_warning_html = items and self.env['ir.qweb']._render(
+                'closure_crm.plan_watch_warnings', {'items': list(items.values())})
 
     # ------------------------------------------------------------------
     # The check

@@ -1,5 +1,3 @@
-from markupsafe import Markup
-
 from odoo import _, api, fields, models
 
 
@@ -27,13 +25,8 @@ class CrmLead(models.Model):
             if not privileges:
                 lead.closure_privilege_notice = False
                 continue
-            items = Markup('').join(
-                Markup("<li><strong>%s</strong>: %s</li>") % (privilege._kind_label(), privilege.terms)
-                for privilege in privileges)
-            lead.closure_privilege_notice = Markup("<p><strong>%s</strong></p><ul>%s</ul><p>%s</p>") % (
-                _("What we offer you, as a valued customer"), items,
-                _("These apply only if you say yes: tick them on your personal page, or tell us. "
-                  "You can say no, and change your mind later."))
+            lead.closure_privilege_notice = self.env['ir.qweb']._render(
+                'closure_crm.lead_privilege_notice', {'privileges': privileges})
 
     def action_closure_view_privileges(self):
         self.ensure_one()

@@ -7,6 +7,7 @@ from . import test_closure_security
 from . import test_notice_wave
 from . import test_mail_render_fast_path
 from . import test_notice_triage
+from . import test_html_templates
 from . import test_notice_concurrency
 from . import test_partner_closure_case
 from . import test_transfer_matching

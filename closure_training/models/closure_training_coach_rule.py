@@ -1,7 +1,5 @@
 import re
 
-from markupsafe import Markup
-
 from odoo import _, api, fields, models
 
 COACH_PARTS = ['empathy', 'solution', 'next_step']
@@ -94,19 +92,16 @@ class ClosureTrainingCoachRule(models.Model):
             'next_step': (_("Next step"), _("Close with what happens next and when: \"I will call you "
                                              "back within 24 hours\", \"you will receive the form today\".")),
         }
-        lines = []
-        for phrase, hint in taboo:
-            lines.append(Markup('<li>%s</li>') % (
-                _("Taboo phrase \"%(phrase)s\": %(hint)s", phrase=phrase, hint=hint)
-                if hint else _("Taboo phrase \"%(phrase)s\": leave it out.", phrase=phrase)))
+        lines = [
+            _("Taboo phrase \"%(phrase)s\": %(hint)s", phrase=phrase, hint=hint) if hint
+            else _("Taboo phrase \"%(phrase)s\": leave it out.", phrase=phrase)
+            for phrase, hint in taboo
+        ]
         for part in COACH_PARTS:
             label, advice = labels[part]
             if found[part]:
-                lines.append(Markup('<li>%s</li>') % _(
-                    "%(part)s: found (%(phrases)s).", part=label,
-                    phrases=', '.join(f'"{p}"' for p in found[part].mapped('name'))))
+                lines.append(_("%(part)s: found (%(phrases)s).", part=label,
+                               phrases=', '.join(f'"{p}"' for p in found[part].mapped('name'))))
             else:
-                lines.append(Markup('<li>%s</li>') % _("%(part)s: missing. %(advice)s", part=label, advice=advice))
-        verdict = _("Good answer: no taboo phrase, with empathy, a concrete solution and a next step.") if passed \
-            else _("Not yet: rework the points below and try the next scenario.")
-        return Markup('<p><strong>%s</strong></p><ul>%s</ul>') % (verdict, Markup('').join(lines))
+                lines.append(_("%(part)s: missing. %(advice)s", part=label, advice=advice))
+        return self.env['ir.qweb']._render('closure_training.coach_feedback', {'passed': passed, 'lines': lines})

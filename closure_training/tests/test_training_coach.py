@@ -69,3 +69,22 @@ class TestReplyCoach(TransactionCase):
         self.assertEqual([name for name, _hint in self.Rule._coach_answer(text)['taboo']], ['for good'])
         # Latin phrases match at a word start only
         self.assertFalse(self.Rule._coach_answer("We misunderstand nothing")['has_empathy'])
+
+    def test_feedback_escapes_phrases_and_hints(self):
+        """The feedback is rendered from a QWeb template: a phrase or a hint
+        typed by a trainer is shown as text, in English and in Chinese."""
+        self.env['res.lang']._activate_lang('zh_CN')
+        self.env['ir.module.module']._load_module_terms(['closure_training'], ['zh_CN'], overwrite=True)
+        rule = self.Rule.create({'name': '<b>shut', 'rule_type': 'taboo', 'lang': 'en_US',
+                                 'hint': '<script>alert(1)</script> say when the service ends.'})
+        rule.with_context(lang='zh_CN').hint = '<script>alert(2)</script> 请说明服务何时结束。'
+        self.Rule.create({'name': '<i>sorry', 'rule_type': 'empathy', 'lang': 'en_US'})
+        answer = "We <b>shut down. <i>sorry</i>"
+        for lang, verdict, script in (('en_US', 'Not yet: rework the points below', 'alert(1)'),
+                                      ('zh_CN', '还不够好：请改进以下几点', 'alert(2)')):
+            feedback = str(self.Rule.with_context(lang=lang)._coach_answer(answer)['feedback'])
+            self.assertIn(f'<strong>{verdict}', feedback)
+            for raw in ('<b>shut', f'<script>{script}</script>', '<i>sorry'):
+                self.assertNotIn(raw, feedback)
+                self.assertIn(raw.replace('<', '&lt;').replace('>', '&gt;'), feedback)
+            self.assertGreaterEqual(feedback.count("<li>"), 4, "a line per taboo phrase, one per part")

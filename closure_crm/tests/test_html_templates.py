@@ -1,0 +1,87 @@
+from datetime import date
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .notice_common import NoticeCommon
+
+SCRIPT = '<script>alert(1)</script>'
+
+
+@tagged('post_install', '-at_install')
+class TestHtmlTemplates(NoticeCommon):
+    """The HTML the add-on computes (a case's reply playbook, the privileges
+    of its notice, a plan's deadline warnings) is rendered from QWeb
+    templates: names and texts people type are shown as text, never as
+    markup, in English and in Chinese."""
+
+    def assertEscaped(self, html, *values):
+        html = str(html)
+        for value in values:
+            self.assertNotIn(value, html)
+            self.assertIn(value.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;'), html)
+
+    def _playbook(self, case, mood, lang):
+        case.closure_reply_mood = mood
+        return self.env['closure.phrase'].with_context(lang=lang)._reply_playbook(case.with_context(lang=lang))
+
+    def test_reply_playbook_escapes_the_case_facts(self):
+        case = self._notice_cases(1, prefix='Playbook', tier='b')
+        self.rep_1.name = f'<b>Rep</b> {SCRIPT}'
+        self.plan.notice_export_url = f'https://export.example.com/{SCRIPT}'
+        playbook = self._playbook(case, 'anxious', 'en_US')
+        self.assertEscaped(playbook, '<b>Rep</b>', SCRIPT)
+        self.assertIn('<li><strong>What happens:</strong> The service ends on', playbook)
+        self.assertIn('Anxious: build security.', case.with_context(lang='en_US').closure_playbook)
+        playbook = self._playbook(case, 'anxious', 'zh_CN')
+        self.assertEscaped(playbook, '<b>Rep</b>', SCRIPT)
+        self.assertIn('<strong>焦虑：建立安全感。告诉客户会发生什么、何时发生、由谁提供帮助。</strong>', playbook)
+        self.assertIn('<strong>会发生什么:</strong>', playbook)
+        self.assertIn('<strong>客户数据:</strong>', playbook)
+
+    def test_receivers_side_by_side_are_escaped(self):
+        case = self._notice_cases(1, prefix='Rights', tier='b')
+        receiver = self.env['res.partner'].create({
+            'name': '<b>Receiver</b> Ltd', 'is_company': True,
+            'closure_offer_price': f'{SCRIPT} 99 a month', 'closure_offer_duration': '12 months'})
+        Phrase = type(self.env['closure.phrase'])
+        with patch.object(Phrase, '_offered_receivers', lambda self, lead: receiver):
+            for lang, heading, label in (('en_US', 'The receivers offered, side by side:', 'Price or fee'),
+                                         ('zh_CN', '推荐的接收方并列对比：', '价格或费用')):
+                playbook = self._playbook(case, 'rights', lang)
+                self.assertEscaped(playbook, '<b>Receiver</b>', SCRIPT)
+                self.assertIn(f'<strong>{heading}</strong>', playbook)
+                self.assertIn(f'<th>{label}</th>', playbook)
+                self.assertIn('<td>-</td>', playbook, "a term the receiver has not given")
+        playbook = self._playbook(case, 'rights', 'zh_CN')
+        self.assertIn('<th>方案</th>', playbook)
+        self.assertNotIn('推荐的接收方', playbook, "no receiver with terms: no side-by-side table")
+        self.assertIn('<p>中性：回答问题并确认下一步。</p>', self._playbook(case, 'neutral', 'zh_CN'))
+        self.assertIn('<strong>Angry: solve the problem first.</strong>', self._playbook(case, 'angry', 'en_US'))
+
+    def test_privilege_notice_escapes_the_terms(self):
+        case = self._notice_cases(1, prefix='Valued', tier='a')
+        self.plan.privilege_priority_terms = f'{SCRIPT} First access to the <b>next</b> offer.'
+        self.plan.with_user(self.manager)._closure_approve_offer('priority')
+        self.env['closure.privilege'].with_user(self.manager).create({'lead_id': case.id, 'kind': 'priority'})
+        notice = case.with_context(lang='en_US').closure_privilege_notice
+        self.assertEscaped(notice, SCRIPT, '<b>next</b>')
+        self.assertIn('<p><strong>What we offer you, as a valued customer</strong></p>', notice)
+        self.assertIn('<li><strong>Priority Rights</strong>: ', notice)
+        self.assertIn('You can say no, and change your mind later.', notice)
+        notice = case.with_context(lang='zh_CN').closure_privilege_notice
+        self.assertEscaped(notice, SCRIPT, '<b>next</b>')
+        self.assertIn('<p><strong>作为我们珍视的客户，我们为您提供</strong></p>', notice)
+        self.assertIn('<li><strong>优先权益</strong>: ', notice)
+        self.assertIn('只有在您同意后才生效', notice)
+
+    def test_deadline_warnings_escape_customer_names(self):
+        partners = self._create_customers(1, prefix=f'<b>Watched</b> {SCRIPT}')
+        self._create_cases(partners)
+        with patch.object(fields.Date, 'context_today', lambda *args, **kwargs: date(2026, 6, 23)):
+            for lang in ('en_US', 'zh_CN'):
+                self.plan.invalidate_recordset(['watch_warning_html'])
+                html = self.plan.with_context(lang=lang).watch_warning_html
+                self.assertTrue(str(html).startswith('<ul class="mb-0"><li>'), html)
+                self.assertEscaped(html, '<b>Watched</b>', SCRIPT)
