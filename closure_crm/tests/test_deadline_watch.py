@@ -71,6 +71,23 @@ class TestDeadlineWatch(ClosureCommon):
                          'announcement_url': 'https://www.gsxt.gov.cn/example'})
         self.assertNotIn('announcement', self.plan._closure_watch_warnings(today=today)[self.plan.id])
 
+    def test_warnings_show_customer_names_as_text(self):
+        """The banner is rendered from a QWeb template (closure_crm.plan_watch_warnings):
+        a customer's name is shown as text, in English and in Chinese."""
+        self.env['res.lang']._activate_lang('zh_CN')
+        case = self._create_cases(self._create_customers(1, prefix='<b>Watched</b> <script>alert(1)</script>'))
+        self.env['closure.obligation'].create({'lead_id': case.id, 'obligation_type': 'prepaid', 'name': 'Card',
+                                               'amount': 100})
+        with patch.object(fields.Date, 'context_today', lambda *args, **kwargs: date(2026, 6, 23)):
+            for lang, sentence in (('en_US', 'is near'), ('zh_CN', '位已知债权人尚未收到通知')):
+                self.plan.invalidate_recordset(['watch_warning_html'])
+                html = str(self.plan.with_context(lang=lang).watch_warning_html).strip()
+                self.assertTrue(html.startswith('<ul class="mb-0"><li>'), html)
+                self.assertIn(sentence, html)
+                self.assertNotIn('<b>Watched</b>', html)
+                self.assertNotIn('<script>', html)
+                self.assertIn('&lt;b&gt;Watched&lt;/b&gt; &lt;script&gt;alert(1)&lt;/script&gt; 0', html)
+
     def test_erasure_and_refunds_due(self):
         obligation = self.creditor.closure_obligation_ids
         obligation.write({'claim_declared_date': date(2026, 7, 1), 'claim_channel': 'phone'})

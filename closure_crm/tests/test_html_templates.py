@@ -1,7 +1,5 @@
-from datetime import date
 from unittest.mock import patch
 
-from odoo import fields
 from odoo.tests import tagged
 
 from .notice_common import NoticeCommon
@@ -12,7 +10,7 @@ SCRIPT = '<script>alert(1)</script>'
 @tagged('post_install', '-at_install')
 class TestHtmlTemplates(NoticeCommon):
     """The HTML the add-on computes (a case's reply playbook, the privileges
-    of its notice, a plan's deadline warnings) is rendered from QWeb
+    of its notice; a plan's deadline warnings in test_deadline_watch) is rendered from QWeb
     templates: names and texts people type are shown as text, never as
     markup, in English and in Chinese."""
 
@@ -75,13 +73,3 @@ class TestHtmlTemplates(NoticeCommon):
         self.assertIn('<p><strong>作为我们珍视的客户，我们为您提供</strong></p>', notice)
         self.assertIn('<li><strong>优先权益</strong>: ', notice)
         self.assertIn('只有在您同意后才生效', notice)
-
-    def test_deadline_warnings_escape_customer_names(self):
-        partners = self._create_customers(1, prefix=f'<b>Watched</b> {SCRIPT}')
-        self._create_cases(partners)
-        with patch.object(fields.Date, 'context_today', lambda *args, **kwargs: date(2026, 6, 23)):
-            for lang in ('en_US', 'zh_CN'):
-                self.plan.invalidate_recordset(['watch_warning_html'])
-                html = self.plan.with_context(lang=lang).watch_warning_html
-                self.assertTrue(str(html).startswith('<ul class="mb-0"><li>'), html)
-                self.assertEscaped(html, '<b>Watched</b>', SCRIPT)

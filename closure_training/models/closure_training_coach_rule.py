@@ -92,11 +92,10 @@ class ClosureTrainingCoachRule(models.Model):
             'next_step': (_("Next step"), _("Close with what happens next and when: \"I will call you "
                                              "back within 24 hours\", \"you will receive the form today\".")),
         }
-        lines = [
-            _("Taboo phrase \"%(phrase)s\": %(hint)s", phrase=phrase, hint=hint) if hint
-            else _("Taboo phrase \"%(phrase)s\": leave it out.", phrase=phrase)
-            for phrase, hint in taboo
-        ]
+        lines = []
+        for phrase, hint in taboo:  # a loop, not a comprehension: _() finds the language in this frame
+            lines.append(_("Taboo phrase \"%(phrase)s\": %(hint)s", phrase=phrase, hint=hint) if hint
+                         else _("Taboo phrase \"%(phrase)s\": leave it out.", phrase=phrase))
         for part in COACH_PARTS:
             label, advice = labels[part]
             if found[part]:
