@@ -26,13 +26,18 @@ def ensure_obligations(env, plan):
     cr = env.cr
     cr.execute("SELECT count(*) FROM closure_obligation WHERE plan_id = %s", [plan.id])
     if cr.fetchone()[0]:
+        # obligations loaded before 'refundable_amount' was stored: give them theirs
+        cr.execute("""UPDATE closure_obligation SET refundable_amount = amount
+                       WHERE plan_id = %s AND refundable_amount IS NULL
+                         AND obligation_type IN ('prepaid', 'deposit')""", [plan.id])
+        env.cr.commit()
         return
     print("data: adding obligations to the plan's cases (SQL)...", flush=True)
     cr.execute("""
-        INSERT INTO closure_obligation (lead_id, plan_id, company_id, obligation_type, name, amount, state,
-                                        create_uid, create_date, write_uid, write_date)
+        INSERT INTO closure_obligation (lead_id, plan_id, company_id, obligation_type, name, amount,
+                                        refundable_amount, state, create_uid, create_date, write_uid, write_date)
         SELECT lead.id, lead.closure_plan_id, lead.company_id, kind.obligation_type, kind.name,
-               100 + (lead.id %% 900), kind.state, 1, now(), 1, now()
+               100 + (lead.id %% 900), 100 + (lead.id %% 900), kind.state, 1, now(), 1, now()
           FROM crm_lead lead
           JOIN (VALUES (3, 'prepaid', 'Prepaid membership', 'open'),
                        (10, 'deposit', 'Deposit', 'open'),

@@ -162,7 +162,7 @@ class ClosureRegister(models.AbstractModel):
                        %(stage)s, owner.name
                   FROM crm_lead lead
                   JOIN closure_obligation o
-                    ON o.lead_id = lead.id AND o.refundable_amount > 0
+                    ON o.lead_id = lead.id AND o.lead_id > %(last_id)s AND o.refundable_amount > 0
                    AND (o.state = 'open' OR o.refund_paid_date IS NOT NULL)
                   JOIN res_partner partner ON partner.id = lead.partner_id
              LEFT JOIN crm_stage stage ON stage.id = lead.stage_id
