@@ -1,7 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools.trust import is_trusted, trusted
+from ..tools.trust import trusted
+from .closure_evidence_mixin import PORTAL_KEY
 from .closure_transfer import LIVE_STATES, OPEN_STATES
 
 CONSENT_DECISIONS = [
@@ -9,17 +10,6 @@ CONSENT_DECISIONS = [
     ('pick_another', 'Pick another receiver'),
     ('decline', 'Decline any transfer'),
 ]
-CONSENT_CHANNELS = [
-    ('phone', 'Phone'),
-    ('paper', 'Paper form'),
-    ('email', 'Email'),
-    ('portal', 'Customer portal'),
-]
-# context keys set by trusted code only (tools/trust.py):
-# the customer's answer page records a consent given on the portal
-PORTAL_KEY = 'closure_consent_portal'
-# the data erasure job may anonymise a consent and remove its evidence file
-ERASURE_KEY = 'closure_consent_erasure'
 # the answer page passes the version (sha256) of the text the customer read
 PAGE_VERSION_KEY = 'closure_consent_page_version'
 
@@ -28,8 +18,11 @@ class ClosureConsent(models.Model):
     """The customer's answer to a transfer, as evidence: what they decided,
     for which receiver, which data they agree to hand over, how and when they
     said so. Recorded by a rep (phone, paper, email) or by the customer on the
-    portal. Nothing is handed over without one (PIPL Art. 22, GDPR Art. 6)."""
+    portal. Nothing is handed over without one (PIPL Art. 22, GDPR Art. 6).
+    Kept as evidence (closure.evidence.mixin): channel, date, file, note and
+    recorder, written once."""
     _name = 'closure.consent'
+    _inherit = ['closure.evidence.mixin']
     _description = "Customer's Transfer Consent"
     _order = 'date desc, id desc'
     _rec_name = 'lead_id'
@@ -58,14 +51,6 @@ class ClosureConsent(models.Model):
         'closure.data.category', 'closure_consent_data_category_rel', 'consent_id', 'category_id',
         string='Data They Agree to Share',
         help="Only these categories go into the data package handed over to the receiver.")
-    channel = fields.Selection(CONSENT_CHANNELS, required=True, default='phone')
-    date = fields.Datetime('Answered On', required=True, default=fields.Datetime.now)
-    evidence = fields.Binary(attachment=True, help="The signed form, the email, a call note.")
-    evidence_filename = fields.Char('Evidence File Name')
-    note = fields.Text(help="For a phone answer: who said what.")
-    user_id = fields.Many2one(
-        'res.users', 'Recorded By', required=True, default=lambda self: self.env.user, readonly=True,
-        ondelete='restrict', help="The user who recorded the answer, always the one logged in.")
     # what the customer saw and agreed to, frozen when the answer is recorded
     # (PIPL Art. 22: the recipient's name and contact)
     receiver_name = fields.Char('Receiver Shown', readonly=True)
@@ -94,11 +79,9 @@ class ClosureConsent(models.Model):
         elif self.decision == 'decline':
             self.receiver_id = False
 
-    @api.constrains(
-        'decision', 'receiver_id', 'data_category_ids', 'channel', 'evidence', 'note', 'transfer_id', 'lead_id'
-    )
+    @api.constrains('decision', 'receiver_id', 'data_category_ids', 'transfer_id', 'lead_id')
     def _check_consent(self):
-        if self._closure_consent_erasure_allowed():
+        if self._closure_erasure_allowed():
             return  # erasure anonymises what the rules below ask for
         for consent in self:
             if not consent.lead_id.closure_plan_id:
@@ -112,14 +95,6 @@ class ClosureConsent(models.Model):
                     raise ValidationError(_(
                         "Consent of %(customer)s: record which data they agree to hand over to %(receiver)s.",
                         customer=consent.partner_id.display_name, receiver=consent.receiver_id.display_name))
-            if consent.channel in ('paper', 'email') and not consent.evidence:
-                raise ValidationError(_(
-                    "Consent of %(customer)s given by %(channel)s: attach the evidence (the signed form or the email).",
-                    customer=consent.partner_id.display_name, channel=consent._channel_label()))
-            if consent.channel == 'phone' and not consent.note and not consent.evidence:
-                raise ValidationError(_(
-                    "Consent of %(customer)s given by phone: write a short note of the call (who said what) "
-                    "or attach one.", customer=consent.partner_id.display_name))
             if consent.transfer_id and consent.transfer_id.lead_id != consent.lead_id:
                 raise ValidationError(_("The transfer answered belongs to another case."))
             if consent.decision == 'accept' and consent.transfer_id \
@@ -129,49 +104,31 @@ class ClosureConsent(models.Model):
                     "to record another receiver choose 'Pick another receiver'.",
                     customer=consent.partner_id.display_name, receiver=consent.transfer_id.receiver_id.display_name))
 
-    @api.constrains('date')
-    def _check_date(self):
-        now = fields.Datetime.now()
-        for consent in self:
-            if consent.date > now:
-                raise ValidationError(_(
-                    "Consent of %(customer)s: the answer cannot be dated in the future (%(date)s).",
-                    customer=consent.partner_id.display_name, date=consent.date))
-
     # ------------------------------------------------------------------
-    # CRUD: a consent is evidence, written once
+    # CRUD: a consent is evidence, written once (closure.evidence.mixin)
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        portal = is_trusted(self.env, PORTAL_KEY)
-        for vals in vals_list:
-            # recorded by the user who is logged in, whatever the client says
-            vals['user_id'] = self.env.uid
-            if portal:
-                vals.update(channel='portal', date=fields.Datetime.now())
-            elif vals.get('channel') == 'portal':
-                raise UserError(_(
-                    "Channel 'Customer portal' is recorded by the customer's answer page only: choose how the "
-                    "customer answered you (phone, paper form, email)."))
         consents = super().create(vals_list)
         for consent in consents:
-            # super(): the snapshot is written once, here, past the guard of write()
-            super(ClosureConsent, consent).write(consent._snapshot_values())
+            consent._evidence_write_once(consent._snapshot_values())
             consent._apply()
         return consents
 
-    def write(self, vals):
-        if vals and not self._closure_consent_erasure_allowed():
-            field = self._fields.get(next(iter(vals)))
-            raise UserError(_(
+    def _evidence_messages(self):
+        return {
+            'file_missing': _(
+                "Consent of %(customer)s given by %(channel)s: attach the evidence (the signed form or the email)."),
+            'call_note_missing': _(
+                "Consent of %(customer)s given by phone: write a short note of the call (who said what) "
+                "or attach one."),
+            'future_date': _("Consent of %(customer)s: the answer cannot be dated in the future (%(date)s)."),
+            'frozen': _(
                 "A recorded consent is evidence and cannot be changed (field '%(field)s'): record the customer's "
-                "new answer instead.", field=field._description_string(self.env) if field else next(iter(vals))))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(_(
-            "A recorded consent is evidence and cannot be deleted: record the customer's new answer instead."))
+                "new answer instead."),
+            'undeletable': _(
+                "A recorded consent is evidence and cannot be deleted: record the customer's new answer instead."),
+        }
 
     def _snapshot_values(self):
         """What the customer saw when answering: the receiver's name and
@@ -201,29 +158,8 @@ class ClosureConsent(models.Model):
         given on the portal, with the version of the text shown."""
         return dict(trusted(PORTAL_KEY), **{PAGE_VERSION_KEY: page_version})
 
-    def _closure_for_erasure(self):
-        """The erasure hook: these consents, allowed to be anonymised and to
-        have their evidence file rewritten or removed. For the data erasure
-        job only, once the plan's erasure date has come (PIPL Art. 47, GDPR
-        Art. 17); a consent itself is never deleted."""
-        return self.with_context(**trusted(ERASURE_KEY))
-
-    @api.model
-    def _closure_erasure_context(self):
-        """Context for the erasure job's writes on evidence files
-        (ir.attachment of a consent, a transfer's data package)."""
-        return trusted(ERASURE_KEY)
-
-    @api.model
-    def _closure_consent_erasure_allowed(self):
-        """True inside the erasure job (``_closure_for_erasure``)."""
-        return is_trusted(self.env, ERASURE_KEY)
-
     def _decision_label(self):
         return dict(self._fields['decision']._description_selection(self.env))[self.decision]
-
-    def _channel_label(self):
-        return dict(self._fields['channel']._description_selection(self.env))[self.channel]
 
     def _apply(self):
         """Act on the answer: the live transfer of the case is accepted or

@@ -11,14 +11,14 @@ class IrAttachment(models.Model):
     (res_model closure.consent), of a privilege opt-in (closure.privilege.answer)
     and the data package handed over to a
     receiver (a transfer's package). Only the data erasure job rewrites or
-    removes them (``closure.consent._closure_erasure_context()``)."""
+    removes them (``closure.evidence.mixin._closure_erasure_context()``)."""
 
     _inherit = 'ir.attachment'
 
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su and any(vals.get('res_model') in EVIDENCE_MODELS for vals in vals_list) \
-                and not self.env['closure.consent']._closure_consent_erasure_allowed():
+                and not self.env['closure.evidence.mixin']._closure_erasure_allowed():
             raise UserError(_("Only the consent itself records its evidence file."))
         return super().create(vals_list)
 
@@ -46,7 +46,7 @@ class IrAttachment(models.Model):
         return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     def _closure_check_evidence(self, vals=None):
-        if self.env['closure.consent']._closure_consent_erasure_allowed():
+        if self.env['closure.evidence.mixin']._closure_erasure_allowed():
             return
         if vals is not None and vals.get('res_model') in EVIDENCE_MODELS and not self.env.su:
             raise UserError(_("Only the consent itself records its evidence file."))
