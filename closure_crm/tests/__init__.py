@@ -26,3 +26,4 @@ from . import test_customer_privileges
 from . import test_customer_privilege_page
 from . import test_complaints_care
 from . import test_satisfaction
+from . import test_evidence_mixin
