@@ -192,8 +192,13 @@ class ClosureErasure(models.Model):
             remaining = erasure._count_remaining()
             if done:
                 self.env['ir.cron']._notify_progress(done=done, remaining=remaining)
+                job = self.env.ref('closure_crm.ir_cron_closure_erasure')
                 if remaining:
-                    self.env.ref('closure_crm.ir_cron_closure_erasure')._closure_trigger()
+                    job._closure_trigger()
+                else:
+                    # the last batch: the job's next call closes the record (the
+                    # lanes that ran meanwhile saw this batch's cases still to do)
+                    job._trigger()
                 return
             erasure._finish()
         self.env['ir.cron']._notify_progress(done=0, remaining=0)
