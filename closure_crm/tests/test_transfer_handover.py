@@ -60,10 +60,15 @@ class TestTransferHandover(TransferCommon, MailCase):
             self.assertEqual(transfers.mapped('introduction_pending'), [True] * 3)
             self.assertFalse(self._new_mails)
             Transfer = self.env['closure.transfer']
+            mail_queue = self.env.ref('mail.ir_cron_mail_scheduler_action')
+            Trigger = self.env['ir.cron.trigger'].sudo()
+            queue_triggers = Trigger.search_count([('cron_id', '=', mail_queue.id)])
             Transfer._cron_send_introductions()
             Transfer._cron_send_introductions()
             Transfer._cron_send_introductions()
         self.assertEqual(len(self._new_mails), 2, "one mail per transfer, none for the customer without email")
+        self.assertGreater(Trigger.search_count([('cron_id', '=', mail_queue.id)]), queue_triggers,
+                           "the introductions go out now, not at the hourly run of Odoo's mail queue")
         self.assertEqual(transfers.mapped('state'), ['introduced', 'introduced', 'proposed'])
         self.assertFalse(any(transfers.mapped('introduction_pending')))
         self.assertIn('need an email address', transfers[2].message_ids[0].body)
