@@ -96,13 +96,7 @@ def bench_plan(env, args):
         return plan
     print(f"data: loading {args.customers} customers, their cases and revenue (seed {args.seed})...", flush=True)
     t0 = time.perf_counter()
-    reps = env['res.users'].search([('login', '=like', 'bench.rep.%')])
-    if not reps:
-        group = env.ref('closure_crm.group_closure_user')
-        reps = env['res.users'].with_context(no_reset_password=True).create([{
-            'name': f'Bench Rep {index}', 'login': f'bench.rep.{index}', 'email': f'rep{index}@bench.example.com',
-            'phone': f'+86 21 5555 01{index:02d}', 'groups_id': [(4, group.id)],
-        } for index in range(1, 6)])
+    reps = bench_reps(env)
     plan = env['closure.plan'].create({
         'name': name,
         'decision_date': date(2026, 11, 1),
@@ -119,6 +113,18 @@ def bench_plan(env, args):
     env.cr.commit()
     print(f"data: loaded in {time.perf_counter() - t0:.1f} s")
     return plan
+
+
+def bench_reps(env):
+    """The five case owners of the benchmark plans, created once."""
+    reps = env['res.users'].search([('login', '=like', 'bench.rep.%')])
+    if not reps:
+        group = env.ref('closure_crm.group_closure_user')
+        reps = env['res.users'].with_context(no_reset_password=True).create([{
+            'name': f'Bench Rep {index}', 'login': f'bench.rep.{index}', 'email': f'rep{index}@bench.example.com',
+            'phone': f'+86 21 5555 01{index:02d}', 'groups_id': [(4, group.id)],
+        } for index in range(1, 6)])
+    return reps
 
 
 def reset(env, plan):
