@@ -428,7 +428,8 @@ def intro_checks(env, result, sink):
                            WHERE t.plan_id = %s GROUP BY t.id) per_transfer""", [plan_id])
     no_note, notes_twice = cr.fetchone()
     # the introduction mails still in the database (auto-deleted once sent): at most one per transfer
-    cr.execute("""SELECT COUNT(*) FROM (SELECT m.res_id FROM mail_mail mm JOIN mail_message m ON m.id = mm.mail_message_id
+    cr.execute("""SELECT COUNT(*) FROM (SELECT m.res_id FROM mail_mail mm
+                                          JOIN mail_message m ON m.id = mm.mail_message_id
                                          WHERE m.model = 'closure.transfer'
                                            AND m.res_id IN (SELECT id FROM closure_transfer WHERE plan_id = %s)
                                          GROUP BY m.res_id HAVING COUNT(*) > 1) d""", [plan_id])
@@ -527,7 +528,8 @@ def run_erasure(args, env, plan, smtp_port, ports, phase):
                  [plan.id], args.timeout)
         result['erase_s'] = time.perf_counter() - t0
         try:
-            wait_for(env, 'erasure record', "SELECT COUNT(*) FROM closure_erasure WHERE plan_id = %s AND state != 'done'",
+            wait_for(env, 'erasure record',
+                     "SELECT COUNT(*) FROM closure_erasure WHERE plan_id = %s AND state != 'done'",
                      [plan.id], args.finish_timeout)
             result['finish_s'] = time.perf_counter() - t0
         except TimeoutError as error:
