@@ -226,9 +226,16 @@ class ClosureErasure(models.Model):
     def _finish(self):
         """Once no case is left, list the skipped cases and what was kept,
         and close the record. Two workers finishing at once: the second
-        waits for the first and finds it done."""
+        waits for the first and finds it done (or, when its transaction
+        began before the first one closed it, leaves it to the first)."""
         self.ensure_one()
-        self.env.cr.execute(SQL("SELECT state FROM closure_erasure WHERE id = %s FOR NO KEY UPDATE", self.id))
+        try:
+            with mute_logger('odoo.sql_db'), self.env.cr.savepoint():
+                self.env.cr.execute(SQL("SELECT state FROM closure_erasure WHERE id = %s FOR NO KEY UPDATE",
+                                        self.id))
+        except errors.SerializationFailure:
+            # another worker closed the record after this transaction's snapshot
+            return False
         self.invalidate_recordset()
         if self.state == 'done' or self._count_remaining():
             return False

@@ -340,3 +340,20 @@ class TestErasureConcurrency(CommittedDataCase):
         erased, messages, (state, case_count, partner_count, _messages) = self._state()
         self.assertEqual(erased, (CASES, CASES))
         self.assertEqual((state, case_count, partner_count), ('done', CASES, CASES))
+
+    def test_two_workers_close_the_record_at_once(self):
+        """A worker whose transaction began before another one closed the
+        record leaves it closed, without failing the scheduled job."""
+        with self.committed_env() as env:
+            erasure = env['closure.erasure'].browse(self.ids['erasure'])
+            while erasure._erase_batch():
+                pass
+        with self.committed_env() as env_late:
+            late = env_late['closure.erasure'].browse(self.ids['erasure'])
+            self.assertEqual(late.state, 'running')  # its snapshot: the record still running
+            with self.committed_env() as env_first:
+                self.assertTrue(env_first['closure.erasure'].browse(self.ids['erasure'])._finish())
+            self.assertFalse(late._finish())
+            env_late.cr.execute("SELECT 1")  # its transaction still usable
+        _erased, _messages, (state, case_count, _partners, _messages_count) = self._state()
+        self.assertEqual((state, case_count), ('done', CASES))
