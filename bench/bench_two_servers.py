@@ -240,7 +240,12 @@ def run_phase(args, env, plan, sink, smtp_port, ports, phase):
                              SET last_contact_date = last_contact_date - make_interval(days => %s)
                            WHERE wave_id = %s AND reminder_number = 0 AND last_contact_date IS NOT NULL""",
                        [plan.notice_reminder_days, wave.id])
-        result['due'] = env.cr.rowcount
+        result['moved'] = env.cr.rowcount
+        # due by the product's own rule: a tier A notice mailed days from now (after the personal
+        # contact) counts its reminder delay from that day, so it is not due yet
+        env.cr.execute(SQL("%s AND r.wave_id = %s", env['closure.notice.wave']._due_reminders_sql(SQL('COUNT(*)')),
+                           wave.id))
+        result['due'] = env.cr.fetchone()[0]
         env.ref('closure_crm.ir_cron_closure_notice_reminders')._closure_trigger()
         env.cr.commit()
         t1 = time.perf_counter()
