@@ -450,9 +450,9 @@ class ClosureNoticeWave(models.Model):
                 lead = row.lead_id
                 rendered = values[lead.id]
                 mail = {
-                    # the message (chatter, reply routing)
+                    # the message (chatter, reply routing); its body is the history's log line
                     'subject': rendered.get('subject') or '',
-                    'body': False,  # the log line below, written once for the batch
+                    'body': log,
                     'email_from': rendered.get('email_from') or self.plan_id.company_id.email_formatted,
                     'reply_to': rendered.get('reply_to') or reply_to.get(lead.id) or False,
                     'model': 'crm.lead',
@@ -462,34 +462,23 @@ class ClosureNoticeWave(models.Model):
                     'message_type': 'email_outgoing',
                     'subtype_id': False,
                     'mail_server_id': rendered.get('mail_server_id') or False,
-                    'attachment_ids': [(4, aid) for aid in rendered.get('attachment_ids') or []],
                     # the mail (what is sent)
                     'body_html': rendered.get('body_html') or '',
                     'email_to': rendered.get('email_to') or False,
                     'email_cc': rendered.get('email_cc') or False,
-                    'recipient_ids': [(4, pid) for pid in rendered.get('partner_ids') or []],
+                    'recipient_ids': rendered.get('partner_ids') or [],
                     'auto_delete': rendered.get('auto_delete', False),
                     'is_notification': True,  # the message stays when the mail is deleted
                     'scheduled_date': scheduled.get(row.id) or rendered.get('scheduled_date') or False,
                 }
+                if rendered.get('attachment_ids'):
+                    mail['attachment_ids'] = [(4, aid) for aid in rendered['attachment_ids']]
                 mail['message_id'] = self.env['mail.message']._get_message_id(mail)
                 mail['references'] = mail['message_id']
                 vals_list.append(mail)
-            mails = self.env['mail.mail'].sudo().create(vals_list)
-            self._write_log_line(mails.mail_message_id, log)
+            mails = self.env['mail.mail'].sudo()._closure_create_batch(vals_list)
             self._mark_sent(template_rows, template, now, mails=mails, scheduled=scheduled,
                             reminder_days=reminder_days)
-
-    def _write_log_line(self, messages, body):
-        """Give the notices' messages their line in the cases' history: the
-        same line for the whole batch, sanitized once by the body field and
-        written in one UPDATE (created with it, each message would sanitize it
-        three times over)."""
-        if not messages:
-            return
-        value = messages._fields['body'].convert_to_column(body, messages[:1])
-        self.env.cr.execute(SQL("UPDATE mail_message SET body = %s WHERE id IN %s", value, tuple(messages.ids)))
-        messages.invalidate_recordset(['body'])
 
     def _mark_sent(self, rows, template, now, mails=None, messages=None, scheduled=None, reminder_days=0):
         """Mark ``rows`` sent, linked to their mails or messages (same order), set-based."""

@@ -7,6 +7,7 @@ from odoo.tests import HttpCase, tagged
 from odoo.tools import SQL, format_amount, format_date
 
 from odoo.addons.base.models.ir_mail_server import MailDeliveryException
+from odoo.addons.closure_crm.models.mail_mail import MailMail as ClosureMailMail
 from odoo.addons.mail.models.mail_mail import MailMail
 
 from .notice_common import NoticeCommon
@@ -133,6 +134,62 @@ class TestNoticeWave(NoticeCommon):
             self.assertEqual(batch, plain, xmlid)
         self.assertIn('您的数据', str(plain[cases[3].id]['body_html']))
 
+    def _columns(self, table, ids, skip):
+        """Every column of ``table``'s rows ``ids`` (in that order) but ``skip``."""
+        self.env.flush_all()
+        self.env.cr.execute(SQL("SELECT * FROM %s WHERE id = ANY(%s) ORDER BY id", SQL.identifier(table), ids))
+        names = [column.name for column in self.env.cr.description]
+        rows = {row[0]: dict(zip(names, row)) for row in self.env.cr.fetchall()}
+        return [{name: value for name, value in rows[id_].items() if name not in skip} for id_ in ids]
+
+    def test_batch_mails_are_the_mails_create_makes(self):
+        """The wave queues its mails with mail.mail._closure_create_batch (a
+        few INSERTs instead of create()'s per-record work): every column of
+        the mails, their messages and recipients is what create() writes for
+        the same values; the case's history shows the notice at once; values
+        with an attachment go through create() itself."""
+        cases = (self._notice_cases(2, prefix='Batch', tier='b')
+                 | self._notice_cases(2, prefix='批量', tier='c', lang='zh_CN', is_company=True))
+        later = fields.Datetime.now() + timedelta(days=2)
+        captured = []
+        create_batch = ClosureMailMail._closure_create_batch
+
+        def capture(model, vals_list):
+            captured.extend(dict(vals) for vals in vals_list)
+            return create_batch(model, vals_list)
+
+        wave = self._new_wave()
+        with self.mock_mail_gateway(), patch.object(ClosureMailMail, '_closure_create_batch', capture):
+            history = cases[0].message_ids  # the case's history, read (and cached) before the wave
+            wave.action_send()
+            self.assertEqual(len(cases[0].message_ids), len(history) + 1, "the history is not stale")
+            self.assertIn('Notice sent', cases[0].message_ids[:1].body)
+        self.assertEqual(len(captured), 4)
+        captured[0]['scheduled_date'] = later  # a tier A notice waits for the personal contact
+        self.env.flush_all()
+        before = self.env['mail.mail'].sudo().search([]).ids
+        batch = self.env['mail.mail'].sudo()._closure_create_batch([dict(vals) for vals in captured])
+        orm = self.env['mail.mail'].sudo().create([
+            dict(vals, recipient_ids=[(4, pid) for pid in vals['recipient_ids']]) for vals in captured])
+        self.assertFalse(set(batch.ids + orm.ids) & set(before))
+        self.assertEqual(batch.recipient_ids, cases.partner_id)
+        for mail_a, mail_b in zip(batch, orm):
+            self.assertEqual(mail_a.recipient_ids, mail_b.recipient_ids)
+        skip = {'id', 'mail_message_id'}
+        self.assertEqual(self._columns('mail_mail', batch.ids, skip), self._columns('mail_mail', orm.ids, skip))
+        self.assertEqual(self._columns('mail_message', batch.mail_message_id.ids, skip),
+                         self._columns('mail_message', orm.mail_message_id.ids, skip))
+        self.assertEqual(batch[0].scheduled_date, later)
+        self.assertEqual(batch.mail_message_id.mapped('body'), orm.mail_message_id.mapped('body'))
+        self.assertIn('Notice sent (Test wave)', batch[0].mail_message_id.body)
+
+        # an attachment (an admin added one to the template): create() makes the mails, attachment included
+        attachment = self.env['ir.attachment'].create({'name': 'terms.pdf', 'raw': b'%PDF-1.4 terms'})
+        with_attachment = self.env['mail.mail'].sudo()._closure_create_batch(
+            [dict(captured[1], attachment_ids=[(4, attachment.id)])])
+        self.assertEqual(with_attachment.attachment_ids, attachment)
+        self.assertEqual(with_attachment.recipient_ids, cases[1].partner_id)
+
     def test_notice_names_the_live_transfer_receiver(self):
         """With closure.transfer: the receiver of the case's live transfer is
         the one the notice names; a declined transfer names nobody."""
@@ -250,12 +307,13 @@ class TestNoticeWave(NoticeCommon):
         with self.mock_mail_gateway():
             wave._start_sending()
             self.assertEqual(wave._process_batch(limit=5), 5)   # first batch, "committed"
-            original_create = MailMail.create
+            original_create = ClosureMailMail._closure_create_batch
 
             def create_then_die(model, *args, **kwargs):
                 original_create(model, *args, **kwargs)
                 raise WorkerKilled()  # mails created, rows not yet marked sent
-            with patch.object(MailMail, 'create', create_then_die), self.assertRaises(WorkerKilled):
+            with patch.object(ClosureMailMail, '_closure_create_batch', create_then_die), \
+                    self.assertRaises(WorkerKilled):
                 wave._process_batch(limit=5)
             # the worker restarts: the killed batch rolled back, every case gets its notice once
             while wave._process_batch(limit=5):
