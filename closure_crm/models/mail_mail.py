@@ -79,10 +79,10 @@ class MailMail(models.Model):
             mail_rows.append({name: value for name, value in values.items() if not self._fields[name].inherited})
 
         message_ids = self._closure_insert(Message, message_rows, column)
-        for row, message_id in zip(mail_rows, message_ids):
+        for row, message_id in zip(mail_rows, message_ids, strict=True):
             row['mail_message_id'] = message_id
         mail_ids = self._closure_insert(self, mail_rows, column)
-        relation = [(mail_id, partner_id) for mail_id, vals in zip(mail_ids, vals_list)
+        relation = [(mail_id, partner_id) for mail_id, vals in zip(mail_ids, vals_list, strict=True)
                     for partner_id in dict.fromkeys(vals.get('recipient_ids') or [])]
         if relation:
             field = self._fields['recipient_ids']

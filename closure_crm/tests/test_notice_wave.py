@@ -8,7 +8,6 @@ from odoo.tools import SQL, format_amount, format_date
 
 from odoo.addons.base.models.ir_mail_server import MailDeliveryException
 from odoo.addons.closure_crm.models.mail_mail import MailMail as ClosureMailMail
-from odoo.addons.mail.models.mail_mail import MailMail
 
 from .notice_common import NoticeCommon
 
@@ -139,7 +138,7 @@ class TestNoticeWave(NoticeCommon):
         self.env.flush_all()
         self.env.cr.execute(SQL("SELECT * FROM %s WHERE id = ANY(%s) ORDER BY id", SQL.identifier(table), ids))
         names = [column.name for column in self.env.cr.description]
-        rows = {row[0]: dict(zip(names, row)) for row in self.env.cr.fetchall()}
+        rows = {row[0]: dict(zip(names, row, strict=True)) for row in self.env.cr.fetchall()}
         return [{name: value for name, value in rows[id_].items() if name not in skip} for id_ in ids]
 
     def test_batch_mails_are_the_mails_create_makes(self):
@@ -173,7 +172,7 @@ class TestNoticeWave(NoticeCommon):
             dict(vals, recipient_ids=[(4, pid) for pid in vals['recipient_ids']]) for vals in captured])
         self.assertFalse(set(batch.ids + orm.ids) & set(before))
         self.assertEqual(batch.recipient_ids, cases.partner_id)
-        for mail_a, mail_b in zip(batch, orm):
+        for mail_a, mail_b in zip(batch, orm, strict=True):
             self.assertEqual(mail_a.recipient_ids, mail_b.recipient_ids)
         skip = {'id', 'mail_message_id'}
         self.assertEqual(self._columns('mail_mail', batch.ids, skip), self._columns('mail_mail', orm.ids, skip))
