@@ -18,6 +18,7 @@ from . import closure_service
 from . import closure_data_category
 from . import closure_transfer
 from . import closure_receiver_capacity
+from . import closure_case_mixin
 from . import closure_evidence_mixin
 from . import closure_consent
 from . import closure_transfer_matcher

@@ -13,20 +13,12 @@ class ClosureComplaint(models.Model):
     (the reply triage), or by a rep; the plan's complaint rate counts these."""
     _name = 'closure.complaint'
     _description = 'Closure Complaint'
-    _inherit = ['mail.thread']
+    _inherit = ['closure.case.mixin', 'mail.thread']
     _order = 'date_opened desc, id desc'
     _rec_name = 'lead_id'
     _check_company_auto = True
 
-    lead_id = fields.Many2one(
-        'crm.lead', 'Case', required=True, index=True, ondelete='cascade', check_company=True,
-        domain="[('closure_plan_id', '!=', False)]")
-    partner_id = fields.Many2one(
-        'res.partner', 'Customer', compute='_compute_case_fields', store=True, precompute=True, index=True)
-    plan_id = fields.Many2one(
-        'closure.plan', 'Closure Plan', compute='_compute_case_fields', store=True, precompute=True, index=True)
-    company_id = fields.Many2one(
-        'res.company', compute='_compute_case_fields', store=True, precompute=True, index=True)
+    # the case and its customer, plan and company: closure.case.mixin
     user_id = fields.Many2one(related='lead_id.user_id', string='Case Owner')
     message_id = fields.Many2one('mail.message', 'Angry Reply', readonly=True, ondelete='set null')
     reply_excerpt = fields.Text('What the Customer Said', readonly=True)
@@ -44,14 +36,6 @@ class ClosureComplaint(models.Model):
     state = fields.Selection(
         [('open', 'Open'), ('done', 'Resolved')], 'Status', compute='_compute_state', store=True, index=True)
     is_follow_up_late = fields.Boolean('Follow-up Late', compute='_compute_state', store=True)
-
-    @api.depends('lead_id')
-    def _compute_case_fields(self):
-        for complaint in self:
-            lead = complaint.lead_id
-            complaint.partner_id = lead.partner_id
-            complaint.plan_id = lead.closure_plan_id
-            complaint.company_id = lead.company_id or lead.closure_plan_id.company_id
 
     @api.depends('date_opened')
     def _compute_follow_up_deadline(self):

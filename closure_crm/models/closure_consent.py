@@ -22,24 +22,13 @@ class ClosureConsent(models.Model):
     Kept as evidence (closure.evidence.mixin): channel, date, file, note and
     recorder, written once."""
     _name = 'closure.consent'
-    _inherit = ['closure.evidence.mixin']
+    _inherit = ['closure.case.mixin', 'closure.evidence.mixin']
     _description = "Customer's Transfer Consent"
     _order = 'date desc, id desc'
     _rec_name = 'lead_id'
     _check_company_auto = True
 
-    lead_id = fields.Many2one(
-        'crm.lead', 'Case', required=True, index=True, ondelete='cascade', check_company=True,
-        domain="[('closure_plan_id', '!=', False)]")
-    # copied from the case when the answer is recorded, then frozen like the
-    # rest of the evidence; depending on lead_id only also keeps crm's own
-    # flows (assignment, merge) from looking up consents on every lead write
-    partner_id = fields.Many2one(
-        'res.partner', 'Customer', compute='_compute_case_fields', store=True, precompute=True, index=True)
-    plan_id = fields.Many2one(
-        'closure.plan', 'Closure Plan', compute='_compute_case_fields', store=True, precompute=True, index=True)
-    company_id = fields.Many2one(
-        'res.company', compute='_compute_case_fields', store=True, precompute=True, index=True)
+    # the case and its customer, plan and company: closure.case.mixin
     transfer_id = fields.Many2one(
         'closure.transfer', 'Transfer Answered', index='btree_not_null', ondelete='set null',
         check_company=True, domain="[('lead_id', '=', lead_id)]")
@@ -64,13 +53,6 @@ class ClosureConsent(models.Model):
     page_version = fields.Char(
         readonly=True,
         help="sha256 of the explanatory text of the answer page the customer answered on.")
-
-    @api.depends('lead_id')
-    def _compute_case_fields(self):
-        for consent in self:
-            consent.partner_id = consent.lead_id.partner_id
-            consent.plan_id = consent.lead_id.closure_plan_id
-            consent.company_id = consent.lead_id.company_id or consent.lead_id.closure_plan_id.company_id
 
     @api.onchange('transfer_id', 'decision')
     def _onchange_transfer_id(self):

@@ -21,20 +21,15 @@ class ClosurePrivilege(models.Model):
     plan's manager approved on the plan, frozen at the grant; it holds only
     once the customer opts in (closure.privilege.answer)."""
     _name = 'closure.privilege'
+    _inherit = ['closure.case.mixin']
     _description = 'Customer Privilege'
     _order = 'grant_date desc, id desc'
     _rec_name = 'kind'
     _check_company_auto = True
 
-    lead_id = fields.Many2one(
-        'crm.lead', 'Case', required=True, index=True, ondelete='cascade', check_company=True,
-        domain="[('closure_plan_id', '!=', False), ('closure_tier', 'in', ['a', 'b'])]")
-    partner_id = fields.Many2one(
-        'res.partner', 'Customer', compute='_compute_case_fields', store=True, precompute=True, index=True)
-    plan_id = fields.Many2one(
-        'closure.plan', 'Closure Plan', compute='_compute_case_fields', store=True, precompute=True, index=True)
-    company_id = fields.Many2one(
-        'res.company', compute='_compute_case_fields', store=True, precompute=True, index=True)
+    # the case and its customer, plan and company come from closure.case.mixin;
+    # a privilege is offered on the cases of PRIVILEGE_TIERS only
+    lead_id = fields.Many2one(domain="[('closure_plan_id', '!=', False), ('closure_tier', 'in', ['a', 'b'])]")
     tier = fields.Selection(related='lead_id.closure_tier')
     kind = fields.Selection(PRIVILEGE_KINDS, 'Privilege', required=True)
     terms = fields.Text(readonly=True, help="The terms the plan's manager approved, as granted.")
@@ -50,14 +45,6 @@ class ClosurePrivilege(models.Model):
     _sql_constraints = [
         ('privilege_uniq', 'UNIQUE(lead_id, kind)', 'This privilege is already granted on this case.'),
     ]
-
-    @api.depends('lead_id')
-    def _compute_case_fields(self):
-        for privilege in self:
-            lead = privilege.lead_id
-            privilege.partner_id = lead.partner_id
-            privilege.plan_id = lead.closure_plan_id
-            privilege.company_id = lead.company_id or lead.closure_plan_id.company_id
 
     @api.depends('answer_ids.decision', 'answer_ids.date')
     def _compute_state(self):

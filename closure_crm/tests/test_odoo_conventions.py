@@ -1,8 +1,12 @@
+from odoo.models import is_definition_class
 from odoo.tests import tagged
 
 from .common import ClosureCommon
 
 ADDONS = {'closure_crm', 'closure_training'}
+# the records kept on one case, and what closure.case.mixin gives them
+CASE_RECORDS = ('closure.complaint', 'closure.privilege', 'closure.consent')
+CASE_FIELDS = ('lead_id', 'partner_id', 'plan_id', 'company_id')
 
 
 @tagged('post_install', '-at_install')
@@ -42,3 +46,48 @@ class TestOdooConventions(ClosureCommon):
                 self.assertTrue(model._check_company_auto, f"{name}: {[field.name for field in fields_]}")
         self.assertIn('closure.transfer', checked)
         self.assertIn('crm.lead', checked)
+
+    def test_case_records_share_the_case_mixin(self):
+        """Complaints, privileges and consents take their case and its
+        customer, plan and company from closure.case.mixin: declared and
+        computed once (a model may narrow lead_id's domain, nothing more),
+        the same columns and indexes on the three tables."""
+        mixin = self.env['closure.case.mixin']
+
+        def definition(model, fname):
+            field = model._fields[fname]
+            return (field.type, field.comodel_name, field.string, field.required, field.store, field.index,
+                    field.ondelete, field.compute, field.precompute, field.check_company,
+                    tuple(self.registry.field_depends[field]))
+
+        for name in CASE_RECORDS:
+            model = self.env[name]
+            self.assertIn(name, mixin._inherit_children)
+            self.assertTrue(model._check_company_auto, name)
+            for fname in CASE_FIELDS:
+                self.assertEqual(definition(model, fname), definition(mixin, fname), f"{name}.{fname}")
+            for klass in type(model)._model_classes__:
+                if not is_definition_class(klass) or klass._name == 'closure.case.mixin':
+                    continue
+                self.assertNotIn('_compute_case_fields', vars(klass), f"{name}: {klass}")
+                for field in klass._field_definitions:
+                    if field.name in CASE_FIELDS:
+                        self.assertLessEqual(set(field._args__), {'domain'}, f"{name}.{field.name}: {klass}")
+        self.env.cr.execute("""
+            SELECT column_name, array_agg(DISTINCT (data_type, is_nullable)::text), count(*)
+              FROM information_schema.columns
+             WHERE table_name IN %s AND column_name IN %s
+          GROUP BY column_name""", [tuple(model.replace('.', '_') for model in CASE_RECORDS), CASE_FIELDS])
+        columns = {column: (kinds, count) for column, kinds, count in self.env.cr.fetchall()}
+        self.assertEqual(columns, {
+            'lead_id': (['(integer,NO)'], 3),
+            'partner_id': (['(integer,YES)'], 3),
+            'plan_id': (['(integer,YES)'], 3),
+            'company_id': (['(integer,YES)'], 3),
+        })
+        self.env.cr.execute("SELECT indexname FROM pg_indexes WHERE tablename IN %s",
+                            [tuple(model.replace('.', '_') for model in CASE_RECORDS)])
+        indexes = {row[0] for row in self.env.cr.fetchall()}
+        for name in CASE_RECORDS:
+            for fname in CASE_FIELDS:
+                self.assertIn(f"{name.replace('.', '_')}__{fname}_index", indexes)
