@@ -11,7 +11,10 @@ from odoo.tools import SQL
 # register of 100k cases never holds more than one page of rows in Python
 REGISTER_BATCH = 5000
 
-Column = namedtuple('Column', 'label kind width')
+# a column of a register: its title, its cell kind (text, money, date,
+# datetime), its width and, for stored values shown by their label (a
+# selection, a boolean), the label of each value
+Column = namedtuple('Column', 'label kind width labels', defaults=(None,))
 
 
 class ClosureRegister(models.AbstractModel):
@@ -82,21 +85,38 @@ class ClosureRegister(models.AbstractModel):
         return filename, output.getvalue(), count
 
     # ------------------------------------------------------------------
-    # Pages of rows
+    # Pages of rows: the plumbing every register shares
     # ------------------------------------------------------------------
-    def _pages(self, query_for_page, convert):
-        """Run ``query_for_page(last_id)`` until it returns no row; each row
-        starts with the id it is paged on (not written)."""
+    def _pages(self, key, query_for_page, columns):
+        """Pages of the register's rows, read in keyset order on ``key`` (an
+        SQL expression): ``query_for_page(last_id)`` selects ``key`` then one
+        value per column, keeps only the rows with ``key > last_id`` and is
+        run, ordered on ``key`` and limited to REGISTER_BATCH rows, until it
+        returns no row. The values of the columns with ``labels`` are shown
+        by their label; a list of values (array_agg) by its labels, sorted
+        and joined."""
+        labelled = [(index, column.labels) for index, column in enumerate(columns) if column.labels is not None]
+
+        def shown(value, labels):
+            if isinstance(value, list):
+                return ', '.join(labels.get(item, item) for item in sorted(value))
+            return labels.get(value)
+
         last_id = 0
         while True:
-            self.env.cr.execute(query_for_page(last_id))
+            self.env.cr.execute(SQL("%s ORDER BY %s LIMIT %s", query_for_page(last_id), key, REGISTER_BATCH))
             rows = self.env.cr.fetchall()
             if not rows:
                 return
             last_id = rows[-1][0]
-            yield [convert(row[1:]) for row in rows]
+            page = [list(row[1:]) for row in rows]
+            for row in page:
+                for index, labels in labelled:
+                    row[index] = shown(row[index], labels)
+            yield page
 
     def _labels(self, model, fname):
+        """The label of each value of a selection field, in the user's language."""
         return dict(self.env[model]._fields[fname]._description_selection(self.env))
 
     # ------------------------------------------------------------------
@@ -108,24 +128,29 @@ class ClosureRegister(models.AbstractModel):
         milestones and contracts; when and through which channel the claim
         was declared, its regime and due date (declared claims are not paid
         before the declaration period ends), and the refunds already paid."""
+        segments = self._labels('crm.lead', 'closure_segment')
+        tiers = self._labels('crm.lead', 'closure_tier')
+        kinds = self._labels('closure.obligation', 'obligation_type')
+        channels = self._labels('closure.obligation', 'claim_channel')
+        regimes = self._labels('closure.obligation', 'refund_regime')
         columns = [
             Column(_("Customer"), 'text', 32),
             Column(_("Tax ID"), 'text', 16),
             Column(_("Email"), 'text', 28),
             Column(_("Phone"), 'text', 18),
-            Column(_("Segment"), 'text', 8),
-            Column(_("Tier"), 'text', 6),
+            Column(_("Segment"), 'text', 8, segments),
+            Column(_("Tier"), 'text', 6, tiers),
             Column(_("Prepaid Balance"), 'money', 14),
             Column(_("Deposits"), 'money', 14),
             Column(_("Subscriptions (Unused Share)"), 'money', 14),
             Column(_("Paid, Not Delivered"), 'money', 14),
             Column(_("Total Owed"), 'money', 14),
-            Column(_("Creditor Kinds"), 'text', 30),
+            Column(_("Creditor Kinds"), 'text', 30, kinds),
             Column(_("Notified On"), 'date', 12),
             Column(_("Claim Deadline"), 'date', 12),
             Column(_("Claim Declared On"), 'date', 12),
-            Column(_("Declared Through"), 'text', 16),
-            Column(_("Refund Regime"), 'text', 24),
+            Column(_("Declared Through"), 'text', 16, channels),
+            Column(_("Refund Regime"), 'text', 24, regimes),
             Column(_("Refund Due By"), 'date', 12),
             Column(_("Refund Paid"), 'money', 14),
             Column(_("Refund Paid On"), 'date', 12),
@@ -133,11 +158,6 @@ class ClosureRegister(models.AbstractModel):
             Column(_("Closure Step"), 'text', 18),
             Column(_("Case Owner"), 'text', 20),
         ]
-        segments = self._labels('crm.lead', 'closure_segment')
-        tiers = self._labels('crm.lead', 'closure_tier')
-        kinds = self._labels('closure.obligation', 'obligation_type')
-        channels = self._labels('closure.obligation', 'claim_channel')
-        regimes = self._labels('closure.obligation', 'refund_regime')
         self.env['closure.obligation'].flush_model()
 
         def query(last_id):
@@ -169,42 +189,29 @@ class ClosureRegister(models.AbstractModel):
              LEFT JOIN res_users users ON users.id = lead.user_id
              LEFT JOIN res_partner owner ON owner.id = users.partner_id
                  WHERE lead.closure_plan_id = %(plan)s AND lead.id > %(last_id)s
-              GROUP BY lead.id, partner.id, stage.id, owner.id
-              ORDER BY lead.id
-                 LIMIT %(limit)s""",
+              GROUP BY lead.id, partner.id, stage.id, owner.id""",
                 stage=self.env['crm.stage']._field_to_sql('stage', 'name'),
                 plan=plan.id,
                 last_id=last_id,
-                limit=REGISTER_BATCH,
             )
-
-        def labels(values, names):
-            return ', '.join(names.get(value, value) for value in sorted(values or []))
-
-        def convert(row):
-            row = list(row)
-            row[4], row[5] = segments.get(row[4]), tiers.get(row[5])
-            row[11] = labels(row[11], kinds)
-            row[15], row[16] = labels(row[15], channels), labels(row[16], regimes)
-            return row
-        return columns, self._pages(query, convert)
+        return columns, self._pages(SQL('lead.id'), query, columns)
 
     def _register_consents(self, plan):
         """Every answer recorded for a transfer: who decided what, for which
         receiver and data, how, when, recorded by whom, with what evidence."""
+        decisions = self._labels('closure.consent', 'decision')
+        channels = self._labels('closure.consent', 'channel')
         columns = [
             Column(_("Answered On"), 'datetime', 17),
             Column(_("Customer"), 'text', 32),
-            Column(_("Decision"), 'text', 26),
+            Column(_("Decision"), 'text', 26, decisions),
             Column(_("Receiver"), 'text', 28),
             Column(_("Data They Agree to Share"), 'text', 36),
-            Column(_("Channel"), 'text', 16),
+            Column(_("Channel"), 'text', 16, channels),
             Column(_("Recorded By"), 'text', 20),
             Column(_("Evidence File"), 'text', 20),
             Column(_("Note"), 'text', 48),
         ]
-        decisions = self._labels('closure.consent', 'decision')
-        channels = self._labels('closure.consent', 'channel')
 
         def query(last_id):
             return SQL(
@@ -220,44 +227,36 @@ class ClosureRegister(models.AbstractModel):
              LEFT JOIN res_partner receiver ON receiver.id = consent.receiver_id
              LEFT JOIN res_users users ON users.id = consent.user_id
              LEFT JOIN res_partner recorder ON recorder.id = users.partner_id
-                 WHERE consent.plan_id = %(plan)s AND consent.id > %(last_id)s
-              ORDER BY consent.id
-                 LIMIT %(limit)s""",
+                 WHERE consent.plan_id = %(plan)s AND consent.id > %(last_id)s""",
                 category=self.env['closure.data.category']._field_to_sql('category', 'name'),
                 plan=plan.id,
                 last_id=last_id,
-                limit=REGISTER_BATCH,
             )
-
-        def convert(row):
-            row = list(row)
-            row[2], row[5] = decisions.get(row[2]), channels.get(row[5])
-            return row
-        return columns, self._pages(query, convert)
+        return columns, self._pages(SQL('consent.id'), query, columns)
 
     def _register_cases(self, plan):
         """Every customer of the plan and where their closure stands."""
-        columns = [
-            Column(_("Customer"), 'text', 32),
-            Column(_("Segment"), 'text', 8),
-            Column(_("Tier"), 'text', 6),
-            Column(_("Revenue in Window"), 'money', 14),
-            Column(_("Closure Step"), 'text', 18),
-            Column(_("Case Owner"), 'text', 20),
-            Column(_("Notified On"), 'date', 12),
-            Column(_("Reply Mood"), 'text', 14),
-            Column(_("Receiver"), 'text', 28),
-            Column(_("Transfer Status"), 'text', 18),
-            Column(_("Refund Due"), 'money', 14),
-            Column(_("Holds Customer Data"), 'text', 10),
-            Column(_("Data Copy Requested On"), 'date', 12),
-            Column(_("Declines Any Transfer"), 'text', 10),
-        ]
         segments = self._labels('crm.lead', 'closure_segment')
         tiers = self._labels('crm.lead', 'closure_tier')
         moods = self._labels('crm.lead', 'closure_reply_mood')
         states = self._labels('closure.transfer', 'state')
         yes_no = {True: _("Yes"), False: _("No"), None: _("No")}
+        columns = [
+            Column(_("Customer"), 'text', 32),
+            Column(_("Segment"), 'text', 8, segments),
+            Column(_("Tier"), 'text', 6, tiers),
+            Column(_("Revenue in Window"), 'money', 14),
+            Column(_("Closure Step"), 'text', 18),
+            Column(_("Case Owner"), 'text', 20),
+            Column(_("Notified On"), 'date', 12),
+            Column(_("Reply Mood"), 'text', 14, moods),
+            Column(_("Receiver"), 'text', 28),
+            Column(_("Transfer Status"), 'text', 18, states),
+            Column(_("Refund Due"), 'money', 14),
+            Column(_("Holds Customer Data"), 'text', 10, yes_no),
+            Column(_("Data Copy Requested On"), 'date', 12),
+            Column(_("Declines Any Transfer"), 'text', 10, yes_no),
+        ]
 
         def query(last_id):
             return SQL(
@@ -275,19 +274,9 @@ class ClosureRegister(models.AbstractModel):
                        SELECT t.state, t.receiver_id FROM closure_transfer t
                         WHERE t.lead_id = lead.id ORDER BY t.id DESC LIMIT 1) transfer ON TRUE
              LEFT JOIN res_partner receiver ON receiver.id = transfer.receiver_id
-                 WHERE lead.closure_plan_id = %(plan)s AND lead.id > %(last_id)s
-              ORDER BY lead.id
-                 LIMIT %(limit)s""",
+                 WHERE lead.closure_plan_id = %(plan)s AND lead.id > %(last_id)s""",
                 stage=self.env['crm.stage']._field_to_sql('stage', 'name'),
                 plan=plan.id,
                 last_id=last_id,
-                limit=REGISTER_BATCH,
             )
-
-        def convert(row):
-            row = list(row)
-            row[1], row[2] = segments.get(row[1]), tiers.get(row[2])
-            row[7], row[9] = moods.get(row[7]), states.get(row[9])
-            row[11], row[13] = yes_no[row[11]], yes_no[row[13]]
-            return row
-        return columns, self._pages(query, convert)
+        return columns, self._pages(SQL('lead.id'), query, columns)

@@ -1,7 +1,7 @@
 from odoo import _, api, models
 from odoo.tools import SQL
 
-from .closure_register import REGISTER_BATCH, Column
+from .closure_register import Column
 
 
 class ClosureRegister(models.AbstractModel):
@@ -17,22 +17,22 @@ class ClosureRegister(models.AbstractModel):
         return dict(super()._registers(), privileges=_("Privileges Register"))
 
     def _register_privileges(self, plan):
-        columns = [
-            Column(_("Customer"), 'text', 32),
-            Column(_("Tier"), 'text', 6),
-            Column(_("Privilege"), 'text', 18),
-            Column(_("Terms"), 'text', 48),
-            Column(_("Granted By"), 'text', 20),
-            Column(_("Granted On"), 'datetime', 17),
-            Column(_("Opt-in"), 'text', 16),
-            Column(_("Answered On"), 'datetime', 17),
-            Column(_("Channel"), 'text', 16),
-            Column(_("Recorded By"), 'text', 20),
-        ]
         tiers = self._labels('crm.lead', 'closure_tier')
         kinds = self._labels('closure.privilege', 'kind')
         states = self._labels('closure.privilege', 'state')
         channels = self._labels('closure.privilege.answer', 'channel')
+        columns = [
+            Column(_("Customer"), 'text', 32),
+            Column(_("Tier"), 'text', 6, tiers),
+            Column(_("Privilege"), 'text', 18, kinds),
+            Column(_("Terms"), 'text', 48),
+            Column(_("Granted By"), 'text', 20),
+            Column(_("Granted On"), 'datetime', 17),
+            Column(_("Opt-in"), 'text', 16, states),
+            Column(_("Answered On"), 'datetime', 17),
+            Column(_("Channel"), 'text', 16, channels),
+            Column(_("Recorded By"), 'text', 20),
+        ]
         self.env['closure.privilege'].flush_model()
         self.env['closure.privilege.answer'].flush_model()
 
@@ -51,13 +51,5 @@ class ClosureRegister(models.AbstractModel):
                               ORDER BY a.date DESC, a.id DESC LIMIT 1) answer ON TRUE
              LEFT JOIN res_users ru ON ru.id = answer.user_id
              LEFT JOIN res_partner recorder ON recorder.id = ru.partner_id
-                 WHERE privilege.plan_id = %(plan)s AND privilege.id > %(last_id)s
-              ORDER BY privilege.id
-                 LIMIT %(limit)s""", plan=plan.id, last_id=last_id, limit=REGISTER_BATCH)
-
-        def convert(row):
-            row = list(row)
-            row[1], row[2] = tiers.get(row[1]), kinds.get(row[2])
-            row[6], row[8] = states.get(row[6]), channels.get(row[8])
-            return row
-        return columns, self._pages(query, convert)
+                 WHERE privilege.plan_id = %(plan)s AND privilege.id > %(last_id)s""", plan=plan.id, last_id=last_id)
+        return columns, self._pages(SQL('privilege.id'), query, columns)
