@@ -135,7 +135,10 @@ class ResPartner(models.Model):
         if not self:
             return self
         fnames = ['closure_tier', 'closure_stage_id']
-        self.env['crm.lead'].flush_model(['partner_id', 'closure_plan_id', 'closure_tier', 'stage_id', 'active'])
+        # every pending change of the cases at once (partner_id, closure_plan_id, closure_tier,
+        # stage_id, active are read below): a stage move and what it recomputes
+        # (closure_stage_code, crm's own fields) reach crm_lead in one UPDATE, not two
+        self.env['crm.lead'].flush_model()
         self.flush_recordset(fnames)
         self.env.cr.execute(SQL(
             """UPDATE res_partner p

@@ -102,6 +102,7 @@ class ClosureRegister(models.AbstractModel):
                 return ', '.join(labels.get(item, item) for item in sorted(value))
             return labels.get(value)
 
+        self.env.flush_all()  # the register reads the tables: what this transaction changed is in them
         last_id = 0
         while True:
             self.env.cr.execute(SQL("%s ORDER BY %s LIMIT %s", query_for_page(last_id), key, REGISTER_BATCH))
@@ -158,7 +159,6 @@ class ClosureRegister(models.AbstractModel):
             Column(_("Closure Step"), 'text', 18),
             Column(_("Case Owner"), 'text', 20),
         ]
-        self.env['closure.obligation'].flush_model()
 
         def query(last_id):
             return SQL(

@@ -33,8 +33,6 @@ class ClosureRegister(models.AbstractModel):
             Column(_("Channel"), 'text', 16, channels),
             Column(_("Recorded By"), 'text', 20),
         ]
-        self.env['closure.privilege'].flush_model()
-        self.env['closure.privilege.answer'].flush_model()
 
         def query(last_id):
             return SQL("""
