@@ -24,6 +24,7 @@ and the answer page's throughput as a share of the home page's.
 import argparse
 import os
 import re
+import socket
 import statistics
 import subprocess
 import sys
@@ -55,9 +56,22 @@ def answer_urls(db, limit):
         conn.close()
 
 
+def free_port(wanted):
+    """``wanted`` when nothing listens there on 127.0.0.1, else a port the system picks."""
+    for port in (wanted, 0):
+        with socket.socket() as sock:
+            try:
+                sock.bind(('127.0.0.1', port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise OSError("no free port")
+
+
 def start_server(args, addons_path, log):
     command = [*odoo_server_command(), '-d', args.db, f'--db-filter=^{args.db}$',
-               f'--addons-path={addons_path}', f'--http-port={args.port}', '--http-interface=127.0.0.1',
+               f'--addons-path={addons_path}', f'--http-port={args.port}', f'--gevent-port={args.gevent_port}',
+               '--http-interface=127.0.0.1',
                f'--workers={args.workers}', '--max-cron-threads=0', f'--logfile={log}', '--log-level=warn',
                '--log-handler=werkzeug:INFO',  # the access log: queries and server time per request
                '--limit-time-real=600', '--limit-time-cpu=600']
@@ -147,12 +161,16 @@ def main():
     parser.add_argument('--rounds', type=int, default=2)
     parser.add_argument('--workers', type=int, default=2)
     parser.add_argument('--port', type=int, default=18141)
+    parser.add_argument('--gevent-port', type=int,
+                        help="the server's websocket port (default: --port + 1 when free, else a free port; "
+                             "not Odoo's 8072, which another Odoo on the machine may hold)")
     parser.add_argument('--cases', type=int, default=50, help="answer pages (cases) the clients walk through")
     parser.add_argument('--addons-path', default=None,
                         help="Odoo's add-ons path (default: this checkout and Odoo's add-ons)")
     parser.add_argument('--data-dir', default=os.path.join(ROOT, '.state', 'odoo-data'),
                         help="Odoo's data directory (the demo's filestore)")
     args = parser.parse_args()
+    args.gevent_port = args.gevent_port or free_port(args.port + 1)
 
     urls = answer_urls(args.db, args.cases)
     if not urls:
@@ -162,7 +180,8 @@ def main():
     process, base = start_server(args, args.addons_path or odoo_addons_path(), log)
     try:
         pages = {'home page': ['/'], 'answer page': urls}
-        print(f"server: {args.workers} workers on {base}, database {args.db}; {args.clients} clients; "
+        print(f"server: {args.workers} workers on {base} (websocket port {args.gevent_port}), database {args.db}; "
+              f"{args.clients} clients; "
               f"{len(urls)} answer pages", flush=True)
         for name, page_urls in pages.items():   # warm-up: every page once, caches filled
             for url in page_urls:
