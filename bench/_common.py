@@ -1,7 +1,9 @@
 """What every benchmark needs: Odoo's add-ons path, a database with the
 add-ons installed (no demo data, en_US and zh_CN), an Odoo environment on it,
-timings, and VACUUM between runs. Imported by the bench_*.py scripts, which
-run from the repository root with the python3 that imports Odoo 18.0."""
+timings, VACUUM between runs, a reset retried on concurrent updates, and the
+figures printed in the same words (rates, ratios, checks, targets). Imported
+by the bench_*.py scripts, which run from the repository root with the python3
+that imports Odoo 18.0."""
 import os
 import subprocess
 import sys
@@ -105,3 +107,73 @@ def vacuum(db, tables, full=False):
                 cr.execute(f'VACUUM {"FULL " if full else ""}ANALYZE {table}')
     finally:
         conn.close()
+
+
+def retry_transaction(env, label, func, *args, attempts=5, pause=1.0):
+    """``func(*args)`` in a transaction of its own, committed. When a
+    concurrent transaction touched the same rows (a serialization failure
+    or a deadlock), the transaction is rolled back and run again, up to
+    ``attempts`` times, ``pause`` x the attempt seconds apart; then the
+    script stops with an error naming ``label``. ``func`` must be safe to
+    run again (a reset, not an increment)."""
+    from psycopg2 import errors
+    for attempt in range(1, attempts + 1):
+        env.cr.rollback()
+        env.invalidate_all()
+        try:
+            result = func(*args)
+            env.cr.commit()
+            return result
+        except (errors.SerializationFailure, errors.DeadlockDetected) as error:
+            env.cr.rollback()
+            env.invalidate_all()
+            reason = (error.pgerror or str(error)).strip().splitlines()[0]
+            if attempt == attempts:
+                raise SystemExit(f"{label}: gave up after {attempts} attempts, a concurrent transaction kept "
+                                 f"touching the same rows ({reason}); is an Odoo server running on the "
+                                 f"database?") from error
+            print(f"  {label}: {reason}; attempt {attempt + 1} of {attempts} in {pause * attempt:.0f} s",
+                  flush=True)
+            time.sleep(pause * attempt)
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Printing: the same figures in the same words in every script
+# ---------------------------------------------------------------------------
+def rate(count, seconds, unit):
+    """``count`` per second: '1234 mails/s'."""
+    return f"{count / seconds:.0f} {unit}/s"
+
+
+def in_seconds(count, seconds, unit):
+    """How long ``count`` took and its rate: 'in 12.3 s = 1234 mails/s'."""
+    return f"in {seconds:.1f} s = {rate(count, seconds, unit)}"
+
+
+def times(value, reference=1.0):
+    """``value`` as a multiple of ``reference`` (or a ratio as it is): '2.29x'."""
+    return f"{value / reference:.2f}x"
+
+
+def verdict(ok):
+    """A target's outcome: 'OK' or 'MISSED'."""
+    return 'OK' if ok else 'MISSED'
+
+
+def print_checks(checks, flush=False):
+    """One line per check ({label: passed}), '  ok: ...' or '  FAILED: ...';
+    returns whether all passed."""
+    for label, passed in checks.items():
+        print(f"  {'ok' if passed else 'FAILED'}: {label}", flush=flush)
+    return all(checks.values())
+
+
+def print_loaded(t0):
+    """The data set's loading time, from ``t0`` (``time.perf_counter()``)."""
+    print(f"data: loaded in {time.perf_counter() - t0:.1f} s")
+
+
+def print_left(label, left, seconds, indent='  '):
+    """A long wait's progress: '  mail queue: 120 left, 30 s'."""
+    print(f"{indent}{label}: {left} left, {seconds:.0f} s", flush=True)

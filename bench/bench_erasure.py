@@ -28,7 +28,7 @@ import time
 from contextlib import contextmanager
 from datetime import date, timedelta
 
-from _common import ensure_database, odoo_addons_path, odoo_env, vacuum
+from _common import ensure_database, odoo_addons_path, odoo_env, print_checks, rate, vacuum
 
 TABLES = ('crm_lead', 'res_partner', 'mail_message', 'mail_mail', 'ir_attachment', 'message_attachment_rel')
 
@@ -204,8 +204,9 @@ def main():
     print(f"erased: {counts['case_count']} cases, {counts['partner_count']} contacts, {counts['message_count']} "
           f"messages, {counts['mail_count']} mail copies, {counts['attachment_count']} attachments "
           f"in {seconds:.1f} s ({wall:.1f} s with the processes' start-up)", flush=True)
-    print(f"rate: {counts['case_count'] / seconds:.0f} customers/s, {counts['message_count'] / seconds:.0f} "
-          f"messages/s, {counts['attachment_count'] / seconds:.0f} attachments/s", flush=True)
+    print(f"rate: {rate(counts['case_count'], seconds, 'customers')}, "
+          f"{rate(counts['message_count'], seconds, 'messages')}, "
+          f"{rate(counts['attachment_count'], seconds, 'attachments')}", flush=True)
     checks = {
         'every case erased': erased == cases == args.customers,
         "workers' cases add up (none done twice)": sum(r['done'] for r in results) == cases,
@@ -213,9 +214,7 @@ def main():
         'no message of the cases left': left == 0,
         'erasure record done': counts['state'] == 'done',
     }
-    for label, ok in checks.items():
-        print(f"  {'ok' if ok else 'FAILED'}: {label}", flush=True)
-    if not all(checks.values()):
+    if not print_checks(checks, flush=True):
         sys.exit(1)
 
 

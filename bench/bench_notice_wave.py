@@ -40,7 +40,18 @@ import time
 from contextlib import contextmanager
 from datetime import date, timedelta
 
-from _common import ensure_database, odoo_addons_path, odoo_env, vacuum
+from _common import (
+    ensure_database,
+    in_seconds,
+    odoo_addons_path,
+    odoo_env,
+    print_left,
+    print_loaded,
+    rate,
+    times,
+    vacuum,
+    verdict,
+)
 
 import bench_data  # noqa: E402  (data/, put on sys.path by _common)
 
@@ -111,7 +122,7 @@ def bench_plan(env, args):
     plan.action_start()
     plan._compute_tiers()
     env.cr.commit()
-    print(f"data: loaded in {time.perf_counter() - t0:.1f} s")
+    print_loaded(t0)
     return plan
 
 
@@ -252,7 +263,7 @@ def send_mail_queue(env, limit):
             env['mail.mail'].process_email_queue()
             env.cr.commit()
             env.invalidate_all()
-            print(f"  mail queue: {left} left, {time.perf_counter() - t0:.0f} s", flush=True)
+            print_left('mail queue', left, time.perf_counter() - t0)
         seconds = time.perf_counter() - t0
         env.cr.execute("SELECT COUNT(*) FROM mail_mail WHERE state = 'exception'")
         failed = env.cr.fetchone()[0]
@@ -326,8 +337,8 @@ def main():
             wave_seconds, wave_mails, wave_details = result['wave']
             mm_seconds, mm_mails = result['mm']
             result['ratio'] = (wave_mails / wave_seconds) / (mm_mails / mm_seconds)
-            print(f"run {run}: notice wave {wave_mails / wave_seconds:.0f} mails/s, mass_mailing "
-                  f"{mm_mails / mm_seconds:.0f} mails/s, ratio {result['ratio']:.2f}x", flush=True)
+            print(f"run {run}: notice wave {rate(wave_mails, wave_seconds, 'mails')}, mass_mailing "
+                  f"{rate(mm_mails, mm_seconds, 'mails')}, ratio {times(result['ratio'])}", flush=True)
             runs.append(result)
 
         full = None
@@ -353,22 +364,22 @@ def main():
         wave_seconds, wave_mails, wave_details = result['wave']
         mm_seconds, mm_mails = result['mm']
         print(f"run {index}:")
-        print(f"  notice wave:   {wave_mails} mails queued in {wave_seconds:.1f} s = {wave_mails / wave_seconds:.0f} "
-              f"mails/s  ({wave_details})")
-        print(f"  mass_mailing:  {mm_mails} mails queued in {mm_seconds:.1f} s = {mm_mails / mm_seconds:.0f} mails/s  "
+        print(f"  notice wave:   {wave_mails} mails queued {in_seconds(wave_mails, wave_seconds, 'mails')}  "
+              f"({wave_details})")
+        print(f"  mass_mailing:  {mm_mails} mails queued {in_seconds(mm_mails, mm_seconds, 'mails')}  "
               f"(simple-placeholder body)")
-        print(f"  ratio:         {result['ratio']:.2f}x")
+        print(f"  ratio:         {times(result['ratio'])}")
     if full:
-        print(f"mass_mailing with the notice template: {full[1]} mails in {full[0]:.1f} s = "
-              f"{full[1] / full[0]:.0f} mails/s (QWeb compiled per mail)")
+        print(f"mass_mailing with the notice template: {full[1]} mails {in_seconds(full[1], full[0], 'mails')} "
+              f"(QWeb compiled per mail)")
     if mail_queue:
         seconds, sent, received = mail_queue
-        print(f"mail queue:    Odoo's mail queue sent {sent} notices to the SMTP sink in {seconds:.1f} s = "
-              f"{sent / seconds:.0f} mails/s (the sink received {received})")
+        print(f"mail queue:    Odoo's mail queue sent {sent} notices to the SMTP sink "
+              f"{in_seconds(sent, seconds, 'mails')} (the sink received {received})")
     ratio = statistics.median(result['ratio'] for result in runs)
-    print(f"ratio:         median of {len(runs)} runs {ratio:.2f}x mass_mailing's rate "
+    print(f"ratio:         median of {len(runs)} runs {times(ratio)} mass_mailing's rate "
           f"({', '.join(format(r['ratio'], '.2f') for r in runs)})")
-    print(f"target:        >= {TARGET_RATIO:.0f}x: {'OK' if ratio >= TARGET_RATIO else 'MISSED'}")
+    print(f"target:        >= {TARGET_RATIO:.0f}x: {verdict(ratio >= TARGET_RATIO)}")
     return 0
 
 

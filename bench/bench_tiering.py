@@ -37,7 +37,7 @@ import sys
 import time
 from datetime import date
 
-from _common import ensure_database, odoo_addons_path, odoo_env, timed, vacuum
+from _common import ensure_database, odoo_addons_path, odoo_env, print_loaded, timed, vacuum, verdict
 
 import bench_data  # noqa: E402  (data/, put on sys.path by _common)
 
@@ -77,7 +77,7 @@ def bench_plan(env, args):
     timed('revenue lines', bench_data.load_revenue_lines, env, plan.id, args.lines, args.seed)
     timed('analyze', bench_data.analyze, env)
     env.cr.commit()
-    print(f"data: loaded in {time.perf_counter() - t0:.1f} s")
+    print_loaded(t0)
     return plan
 
 
@@ -251,7 +251,7 @@ def report_set_based(args, n_cases, n_lines, counts, revenue, total_revenue, set
           + ", ".join(f"{key} {value:.2f} s" for key, value in breakdown.items()) + ")")
     if args.no_loop:
         print(f"target:      set-based < {TARGET_SECONDS:.0f} s: "
-              f"{'OK' if set_seconds < TARGET_SECONDS else 'MISSED'} (--no-loop: no ratio)")
+              f"{verdict(set_seconds < TARGET_SECONDS)} (--no-loop: no ratio)")
 
 
 def main():
@@ -342,8 +342,8 @@ def main():
           + ('' if identical else f"; mismatching cases {mismatches[:5] or stored_mismatches[:5]}, "
                                   f"contacts {partner_mismatches[:5]}"))
     print(f"ratio:       {ratio:.0f}x faster")
-    print(f"targets:     set-based < {TARGET_SECONDS:.0f} s: {'OK' if set_seconds < TARGET_SECONDS else 'MISSED'}; "
-          f">= {TARGET_RATIO:.0f}x: {'OK' if ratio >= TARGET_RATIO else 'MISSED'}")
+    print(f"targets:     set-based < {TARGET_SECONDS:.0f} s: {verdict(set_seconds < TARGET_SECONDS)}; "
+          f">= {TARGET_RATIO:.0f}x: {verdict(ratio >= TARGET_RATIO)}")
     return 0 if identical else 1
 
 

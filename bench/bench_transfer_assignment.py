@@ -37,7 +37,7 @@ import random
 import sys
 import time
 
-from _common import ensure_database, odoo_addons_path, odoo_env, timed, vacuum
+from _common import ensure_database, odoo_addons_path, odoo_env, print_loaded, timed, vacuum
 
 import bench_data  # noqa: E402  (data/, put on sys.path by _common)
 
@@ -79,7 +79,7 @@ def bench_plan(env, args):
     timed('receivers', load_receivers, env, plan, args)
     timed('analyze', bench_data.analyze, env)
     env.cr.commit()
-    print(f"data: loaded in {time.perf_counter() - t0:.1f} s")
+    print_loaded(t0)
     return plan
 
 

@@ -55,6 +55,7 @@ import asyncore
 import collections
 import os
 import re
+import signal
 import smtpd
 import socket
 import subprocess
@@ -68,7 +69,21 @@ from datetime import date, timedelta
 import bench_erasure as be  # its loader of a plan to erase
 import bench_notice_wave as nw  # the same data and reset
 
-from _common import ROOT, ensure_database, odoo_addons_path, odoo_env, odoo_server_command, vacuum
+from _common import (
+    ROOT,
+    ensure_database,
+    in_seconds,
+    odoo_addons_path,
+    odoo_env,
+    odoo_server_command,
+    print_checks,
+    print_left,
+    print_loaded,
+    rate,
+    retry_transaction,
+    times,
+    vacuum,
+)
 
 MODULES = ('closure_crm',)
 JOB_LINE = re.compile(r"Job '(?P<name>[^']*)' \((?P<id>\d+)\) processed (?P<done>\d+) records")
@@ -114,8 +129,15 @@ def start_sink():
 # ---------------------------------------------------------------------------
 # Servers
 # ---------------------------------------------------------------------------
+RUNNING = []  # the bench servers started and not yet stopped: no reset while one runs
+STOP_GRACE = 10  # seconds a server gets to stop by itself before it and its workers are killed
+
+
 def start_servers(args, ports, smtp_port, phase):
-    """Start one server per port (``phase`` names their logs); wait until they answer."""
+    """Start one server per port (``phase`` names their logs); wait until they answer.
+    Each server is a process group of its own (its workers and websocket process with it)."""
+    if RUNNING:
+        raise RuntimeError(f"bench servers still running on ports {', '.join(str(s['port']) for s in RUNNING)}")
     servers = []
     for port, gevent_port in zip(ports, args.gevent_ports, strict=False):
         log = os.path.join(OUT, f'bench_two_servers.{phase}.{port}.log')
@@ -129,13 +151,17 @@ def start_servers(args, ports, smtp_port, phase):
                    '--smtp=127.0.0.1', f'--smtp-port={smtp_port}',
                    f'--logfile={log}', '--log-level=warn', '--log-handler=odoo.addons.base.models.ir_cron:INFO']
         with open(log, 'ab') as output:
-            process = subprocess.Popen(command, cwd=tempfile.gettempdir(), stdout=output, stderr=output)
-        servers.append({'port': port, 'log': log, 'process': process})
+            process = subprocess.Popen(command, cwd=tempfile.gettempdir(), stdout=output, stderr=output,
+                                       start_new_session=True)
+        server = {'port': port, 'log': log, 'process': process, 'db': args.db}
+        servers.append(server)
+        RUNNING.append(server)
     import requests
     for server in servers:
         for _i in range(240):
             time.sleep(0.5)
             if server['process'].poll() is not None:
+                stop_servers(servers)
                 sys.exit(f"server on port {server['port']} stopped (log: {server['log']})")
             try:
                 if requests.get(f"http://127.0.0.1:{server['port']}/web/login", timeout=5).status_code < 500:
@@ -143,18 +169,131 @@ def start_servers(args, ports, smtp_port, phase):
             except requests.RequestException:
                 continue
         else:
+            stop_servers(servers)
             sys.exit(f"server on port {server['port']} did not answer (log: {server['log']})")
     return servers
 
 
 def stop_servers(servers):
-    for server in servers:
-        server['process'].terminate()
+    """Stop the servers and every process of theirs, then wait until none of
+    their database connections is left. A server gets ``STOP_GRACE`` seconds
+    to stop by itself (Odoo's graceful stop lets a cron worker finish its job:
+    the mail queue can send for minutes), then its process group is killed: a
+    worker outliving its server would go on updating the rows the next reset
+    deletes (a serialization failure)."""
+    import psutil
+    procs = []
     for server in servers:
         try:
-            server['process'].wait(timeout=60)
+            master = psutil.Process(server['process'].pid)
+            procs += [master, *master.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            pass
+        if server['process'].poll() is None:
+            server['process'].terminate()
+    _gone, alive = psutil.wait_procs(procs, timeout=STOP_GRACE)
+    if alive:
+        kill_servers(servers, alive)
+    for server in servers:
+        try:
+            server['process'].wait(timeout=30)
         except subprocess.TimeoutExpired:
-            server['process'].kill()
+            sys.exit(f"server on port {server['port']} (pid {server['process'].pid}) does not stop")
+    deadline = time.monotonic() + 30
+    while (left := [proc.pid for proc in procs if alive_process(proc)]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if left:
+        sys.exit(f"processes {', '.join(map(str, left))} of the bench servers do not stop")
+    for server in servers:
+        if server in RUNNING:
+            RUNNING.remove(server)
+    pids = {proc.pid for proc in procs} | {server['process'].pid for server in servers}
+    for db in {server['db'] for server in servers}:
+        wait_no_connections(db, pids)
+
+
+def kill_servers(servers, alive):
+    """SIGKILL the servers' process groups, and the processes ``alive`` (a
+    worker that left its group, if any)."""
+    import psutil
+    for server in servers:
+        try:
+            os.killpg(server['process'].pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    for proc in alive:
+        try:
+            proc.kill()
+        except psutil.NoSuchProcess:
+            pass
+
+
+def alive_process(proc):
+    """A process still running (a zombie waiting for its parent is not)."""
+    import psutil
+    try:
+        return proc.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def odoo_connections(db, pids=None):
+    """{backend pid: application name} of the Odoo connections to ``db``:
+    those of the processes ``pids``, or else of any Odoo process but this
+    script (Odoo names its connections odoo-<pid>)."""
+    import psycopg2
+    conn = psycopg2.connect(dbname=db)
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cr:
+            if pids is not None:
+                cr.execute("SELECT pid, application_name FROM pg_stat_activity WHERE datname = %s"
+                           " AND application_name = ANY(%s)", [db, [f'odoo-{pid}' for pid in pids]])
+            else:
+                cr.execute("SELECT pid, application_name FROM pg_stat_activity WHERE datname = %s"
+                           " AND application_name LIKE 'odoo-%%' AND application_name != %s",
+                           [db, f'odoo-{os.getpid()}'])
+            return dict(cr.fetchall())
+    finally:
+        conn.close()
+
+
+def wait_no_connections(db, pids, timeout=30):
+    """Wait until the stopped processes ``pids`` hold no connection to ``db``
+    (a killed worker's backend ends with the query it was running); after
+    ``timeout`` seconds end those backends (ours), then give up."""
+    import psycopg2
+    deadline = time.monotonic() + timeout
+    while (left := odoo_connections(db, pids)) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    if left:
+        conn = psycopg2.connect(dbname=db)
+        try:
+            conn.autocommit = True
+            with conn.cursor() as cr:
+                cr.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) pid", [list(left)])
+        finally:
+            conn.close()
+        time.sleep(2)
+        if left := odoo_connections(db, pids):
+            sys.exit(f"the stopped bench servers still hold connections to {db}: {left}")
+
+
+def reset(env, label, func, *args):
+    """Run the reset ``func(*args)`` between phases: only when no bench server
+    runs (they are stopped before it and started after it), and retried on a
+    serialization failure or a deadlock (``retry_transaction``) with whatever
+    else may still touch the rows: another Odoo process on the database, whose
+    scheduled jobs run there too, is named."""
+    if RUNNING:
+        raise RuntimeError(f"{label}: bench servers still running on ports "
+                           f"{', '.join(str(server['port']) for server in RUNNING)}")
+    others = odoo_connections(env.cr.dbname)
+    if others:
+        print(f"  {label}: other Odoo processes are connected to {env.cr.dbname} "
+              f"({', '.join(sorted(set(others.values())))}); their scheduled jobs may touch the rows being reset",
+              flush=True)
+    return retry_transaction(env, label, func, *args)
 
 
 def shares(servers, job_names):
@@ -187,7 +326,7 @@ def wait_for(env, label, query, params, timeout, every=0.5):
         if time.perf_counter() - t0 > timeout:
             raise TimeoutError(f"{label}: {left} left after {timeout} s")
         if left != last and int(time.perf_counter() - t0) % 10 == 0:
-            print(f"    {label}: {left} left, {time.perf_counter() - t0:.0f} s", flush=True)
+            print_left(label, left, time.perf_counter() - t0, indent='    ')
             last = left
         time.sleep(every)
 
@@ -209,12 +348,16 @@ def wait_mail_queue(args, env, result, t0):
         result['mail_from_t0_s'] = time.perf_counter() - t0
 
 
-def run_phase(args, env, plan, sink, smtp_port, ports, phase):
-    from odoo.tools import SQL
-    env.cr.rollback()  # a fresh snapshot: the servers' mail queue has just updated the mails
+def wave_reset(env, plan):
+    """The wave's starting state (``nw.reset``), Odoo's mail queue emptied."""
     case_ids = nw.reset(env, plan)
     env.cr.execute("DELETE FROM mail_mail WHERE state IN ('outgoing', 'exception')")
-    env.cr.commit()
+    return case_ids
+
+
+def run_phase(args, env, plan, sink, smtp_port, ports, phase):
+    from odoo.tools import SQL
+    case_ids = reset(env, 'wave reset', wave_reset, env, plan)
     vacuum(args.db, nw.WAVE_TABLES)
     sink.reset()
     print(f"{phase}: starting {len(ports)} server(s) on port(s) {', '.join(map(str, ports))}...", flush=True)
@@ -367,13 +510,14 @@ def intro_plan(env, args):
     bench_data.analyze(env)
     env.cr.execute("ANALYZE closure_transfer")
     env.cr.commit()
-    print(f"data: loaded in {time.perf_counter() - t0:.1f} s")
+    print_loaded(t0)
     return plan
 
 
 def intro_reset(env, plan):
     """Every transfer of the plan back to 'proposed', not introduced, not queued;
-    their messages and mails deleted. Returns the transfer ids."""
+    their messages and mails deleted, Odoo's mail queue emptied. Returns the
+    transfer ids; commits nothing (``reset`` does)."""
     cr = env.cr
     env.flush_all()
     cr.execute("SELECT id FROM closure_transfer WHERE plan_id = %s ORDER BY id", [plan.id])
@@ -384,16 +528,13 @@ def intro_reset(env, plan):
     cr.execute("DELETE FROM mail_followers WHERE res_model = 'closure.transfer' AND res_id = ANY(%s)", [ids])
     cr.execute("""UPDATE closure_transfer SET state = 'proposed', date_introduced = NULL, introduction_pending = FALSE
                    WHERE plan_id = %s""", [plan.id])
+    cr.execute("DELETE FROM mail_mail WHERE state IN ('outgoing', 'exception')")  # Odoo's mail queue emptied
     env.invalidate_all()
-    cr.commit()
     return ids
 
 
 def run_introductions(args, env, plan, sink, smtp_port, ports, phase):
-    env.cr.rollback()  # a fresh snapshot: the servers' mail queue has just updated the mails
-    ids = intro_reset(env, plan)
-    env.cr.execute("DELETE FROM mail_mail WHERE state IN ('outgoing', 'exception')")
-    env.cr.commit()
+    ids = reset(env, 'introductions reset', intro_reset, env, plan)
     vacuum(args.db, INTRO_TABLES)
     sink.reset()
     print(f"introductions, {phase}: starting {len(ports)} server(s) on port(s) {', '.join(map(str, ports))}...",
@@ -510,10 +651,9 @@ def due_plans(env, allowed=()):
 
 
 def run_erasure(args, env, plan, smtp_port, ports, phase):
-    env.cr.rollback()
     # the plan's erasure date comes: its own date (export deadline + erasure delay), in the past
-    plan.write({'data_erasure_date': plan._days_after(plan.data_export_deadline, plan.erasure_days)})
-    env.cr.commit()
+    reset(env, 'erasure date', lambda: plan.write(
+        {'data_erasure_date': plan._days_after(plan.data_export_deadline, plan.erasure_days)}))
     others = due_plans(env, plan.ids)
     if others:
         sys.exit(f"plans {', '.join(others.mapped('name'))} are past their erasure date too: the erasure job "
@@ -630,8 +770,7 @@ def main():
             result['checks'] = checks(env, result, sink)
             results[phase] = result
         if plan:
-            env.cr.rollback()
-            nw.reset(env, plan)
+            reset(env, 'wave reset', nw.reset, env, plan)
         for phase in phases if transfer_plan else ():
             phase_ports = ports[:1] if phase == 'one' else ports
             result = run_introductions(args, env, transfer_plan, sink, smtp_port, phase_ports, phase)
@@ -663,12 +802,6 @@ def print_share(label, share):
         f"port {port} {count} ({100 * count / total:.0f}%)" for port, count in share.items()))
 
 
-def print_checks(result):
-    for label, passed in result['checks'].items():
-        print(f"  {'ok' if passed else 'FAILED'}: {label}")
-    return all(result['checks'].values())
-
-
 def print_wave(args, results):
     print(f"data: {args.customers} customers and cases (seed {args.seed}), database {args.db}; "
           f"each server --workers {args.workers} --max-cron-threads {args.cron_threads}")
@@ -677,21 +810,21 @@ def print_wave(args, results):
         notices = result['sent'] + result['personal'] + result['invalid']
         print(f"{phase} server(s):")
         print(f"  notice wave: {notices} cases ({result['sent']} mails queued, {result['personal']} personal "
-              f"contacts, {result['invalid']} invalid addresses) in {result['wave_s']:.1f} s = "
-              f"{notices / result['wave_s']:.0f} cases/s")
-        print(f"  reminders:   {result['reminders']} in {result['reminder_s']:.1f} s = "
-              f"{result['reminders'] / result['reminder_s']:.0f} reminders/s")
+              f"contacts, {result['invalid']} invalid addresses) {in_seconds(notices, result['wave_s'], 'cases')}")
+        print(f"  reminders:   {result['reminders']} "
+              f"{in_seconds(result['reminders'], result['reminder_s'], 'reminders')}")
         if 'mail_s' in result:
             print(f"  mail queue:  {result['delivered']} mails delivered to the SMTP sink, the queue empty "
                   f"{result['mail_s']:.1f} s after the reminders ({result['mail_from_t0_s']:.1f} s after Send)")
         for label, share in (('wave', result['wave_share']), ('reminders', result['reminder_share'])):
             print_share(label, share)
-        ok = print_checks(result) and ok
+        ok = print_checks(result['checks']) and ok
     if 'one' in results and 'two' in results:
         one, two = results['one'], results['two']
-        rate = lambda r: (r['sent'] + r['personal'] + r['invalid']) / r['wave_s']  # noqa: E731
-        print(f"two servers / one server: wave {rate(two) / rate(one):.2f}x, reminders "
-              f"{(two['reminders'] / two['reminder_s']) / (one['reminders'] / one['reminder_s']):.2f}x")
+        wave_rate = lambda r: (r['sent'] + r['personal'] + r['invalid']) / r['wave_s']  # noqa: E731
+        reminder_rate = lambda r: r['reminders'] / r['reminder_s']  # noqa: E731
+        print(f"two servers / one server: wave {times(wave_rate(two), wave_rate(one))}, reminders "
+              f"{times(reminder_rate(two), reminder_rate(one))}")
     return ok
 
 
@@ -701,17 +834,18 @@ def print_introductions(args, results):
     ok = True
     for phase, result in results.items():
         print(f"{phase} server(s):")
-        print(f"  introductions: {result['introduced']} in {result['intro_s']:.1f} s = "
-              f"{result['introduced'] / result['intro_s']:.0f} transfers/s")
+        print(f"  introductions: {result['introduced']} "
+              f"{in_seconds(result['introduced'], result['intro_s'], 'transfers')}")
         if 'mail_s' in result:
             print(f"  mail queue:  {result['delivered']} mails delivered to the SMTP sink "
                   f"({result['expected_mails']} expected), the queue empty {result['mail_s']:.1f} s after the "
                   f"introductions ({result['mail_from_t0_s']:.1f} s after Send Introductions)")
         print_share('introductions', result['share'])
-        ok = print_checks(result) and ok
+        ok = print_checks(result['checks']) and ok
     if 'one' in results and 'two' in results:
-        rate = lambda r: r['introduced'] / r['intro_s']  # noqa: E731
-        print(f"two servers / one server: introductions {rate(results['two']) / rate(results['one']):.2f}x")
+        intro_rate = lambda r: r['introduced'] / r['intro_s']  # noqa: E731
+        print(f"two servers / one server: introductions "
+              f"{times(intro_rate(results['two']), intro_rate(results['one']))}")
     return ok
 
 
@@ -725,13 +859,13 @@ def print_erasure(args, results):
                   else "; the record NOT done")
         print(f"  erasure: {result['batch_cases']} cases, {result['messages']} messages, {result['attachments']} "
               f"attachments in {result['batches']} batches, {result['erase_s']:.1f} s = "
-              f"{result['batch_cases'] / result['erase_s']:.0f} cases/s, "
-              f"{result['messages'] / result['erase_s']:.0f} messages/s{finish}")
+              f"{rate(result['batch_cases'], result['erase_s'], 'cases')}, "
+              f"{rate(result['messages'], result['erase_s'], 'messages')}{finish}")
         print_share('erasure', result['share'])
-        ok = print_checks(result) and ok
+        ok = print_checks(result['checks']) and ok
     if 'one' in results and 'two' in results:
-        rate = lambda r: r['batch_cases'] / r['erase_s']  # noqa: E731
-        print(f"two servers / one server: erasure {rate(results['two']) / rate(results['one']):.2f}x")
+        erase_rate = lambda r: r['batch_cases'] / r['erase_s']  # noqa: E731
+        print(f"two servers / one server: erasure {times(erase_rate(results['two']), erase_rate(results['one']))}")
     return ok
 
 
