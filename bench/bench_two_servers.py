@@ -130,6 +130,7 @@ def start_sink():
 # Servers
 # ---------------------------------------------------------------------------
 RUNNING = []  # the bench servers started and not yet stopped: no reset while one runs
+CRON_CPU_LIMIT = 3600  # seconds of CPU per worker cycle (Odoo's default 60: see start_servers)
 STOP_GRACE = 10  # seconds a server gets to stop by itself before it and its workers are killed
 
 
@@ -148,6 +149,10 @@ def start_servers(args, ports, smtp_port, phase):
                    f'--http-port={port}', f'--gevent-port={gevent_port}', '--http-interface=127.0.0.1',
                    f'--workers={args.workers}', f'--max-cron-threads={args.cron_threads}',
                    f'--db_maxconn={args.db_maxconn}', '--limit-time-real-cron=0', '--limit-time-real=600',
+                   # a cron worker's cycle runs up to 10 batches of Odoo's mail queue (1,000 mails each):
+                   # far over Odoo's default 60 s of CPU; a worker killed by that limit in the middle of a
+                   # mail sends it again (a mail to three parties is three SMTP messages)
+                   f'--limit-time-cpu={CRON_CPU_LIMIT}',
                    '--smtp=127.0.0.1', f'--smtp-port={smtp_port}',
                    f'--logfile={log}', '--log-level=warn', '--log-handler=odoo.addons.base.models.ir_cron:INFO']
         with open(log, 'ab') as output:
