@@ -141,6 +141,23 @@ def retry_transaction(env, label, func, *args, attempts=5, pause=1.0):
 # ---------------------------------------------------------------------------
 # Printing: the same figures in the same words in every script
 # ---------------------------------------------------------------------------
+def loaded_plan(env, name, counts):
+    """The plan ``name`` an earlier run loaded, or None when there is none.
+    ``counts``: (model, its plan field, the count this run expects, what it
+    counts) for each kind of row the plan must hold; another count stops the
+    script (the database holds other figures' data)."""
+    plan = env['closure.plan'].search([('name', '=', name)], limit=1)
+    if not plan:
+        return None
+    found = [(env[model].search_count([(field, '=', plan.id)]), expected, what)
+             for model, field, expected, what in counts]
+    if any(count != expected for count, expected, _what in found):
+        sys.exit(f"plan {name!r} holds {' and '.join(f'{count} {what}' for count, _e, what in found)}, not "
+                 f"{' and '.join(str(expected) for _c, expected, _w in found)}: use another database")
+    print(f"data: reusing plan {plan.id} ({', '.join(f'{count} {what}' for count, _e, what in found)})")
+    return plan
+
+
 def rate(count, seconds, unit):
     """``count`` per second: '1234 mails/s'."""
     return f"{count / seconds:.0f} {unit}/s"

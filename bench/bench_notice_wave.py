@@ -43,6 +43,7 @@ from datetime import date, timedelta
 from _common import (
     ensure_database,
     in_seconds,
+    loaded_plan,
     odoo_addons_path,
     odoo_env,
     print_left,
@@ -98,12 +99,8 @@ def load_notice_translations(env):
 # ---------------------------------------------------------------------------
 def bench_plan(env, args):
     name = f"Benchmark notices: seed {args.seed}, {args.customers} customers"
-    plan = env['closure.plan'].search([('name', '=', name)], limit=1)
+    plan = loaded_plan(env, name, [('crm.lead', 'closure_plan_id', args.customers, 'cases')])
     if plan:
-        cases = env['crm.lead'].search_count([('closure_plan_id', '=', plan.id)])
-        if cases != args.customers:
-            sys.exit(f"plan {name!r} holds {cases} cases, not {args.customers}: use another database")
-        print(f"data: reusing plan {plan.id} ({cases} cases)")
         return plan
     print(f"data: loading {args.customers} customers, their cases and revenue (seed {args.seed})...", flush=True)
     t0 = time.perf_counter()

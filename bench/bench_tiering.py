@@ -37,7 +37,7 @@ import sys
 import time
 from datetime import date
 
-from _common import ensure_database, odoo_addons_path, odoo_env, print_loaded, timed, vacuum, verdict
+from _common import ensure_database, loaded_plan, odoo_addons_path, odoo_env, print_loaded, timed, vacuum, verdict
 
 import bench_data  # noqa: E402  (data/, put on sys.path by _common)
 
@@ -54,14 +54,9 @@ TARGET_RATIO = 20.0
 def bench_plan(env, args):
     """The plan holding this benchmark's data, loaded now if needed."""
     name = f"Benchmark tiering: seed {args.seed}, {args.customers} customers, {args.lines} lines"
-    plan = env['closure.plan'].search([('name', '=', name)], limit=1)
+    plan = loaded_plan(env, name, [('crm.lead', 'closure_plan_id', args.customers, 'cases'),
+                                   ('closure.revenue.line', 'plan_id', args.lines, 'revenue lines')])
     if plan:
-        cases = env['crm.lead'].search_count([('closure_plan_id', '=', plan.id)])
-        lines = env['closure.revenue.line'].search_count([('plan_id', '=', plan.id)])
-        if (cases, lines) != (args.customers, args.lines):
-            sys.exit(f"plan {name!r} holds {cases} cases and {lines} revenue lines, not "
-                     f"{args.customers} and {args.lines}: use another database")
-        print(f"data: reusing plan {plan.id} ({cases} cases, {lines} revenue lines)")
         return plan
     print(f"data: loading {args.customers} customers, their cases and {args.lines} revenue lines "
           f"(seed {args.seed})...", flush=True)

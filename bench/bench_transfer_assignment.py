@@ -37,7 +37,7 @@ import random
 import sys
 import time
 
-from _common import ensure_database, odoo_addons_path, odoo_env, print_loaded, timed, vacuum
+from _common import ensure_database, loaded_plan, odoo_addons_path, odoo_env, print_loaded, timed, vacuum
 
 import bench_data  # noqa: E402  (data/, put on sys.path by _common)
 
@@ -60,13 +60,9 @@ SIZES = ['micro', 'small', 'medium', 'large']
 def bench_plan(env, args):
     name = (f"Benchmark transfers: seed {args.seed}, {args.cases} cases, {args.receivers} receivers, "
             f"capacity x{args.capacity_ratio:g}")
-    plan = env['closure.plan'].search([('name', '=', name)], limit=1)
+    plan = loaded_plan(env, name, [('crm.lead', 'closure_plan_id', args.cases, 'cases'),
+                                   ('closure.receiver.capacity', 'plan_id', args.receivers, 'receivers')])
     if plan:
-        cases = env['crm.lead'].search_count([('closure_plan_id', '=', plan.id)])
-        lines = env['closure.receiver.capacity'].search_count([('plan_id', '=', plan.id)])
-        if (cases, lines) != (args.cases, args.receivers):
-            sys.exit(f"plan {name!r} holds {cases} cases and {lines} receivers: use another database")
-        print(f"data: reusing plan {plan.id} ({cases} cases, {lines} receivers)")
         return plan
     print(f"data: loading {args.cases} customers and cases, {args.receivers} receivers (seed {args.seed})...",
           flush=True)

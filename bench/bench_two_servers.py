@@ -73,6 +73,7 @@ from _common import (
     ROOT,
     ensure_database,
     in_seconds,
+    loaded_plan,
     odoo_addons_path,
     odoo_env,
     odoo_server_command,
@@ -477,12 +478,8 @@ def intro_plan(env, args):
     import bench_data  # data/, put on sys.path by _common
     seed = args.seed + INTRO_SEED_OFFSET
     name = f"Benchmark introductions: seed {seed}, {args.customers} customers, {args.receivers} receivers"
-    plan = env['closure.plan'].search([('name', '=', name)], limit=1)
+    plan = loaded_plan(env, name, [('closure.transfer', 'plan_id', args.customers, 'transfers')])
     if plan:
-        count = env['closure.transfer'].search_count([('plan_id', '=', plan.id)])
-        if count != args.customers:
-            sys.exit(f"plan {name!r} holds {count} transfers, not {args.customers}: use another database")
-        print(f"data: reusing plan {plan.id} ({count} transfers)")
         return plan
     print(f"data: loading {args.customers} customers, cases and transfers to {args.receivers} receivers "
           f"(seed {seed})...", flush=True)
@@ -807,71 +804,80 @@ def print_share(label, share):
         f"port {port} {count} ({100 * count / total:.0f}%)" for port, count in share.items()))
 
 
+def print_phases(results, print_result, shares, rates):
+    """Each phase's figures (``print_result(result)``), the servers' shares
+    (``shares(result)``: (label, share) pairs) and checks, then each of
+    ``rates`` ({label: rate of a result}) of two servers against one.
+    True when every check passed."""
+    ok = True
+    for phase, result in results.items():
+        print(f"{phase} server(s):")
+        print_result(result)
+        for label, share in shares(result):
+            print_share(label, share)
+        ok = print_checks(result['checks']) and ok
+    if 'one' in results and 'two' in results:
+        one, two = results['one'], results['two']
+        print("two servers / one server: " + ", ".join(
+            f"{label} {times(job_rate(two), job_rate(one))}" for label, job_rate in rates.items()))
+    return ok
+
+
 def print_wave(args, results):
     print(f"data: {args.customers} customers and cases (seed {args.seed}), database {args.db}; "
           f"each server --workers {args.workers} --max-cron-threads {args.cron_threads}")
-    ok = True
-    for phase, result in results.items():
-        notices = result['sent'] + result['personal'] + result['invalid']
-        print(f"{phase} server(s):")
-        print(f"  notice wave: {notices} cases ({result['sent']} mails queued, {result['personal']} personal "
-              f"contacts, {result['invalid']} invalid addresses) {in_seconds(notices, result['wave_s'], 'cases')}")
+
+    def notices(result):
+        return result['sent'] + result['personal'] + result['invalid']
+
+    def print_result(result):
+        print(f"  notice wave: {notices(result)} cases ({result['sent']} mails queued, {result['personal']} "
+              f"personal contacts, {result['invalid']} invalid addresses) "
+              f"{in_seconds(notices(result), result['wave_s'], 'cases')}")
         print(f"  reminders:   {result['reminders']} "
               f"{in_seconds(result['reminders'], result['reminder_s'], 'reminders')}")
         if 'mail_s' in result:
             print(f"  mail queue:  {result['delivered']} mails delivered to the SMTP sink, the queue empty "
                   f"{result['mail_s']:.1f} s after the reminders ({result['mail_from_t0_s']:.1f} s after Send)")
-        for label, share in (('wave', result['wave_share']), ('reminders', result['reminder_share'])):
-            print_share(label, share)
-        ok = print_checks(result['checks']) and ok
-    if 'one' in results and 'two' in results:
-        one, two = results['one'], results['two']
-        wave_rate = lambda r: (r['sent'] + r['personal'] + r['invalid']) / r['wave_s']  # noqa: E731
-        reminder_rate = lambda r: r['reminders'] / r['reminder_s']  # noqa: E731
-        print(f"two servers / one server: wave {times(wave_rate(two), wave_rate(one))}, reminders "
-              f"{times(reminder_rate(two), reminder_rate(one))}")
-    return ok
+
+    return print_phases(
+        results, print_result,
+        lambda result: (('wave', result['wave_share']), ('reminders', result['reminder_share'])),
+        {'wave': lambda r: notices(r) / r['wave_s'], 'reminders': lambda r: r['reminders'] / r['reminder_s']})
 
 
 def print_introductions(args, results):
     print(f"introductions: {args.customers} transfers to {args.receivers} receivers "
           f"(seed {args.seed + INTRO_SEED_OFFSET}), queued by Send Introductions")
-    ok = True
-    for phase, result in results.items():
-        print(f"{phase} server(s):")
+
+    def print_result(result):
         print(f"  introductions: {result['introduced']} "
               f"{in_seconds(result['introduced'], result['intro_s'], 'transfers')}")
         if 'mail_s' in result:
             print(f"  mail queue:  {result['delivered']} mails delivered to the SMTP sink "
                   f"({result['expected_mails']} expected), the queue empty {result['mail_s']:.1f} s after the "
                   f"introductions ({result['mail_from_t0_s']:.1f} s after Send Introductions)")
-        print_share('introductions', result['share'])
-        ok = print_checks(result['checks']) and ok
-    if 'one' in results and 'two' in results:
-        intro_rate = lambda r: r['introduced'] / r['intro_s']  # noqa: E731
-        print(f"two servers / one server: introductions "
-              f"{times(intro_rate(results['two']), intro_rate(results['one']))}")
-    return ok
+
+    return print_phases(
+        results, print_result, lambda result: (('introductions', result['share']),),
+        {'introductions': lambda r: r['introduced'] / r['intro_s']})
 
 
 def print_erasure(args, results):
     print(f"erasure: a new plan per phase, {args.erasure_customers} customers and cases, {args.messages} messages "
           f"and one attachment per case, started by Start Erasure")
-    ok = True
-    for phase, result in results.items():
-        print(f"{phase} server(s):")
+
+    def print_result(result):
         finish = (f"; the record done {result['finish_s']:.1f} s after Start Erasure" if 'finish_s' in result
                   else "; the record NOT done")
         print(f"  erasure: {result['batch_cases']} cases, {result['messages']} messages, {result['attachments']} "
               f"attachments in {result['batches']} batches, {result['erase_s']:.1f} s = "
               f"{rate(result['batch_cases'], result['erase_s'], 'cases')}, "
               f"{rate(result['messages'], result['erase_s'], 'messages')}{finish}")
-        print_share('erasure', result['share'])
-        ok = print_checks(result['checks']) and ok
-    if 'one' in results and 'two' in results:
-        erase_rate = lambda r: r['batch_cases'] / r['erase_s']  # noqa: E731
-        print(f"two servers / one server: erasure {times(erase_rate(results['two']), erase_rate(results['one']))}")
-    return ok
+
+    return print_phases(
+        results, print_result, lambda result: (('erasure', result['share']),),
+        {'erasure': lambda r: r['batch_cases'] / r['erase_s']})
 
 
 if __name__ == '__main__':
