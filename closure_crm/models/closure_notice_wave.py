@@ -596,7 +596,7 @@ class ClosureNoticeWave(models.Model):
             if done:
                 remaining = sum(w._count_pending() for w in waves.filtered(lambda w: not w.error_message))
                 self.env['ir.cron']._notify_progress(done=done, remaining=remaining)
-                self._trigger_mail_queue()
+                self.env['mail.mail']._closure_trigger_queue()
                 if remaining:
                     # the lanes that found nothing yet (the wave being prepared) join in
                     self.env.ref('closure_crm.ir_cron_closure_notice_waves')._closure_trigger()
@@ -711,12 +711,5 @@ class ClosureNoticeWave(models.Model):
             remaining = self.env.cr.fetchone()[0]
             if remaining:
                 self.env.ref('closure_crm.ir_cron_closure_notice_reminders')._closure_trigger()
-            self._trigger_mail_queue()
+            self.env['mail.mail']._closure_trigger_queue()
         self.env['ir.cron']._notify_progress(done=done, remaining=remaining)
-
-    @api.model
-    def _trigger_mail_queue(self):
-        """Odoo's mail queue runs hourly: the notices just queued go out now."""
-        mail_cron = self.env.ref('mail.ir_cron_mail_scheduler_action', raise_if_not_found=False)
-        if mail_cron:
-            mail_cron._trigger()

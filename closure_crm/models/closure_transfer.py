@@ -416,10 +416,7 @@ class ClosureTransfer(models.Model):
             return transfers
         template = self.env.ref('closure_crm.mail_template_transfer_introduction')
         template.send_mail_batch(transfers.ids)
-        # Odoo's mail queue runs hourly: the introductions go out now, as the notices do
-        mail_cron = self.env.ref('mail.ir_cron_mail_scheduler_action', raise_if_not_found=False)
-        if mail_cron:
-            mail_cron._trigger()
+        self.env['mail.mail']._closure_trigger_queue()
         now = fields.Datetime.now()
         # a receiver the customer picked themselves keeps the customer's acceptance
         proposed = transfers.filtered(lambda t: t.state == 'proposed')

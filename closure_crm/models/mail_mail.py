@@ -104,6 +104,14 @@ class MailMail(models.Model):
         return mails
 
     @api.model
+    def _closure_trigger_queue(self):
+        """Odoo's mail queue runs hourly: what a closure job just queued
+        (notices, reminders, introductions) goes out now."""
+        mail_cron = self.env.ref('mail.ir_cron_mail_scheduler_action', raise_if_not_found=False)
+        if mail_cron:
+            mail_cron._trigger()
+
+    @api.model
     def _closure_insert(self, model, rows, column):
         """INSERT ``rows`` (dicts of the same stored column fields) into the
         model's table; return the new ids in the order of ``rows``, as
