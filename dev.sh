@@ -86,9 +86,9 @@ find_odoo() {
         return
     fi
     local tree
-    # `import odoo.release` rather than `import odoo`: an add-on pip-installed
-    # into site-packages/odoo/addons makes a bare `odoo` namespace importable.
-    tree="$(cd / && "$BASE_PYTHON" -c 'import os, odoo.release as r; assert r.version_info[:2] == (18, 0); print(os.path.dirname(os.path.dirname(r.__file__)))' 2>/dev/null)" || tree=""
+    # find_spec locates the package without running odoo/__init__.py, which
+    # needs Odoo's requirements (installed into the venv, not this Python).
+    tree="$(cd / && "$BASE_PYTHON" -c 'import os, importlib.util as u; s = u.find_spec("odoo"); print(os.path.dirname(list(s.submodule_search_locations)[0]))' 2>/dev/null)" || tree=""
     if [[ -n "$tree" ]] && is_odoo_18 "$tree"; then
         ODOO_TREE="$tree"
     elif is_odoo_18 "$STATE/odoo"; then
