@@ -2,21 +2,18 @@
 # dev.sh: the front door of the closure suite.
 #
 #   ./dev.sh demo            demo database with both add-ons (+ zh_CN), served on :8069
-#   ./dev.sh test [ARGS]     fresh test database, Odoo's own crm tests and the UI tours
-#                            of the apps we extend with our add-ons installed, then
-#                            pytest (ARGS go to pytest); each runner has a time budget
-#   ./dev.sh test --no-odoo-crm   skip Odoo's tests (they run by default only
-#                            when no ARGS are given; --odoo-crm forces them)
-#   ./dev.sh lint [ARGS]     the OCA checks of .pre-commit-config.yaml (pylint-odoo,
-#                            oca-checks-odoo-module, ruff) on every tracked file;
-#                            ARGS go to `pre-commit run` (a hook id, --files a.py b.xml).
-#                            A full `./dev.sh test` (no ARGS) runs it first.
+#   ./dev.sh test [ARGS]     fresh test database, then pytest (ARGS go to pytest); a full
+#                            run (no ARGS) also runs the OCA checks first and Odoo's own
+#                            crm tests and tours with our add-ons (.ci/odoo-suite)
+#   ./dev.sh test --no-odoo-crm   a full run without Odoo's tests; --odoo-crm forces them
+#   ./dev.sh lint [ARGS]     the OCA checks of .pre-commit-config.yaml on every tracked
+#                            file; ARGS go to `pre-commit run` (a hook id, --files a.py)
 #
-# Works on a clean checkout: finds Odoo 18.0 (ODOO_PATH, the one python3
-# imports, or fetched into .state/odoo), makes the project's virtual environment
-# in .state/venv with Odoo's pinned requirements and ours (requirements/,
-# requirements.txt), and uses a PostgreSQL server (the one already running, or a
-# private one it starts in .state/pg). See README.md for the environment variables.
+# Works on a clean checkout: installs Debian's chromium and wkhtmltopdf when
+# missing (as root), finds Odoo 18.0 (ODOO_PATH, the one python3 can import,
+# or fetched into .state/odoo), makes .state/venv with Odoo's pinned
+# requirements and ours, and uses a PostgreSQL server (the one already
+# running, or a private one it starts in .state/pg). See docs/development.md.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -33,6 +30,7 @@ TEST_DB="${CLOSURE_TEST_DB:-closure_test}"
 HTTP_PORT="${CLOSURE_HTTP_PORT:-8069}"
 PG_MODE="${CLOSURE_PG:-auto}"        # auto | private | system
 PRIVATE_PG_PORT="${CLOSURE_PG_PORT:-5439}"
+PYTEST_BUDGET="${CLOSURE_PYTEST_BUDGET:-1200}"
 
 export TZ=UTC                        # what odoo-bin sets; Odoo stores datetimes in UTC
 export PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -58,9 +56,7 @@ die_with_log() {
 # ----------------------------------------------------------------- Odoo
 
 # Odoo 18.0 Community, fetched when no tree is at hand: one commit of the 18.0
-# branch, fetched shallow with git, whose id checks the whole tree. Or, with
-# ODOO_ARCHIVE_URL, an Odoo 18.0 source archive (tar.gz/zip, https:// or
-# file://) checked against ODOO_ARCHIVE_SHA256.
+# branch, fetched shallow with git; its id checks the whole tree.
 ODOO_GIT_URL="https://github.com/odoo/odoo.git"
 ODOO_COMMIT="003924d439d8249688d81e5704ef0770de7749ae"   # branch 18.0
 ODOO_TREE=""     # the Odoo source tree in use (holds odoo/__init__.py)
@@ -77,8 +73,8 @@ EOF
 }
 
 # Where Odoo is, in this order: ODOO_PATH; the tree of an Odoo 18.0 the chosen
-# Python already imports (a machine set up by hand, CI); .state/odoo, fetched
-# by an earlier run; else fetch it into .state/odoo.
+# Python can import (a machine set up by hand, CI); .state/odoo, fetched by an
+# earlier run; else fetch it into .state/odoo.
 find_odoo() {
     if [[ -n "${ODOO_PATH:-}" ]]; then
         is_odoo_18 "$ODOO_PATH" || die "ODOO_PATH=$ODOO_PATH does not hold Odoo 18.0 (odoo/__init__.py, odoo/release.py)"
@@ -99,66 +95,23 @@ find_odoo() {
     fi
 }
 
-# One line saying what to set, for a machine where the fetch cannot work.
-odoo_unreachable() {
-    printf 'error: %s: set ODOO_PATH to an Odoo 18.0 source tree, or ODOO_ARCHIVE_URL and ODOO_ARCHIVE_SHA256 to an Odoo 18.0 source archive\n' "$1" >&2
-    exit 2
-}
-
 fetch_odoo() {
     local tmp="$STATE/odoo.fetch" log="$LOGS/odoo-fetch.log" t0=$SECONDS
+    local unreachable="error: no Odoo 18.0 found: set ODOO_PATH to an Odoo 18.0 source tree"
     rm -rf "$tmp" "$STATE/odoo"
-    mkdir -p "$tmp"
-    if [[ -n "${ODOO_ARCHIVE_URL:-}" ]]; then
-        [[ -n "${ODOO_ARCHIVE_SHA256:-}" ]] \
-            || odoo_unreachable "ODOO_ARCHIVE_URL is set without ODOO_ARCHIVE_SHA256"
-        say "fetching Odoo 18.0 from $ODOO_ARCHIVE_URL..."
-        "$BASE_PYTHON" - "$ODOO_ARCHIVE_URL" "$ODOO_ARCHIVE_SHA256" "$tmp" <<'EOF' >"$log" 2>&1 \
-            || odoo_unreachable "no Odoo 18.0 from $ODOO_ARCHIVE_URL ($(tail -n 1 "$log"))"
-import hashlib, os, shutil, sys, tarfile, urllib.request, zipfile
-url, expected, tmp = sys.argv[1], sys.argv[2].strip().lower(), sys.argv[3]
-archive = os.path.join(tmp, 'archive')
-digest = hashlib.sha256()
-with urllib.request.urlopen(url, timeout=60) as response, open(archive, 'wb') as out:
-    for chunk in iter(lambda: response.read(1 << 20), b''):
-        digest.update(chunk)
-        out.write(chunk)
-if digest.hexdigest() != expected:
-    sys.exit(f'sha256 mismatch: got {digest.hexdigest()}, expected {expected}')
-unpacked = os.path.join(tmp, 'unpacked')
-if zipfile.is_zipfile(archive):
-    with zipfile.ZipFile(archive) as z:
-        z.extractall(unpacked)
-else:
-    with tarfile.open(archive) as t:
-        if hasattr(tarfile, 'data_filter'):
-            t.extractall(unpacked, filter='data')
-        else:
-            t.extractall(unpacked)
-os.remove(archive)
-# the tree is the archive's root or its single top folder (odoo-18.0.../)
-for root in (unpacked, *(os.path.join(unpacked, d) for d in sorted(os.listdir(unpacked)))):
-    if os.path.isfile(os.path.join(root, 'odoo', '__init__.py')):
-        os.rename(root, os.path.join(tmp, 'tree'))
-        break
-else:
-    sys.exit('no odoo/__init__.py at the top of the archive')
-shutil.rmtree(unpacked, ignore_errors=True)
-EOF
-    else
-        command -v git >/dev/null \
-            || odoo_unreachable "no Odoo 18.0 found and git is missing to fetch it"
-        say "fetching Odoo 18.0 (commit $ODOO_COMMIT of $ODOO_GIT_URL, shallow)..."
-        {
-            git init -q "$tmp/tree" &&
-            git -C "$tmp/tree" fetch -q --depth 1 "$ODOO_GIT_URL" "$ODOO_COMMIT" &&
-            git -C "$tmp/tree" -c advice.detachedHead=false checkout -q FETCH_HEAD &&
-            [[ "$(git -C "$tmp/tree" rev-parse HEAD)" == "$ODOO_COMMIT" ]]
-        } >"$log" 2>&1 || odoo_unreachable "cannot fetch Odoo 18.0 from $ODOO_GIT_URL (log: ${log#"$ROOT"/})"
+    command -v git >/dev/null || { printf '%s (git is missing to fetch it)\n' "$unreachable" >&2; exit 2; }
+    say "fetching Odoo 18.0 (commit $ODOO_COMMIT of $ODOO_GIT_URL, shallow)..."
+    if ! {
+        git init -q "$tmp" &&
+        git -C "$tmp" fetch -q --depth 1 "$ODOO_GIT_URL" "$ODOO_COMMIT" &&
+        git -C "$tmp" -c advice.detachedHead=false checkout -q FETCH_HEAD &&
+        [[ "$(git -C "$tmp" rev-parse HEAD)" == "$ODOO_COMMIT" ]] && is_odoo_18 "$tmp"
+    } >"$log" 2>&1; then
+        rm -rf "$tmp"
+        printf '%s (it cannot be fetched from %s here, log: %s)\n' "$unreachable" "$ODOO_GIT_URL" "${log#"$ROOT"/}" >&2
+        exit 2
     fi
-    is_odoo_18 "$tmp/tree" || odoo_unreachable "what was fetched is not Odoo 18.0"
-    mv "$tmp/tree" "$STATE/odoo"
-    rm -rf "$tmp"
+    mv "$tmp" "$STATE/odoo"
     say "Odoo 18.0 is in ${STATE#"$ROOT"/}/odoo ($((SECONDS - t0))s)"
 }
 
@@ -172,7 +125,7 @@ odoo_addons_of_tree() {
     fi
 }
 
-# Run Odoo. From .state so that nothing in the checkout (tests/, data/...)
+# Run Odoo from .state, so that nothing in the checkout (tests/, data/...)
 # shadows a module on sys.path; `python3 -m odoo` is what odoo-bin does.
 odoo() {
     (cd "$STATE" && "$PYTHON" -m odoo "$@")
@@ -181,10 +134,6 @@ odoo() {
 # Options every Odoo run shares.
 odoo_common_args() {
     printf '%s\n' "--addons-path=$ROOT,$ODOO_ADDONS" "--data-dir=$DATA_DIR" "${DB_ARGS[@]}"
-}
-
-free_port() {
-    "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
 # --------------------------------------------------------------- Python
@@ -248,17 +197,32 @@ setup_venv() {
         || die "the virtual environment does not import Odoo 18.0 from $ODOO_TREE"
 }
 
-# --------------------------------------------------------------- browser
+# ------------------------------------------------------ system packages
 
-# UI tours (Odoo's and ours) run in headless Chromium; without one, Odoo skips
-# them. dev.sh installs no system package: .ci/run installs Debian's chromium
-# on a CI machine. Sets HAVE_BROWSER; says it in one line when tours skip.
-HAVE_BROWSER=0
-check_browser() {
-    if chromium_path >/dev/null; then
-        HAVE_BROWSER=1
+chromium_path() {
+    local bin
+    for bin in google-chrome chromium chromium-browser google-chrome-stable; do
+        command -v "$bin" && return
+    done
+    return 1
+}
+
+# Debian's chromium (UI tours) and wkhtmltopdf (Odoo's PDF reports: the
+# certificate, notice letters, the erasure certificate), installed with
+# apt-get when missing and we are root; otherwise one line says what is
+# missing (tours are then skipped, reports fall back to HTML).
+system_packages() {
+    local -a missing=()
+    chromium_path >/dev/null || missing+=(chromium)
+    command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf)
+    (( ${#missing[@]} )) || return 0
+    if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+        local log="$LOGS/apt-install.log"
+        say "installing ${missing[*]} (apt-get install)..."
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } \
+            >"$log" 2>&1 || die_with_log "apt-get install ${missing[*]} failed" "$log"
     else
-        say "no Chromium found: the UI tours are SKIPPED (install Debian's chromium to run them)"
+        say "missing: ${missing[*]} (Debian: apt-get install ${missing[*]}); without chromium the UI tours are skipped"
     fi
 }
 
@@ -376,6 +340,7 @@ drop_db() {
 
 setup() {
     mkdir -p "$LOGS" "$DATA_DIR"
+    system_packages
     pick_python
     find_odoo
     setup_venv
@@ -452,205 +417,17 @@ cmd_demo() {
 
 # ----------------------------------------------------------------- test
 
-# Odoo's own tests with our add-ons installed, in one fresh database: crm's
-# whole suite, and the UI tours Odoo ships for the apps we extend (selected by
-# class or method with --test-tags, so that the stage stays within budget).
-# website_slides_survey ships no tour of its own (its UI is toured only by
-# test_website_slides_full, which needs eCommerce): its small suite runs whole.
-ODOO_TOUR_MODULES="website_crm_partner_assign,mass_mailing,website_slides,website_slides_survey,survey"
-ODOO_TOUR_TAGS=(
-    /website_crm_partner_assign:TestPublish
-    /mass_mailing:TestMailingUi
-    /mass_mailing:TestMailingControllers.test_mailing_unsubscribe_from_document_tour
-    /mass_mailing:TestMailingControllers.test_mailing_unsubscribe_from_document_tour_mailing_user
-    /mass_mailing:TestMailingControllers.test_mailing_unsubscribe_from_list_tour
-    /mass_mailing:TestMailingControllers.test_mailing_unsubscribe_from_list_with_update_tour
-    /mass_mailing:TestMailingControllers.test_mailing_unsubscribe_from_my
-    /website_slides:TestUi
-    /website_slides:TestUiPublisher
-    /website_slides:TestUiMemberInvited
-    /website_slides:TestPortalChatterLoadBundle
-    /website_slides_survey
-    /survey:TestUi
-    /survey:TestUiCertification
-    /survey:TestUiFeedback
-)
-# Not run: website_slides:TestUiPublisherYoutube is tagged 'external' (it
-# needs YouTube), as Odoo's own runbot leaves it out.
-#
-# Left out: tours that fail on this 2-core machine WITHOUT our add-ons too
-# (a database with the same Odoo modules and not ours, 2026-11-30): each waits
-# for the website editor's iframe, which a loaded machine does not render
-# within the tour's 20 s step timeout (GET /partners alone took 14-28 s there).
-# The same failures, same steps, with and without our add-ons; details in
-# issue 11's notes. CLOSURE_ODOO_TOURS_ALL=1 runs them anyway.
-ODOO_TOUR_TAGS_LEFT_OUT=(
-    # "Open grade filter" (iframe .dropdown ... "All Categories") times out
-    -/website_crm_partner_assign:TestPublish
-    # "Wait until the iframe is ready" times out
-    -/website_slides:TestUi.test_full_screen_edition_website_restricted_editor
-    -/website_slides:TestUiPublisher.test_course_publisher_elearning_manager
-)
-
-# Seconds each bounded stage may take before it is stopped (and fails).
-ODOO_TESTS_BUDGET="${CLOSURE_ODOO_TESTS_BUDGET:-1500}"
-PYTEST_BUDGET="${CLOSURE_PYTEST_BUDGET:-1200}"
-SHUTDOWN_GRACE=60    # seconds Odoo may take to stop once it printed its result
-
-chromium_path() {
-    local bin
-    for bin in google-chrome chromium chromium-browser google-chrome-stable; do
-        command -v "$bin" && return
-    done
-    return 1
-}
-
-# The browsers a bounded run started: their --user-data-dir is a temporary
-# folder Odoo's browser helper makes with tempfile, i.e. in the run's TMPDIR.
-run_browser_pids() {
-    pgrep -f -- "--user-data-dir=$1/" || true
-}
-
-# Stop what a bounded run left behind: its process group, then any browser
-# whose profile lies in the run's TMPDIR. Prints how many browsers it stopped.
-stop_run() {
-    local pgid="$1" tmp="$2" pids n=0
-    kill -TERM -- "-$pgid" 2>/dev/null || true
-    pids="$(run_browser_pids "$tmp")"
-    if [[ -n "$pids" ]]; then
-        n="$(wc -w <<<"$pids")"
-        # shellcheck disable=SC2086
-        kill -TERM $pids 2>/dev/null || true
-        sleep 3
-        pids="$(run_browser_pids "$tmp")"
-        # shellcheck disable=SC2086
-        [[ -n "$pids" ]] && kill -KILL $pids 2>/dev/null
-    fi
-    sleep 1
-    kill -KILL -- "-$pgid" 2>/dev/null || true
-    echo "$n"
-}
-
-# bounded_run NAME BUDGET DIR LOG COMMAND...: run COMMAND from DIR in a
-# process group of its own with TMPDIR set to a fresh folder, for at most
-# BUDGET seconds. When LOG is given, COMMAND's output goes there, and when
-# Odoo has printed its result line there but still runs SHUTDOWN_GRACE seconds
-# later (a browser left open keeps Odoo's test runner waiting at shutdown),
-# the run's browsers are stopped, then the run. Whatever happens, no process
-# of the run outlives it. Returns COMMAND's exit code, 124 when the budget ran
-# out. Ctrl-C stops the run, then dev.sh.
-bounded_run() {
-    local name="$1" budget="$2" dir="$3" log="$4"; shift 4
-    local tmp pid rc=0 result_at=0 stalled=0 left interrupted=0
-    mkdir -p "$STATE/tmp"
-    tmp="$(mktemp -d "$STATE/tmp/run.XXXXXX")"
-    # setsid: a group of its own, so that its browsers are told apart from
-    # everyone else's; timeout signals that whole group when the budget ends.
-    (
-        cd "$dir"
-        if [[ -n "$log" ]]; then exec >>"$log" 2>&1; fi
-        TMPDIR="$tmp" exec setsid timeout --kill-after=30 "$budget" "$@"
-    ) &
-    pid=$!
-    trap 'interrupted=1; kill -INT -- "-$pid" 2>/dev/null' INT
-    trap 'interrupted=1; kill -TERM -- "-$pid" 2>/dev/null' TERM
-    while kill -0 "$pid" 2>/dev/null; do
-        if [[ -n "$log" ]] && (( ! stalled )); then
-            if (( ! result_at )) && tail -c 20000 "$log" 2>/dev/null | grep -q 'when loading database'; then
-                result_at=$SECONDS
-            elif (( result_at && SECONDS - result_at > SHUTDOWN_GRACE )); then
-                stalled=1
-                say "$name: Odoo still runs ${SHUTDOWN_GRACE}s after its result: stopping the browsers it left open" >&2
-                left="$(run_browser_pids "$tmp")"
-                # shellcheck disable=SC2086
-                [[ -n "$left" ]] && kill -TERM $left 2>/dev/null
-                ( sleep 30; kill -TERM -- "-$pid" 2>/dev/null ) &
-            fi
-        fi
-        sleep 2
-    done
-    wait "$pid" || rc=$?
-    trap - INT TERM
-    left="$(stop_run "$pid" "$tmp")"
-    # Odoo's screenshots of failed tours land in TMPDIR/odoo_tests: keep them.
-    rm -rf "$LOGS/$name-screenshots"
-    if [[ -d "$tmp/odoo_tests" ]]; then
-        mv "$tmp/odoo_tests" "$LOGS/$name-screenshots"
-    fi
-    rm -rf "$tmp"
-    if (( interrupted )); then
-        say "$name: interrupted" >&2
-        exit 130
-    fi
-    if (( rc == 124 || rc == 137 )); then
-        say "$name: STOPPED, over its budget of ${budget}s (CLOSURE_${name^^}_BUDGET)" >&2
-        rc=124
-    elif (( left > 0 )); then
-        say "$name: $left browser(s) left open by the run were stopped" >&2
-    fi
-    return "$rc"
-}
-
-# Our tests that skip in the pytest database because an app they bridge to is
-# not installed there; this database has it.
-CLOSURE_TAGS_WITH_TOUR_APPS=(
-    /closure_crm:TestComplaintsAndCare.test_news_list_kept_in_sync_with_mass_mailing
-)
-
-# Odoo's own tests (crm's suite, Odoo's UI tours) in a fresh database where
-# our add-ons are installed too. Prints Odoo's result line; returns non-zero
-# when a test fails or the run exceeds its budget.
-run_odoo_crm_tests() {
-    local db="${TEST_DB}_crm" log="$LOGS/odoo-crm-tests.log" rc=0 t0=$SECONDS result common
-    local modules="crm,$ADDONS" tags="/crm" what="crm tests"
-    check_db_name "$db"
-    drop_db "$db"
-    : >"$log"
-    mapfile -t common < <(odoo_common_args)
-    if (( HAVE_BROWSER )); then
-        modules="crm,$ODOO_TOUR_MODULES,$ADDONS"
-        tags="/crm,$(IFS=,; echo "${ODOO_TOUR_TAGS[*]}")"
-        if [[ "${CLOSURE_ODOO_TOURS_ALL:-}" != 1 ]]; then
-            tags+=",$(IFS=,; echo "${ODOO_TOUR_TAGS_LEFT_OUT[*]}")"
-        fi
-        # ours that need an app only this database has (mass_mailing's lists)
-        tags+=",$(IFS=,; echo "${CLOSURE_TAGS_WITH_TOUR_APPS[*]}")"
-        what="crm tests and UI tours"
-    fi
-    say "running Odoo's $what with $ADDONS installed (database $db, budget ${ODOO_TESTS_BUDGET}s)..."
-    # From .state, as odoo() runs it: nothing in the checkout shadows a module.
-    bounded_run odoo_tests "$ODOO_TESTS_BUDGET" "$STATE" "$log" \
-        "$PYTHON" -m odoo -d "$db" -i "$modules" --test-enable --test-tags "$tags" --stop-after-init \
-        --http-interface=127.0.0.1 --http-port="$(free_port)" "${common[@]}" \
-        --logfile="$log" || rc=$?
-    result="$(grep -E 'tests when loading database' "$log" | tail -n 1 | sed -E 's/^.*odoo\.tests\.result: //; s/[[:space:]]+$//')"
-    if (( rc != 0 )) || [[ -z "$result" ]]; then
-        {
-            say "odoo $what FAILED (exit $rc): ${result:-no result line}"
-            grep -E '^(FAIL|ERROR): | (ERROR|CRITICAL) ' "$log" | head -n 40 || true
-            (( rc == 124 )) && grep -E ' Starting [A-Za-z0-9_]+\.test' "$log" | tail -n 1 | sed -E 's/^.*: /last test started: /'
-            [[ -d "$LOGS/odoo_tests-screenshots" ]] && say "screenshots of failed tours: ${LOGS#"$ROOT"/}/odoo_tests-screenshots/"
-            say "full log: $log"
-        } >&2
-        return 1
-    fi
-    say "odoo $what: $result ($((SECONDS - t0))s)"
-}
-
 # Test directories that exist and hold test files.
 test_dirs() {
     local d
     for d in closure_crm/tests closure_training/tests tests; do
-        [[ -d "$ROOT/$d" ]] || continue
-        if [[ -n "$(find "$ROOT/$d" \( -name 'test_*.py' -o -name '*_test.py' \) -print -quit)" ]]; then
-            echo "$d"
-        fi
+        [[ -n "$(find "$ROOT/$d" \( -name 'test_*.py' -o -name '*_test.py' \) -print -quit 2>/dev/null)" ]] && echo "$d"
     done
 }
 
 cmd_test() {
-    local crm=auto arg
-    local -a pytest_args=()
+    local crm=auto arg named=0 rc=0 crm_rc=0
+    local -a pytest_args=() paths=()
     for arg in "$@"; do
         case "$arg" in
             --odoo-crm) crm=1 ;;
@@ -658,12 +435,12 @@ cmd_test() {
             *) pytest_args+=("$arg") ;;
         esac
     done
-    # a full run guards Odoo's own crm tests; a focused run (ARGS) skips them
+    # a full run guards Odoo's own crm tests and runs the OCA checks first;
+    # a focused run (ARGS) skips both
     if [[ "$crm" == auto ]]; then
         if (( ${#pytest_args[@]} )); then crm=0; else crm=1; fi
     fi
     check_db_name "$TEST_DB"
-    # a full run (CI's) checks the code first: a lint finding fails it early
     if (( ! ${#pytest_args[@]} )) && [[ "${CLOSURE_SKIP_LINT:-}" != 1 ]]; then
         cmd_lint || die "the OCA checks failed (./dev.sh lint): fix the findings above"
     fi
@@ -675,23 +452,22 @@ cmd_test() {
         drop_db "$TEST_DB"
         install_addons "$TEST_DB" "$ADDONS" "$LOGS/test-install.log"
     fi
-
-    local crm_rc=0
-    check_browser
+    local have_browser=0
+    if chromium_path >/dev/null; then
+        have_browser=1
+    else
+        say "no Chromium found: the UI tours are SKIPPED (install Debian's chromium to run them)"
+    fi
     if (( crm )); then
-        run_odoo_crm_tests || crm_rc=$?
+        PYTHON="$PYTHON" ODOO_ADDONS="$ODOO_ADDONS" CLOSURE_ODOO_DB="${TEST_DB}_crm" \
+            CLOSURE_HAVE_BROWSER="$have_browser" "$ROOT/.ci/odoo-suite" || crm_rc=$?
     fi
 
-    # Default paths unless the caller named test files or directories.
-    local -a paths=()
-    local named=0
+    # default paths unless the caller named test files or directories
     for arg in "${pytest_args[@]+"${pytest_args[@]}"}"; do
         [[ "$arg" != -* && -e "${arg%%::*}" ]] && named=1
     done
-    if (( ! named )); then
-        mapfile -t paths < <(test_dirs)
-    fi
-
+    (( named )) || mapfile -t paths < <(test_dirs)
     local -a odoo_opts=(
         --odoo-database="$TEST_DB"
         --odoo-addons-path="$ROOT,$ODOO_ADDONS"
@@ -701,9 +477,7 @@ cmd_test() {
     if (( ${#DB_ARGS[@]} )); then
         odoo_opts+=(--odoo-extra "db_host=$PGHOST" --odoo-extra "db_port=$PGPORT")
     fi
-
-    local rc=0
-    bounded_run pytest "$PYTEST_BUDGET" "$ROOT" "" \
+    "$ROOT/.ci/bounded-run" pytest "$PYTEST_BUDGET" "$ROOT" - \
         "$PYTHON" -m pytest "${odoo_opts[@]}" "${paths[@]+"${paths[@]}"}" \
         "${pytest_args[@]+"${pytest_args[@]}"}" || rc=$?
     # Nothing may be printed after pytest's summary line.
