@@ -5,9 +5,9 @@ import logging
 from odoo import _, fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
-from odoo.tools import SQL, consteq, format_amount, format_date, lazy
+from odoo.tools import consteq, format_amount, format_date
 
-from ..models.crm_lead import ANSWER_LENGTH_DEFAULT, ANSWER_LENGTH_PARAM, ClosurePublicError
+from ..models.crm_lead import ClosurePublicError
 
 _logger = logging.getLogger(__name__)
 
@@ -51,107 +51,31 @@ class ClosureAnswer(http.Controller):
             'company': case_sudo.company_id or case_sudo.closure_plan_id.company_id,
         }, status=404)
 
-    def _closure_render(self, case_sudo, access_token, error=None, answered=False, form=None, page=None):
-        """Render the page. With ``page`` (a plain view, see _closure_page)
-        the page's body is kept by QWeb (t-cache) under the page's key, and
-        its values are read only when it is not kept yet."""
-        def page_values():
-            values = case_sudo._closure_answer_values()
-            values['texts'] = self._closure_texts(values)
-            return values
+    def _closure_render(self, case_sudo, access_token, error=None, answered=False, form=None, errors=None):
+        """Render the page from the case: its values are read here, once per view."""
         request.update_context(lang=case_sudo.env.lang)
-        if page:
-            company_name = page['company_name']
-        else:
-            company_name = (case_sudo.company_id or case_sudo.closure_plan_id.company_id).name
-        title = case_sudo.env._("Your service with %(company)s", company=company_name)
-        # The page's <head> is kept as website keeps its own pages' heads (see
-        # closure_answer_layout_head): for a visitor (a user's menus and debug
-        # mode are theirs), per case and language; the CSRF token in it is
-        # t-nocache.
-        head_key = page and request.env.user._is_public() and not request.session.debug \
-            and ('closure_answer_head', case_sudo.id, case_sudo.env.lang, title)
-        return request.render('closure_crm.closure_answer_page', {
-            'closure_page': lazy(page_values) if page else page_values(),
-            'closure_page_cache_key': page and page['key'],
-            'closure_head_cache_key': head_key or None,
-            'title': title,
+        values = case_sudo._closure_answer_values()
+        values['texts'] = self._closure_texts(values)
+        values.update({
+            'title': values['texts']['title'],
             'access_token': access_token,
             'error': error,
+            # {field name: message}: shown next to the field it is about
+            'errors': errors or {},
             'answered': answered,
             'form': form or {},
         })
-
-    def _closure_page(self, case_id, access_token):
-        """The case behind a plain view of the page, in one query: None when
-        the link is not one (as _closure_case), else a dict with the case
-        (superuser, in the customer's language), whether the page is closed,
-        the company's name and the page's key: a digest of the rows the page
-        reads (the case with its kept receiver suggestions, its customer,
-        plan, company, contact, transfers, answers, privileges offered and the
-        customer's answers to them, the data categories, the
-        receivers offered and their contacts), the language, the settings
-        and today's date. Equal keys: the same page."""
-        if not isinstance(access_token, str) or not access_token or len(access_token) > MAX_TOKEN_LENGTH \
-                or not access_token.isascii() or not 0 < case_id <= MAX_ID:
-            return None
-        env = request.env
-        env.cr.execute(SQL(
-            """SELECT l.closure_access_token, cu.lang, pl.data_erasure_date,
-                      (SELECT vp.tz FROM res_users vu JOIN res_partner vp ON vp.id = vu.partner_id
-                        WHERE vu.id = %s),
-                      co.name,
-                      MD5(CONCAT_WS('|', l::text, cu::text, co::text, pa::text, pl::text, u::text, up::text,
-                          (SELECT STRING_AGG(t::text, '|' ORDER BY t.id)
-                             FROM closure_transfer t WHERE t.lead_id = l.id),
-                          (SELECT STRING_AGG(c::text, '|' ORDER BY c.id)
-                             FROM closure_consent c WHERE c.lead_id = l.id),
-                          (SELECT STRING_AGG(pv::text, '|' ORDER BY pv.id)
-                             FROM closure_privilege pv WHERE pv.lead_id = l.id),
-                          (SELECT STRING_AGG(pa2::text, '|' ORDER BY pa2.id)
-                             FROM closure_privilege_answer pa2 WHERE pa2.lead_id = l.id),
-                          (SELECT STRING_AGG(d::text, '|' ORDER BY d.id) FROM closure_data_category d),
-                          (SELECT STRING_AGG(r::text, '|' ORDER BY r.id) FROM res_partner r
-                            WHERE r.id = ANY(offered.ids) OR r.parent_id = ANY(offered.ids))))
-                 FROM crm_lead l
-                 JOIN closure_plan pl ON pl.id = l.closure_plan_id
-                 LEFT JOIN res_partner cu ON cu.id = l.partner_id
-                 LEFT JOIN res_company co ON co.id = COALESCE(l.company_id, pl.company_id)
-                 LEFT JOIN res_partner pa ON pa.id = co.partner_id
-                 LEFT JOIN res_users u ON u.id = COALESCE(l.user_id, pl.user_id)
-                 LEFT JOIN res_partner up ON up.id = u.partner_id
-                 -- the receivers offered: the kept suggestions and the case's transfers
-                 CROSS JOIN LATERAL (
-                     SELECT ARRAY(SELECT jsonb_array_elements_text(l.closure_suggestion_cache -> 'ids')::int
-                                  UNION SELECT t.receiver_id FROM closure_transfer t WHERE t.lead_id = l.id) AS ids
-                 ) offered
-                WHERE l.id = %s""", env.uid, case_id))
-        row = env.cr.fetchone()
-        if not row or not row[0] or not consteq(row[0], access_token):
-            return None
-        # the visitor's time zone as context_today() takes it, read here
-        # rather than by loading the visitor's user record on every view
-        case_sudo = env['crm.lead'].sudo().browse(case_id).with_context(
-            lang=row[1] or env.lang, tz=env.context.get('tz') or row[3] or 'UTC')
-        today = fields.Date.context_today(case_sudo)
-        settings = case_sudo._closure_answer_setting(ANSWER_LENGTH_PARAM, ANSWER_LENGTH_DEFAULT)
-        return {
-            'case': case_sudo,
-            'expired': bool(row[2]) and today > row[2],
-            'company_name': row[4],
-            'key': ('closure_answer', case_id, case_sudo.env.lang, str(today), settings, *map(str, row[4:])),
-        }
+        return request.render('closure_crm.closure_answer_page', values)
 
     @http.route('/closure/answer/<int:case_id>', type='http', auth='public', methods=['GET'],
                 website=True, sitemap=False)
     def closure_answer(self, case_id, access_token=None, answered=None, **kwargs):
-        page = self._closure_page(case_id, access_token)
-        if not page:
+        case_sudo = self._closure_case(case_id, access_token)
+        if not case_sudo:
             return request.not_found()
-        if page['expired']:
-            return self._closure_closed(page['case'])
-        page['key'] += (bool(answered),)
-        return self._closure_render(page['case'], access_token, answered=bool(answered), page=page)
+        if case_sudo._closure_answer_link_expired():
+            return self._closure_closed(case_sudo)
+        return self._closure_render(case_sudo, access_token, answered=bool(answered))
 
     @http.route('/closure/answer/<int:case_id>/submit', type='http', auth='public', methods=['POST'],
                 website=True, sitemap=False)
