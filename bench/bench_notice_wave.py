@@ -185,7 +185,7 @@ def run_wave(env, plan):
         if wave.state == 'done':
             break
         if calls % 20 == 0:
-            print(f"  wave: {wave.sent_count} notices queued, {time.perf_counter() - t0:.0f} s", flush=True)
+            print(f"  wave: {wave.queued_count} notices queued, {time.perf_counter() - t0:.0f} s", flush=True)
     seconds = time.perf_counter() - t0
     env.cr.execute("""SELECT COUNT(*) FROM closure_notice_recipient
                        WHERE wave_id = %s AND mail_mail_id IS NOT NULL""", [wave.id])
@@ -199,7 +199,7 @@ def run_wave(env, plan):
         [wave.id],
     )
     langs = ', '.join(f"{lang} {count}" for lang, count in env.cr.fetchall())
-    details = (f"{wave.sent_count} sent, {wave.invalid_count} invalid addresses; tiers {tiers}; "
+    details = (f"{wave.queued_count} queued, {wave.invalid_count} invalid addresses; tiers {tiers}; "
                f"languages {langs}; {calls} batches")
     return seconds, mails, details
 

@@ -13,7 +13,7 @@ two phases in the same invocation, each from the same starting state:
   two servers   two such servers, on two ports, on the same database.
 
 In each phase the work is started the way a user starts it, then only the
-scheduled jobs and their lanes (data/ir_cron_lane_data.xml) work, and Odoo's
+scheduled jobs (one per task; Odoo runs each on one cron worker at a time) work, and Odoo's
 own mail queue delivers the mails to a local SMTP sink started by this
 script (Odoo's ``--smtp``/``--smtp-port``):
 
@@ -380,7 +380,8 @@ def run_phase(args, env, plan, sink, smtp_port, ports, phase):
         wait_for(env, 'notices', "SELECT COUNT(*) FROM closure_notice_wave WHERE id = %s AND state != 'done'",
                  [wave.id], args.timeout)
         result['wave_s'] = time.perf_counter() - t0
-        env.cr.execute("""SELECT COUNT(*) FILTER (WHERE state = 'sent'), COUNT(*) FILTER (WHERE state = 'personal'),
+        env.cr.execute("""SELECT COUNT(*) FILTER (WHERE state IN ('queued', 'sent')),
+                                 COUNT(*) FILTER (WHERE state = 'personal'),
                                  COUNT(*) FILTER (WHERE state = 'invalid'), COUNT(*)
                             FROM closure_notice_recipient WHERE wave_id = %s AND reminder_number = 0""", [wave.id])
         result['sent'], result['personal'], result['invalid'], result['rows'] = env.cr.fetchone()
@@ -392,13 +393,13 @@ def run_phase(args, env, plan, sink, smtp_port, ports, phase):
         result['moved'] = env.cr.rowcount
         # due by the product's own rule: a tier A notice mailed days from now (after the personal
         # contact) counts its reminder delay from that day, so it is not due yet
-        env.cr.execute(SQL("%s AND r.wave_id = %s", env['closure.notice.wave']._due_reminders_sql(SQL('COUNT(*)')),
+        env.cr.execute(SQL("%s AND r.wave_id = %s", env['closure.notice.recipient']._due_reminders_sql(SQL('COUNT(*)')),
                            wave.id))
         result['due'] = env.cr.fetchone()[0]
-        env.ref('closure_crm.ir_cron_closure_notice_reminders')._closure_trigger()
+        env.ref('closure_crm.ir_cron_closure_notice_reminders')._trigger()
         env.cr.commit()
         t1 = time.perf_counter()
-        wait_for(env, 'reminders', env['closure.notice.wave']._due_reminders_sql(SQL('COUNT(*)')), None,
+        wait_for(env, 'reminders', env['closure.notice.recipient']._due_reminders_sql(SQL('COUNT(*)')), None,
                  args.timeout)
         env.cr.execute("SELECT COUNT(*) FROM closure_notice_recipient WHERE wave_id = %s AND reminder_number > 0",
                        [wave.id])
@@ -422,7 +423,8 @@ def checks(env, result, sink):
                                                                               WHERE id = %s)
                      AND NOT EXISTS (SELECT 1 FROM closure_notice_recipient r
                                       WHERE r.wave_id = %s AND r.lead_id = l.id AND r.reminder_number = 0
-                                        AND r.state IN ('sent', 'personal', 'invalid'))""", [wave_id, wave_id])
+                                        AND r.state IN ('queued', 'sent', 'personal', 'invalid', 'failed'))""",
+               [wave_id, wave_id])
     skipped = cr.fetchone()[0]
     cr.execute("""SELECT COUNT(*) FROM (SELECT lead_id FROM closure_notice_recipient
                                          WHERE wave_id = %s AND reminder_number = 0
@@ -454,7 +456,7 @@ def checks(env, result, sink):
     }
     if 'mail_s' in result:
         cr.execute("""SELECT LOWER(r.address), COUNT(*) FROM closure_notice_recipient r
-                       WHERE r.wave_id = %s AND r.state = 'sent' AND r.channel = 'email'
+                       WHERE r.wave_id = %s AND r.state IN ('queued', 'sent') AND r.channel = 'email'
                          AND (r.scheduled_date IS NULL OR r.scheduled_date <= NOW() AT TIME ZONE 'UTC')
                        GROUP BY 1""", [wave_id])
         expected = dict(cr.fetchall())

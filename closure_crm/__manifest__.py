@@ -41,7 +41,6 @@
         'report/closure_notice_letter_report.xml',
         'data/closure_transfer_data.xml',
         'data/mail_template_transfer.xml',
-        'data/ir_cron_lane_data.xml',
         'views/closure_transfer_views.xml',
         'views/closure_consent_views.xml',
         'views/closure_handover_views.xml',

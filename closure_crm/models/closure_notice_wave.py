@@ -2,7 +2,7 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
-from psycopg2 import errors
+import psycopg2
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -14,9 +14,6 @@ _logger = logging.getLogger(__name__)
 
 # cases handled per transaction: the cron commits between batches
 NOTICE_BATCH = 1000
-# another worker (a lane of the job, another server) changed a row this
-# transaction's snapshot still saw: not an error of the wave, taken again in a new transaction
-CONCURRENT_CHANGE = (errors.SerializationFailure, errors.LockNotAvailable)
 
 WAVE_STATES = [
     ('draft', 'Draft'),
@@ -86,10 +83,19 @@ class ClosureNoticeWave(models.Model):
     # -- results ------------------------------------------------------------
     recipient_ids = fields.One2many('closure.notice.recipient', 'wave_id', string='Recipients')
     case_count = fields.Integer('Cases Picked', compute='_compute_case_count')
-    sent_count = fields.Integer('Sent', compute='_compute_statistics')
+    # the figures are the notice rows' states, counted (never incremented along the way)
     pending_count = fields.Integer('To Send', compute='_compute_statistics')
+    queued_count = fields.Integer(
+        'In the Mail Queue', compute='_compute_statistics',
+        help="Notices handed to Odoo's mail queue and not delivered yet, retries included.")
+    sent_count = fields.Integer('Sent', compute='_compute_statistics', help="Notices delivered.")
     personal_count = fields.Integer('Personal Contacts', compute='_compute_statistics')
-    invalid_count = fields.Integer('Invalid Addresses', compute='_compute_statistics')
+    invalid_count = fields.Integer(
+        'Invalid Addresses', compute='_compute_statistics',
+        help="Notices that cannot reach the customer's address: missing, invalid, refused or bounced.")
+    failed_count = fields.Integer(
+        'Delivery Failed', compute='_compute_statistics',
+        help="Notices our side could not deliver (the mail server kept failing, no template): resend them.")
     reminder_count = fields.Integer('Reminders', compute='_compute_statistics')
     progress = fields.Float('Progress (%)', compute='_compute_statistics')
 
@@ -127,13 +133,16 @@ class ClosureNoticeWave(models.Model):
             counts[wave.id, 'reminder' if number else state] += count
         for wave in self:
             wid = wave._origin.id
-            wave.sent_count = counts[wid, 'sent']
             wave.pending_count = counts[wid, 'pending']
+            wave.queued_count = counts[wid, 'queued']
+            wave.sent_count = counts[wid, 'sent']
             wave.personal_count = counts[wid, 'personal']
             wave.invalid_count = counts[wid, 'invalid']
+            wave.failed_count = counts[wid, 'failed']
             wave.reminder_count = counts[wid, 'reminder']
-            total = wave.sent_count + wave.pending_count + wave.personal_count + wave.invalid_count
-            wave.progress = 100.0 * (total - wave.pending_count) / total if total else 0.0
+            total = sum(counts[wid, state] for state in ('pending', 'queued', 'sent', 'personal', 'invalid', 'failed'))
+            settled = total - wave.pending_count - wave.queued_count
+            wave.progress = 100.0 * settled / total if total else 0.0
 
     @api.constrains('sms_body')
     def _check_sms_taboo(self):
@@ -175,13 +184,13 @@ class ClosureNoticeWave(models.Model):
                 wave._process_batch()
                 wave._check_done()
             else:
-                cron._closure_trigger(at=max(wave.scheduled_date, fields.Datetime.now()))
+                cron._trigger(at=max(wave.scheduled_date, fields.Datetime.now()))
         return True
 
     def action_cancel(self):
         self.filtered(lambda w: w.state != 'done').write({'state': 'cancel'})
         self.env['closure.notice.recipient'].search(
-            [('wave_id', 'in', self.ids), ('state', '=', 'pending')]).write({'state': 'cancel'})
+            [('wave_id', 'in', self.ids), ('state', '=', 'pending')])._mark_cancelled()
 
     def action_reset_draft(self):
         """Back to draft: the notices the cancel stopped are forgotten, so
@@ -196,7 +205,15 @@ class ClosureNoticeWave(models.Model):
         waves = self.filtered('error_message')
         waves.write({'error_message': False})
         if waves:
-            self.env.ref('closure_crm.ir_cron_closure_notice_waves')._closure_trigger()
+            self.env.ref('closure_crm.ir_cron_closure_notice_waves')._trigger()
+        return True
+
+    def action_resend_failed(self):
+        """One click: the notices that failed for good go back to Odoo's mail
+        queue (their own mails, same Message-Id); each is notified when sent."""
+        self.env['closure.notice.recipient'].search(
+            [('wave_id', 'in', self.ids), ('state', 'in', ('failed', 'invalid')),
+             ('mail_mail_id', '!=', False)]).action_resend()
         return True
 
     def action_view_recipients(self):
@@ -208,6 +225,9 @@ class ClosureNoticeWave(models.Model):
 
     def action_view_invalid(self):
         return self.with_context(recipient_filter={'search_default_invalid': 1}).action_view_recipients()
+
+    def action_view_failed(self):
+        return self.with_context(recipient_filter={'search_default_failed': 1}).action_view_recipients()
 
     def action_view_cases(self):
         self.ensure_one()
@@ -320,40 +340,14 @@ class ClosureNoticeWave(models.Model):
 
     def _prepare_recipients(self):
         self.ensure_one()
-        self.env['crm.lead'].flush_model()
-        self.env['res.partner'].flush_model()
         cases = self.env['crm.lead'].sudo()._search(self._case_domain())  # the wave was authorised when queued
         reason, address = self._address_sql()
-        self.env.cr.execute(SQL(
-            """INSERT INTO closure_notice_recipient
-                      (wave_id, company_id, lead_id, partner_id, reminder_number, reminder_count, channel, state,
-                       failure_reason, address, create_uid, create_date, write_uid, write_date)
-               SELECT %(wave)s, %(company)s, l.id, l.partner_id, 0, 0, %(channel)s,
-                      CASE WHEN r.reason IS NULL THEN 'pending' ELSE 'invalid' END, r.reason, r.address,
-                      %(uid)s, NOW() AT TIME ZONE 'UTC', %(uid)s, NOW() AT TIME ZONE 'UTC'
-                 FROM crm_lead l
-                 JOIN res_partner p ON p.id = l.partner_id
-                 CROSS JOIN LATERAL (SELECT %(reason)s AS reason, %(address)s AS address) r
-                WHERE l.id IN %(cases)s
-                ORDER BY l.id
-               ON CONFLICT (wave_id, lead_id, reminder_number) DO NOTHING""",
-            wave=self.id, company=self.company_id.id, channel=self.channel, uid=self.env.uid,
-            reason=reason, address=address, cases=cases.subselect()))
-        self.env['closure.notice.recipient'].invalidate_model()
-        _logger.info("Notice wave %s: %s recipients prepared", self.id, self.env.cr.rowcount)
+        count = self.env['closure.notice.recipient']._create_for_wave(self, cases, reason, address)
+        _logger.info("Notice wave %s: %s recipients prepared", self.id, count)
 
     def _claim_pending(self, limit=None):
-        """Lock up to ``limit`` pending notice rows of the wave; rows another
-        transaction holds are skipped, so two workers never send the same."""
         self.ensure_one()
-        limit = limit or NOTICE_BATCH
-        self.env['closure.notice.recipient'].flush_model()
-        self.env.cr.execute(SQL(
-            """SELECT id FROM closure_notice_recipient
-                WHERE wave_id = %s AND reminder_number = 0 AND state = 'pending'
-                ORDER BY id LIMIT %s
-                  FOR UPDATE SKIP LOCKED""", self.id, limit))
-        return self.env['closure.notice.recipient'].browse([row[0] for row in self.env.cr.fetchall()])
+        return self.env['closure.notice.recipient']._claim(self, limit or NOTICE_BATCH)
 
     def _process_batch(self, limit=None):
         """Send the notices of one batch of pending cases; return how many
@@ -379,7 +373,7 @@ class ClosureNoticeWave(models.Model):
                       "before any letter, and proposes a custom solution."),
                     date_deadline=fields.Date.context_today(self), owner=plan._closure_personal_contact_user())
                 if plan.notice_tier_a_mode == 'activity':
-                    tier_a.write({'state': 'personal', 'sent_date': now})
+                    tier_a._mark_personal(now)
                     mail_rows = rows - tier_a
                 else:
                     later = now + timedelta(days=plan.notice_tier_a_delay_days)
@@ -400,11 +394,8 @@ class ClosureNoticeWave(models.Model):
     def _mark_notified(self, rows, scheduled, now):
         """Cases about to receive a notice move to 'Notified'. Their notice
         date (from which the claim period runs) is the day their mail is
-        actually sent (mail.mail, see closure.notice.recipient); a printed
+        actually sent (closure.notice.recipient._closure_mail_sent); a printed
         letter or an SMS counts from today."""
-        if self.channel != 'email':
-            self.env['closure.notice.recipient']._closure_set_notified(rows, {
-                row.id: (scheduled.get(row.id) or now).date() for row in rows})
         to_move = rows.lead_id.filtered(lambda lead: lead.closure_stage_code == 'to_notify')
         # the notice itself is in the case's history: no stage tracking message per case
         to_move.with_context(mail_notrack=True)._closure_set_stage('notified')
@@ -428,17 +419,16 @@ class ClosureNoticeWave(models.Model):
             by_template[template] |= row
         no_template = by_template.pop(self.env['mail.template'], None)
         if no_template:
-            no_template.write({'state': 'invalid', 'failure_reason': 'no_template'})
+            no_template._mark_unsendable('no_template')
 
-        # only a notice starts the reminders that follow it
-        reminder_days = self.plan_id.notice_reminder_days if self.is_notice and kind == 'notice' else 0
         for template, template_rows in by_template.items():
             leads = template_rows.lead_id
             # the notice states the claims deadline that its sending starts
             expected = {row.lead_id.id: (scheduled.get(row.id) or now).date() for row in template_rows} \
                 if self.is_notice and kind == 'notice' else {}
             with leads._closure_as_notified(expected):
-                values = template.with_context(closure_render_batch=True)._generate_template(leads.ids, RENDER_FIELDS)
+                leads._closure_forget_derived()
+                values = template._generate_template(leads.ids, RENDER_FIELDS)
             reply_to = {} if template.reply_to else leads.sudo()._notify_get_reply_to(default=False)
             # the case's history logs the notice in one line; the mail keeps the full text
             # (the closure templates keep their mails: auto_delete off)
@@ -466,51 +456,28 @@ class ClosureNoticeWave(models.Model):
                     'body_html': rendered.get('body_html') or '',
                     'email_to': rendered.get('email_to') or False,
                     'email_cc': rendered.get('email_cc') or False,
-                    'recipient_ids': rendered.get('partner_ids') or [],
+                    'recipient_ids': [(4, pid) for pid in rendered.get('partner_ids') or []],
                     'auto_delete': rendered.get('auto_delete', False),
                     'is_notification': True,  # the message stays when the mail is deleted
                     'scheduled_date': scheduled.get(row.id) or rendered.get('scheduled_date') or False,
                 }
                 if rendered.get('attachment_ids'):
                     mail['attachment_ids'] = [(4, aid) for aid in rendered['attachment_ids']]
+                # one Message-Id for the notice, kept across the queue's retries
                 mail['message_id'] = self.env['mail.message']._get_message_id(mail)
                 mail['references'] = mail['message_id']
                 vals_list.append(mail)
-            mails = self.env['mail.mail'].sudo()._closure_create_batch(vals_list)
-            self._mark_sent(template_rows, template, now, mails=mails, scheduled=scheduled,
-                            reminder_days=reminder_days)
-
-    def _mark_sent(self, rows, template, now, mails=None, messages=None, scheduled=None, reminder_days=0):
-        """Mark ``rows`` sent, linked to their mails or messages (same order), set-based."""
-        scheduled = scheduled or {}
-        self.env['closure.notice.recipient'].flush_model()
-        params = []
-        for index, row in enumerate(rows):
-            mail = mails[index] if mails else None
-            message = mail.mail_message_id if mail else (messages[index] if messages else None)
-            sent = scheduled.get(row.id) or now
-            params.append((row.id, mail.id if mail else None, message.id if message else None, sent))
-        self.env.cr.execute(SQL(
-            """UPDATE closure_notice_recipient r
-                  SET state = 'sent', failure_reason = NULL, template_id = %(template)s,
-                      mail_mail_id = v.mail_id, message_id = v.message_id,
-                      sent_date = v.sent, scheduled_date = CASE WHEN v.sent > %(now)s THEN v.sent END,
-                      last_contact_date = CASE WHEN r.reminder_number = 0 AND %(reminders)s THEN v.sent END,
-                      write_uid = %(uid)s, write_date = %(now)s
-                 FROM (SELECT unnest(%(ids)s::int[]) AS id, unnest(%(mails)s::int[]) AS mail_id,
-                              unnest(%(messages)s::int[]) AS message_id,
-                              unnest(%(sents)s::timestamp[]) AS sent) v
-                WHERE r.id = v.id""",
-            template=template.id or None, now=now, uid=self.env.uid, reminders=bool(reminder_days),
-            ids=[p[0] for p in params], mails=[p[1] for p in params],
-            messages=[p[2] for p in params], sents=[p[3] for p in params]))
-        rows.invalidate_recordset()
+            # Odoo's batched create, as the composer in mass mode (the queue's own records)
+            mails = self.env['mail.mail'].sudo().create(vals_list)
+            template_rows._mark_queued(template, mails, scheduled)
+            self.env['mail.mail']._closure_trigger_queue(
+                [now] + [scheduled[row.id] for row in template_rows if row.id in scheduled])
 
     def _send_sms(self, rows, now):
         """SMS through Odoo's SMS composer in mass mode (only when the SMS app
         is installed), in the customer's language, logged on each case."""
         if not self._sms_installed():
-            rows.write({'state': 'invalid', 'failure_reason': 'missing_phone'})
+            rows._mark_unsendable('missing_phone')
             return
         by_lang = defaultdict(lambda: self.env['closure.notice.recipient'])
         for row in rows:
@@ -533,7 +500,7 @@ class ClosureNoticeWave(models.Model):
             log = self.env['ir.qweb']._render(
                 'closure_crm.message_paragraph', {'text': _("Notice sent by SMS (%(wave)s).", wave=self.name)})
             leads._message_log_batch(bodies=dict.fromkeys(leads.ids, log), subject=False)
-            self._mark_sent(lang_rows, self.env['mail.template'], now)
+            lang_rows._mark_delivered(self.env['mail.template'], now)
 
     def _render_letters(self, rows, now):
         """Printed letters: render the template bodies in batch and keep them
@@ -547,76 +514,105 @@ class ClosureNoticeWave(models.Model):
             by_template[templates[key]] |= row
         no_template = by_template.pop(self.env['mail.template'], None)
         if no_template:
-            no_template.write({'state': 'invalid', 'failure_reason': 'no_template'})
+            no_template._mark_unsendable('no_template')
         for template, template_rows in by_template.items():
             leads = template_rows.lead_id
-            values = template.with_context(closure_render_batch=True)._generate_template(
-                leads.ids, ('subject', 'body_html'))
+            # the letter states the claims deadline its sending starts (today)
+            expected = dict.fromkeys(leads.ids, now.date()) if self.is_notice else {}
+            with leads._closure_as_notified(expected):
+                leads._closure_forget_derived()
+                values = template._generate_template(leads.ids, ('subject', 'body_html'))
             for row in template_rows:
                 row.letter_body = values[row.lead_id.id].get('body_html')
             messages = leads._message_log_batch(
                 bodies={lead.id: values[lead.id].get('body_html') for lead in leads},
                 subject=False)
             by_lead = {message.res_id: message for message in messages}
-            self._mark_sent(template_rows, template, now,
-                            messages=[by_lead.get(row.lead_id.id) for row in template_rows],
-                            reminder_days=self.plan_id.notice_reminder_days if self.is_notice else 0)
+            template_rows._mark_delivered(
+                template, now, messages=[by_lead.get(row.lead_id.id) for row in template_rows],
+                reminders=self.is_notice)
 
     def _check_done(self):
-        """Close the waves that have nothing left to send."""
+        """Close the waves that have nothing left to hand to the mail queue."""
         for wave in self.filtered(lambda w: w.state == 'sending'):
             if not wave._count_pending():
                 wave.write({'state': 'done', 'sent_date': fields.Datetime.now()})
-                wave.message_post(body=_(
-                    "Wave sent: %(sent)s notices, %(personal)s personal contacts, %(invalid)s invalid addresses.",
-                    sent=wave.sent_count, personal=wave.personal_count, invalid=wave.invalid_count))
+                title = _("Wave handed to the mail queue") if wave._closure_has_queued() else _("Wave sent")
+                wave.message_post(body=wave._closure_figures_message(title))
+
+    def _closure_has_queued(self):
+        self.ensure_one()
+        # counting the queue's bookkeeping, whoever's mail went out
+        return bool(self.env['closure.notice.recipient'].sudo().search_count(
+            [('wave_id', '=', self.id), ('state', '=', 'queued')], limit=1))
+
+    def _closure_check_delivered(self):
+        """Once the last mail of a sent wave is settled (delivered or failed
+        for good), its history says the final figures."""
+        for wave in self.filtered(lambda w: w.state == 'done'):
+            if not wave._closure_has_queued():
+                # the mail queue runs as whoever triggered it: the wave's history is bookkeeping
+                wave.sudo().message_post(body=wave._closure_figures_message(_("Wave delivered")))
+
+    def _closure_figures_message(self, title):
+        self.ensure_one()
+        self.invalidate_recordset(['pending_count', 'queued_count', 'sent_count', 'personal_count',
+                                   'invalid_count', 'failed_count'])
+        return _(
+            "%(title)s: %(sent)s sent, %(queued)s in the mail queue, %(personal)s personal contacts, "
+            "%(invalid)s invalid addresses, %(failed)s failed on our side.", title=title,
+            sent=self.sent_count, queued=self.queued_count, personal=self.personal_count,
+            invalid=self.invalid_count, failed=self.failed_count)
 
     def _count_pending(self):
         self.ensure_one()
-        self.env['closure.notice.recipient'].flush_model()
-        self.env.cr.execute(SQL(
-            "SELECT COUNT(*) FROM closure_notice_recipient WHERE wave_id = %s AND state = 'pending'", self.id))
-        return self.env.cr.fetchone()[0]
+        return self.env['closure.notice.recipient'].search_count([('wave_id', '=', self.id), ('state', '=', 'pending')])
+
+    # ------------------------------------------------------------------
+    # Scheduled jobs (the batch protocol: ir.cron._closure_run_batch)
+    # ------------------------------------------------------------------
+    @api.model
+    def _due_waves(self):
+        return self.search([('state', 'in', ('in_queue', 'sending')), ('error_message', '=', False),
+                            ('scheduled_date', '<=', fields.Datetime.now())], order='scheduled_date, id')
 
     @api.model
     def _cron_process_waves(self):
-        """Scheduled job: send one batch of the first due wave. The cron
-        framework commits after each call and calls again while progress
-        reports something remaining."""
-        waves = self.search([('state', 'in', ('in_queue', 'sending')), ('error_message', '=', False),
-                             ('scheduled_date', '<=', fields.Datetime.now())], order='scheduled_date, id')
-        for wave in waves:
-            try:
-                done = wave._cron_process_wave()
-            except CONCURRENT_CHANGE:
-                # another lane went ahead: again soon, in a new transaction
-                self.env['ir.cron']._notify_progress(done=0, remaining=wave._count_pending())
-                self.env.ref('closure_crm.ir_cron_closure_notice_waves')._closure_trigger()
-                return
+        """Scheduled job: one batch of the first due wave."""
+        self.env.ref('closure_crm.ir_cron_closure_notice_waves')._closure_run_batch(
+            self._process_due_batch, self._count_due_work)
+
+    @api.model
+    def _process_due_batch(self):
+        for wave in self._due_waves():
+            done = wave._cron_process_wave()
             if done:
-                remaining = sum(w._count_pending() for w in waves.filtered(lambda w: not w.error_message))
-                self.env['ir.cron']._notify_progress(done=done, remaining=remaining)
-                self.env['mail.mail']._closure_trigger_queue()
-                if remaining:
-                    # the lanes that found nothing yet (the wave being prepared) join in
-                    self.env.ref('closure_crm.ir_cron_closure_notice_waves')._closure_trigger()
-                return
-        self.env['ir.cron']._notify_progress(done=0, remaining=0)
+                return done
+        return 0
+
+    @api.model
+    def _count_due_work(self):
+        waves = self._due_waves()
+        pending = self.env['closure.notice.recipient'].search_count(
+            [('wave_id', 'in', waves.ids), ('state', '=', 'pending')])
+        return pending + len(waves.filtered(lambda w: w.state == 'in_queue'))
 
     def _cron_process_wave(self):
         """One batch of the wave in its own savepoint: a wave that fails
         (a template that does not render, a bad address...) keeps its error
-        and is skipped until retried; the other waves go on."""
+        and is skipped until retried; the other waves go on. Concurrency
+        (deadlocks, serialization, lock timeouts) and a lost connection are
+        no error of the wave: the batch protocol runs the batch again."""
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
                 if self.state == 'in_queue' and not self._claim_start():
-                    return 0  # another lane is preparing its recipients
+                    return 0  # a user's Send is preparing its recipients
                 self._start_sending()
                 done = self._process_batch()
                 self._check_done()
             return done
-        except CONCURRENT_CHANGE:
+        except (psycopg2.OperationalError, psycopg2.InterfaceError):
             raise
         except Exception as error:  # noqa: BLE001 - recorded on the wave, the job goes on
             _logger.exception("Notice wave %s failed; the other waves go on", self.id)
@@ -630,41 +626,13 @@ class ClosureNoticeWave(models.Model):
     # Reminders
     # ------------------------------------------------------------------
     @api.model
-    def _due_reminders_sql(self, select):
-        """Notice rows whose case is still waiting for an answer N days (plan
-        setting) after its last notice or reminder, below the plan's cap."""
-        return SQL(
-            """SELECT %(select)s
-                 FROM closure_notice_recipient r
-                 JOIN closure_notice_wave w ON w.id = r.wave_id
-                 JOIN closure_plan p ON p.id = w.plan_id
-                 JOIN crm_lead l ON l.id = r.lead_id
-                WHERE r.reminder_number = 0 AND r.state = 'sent' AND r.last_contact_date IS NOT NULL AND w.is_notice
-                  AND p.state = 'in_progress' AND p.notice_reminder_days > 0
-                  AND r.reminder_count < p.notice_reminder_max
-                  AND r.last_contact_date + make_interval(days => p.notice_reminder_days) <= %(now)s
-                  AND l.active AND l.closure_stage_code = 'notified'""",
-            select=select, now=fields.Datetime.now())
-
-    @api.model
-    def _claim_due_reminders(self, limit=None):
-        """Lock up to ``limit`` due notice rows (see _due_reminders_sql), skipping
-        the rows another worker holds."""
-        limit = limit or NOTICE_BATCH
-        self.env.flush_all()
-        self.env.cr.execute(SQL(
-            "%s ORDER BY r.last_contact_date, r.id LIMIT %s FOR UPDATE OF r SKIP LOCKED",
-            self._due_reminders_sql(SQL('r.id')), limit))
-        return self.env['closure.notice.recipient'].browse([row[0] for row in self.env.cr.fetchall()])
-
-    @api.model
     def _send_reminders(self, limit=None):
         """Send one batch of due reminders; return how many were handled."""
-        notices = self._claim_due_reminders(limit)
+        Recipient = self.env['closure.notice.recipient']
+        notices = Recipient._claim_due_reminders(limit or NOTICE_BATCH)
         if not notices:
             return 0
         now = fields.Datetime.now()
-        Recipient = self.env['closure.notice.recipient']
         reminders = Recipient.create([{
             'wave_id': notice.wave_id.id,
             'lead_id': notice.lead_id.id,
@@ -675,7 +643,7 @@ class ClosureNoticeWave(models.Model):
             'address': notice.partner_id.email,
         } for notice in notices])
         has_email = reminders.filtered(lambda r: email_normalize(r.partner_id.email or ''))
-        (reminders - has_email).write({'state': 'invalid', 'failure_reason': 'missing_email'})
+        (reminders - has_email)._mark_unsendable('missing_email')
         for wave, wave_rows in has_email.grouped('wave_id').items():
             wave._send_emails(wave_rows, {}, now, kind='reminder')
         notices.lead_id._closure_schedule_activity(
@@ -684,32 +652,51 @@ class ClosureNoticeWave(models.Model):
             _("The customer has not answered the closure notice; a reminder was sent. "
               "Call them and make sure they know what happens, when, and who to contact."),
             date_deadline=fields.Date.context_today(self))
-        self.env.cr.execute(SQL(
-            """UPDATE closure_notice_recipient
-                  SET reminder_count = reminder_count + 1, last_contact_date = %(now)s,
-                      write_uid = %(uid)s, write_date = %(now)s
-                WHERE id IN %(ids)s""", now=now, uid=self.env.uid, ids=tuple(notices.ids)))
-        notices.invalidate_recordset(['reminder_count', 'last_contact_date'])
+        notices._mark_reminded(now)
         _logger.info("Closure reminders: %s sent", len(notices))
         return len(notices)
 
     @api.model
     def _cron_send_reminders(self):
-        """Scheduled job: one batch of due reminders (each of its lanes its own batch)."""
-        try:
-            with self.env.cr.savepoint():
-                done = self._send_reminders()
-        except CONCURRENT_CHANGE:
-            # another lane sent reminders this snapshot still sees as due: again soon
-            self.env.cr.execute(self._due_reminders_sql(SQL('COUNT(*)')))
-            self.env['ir.cron']._notify_progress(done=0, remaining=self.env.cr.fetchone()[0])
-            self.env.ref('closure_crm.ir_cron_closure_notice_reminders')._closure_trigger()
-            return
-        remaining = 0
-        if done:
-            self.env.cr.execute(self._due_reminders_sql(SQL('COUNT(*)')))
-            remaining = self.env.cr.fetchone()[0]
-            if remaining:
-                self.env.ref('closure_crm.ir_cron_closure_notice_reminders')._closure_trigger()
-            self.env['mail.mail']._closure_trigger_queue()
-        self.env['ir.cron']._notify_progress(done=done, remaining=remaining)
+        """Scheduled job: one batch of due reminders."""
+        self.env.ref('closure_crm.ir_cron_closure_notice_reminders')._closure_run_batch(
+            self._send_reminders, self.env['closure.notice.recipient']._count_due_reminders)
+
+
+class CrmLead(models.Model):
+    # pylint: disable-next=consider-merging-classes-inherited
+    _inherit = 'crm.lead'
+
+    def _closure_forget_derived(self):
+        """Within _closure_as_notified: the texts computed from the claims
+        deadline earlier in the transaction (e.g. by the taboo check) are
+        computed again from the date the notice states."""
+        kept = ('closure_notified_date', 'closure_claim_deadline')
+        self.invalidate_recordset([name for name, field in self._fields.items()
+                                   if field.compute and not field.store and name not in kept])
+
+
+class ClosurePlan(models.Model):
+    # the deadline watch (closure_plan_watch.py) also says which notices failed for good
+    # pylint: disable-next=consider-merging-classes-inherited
+    _inherit = 'closure.plan'
+
+    def _closure_watch_warnings(self, today=None):
+        result = super()._closure_watch_warnings(today=today)
+        if not result:
+            return result
+        # counted over every wave of the plans, whoever looks at the watch
+        failed = dict(self.env['closure.notice.recipient'].sudo()._read_group(
+            [('wave_id.plan_id', 'in', list(result)), ('wave_id.is_notice', '=', True),
+             ('reminder_number', '=', 0), ('state', 'in', ('failed', 'invalid'))],
+            ['wave_id'], ['__count']))
+        per_plan = defaultdict(int)
+        for wave, count in failed.items():
+            per_plan[wave.plan_id.id] += count
+        for plan_id, count in per_plan.items():
+            # a new activity when the number changes
+            result[plan_id][f'notice_failed_{count}'] = _(
+                "%(count)s customers have not received their notice (delivery failed or invalid address): "
+                "their claim period has not started. Fix the addresses and use Resend Failed on the waves.",
+                count=count)
+        return result

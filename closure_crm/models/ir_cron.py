@@ -1,27 +1,69 @@
-from odoo import models
+import logging
+import random
+import threading
+import time
+from datetime import timedelta
+
+from psycopg2 import errors
+
+from odoo import fields, models
+
+_logger = logging.getLogger(__name__)
+
+# what another transaction on the same rows causes (a job touching the same
+# cases, another server, a user): the batch is rolled back and run again
+TRANSIENT_DB_ERRORS = (errors.DeadlockDetected, errors.SerializationFailure, errors.LockNotAvailable)
+BATCH_ATTEMPTS = 5
 
 
 class IrCron(models.Model):
-    """Lanes of the closure jobs.
-
-    Odoo runs one scheduled job on one cron worker at a time (the job's row
-    is locked while it runs). The long closure jobs (notice waves,
-    reminders, erasure, introductions) claim their rows with FOR UPDATE SKIP
-    LOCKED, so several workers may share one: each such job ships with
-    lanes, active copies running the same code (data/ir_cron_lane_data.xml),
-    which the cron workers of every server take up at once. Copying a job
-    adds a lane; archiving one removes it."""
+    """The batch protocol of the long closure jobs (notice waves, reminders),
+    written once, as mass_mailing runs its queue: each job is one scheduled
+    job that claims a batch of rows with FOR UPDATE SKIP LOCKED, handles it
+    in a savepoint, reports ``_notify_progress`` and triggers itself again
+    while rows remain. Odoo runs a job on one cron worker at a time; the
+    SKIP LOCKED claim keeps a user's Send and a worker of another server
+    from taking the same rows."""
     _inherit = 'ir.cron'
 
-    def _closure_lanes(self):
-        """This job and its active lanes (the jobs running the same code)."""
-        self.ensure_one()
-        # the jobs are technical records: looked up whoever queued the work
-        job = self.sudo()
-        return job.search([('model_id', '=', job.model_id.id), ('code', '=', job.code), ('active', '=', True)])
-
     def _closure_trigger(self, at=None):
-        """Trigger the job and all its lanes."""
+        """Odoo's ``_trigger`` (kept for the closure jobs that call it)."""
+        return self._trigger(at=at)
+
+    def _closure_run_batch(self, batch, count_remaining):
+        """Run one batch of this job and return how many rows it handled.
+
+        ``batch()`` claims its rows and handles them; ``count_remaining()``
+        counts what is left. A deadlock, a serialization failure or a lock
+        timeout (another job on the same cases, another server) rolls the
+        batch back and runs it again in a new transaction, whose snapshot sees
+        what the other one committed, after a short growing pause
+        (BATCH_ATTEMPTS times; then the job is triggered again a minute
+        later). Nothing is recorded as an error for a manager: this is
+        ordinary concurrency. A lost database connection ends the
+        transaction: nothing of the batch was committed, and Odoo's scheduler
+        runs the job again (its next call was not moved)."""
         self.ensure_one()
-        for lane in self._closure_lanes():
-            lane._trigger(at=at)
+        # a test's transaction cannot start again: the job is triggered for later instead
+        can_restart = not getattr(threading.current_thread(), 'testing', False)
+        done = 0
+        for attempt in range(1, BATCH_ATTEMPTS + 1):
+            try:
+                with self.env.cr.savepoint():
+                    done = batch()
+                break
+            except TRANSIENT_DB_ERRORS as error:
+                _logger.info("Job %s: batch rolled back (%s), attempt %s of %s",
+                             self.name, error.__class__.__name__, attempt, BATCH_ATTEMPTS)
+                if attempt == BATCH_ATTEMPTS or not can_restart:
+                    self._trigger(at=fields.Datetime.now() + timedelta(minutes=1))
+                    return 0
+                # only what this batch did is lost: the scheduler committed before calling the job
+                self.env.cr.rollback()
+                time.sleep(random.uniform(0.1, 0.5) * attempt)
+        remaining = count_remaining()
+        self._notify_progress(done=done, remaining=remaining)
+        if remaining:
+            # rows another transaction holds (a user's Send): looked at again shortly
+            self._trigger(at=None if done else fields.Datetime.now() + timedelta(minutes=1))
+        return done

@@ -1,129 +1,87 @@
-from datetime import date
+import logging
+import re
+import smtplib
+from datetime import timedelta
 
-from odoo import api, models
-from odoo.tools import SQL
+from odoo import _, api, fields, models
 
-from odoo.addons.mail.models.mail_message import _image_dataurl
+_logger = logging.getLogger(__name__)
 
-# the values _closure_create_batch writes itself; a batch with any other key
-# (or with attachments) goes through create()
-BATCH_KEYS = frozenset({
-    # mail.message
-    'author_id', 'body', 'email_from', 'mail_server_id', 'message_id', 'message_type', 'model',
-    'record_name', 'reply_to', 'res_id', 'subject', 'subtype_id',
-    # mail.mail
-    'auto_delete', 'body_html', 'email_cc', 'email_to', 'is_notification', 'recipient_ids', 'references',
-    'scheduled_date',
-})
+# how long a notice mail that fails for a temporary reason is retried (hours)
+RETRY_HOURS_PARAM = 'closure_crm.notice_retry_hours'
+RETRY_HOURS_DEFAULT = 24
+# the first retry a minute after the failure, then twice as long each time, at most an hour apart
+RETRY_FIRST_MINUTES = 1
+RETRY_MAX_MINUTES = 60
+
+# what Odoo's failure reason names when the server or the network is away for a while
+TEMPORARY_EXCEPTIONS = {
+    'SMTPServerDisconnected', 'SMTPConnectError', 'ConnectionRefusedError', 'ConnectionResetError',
+    'ConnectionAbortedError', 'BrokenPipeError', 'TimeoutError', 'timeout', 'gaierror',
+}
+TEMPORARY_TEXT = re.compile(
+    r'Connection (refused|reset|unexpectedly closed)|timed out|\[Errno (32|101|104|110|111|113)\]', re.IGNORECASE)
+EXCEPTION_NAME = re.compile(r'^(\w+): ', re.MULTILINE)
+SMTP_CODE = re.compile(r'\((\d{3}),')
 
 
 class MailMail(models.Model):
+    """Closure notices go out through Odoo's mail queue; this override makes
+    the queue deliver them through faults and tells their notice rows
+    (closure.notice.recipient) what happened, whatever path sent the mail:
+
+    - delivered (first try, automatic retry, Retry, Send Now, a resend):
+      the row is sent and the case notified now (``_postprocess_sent_message``);
+    - a temporary failure (no connection, connection dropped, timeout, SMTP
+      4xx): the mail goes back to the queue (``state`` outgoing, a later
+      ``scheduled_date``, doubling from a minute up to an hour) until the
+      retry window (``closure_crm.notice_retry_hours``, one day) has passed,
+      then fails for good;
+    - a permanent failure (SMTP 5xx, no valid recipient): failed at once,
+      with its reason;
+    - the mail in flight when the connection drops, which Odoo leaves failed
+      with a placeholder reason and no post-processing: retried like a
+      temporary failure (``send``, and every run of the queue).
+
+    The mail keeps its Message-Id across retries, so a receiving server can
+    drop a repeat (docs/operations.md)."""
     _inherit = 'mail.mail'
 
+    # ------------------------------------------------------------------
+    # Odoo's hooks
+    # ------------------------------------------------------------------
     @api.model
-    def _closure_create_batch(self, vals_list):
-        """Create outgoing mails and their messages as ``create()`` does, in
-        three INSERTs for the whole batch: a notice wave queues thousands of
-        mails, and create() spends most of its time per record in Python
-        (default_get, cache and inverse updates, the overrides' loops).
+    def process_email_queue(self, ids=None, batch_size=1000):
+        self._closure_recover_in_flight()
+        return super().process_email_queue(ids=ids, batch_size=batch_size)
 
-        It copies, for the keys of BATCH_KEYS only, what Odoo 18.0 does on
-        create: BaseModel.create/_prepare_create_values/_create (defaults, log
-        access columns, INSERT with the fields' own column conversion,
-        modified() for what depends on the new records), mail.message.create
-        (message_id, reply_to, the documents' message cache) and
-        mail.mail.create (is_notification, scheduled_date). Values it does not
-        know (attachments...), a body with embedded images or a default that
-        is no column go through create().
-        test_notice_wave.test_batch_mails_are_the_mails_create_makes compares
-        every column with create()'s; recipient_ids are partner ids."""
-        if not vals_list:
-            return self.browse()
-        Message = self.env['mail.message']
-        keys = set().union(*vals_list)
-        defaults = self.default_get([name for name in self._fields if name not in keys])
-        if (keys - BATCH_KEYS or any(not self._fields[name].column_type for name in defaults)
-                or any(_image_dataurl.search(vals.get('body') or '') for vals in vals_list)):
-            return self.create([dict(vals, recipient_ids=[(4, pid) for pid in vals.get('recipient_ids') or []])
-                                for vals in vals_list])
-        now = self.env.cr.now()
-        log_access = {'create_uid': self.env.uid, 'create_date': now, 'write_uid': self.env.uid, 'write_date': now}
-        converted = {}
+    def send(self, auto_commit=False, raise_exception=False, post_send_callback=None):
+        try:
+            return super().send(auto_commit=auto_commit, raise_exception=raise_exception,
+                                post_send_callback=post_send_callback)
+        except smtplib.SMTPServerDisconnected:
+            # Odoo stops the batch and leaves the mail in flight failed, unprocessed
+            self._closure_recover_in_flight(self)
+            raise
 
-        def column(model, name, value, values):
-            # identical values convert once (the batch shares its log line, sender, subject...)
-            key = (model._name, name, value)
-            if not isinstance(value, (str, int, float, date, type(None))):
-                return model._fields[name].convert_to_column_insert(value, model, values)
-            if key not in converted:
-                converted[key] = model._fields[name].convert_to_column_insert(value, model, values)
-            return converted[key]
+    def mark_outgoing(self):
+        # Retry (form, list) and the closure resend: the notice rows wait for the mail again
+        closure = self._closure_notice_mails()
+        if closure:
+            closure.write({'scheduled_date': False})
+        res = super().mark_outgoing()
+        if closure:
+            self.env['closure.notice.recipient']._closure_mail_requeued(closure)
+            self._closure_trigger_queue()
+        return res
 
-        message_rows, mail_rows = [], []
-        for vals in vals_list:
-            values = dict(defaults, **vals, **log_access)
-            values.pop('recipient_ids', None)
-            if values.get('scheduled_date'):
-                scheduled = self._parse_scheduled_datetime(values['scheduled_date'])
-                values['scheduled_date'] = scheduled.replace(tzinfo=None) if scheduled else False
-            else:
-                values['scheduled_date'] = False
-            if not values.get('message_id'):
-                values['message_id'] = Message._get_message_id(values)
-            if 'reply_to' not in values:
-                values['reply_to'] = Message._get_reply_to(values)
-            if 'record_name' not in values and 'default_record_name' not in self.env.context:
-                values['record_name'] = Message._get_record_name(values)
-            message_rows.append({name: value for name, value in values.items() if self._fields[name].inherited
-                                 or name in log_access})
-            mail_rows.append({name: value for name, value in values.items() if not self._fields[name].inherited})
-
-        message_ids = self._closure_insert(Message, message_rows, column)
-        for row, message_id in zip(mail_rows, message_ids, strict=True):
-            row['mail_message_id'] = message_id
-        mail_ids = self._closure_insert(self, mail_rows, column)
-        relation = [(mail_id, partner_id) for mail_id, vals in zip(mail_ids, vals_list, strict=True)
-                    for partner_id in dict.fromkeys(vals.get('recipient_ids') or [])]
-        if relation:
-            field = self._fields['recipient_ids']
-            self.env.cr.execute(SQL(
-                "INSERT INTO %s (%s, %s) SELECT * FROM unnest(%s::int[], %s::int[]) ON CONFLICT DO NOTHING",
-                SQL.identifier(field.relation), SQL.identifier(field.column1), SQL.identifier(field.column2),
-                [r[0] for r in relation], [r[1] for r in relation]))
-
-        messages, mails = Message.browse(message_ids), self.browse(mail_ids)
-        self.env.cache.update(mails, self._fields['mail_message_id'], message_ids)
-        messages._validate_fields(set().union(*message_rows))
-        mails._validate_fields(set().union(*mail_rows))
-        # what create() schedules: the fields that depend on the new records
-        messages.modified(list(Message._fields), create=True)
-        mails.modified(list(self._fields), create=True)
-        for model in {vals.get('model') for vals in vals_list} - {False, None}:
-            if model in self.env and hasattr(self.env[model], 'message_ids'):
-                self.env[model].invalidate_model(['message_ids', 'message_needaction', 'message_needaction_counter'])
-        return mails
-
-    @api.model
-    def _closure_trigger_queue(self):
-        """Odoo's mail queue runs hourly: what a closure job just queued
-        (notices, reminders, introductions) goes out now."""
-        mail_cron = self.env.ref('mail.ir_cron_mail_scheduler_action', raise_if_not_found=False)
-        if mail_cron:
-            mail_cron._trigger()
-
-    @api.model
-    def _closure_insert(self, model, rows, column):
-        """INSERT ``rows`` (dicts of the same stored column fields) into the
-        model's table; return the new ids in the order of ``rows``, as
-        BaseModel._create does."""
-        names = sorted(set().union(*rows))
-        self.env.cr.execute(SQL(
-            "INSERT INTO %s (%s) VALUES %s RETURNING id",
-            SQL.identifier(model._table),
-            SQL(", ").join(SQL.identifier(name) for name in names),
-            SQL(", ").join(tuple(column(model, name, row.get(name), row) for name in names) for row in rows),
-        ))
-        return [row[0] for row in self.env.cr.fetchall()]
+    def cancel(self):
+        res = super().cancel()
+        closure = self._closure_notice_mails()
+        if closure:
+            self.env['closure.notice.recipient']._closure_mail_failed(
+                [('mail_mail_id', 'in', closure.ids)], 'send_failed', _("Cancelled in the mail queue."))
+        return res
 
     def _personalize_outgoing_body(self, body, partner=False, recipients_follower_status=None):
         body = super()._personalize_outgoing_body(body, partner, recipients_follower_status)
@@ -135,17 +93,115 @@ class MailMail(models.Model):
         return body
 
     def _postprocess_sent_message(self, success_pids, failure_reason=False, failure_type=None):
-        # notified means delivered: the notice's case counts as notified when
-        # its mail went out; a failed send marks its notice row invalid
-        closure_mails = self.filtered(lambda mail: mail.model == 'crm.lead')
-        if closure_mails:
-            Recipient = self.env['closure.notice.recipient']
-            if failure_type:
-                Recipient._closure_mail_failed(
-                    [('mail_mail_id', 'in', closure_mails.ids)], 'send_failed',
-                    failure_reason or dict(self._fields['failure_type']._description_selection(self.env)).get(
-                        failure_type, failure_type))
-            else:
-                Recipient._closure_mail_sent(closure_mails)
+        # notified means delivered: Odoo calls this once it has tried a mail
+        # (state sent or exception already written), in the transaction it
+        # commits right after the SMTP server's answer
+        closure = self._closure_notice_mails()
+        if closure:
+            sent = closure.filtered(lambda mail: mail.state == 'sent')
+            if sent:
+                self.env['closure.notice.recipient']._closure_mail_sent(sent)
+            failed = closure - sent
+            if failed:
+                # no failure type and not sent: Odoo found no recipient to send to
+                failed._closure_failed(failure_type or 'mail_email_missing', failure_reason)
         return super()._postprocess_sent_message(
             success_pids, failure_reason=failure_reason, failure_type=failure_type)
+
+    # ------------------------------------------------------------------
+    # Closure notices
+    # ------------------------------------------------------------------
+    def _closure_notice_mails(self):
+        """The mails of ``self`` that carry a closure notice or reminder."""
+        mails = self.filtered(lambda mail: mail.model == 'crm.lead')
+        if not mails:
+            return mails
+        # the rows are bookkeeping: the mail queue runs as whoever triggered it
+        rows = self.env['closure.notice.recipient'].sudo().search([('mail_mail_id', 'in', mails.ids)])
+        return mails & rows.mail_mail_id
+
+    @api.model
+    def _closure_trigger_queue(self, at=None):
+        """Odoo's mail queue runs hourly: what a closure job just queued or
+        put back for a retry goes out when due. ``at``: a datetime or a list
+        of them (default now)."""
+        mail_cron = self.env.ref('mail.ir_cron_mail_scheduler_action', raise_if_not_found=False)
+        if not mail_cron:
+            return
+        moments = at if isinstance(at, (list, tuple, set)) else [at or fields.Datetime.now()]
+        mail_cron.sudo()._trigger(sorted(set(moments)))  # the queue's job, whoever queued the mail
+
+    @api.model
+    def _closure_failure_kind(self, failure_type, failure_reason):
+        """'temporary', 'address' (the customer's address: refused, missing,
+        invalid) or 'server' (a permanent failure on the sending side)."""
+        if failure_type in ('mail_email_invalid', 'mail_email_missing'):
+            return 'address'
+        if failure_type == 'mail_smtp':  # Odoo could not connect to the mail server
+            return 'temporary'
+        if failure_type in ('mail_from_invalid', 'mail_from_missing'):
+            return 'server'
+        text = failure_reason or ''
+        codes = [int(code) for code in SMTP_CODE.findall(text)]
+        if codes:
+            if all(400 <= code < 500 for code in codes):
+                return 'temporary'
+            return 'address' if 'SMTPRecipientsRefused' in text else 'server'
+        if set(EXCEPTION_NAME.findall(text)) & TEMPORARY_EXCEPTIONS or TEMPORARY_TEXT.search(text):
+            return 'temporary'
+        return 'server'
+
+    def _closure_failed(self, failure_type, failure_reason):
+        """The notice mails ``self`` failed: back to the queue with a growing
+        delay while the failure is temporary and the retry window lasts,
+        else failed for good with the reason."""
+        # a failed connection is passed without a reason: Odoo wrote it on the mails
+        failure_reason = failure_reason or self[:1].failure_reason
+        kind = self._closure_failure_kind(failure_type, failure_reason)
+        Recipient = self.env['closure.notice.recipient']
+        detail = (failure_reason or '').strip()
+        if kind == 'address':
+            reason = {'mail_email_missing': 'missing_email', 'mail_email_invalid': 'invalid_email'}.get(
+                failure_type, 'refused')
+            Recipient._closure_mail_failed([('mail_mail_id', 'in', self.ids)], reason, detail)
+            return
+        if kind == 'server':
+            Recipient._closure_mail_failed([('mail_mail_id', 'in', self.ids)], 'send_failed', detail)
+            return
+        now = fields.Datetime.now()
+        window = timedelta(hours=float(self.env['ir.config_parameter'].sudo().get_param(
+            RETRY_HOURS_PARAM, RETRY_HOURS_DEFAULT)))
+        rows = Recipient.sudo().search([('mail_mail_id', 'in', self.ids), ('state', '=', 'queued')])
+        expired = rows.filtered(lambda r: r.first_failure_date and r.first_failure_date + window <= now)
+        if expired:
+            Recipient._closure_mail_failed([('id', 'in', expired.ids)], 'send_failed', _(
+                "Still failing after %(hours)s hours of retries: %(reason)s",
+                hours=round(window.total_seconds() / 3600, 1), reason=detail))
+        retried = rows - expired
+        for retry_count, group in retried.grouped('retry_count').items():
+            at = now + timedelta(minutes=min(RETRY_FIRST_MINUTES * 2 ** retry_count, RETRY_MAX_MINUTES))
+            # the same mail (and Message-Id) goes again; failure_reason says what happened last
+            group.mail_mail_id.write({'state': 'outgoing', 'scheduled_date': at, 'failure_type': False})
+            self._closure_trigger_queue(at)
+        retried._closure_mail_retrying(detail)
+        _logger.info("Closure notices: %s mails failed (%s), %s retried, %s failed for good",
+                     len(self), kind, len(retried), len(expired))
+
+    @api.model
+    def _closure_recover_in_flight(self, mails=None):
+        """Notice mails Odoo left failed without telling their rows (the
+        connection dropped while they were being sent, a worker died after
+        the failure was written): retried as a temporary failure. They may
+        have reached the server: the repeat carries the same Message-Id."""
+        Recipient = self.env['closure.notice.recipient'].sudo()  # bookkeeping of the queue
+        domain = [('state', '=', 'queued'), ('mail_mail_id.state', '=', 'exception')]
+        if mails is not None:
+            domain.append(('mail_mail_id', 'in', mails.ids))
+        stuck = Recipient.search(domain).mail_mail_id
+        for failure_type, group in stuck.grouped('failure_type').items():
+            if failure_type:
+                group._closure_failed(failure_type, group[0].failure_reason)
+            else:
+                group._closure_failed('mail_smtp', _(
+                    "The connection to the mail server dropped while this mail was being sent."))
+        return stuck

@@ -5,10 +5,10 @@ from . import test_tiering_storage
 from . import test_odoo_conventions
 from . import test_closure_security
 from . import test_notice_wave
-from . import test_mail_render_fast_path
 from . import test_notice_triage
 from . import test_html_templates
 from . import test_notice_concurrency
+from . import test_notice_delivery
 from . import test_partner_closure_case
 from . import test_transfer_matching
 from . import test_transfer_assignment

@@ -7,7 +7,6 @@ from odoo.tests import HttpCase, tagged
 from odoo.tools import SQL, format_amount, format_date
 
 from odoo.addons.base.models.ir_mail_server import MailDeliveryException
-from odoo.addons.closure_crm.models.mail_mail import MailMail as ClosureMailMail
 
 from .notice_common import NoticeCommon
 
@@ -117,77 +116,28 @@ class TestNoticeWave(NoticeCommon):
         self.assertIn('Notice sent (Test wave)', mail.mail_message_id.body, "one line in the case's history")
         self.assertEqual(mail.mail_message_id.subject, mail.subject)
 
-    def test_batch_rendering_gives_what_odoo_gives(self):
-        """The wave's compile-once rendering (context closure_render_batch)
-        renders every field exactly as Odoo's own rendering does."""
-        cases = (self._notice_cases(3, prefix='Same', tier='b', is_company=True)
-                 | self._notice_cases(2, prefix='同样', tier='b', lang='zh_CN', is_company=True))
-        self.env['closure.obligation'].create({
-            'lead_id': cases[0].id, 'name': 'Deposit', 'obligation_type': 'deposit', 'amount': 88})
-        cases._closure_ensure_access_token()
-        fields_ = ('subject', 'body_html', 'email_from', 'partner_to', 'lang', 'reply_to')
-        for xmlid in ('mail_template_notice_b_b2b', 'mail_template_refund', 'mail_template_guide'):
-            template = self.env.ref(f'closure_crm.{xmlid}')
-            plain = template._generate_template(cases.ids, fields_)
-            batch = template.with_context(closure_render_batch=True)._generate_template(cases.ids, fields_)
-            self.assertEqual(batch, plain, xmlid)
-        self.assertIn('您的数据', str(plain[cases[3].id]['body_html']))
-
-    def _columns(self, table, ids, skip):
-        """Every column of ``table``'s rows ``ids`` (in that order) but ``skip``."""
-        self.env.flush_all()
-        self.env.cr.execute(SQL("SELECT * FROM %s WHERE id = ANY(%s) ORDER BY id", SQL.identifier(table), ids))
-        names = [column.name for column in self.env.cr.description]
-        rows = {row[0]: dict(zip(names, row, strict=True)) for row in self.env.cr.fetchall()}
-        return [{name: value for name, value in rows[id_].items() if name not in skip} for id_ in ids]
-
-    def test_batch_mails_are_the_mails_create_makes(self):
-        """The wave queues its mails with mail.mail._closure_create_batch (a
-        few INSERTs instead of create()'s per-record work): every column of
-        the mails, their messages and recipients is what create() writes for
-        the same values; the case's history shows the notice at once; values
-        with an attachment go through create() itself."""
+    def test_notices_are_odoos_own_mails(self):
+        """The wave queues its mails with Odoo's batched mail.mail create (as
+        the composer in mass mode): the case's history shows the notice at
+        once, the mail carries the full text, its own Message-Id and the
+        customer as recipient. (Replaces the tests of the removed copies of
+        create() and of the rendering: Odoo's own code is used.)"""
         cases = (self._notice_cases(2, prefix='Batch', tier='b')
                  | self._notice_cases(2, prefix='批量', tier='c', lang='zh_CN', is_company=True))
-        later = fields.Datetime.now() + timedelta(days=2)
-        captured = []
-        create_batch = ClosureMailMail._closure_create_batch
-
-        def capture(model, vals_list):
-            captured.extend(dict(vals) for vals in vals_list)
-            return create_batch(model, vals_list)
-
         wave = self._new_wave()
-        with self.mock_mail_gateway(), patch.object(ClosureMailMail, '_closure_create_batch', capture):
+        with self.mock_mail_gateway():
             history = cases[0].message_ids  # the case's history, read (and cached) before the wave
             wave.action_send()
             self.assertEqual(len(cases[0].message_ids), len(history) + 1, "the history is not stale")
             self.assertIn('Notice sent', cases[0].message_ids[:1].body)
-        self.assertEqual(len(captured), 4)
-        captured[0]['scheduled_date'] = later  # a tier A notice waits for the personal contact
-        self.env.flush_all()
-        before = self.env['mail.mail'].sudo().search([]).ids
-        batch = self.env['mail.mail'].sudo()._closure_create_batch([dict(vals) for vals in captured])
-        orm = self.env['mail.mail'].sudo().create([
-            dict(vals, recipient_ids=[(4, pid) for pid in vals['recipient_ids']]) for vals in captured])
-        self.assertFalse(set(batch.ids + orm.ids) & set(before))
-        self.assertEqual(batch.recipient_ids, cases.partner_id)
-        for mail_a, mail_b in zip(batch, orm, strict=True):
-            self.assertEqual(mail_a.recipient_ids, mail_b.recipient_ids)
-        skip = {'id', 'mail_message_id'}
-        self.assertEqual(self._columns('mail_mail', batch.ids, skip), self._columns('mail_mail', orm.ids, skip))
-        self.assertEqual(self._columns('mail_message', batch.mail_message_id.ids, skip),
-                         self._columns('mail_message', orm.mail_message_id.ids, skip))
-        self.assertEqual(batch[0].scheduled_date, later)
-        self.assertEqual(batch.mail_message_id.mapped('body'), orm.mail_message_id.mapped('body'))
-        self.assertIn('Notice sent (Test wave)', batch[0].mail_message_id.body)
-
-        # an attachment (an admin added one to the template): create() makes the mails, attachment included
-        attachment = self.env['ir.attachment'].create({'name': 'terms.pdf', 'raw': b'%PDF-1.4 terms'})
-        with_attachment = self.env['mail.mail'].sudo()._closure_create_batch(
-            [dict(captured[1], attachment_ids=[(4, attachment.id)])])
-        self.assertEqual(with_attachment.attachment_ids, attachment)
-        self.assertEqual(with_attachment.recipient_ids, cases[1].partner_id)
+            for case in cases:
+                self.assertMailMail(case.partner_id, 'outgoing')
+        mails = self._mails_of(cases)
+        self.assertEqual([len(mails[case]) for case in cases], [1] * 4)
+        message_ids = [mails[case].message_id for case in cases]
+        self.assertEqual(len(set(message_ids)), 4)
+        self.assertEqual([mails[case].references for case in cases], message_ids)
+        self.assertIn('您', str(mails[cases[3]].body_html))
 
     def test_notice_names_the_live_transfer_receiver(self):
         """With closure.transfer: the receiver of the case's live transfer is
@@ -282,8 +232,7 @@ class TestNoticeWave(NoticeCommon):
         with self.mock_mail_gateway():
             wave.action_send()
         self.assertEqual(wave.state, 'done')
-        self.assertEqual(wave.sent_count, 2)
-        self.assertEqual(wave.invalid_count, 2)
+        self.assertEqual((wave.queued_count, wave.sent_count, wave.invalid_count), (2, 0, 2))
         rows = {row.lead_id: row for row in wave.recipient_ids}
         self.assertEqual((rows[missing].state, rows[missing].failure_reason), ('invalid', 'missing_email'))
         self.assertEqual((rows[invalid].state, rows[invalid].failure_reason), ('invalid', 'invalid_email'))
@@ -306,13 +255,14 @@ class TestNoticeWave(NoticeCommon):
         with self.mock_mail_gateway():
             wave._start_sending()
             self.assertEqual(wave._process_batch(limit=5), 5)   # first batch, "committed"
-            original_create = ClosureMailMail._closure_create_batch
+            MailMail = type(self.env['mail.mail'])
+            original_create = MailMail.create
 
             def create_then_die(model, *args, **kwargs):
                 original_create(model, *args, **kwargs)
-                raise WorkerKilled()  # mails created, rows not yet marked sent
-            with patch.object(ClosureMailMail, '_closure_create_batch', create_then_die), \
-                    self.assertRaises(WorkerKilled):
+                raise WorkerKilled()  # mails created, rows not yet marked queued
+            with patch.object(MailMail, 'create', create_then_die), self.assertRaises(WorkerKilled), \
+                    self.env.cr.savepoint():
                 wave._process_batch(limit=5)
             # the worker restarts: the killed batch rolled back, every case gets its notice once
             while wave._process_batch(limit=5):
@@ -322,7 +272,7 @@ class TestNoticeWave(NoticeCommon):
         mails = self._mails_of(cases)
         self.assertEqual([len(mails[case]) for case in cases], [1] * 12)
         self.assertEqual(wave.state, 'done')
-        self.assertEqual(wave.sent_count, 12)
+        self.assertEqual(wave.queued_count, 12)
 
     def test_send_checks_the_gate(self):
         self._notice_cases(2, tier='c')
@@ -429,6 +379,8 @@ class TestNoticeWave(NoticeCommon):
         Wave = self.env['closure.notice.wave']
         with self.mock_mail_gateway():
             wave.action_send()
+            self.assertEqual(Wave._send_reminders(), 0, "a notice still in the mail queue is not reminded")
+            self._deliver()
             talker._closure_set_stage('answered')
             self.assertEqual(Wave._send_reminders(), 0, "not before 3 days")
             self._age_contacts(wave, 2)
@@ -523,12 +475,12 @@ class TestNoticeWaveRobustness(NoticeCommon):
             wave._start_sending()
             self.assertEqual(wave._process_batch(limit=2), 2)
             wave.action_cancel()
-            self.assertEqual(set(wave.recipient_ids.mapped('state')), {'sent', 'cancel'})
+            self.assertEqual(set(wave.recipient_ids.mapped('state')), {'queued', 'cancel'})
             wave.action_reset_draft()
             self.assertEqual(wave.state, 'draft')
             wave.action_send()
         self.assertEqual(wave.state, 'done')
-        self.assertEqual(wave.sent_count, 4)
+        self.assertEqual(wave.queued_count, 4)
         mails = self._mails_of(cases)
         self.assertEqual([len(mails[case]) for case in cases], [1] * 4, "each customer once, the cancelled ones too")
 
@@ -549,7 +501,7 @@ class TestNoticeWaveRobustness(NoticeCommon):
             self.assertTrue(broken.error_message)
             self.assertIn('Sending stopped on an error', broken.message_ids[0].body)
             self.assertEqual(good.state, 'done')
-            self.assertEqual(good.sent_count, 2)
+            self.assertEqual(good.queued_count, 2)
             # the broken wave's batch left nothing behind, and is skipped until retried
             self.assertEqual(broken.state, 'in_queue')
             self.assertFalse(broken.recipient_ids)
@@ -569,6 +521,7 @@ class TestNoticeWaveRobustness(NoticeCommon):
         self.assertFalse(wave.is_notice)
         with self.mock_mail_gateway():
             wave.action_send()
+            self._deliver()
         self.assertEqual(wave.sent_count, 2)
         self.assertFalse(any(wave.recipient_ids.mapped('last_contact_date')))
         cases._closure_set_stage('notified')
@@ -593,7 +546,9 @@ class TestNoticeWaveRobustness(NoticeCommon):
         self.assertEqual(case.closure_claim_deadline, fields.Date.today() + timedelta(days=self.plan.claim_notice_days))
         self.assertEqual(self._row(wave, case).state, 'sent')
 
-    def test_failed_send_marks_the_notice_invalid(self):
+    def test_refused_address_fails_at_once(self):
+        """A permanent failure (SMTP 5xx on the recipient) is marked at once,
+        as an invalid address, with what the server said; nothing retried."""
         case = self._notice_cases(1, prefix='Refused', tier='c')
         wave = self._new_wave()
         IrMailServer = type(self.env['ir.mail_server'])
@@ -601,14 +556,32 @@ class TestNoticeWaveRobustness(NoticeCommon):
             wave.action_send()
             mail = self._mails_of(case)[case]
             with patch.object(IrMailServer, 'send_email', side_effect=MailDeliveryException(
-                    'Mail Delivery Failed', '550 5.1.1 mailbox unavailable')):
+                    'Mail Delivery Failed', "Mail delivery failed via SMTP server 'None'.\nSMTPRecipientsRefused: "
+                    "{'refused@example.com': (550, b'5.1.1 mailbox unavailable')}")):
                 mail.send(raise_exception=False)
         self.assertEqual(mail.state, 'exception')
         row = self._row(wave, case)
-        self.assertEqual((row.state, row.failure_reason), ('invalid', 'send_failed'))
+        self.assertEqual((row.state, row.failure_reason, row.retry_count), ('invalid', 'refused', 0))
         self.assertIn('mailbox unavailable', row.failure_detail)
         self.assertFalse(case.closure_notified_date, "a notice that did not go out starts no claim period")
-        self.assertEqual(wave.invalid_count, 1)
+        self.assertEqual((wave.invalid_count, wave.failed_count, wave.queued_count, wave.sent_count), (1, 0, 0, 0))
+        self.assertIn('could not be delivered', case.message_ids[0].body)
+        self.assertIn('Wave delivered: 0 sent', wave.message_ids[0].body)
+
+    def test_permanent_server_failure_is_not_an_invalid_address(self):
+        case = self._notice_cases(1, prefix='Rejected', tier='c')
+        wave = self._new_wave()
+        IrMailServer = type(self.env['ir.mail_server'])
+        with self.mock_mail_gateway():
+            wave.action_send()
+            mail = self._mails_of(case)[case]
+            with patch.object(IrMailServer, 'send_email', side_effect=MailDeliveryException(
+                    'Mail Delivery Failed', "Mail delivery failed via SMTP server 'None'.\n"
+                    "SMTPDataError: (554, b'5.7.1 message rejected')")):
+                mail.send(raise_exception=False)
+        row = self._row(wave, case)
+        self.assertEqual((row.state, row.failure_reason), ('failed', 'send_failed'))
+        self.assertEqual((wave.invalid_count, wave.failed_count), (0, 1))
 
     def test_bounce_marks_the_notice_invalid(self):
         case = self._notice_cases(1, prefix='Bounced', tier='c')

@@ -160,7 +160,7 @@ class TestUiTours(HttpCase, TransferCommon):
                     self.assertTrue(self._live_transfer(case) or case.closure_transfer_issue,
                                     "the bulk assignment proposed a receiver or said why not")
                 wave = plan.notice_wave_ids
-                self.assertRecordValues(wave, [{'tier': 'b', 'state': 'done', 'sent_count': 1, 'invalid_count': 1}])
+                self.assertRecordValues(wave, [{'tier': 'b', 'state': 'done', 'queued_count': 1, 'invalid_count': 1}])
                 self.assertTrue(plan.message_ids.filtered(lambda message: 'exported by' in str(message.body)
                                                           or '导出' in str(message.body)),
                                 "the claims register was downloaded")

@@ -144,8 +144,8 @@ function managerSteps(texts, lang) {
             run: "click",
         },
         {
-            content: "the wave is sent to the end: one notice sent, nothing left to send",
-            trigger: "body:not(:has(.modal)) .o_form_view:not(:has(button[name=action_send])) .o-form-buttonbox .o_field_widget[name=sent_count]:contains(1)",
+            content: "the wave is sent to the end: one notice in the mail queue, nothing left to send",
+            trigger: "body:not(:has(.modal)) .o_form_view:not(:has(button[name=action_send])) .o-form-buttonbox .o_field_widget[name=queued_count]:contains(1)",
             timeout: 30000,
         },
         {
