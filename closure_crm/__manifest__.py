@@ -30,6 +30,7 @@
         'views/closure_plan_views.xml',
         'views/crm_lead_views.xml',
         'views/crm_lead_care_views.xml',
+        'views/crm_lead_tier_views.xml',
         'views/res_partner_views.xml',
         'views/closure_obligation_views.xml',
         'views/closure_revenue_line_views.xml',

@@ -48,3 +48,4 @@ from . import survey_user_input
 from . import crm_lead_satisfaction
 from . import closure_plan_satisfaction
 from . import closure_erasure_care
+from . import crm_lead_tier

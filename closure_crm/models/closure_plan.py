@@ -391,11 +391,12 @@ class ClosurePlan(models.Model):
                          FROM ranked
                    )
                    UPDATE crm_lead l
-                      SET closure_revenue = t.amount, closure_tier = t.tier,
+                      SET closure_revenue = t.amount,
+                          closure_tier = CASE WHEN l.closure_tier_manual THEN l.closure_tier ELSE t.tier END,
                           write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(uid)s
                      FROM tiered t
                     WHERE l.id = t.lead_id
-                      AND (l.closure_tier IS DISTINCT FROM t.tier
+                      AND ((l.closure_tier IS DISTINCT FROM t.tier AND l.closure_tier_manual IS NOT TRUE)
                            OR l.closure_revenue IS DISTINCT FROM t.amount)
                 RETURNING l.partner_id""",
                 revenue=plan._revenue_sql(), plan=plan.id,
@@ -408,6 +409,15 @@ class ClosurePlan(models.Model):
             _logger.info("Closure plan %s: tiers computed, %s cases changed", plan.id, len(partner_ids))
             if partner_ids:
                 plan._post_tier_summary(len(partner_ids))
+            # a tier a manager set by hand is kept (crm_lead_tier.py); the run says which cases those are
+            manual = self.env['crm.lead'].search(
+                [('closure_plan_id', '=', plan.id), ('closure_tier_manual', '=', True)], order='id')
+            if manual:
+                plan.message_post(body=_(
+                    "%(count)s cases keep the tier a manager set by hand: %(cases)s",
+                    count=len(manual), cases=', '.join(
+                        f'{lead.display_name} ({(lead.closure_tier or "").upper()}: {lead.closure_tier_reason})'
+                        for lead in manual[:20]) + (', …' if len(manual) > 20 else '')))
 
     @api.constrains('notice_tier_a_delay_days', 'notice_reminder_days', 'notice_reminder_max')
     def _check_notice_settings(self):

@@ -56,15 +56,24 @@ class CrmLead(models.Model):
                                 OR message.mail_activity_type_id IS NOT NULL)) AS n
                   FROM crm_lead lead
                  WHERE lead.closure_plan_id IN %(plans)s AND lead.active)
-            UPDATE crm_lead lead
-               SET closure_interactions_7d = interactions.n,
-                   closure_score = round(COALESCE(lead.closure_need_match, 0) * %(need)s
-                                         + LEAST(100, interactions.n * %(points)s) * %(inter)s)
-              FROM interactions
-             WHERE interactions.lead_id = lead.id
-               AND (lead.closure_interactions_7d IS DISTINCT FROM interactions.n
+            -- the rows whose score changes, locked in id order without waiting: a row the
+            -- notice wave (or anyone) holds is skipped and rescored at the next run, so the
+            -- job never waits on, nor deadlocks with, another transaction writing cases
+            , changed AS (
+                SELECT lead.id AS lead_id, interactions.n
+                  FROM crm_lead lead
+                  JOIN interactions ON interactions.lead_id = lead.id
+                 WHERE lead.closure_interactions_7d IS DISTINCT FROM interactions.n
                     OR lead.closure_score IS DISTINCT FROM round(COALESCE(lead.closure_need_match, 0) * %(need)s
-                                         + LEAST(100, interactions.n * %(points)s) * %(inter)s))
+                                         + LEAST(100, interactions.n * %(points)s) * %(inter)s)
+                 ORDER BY lead.id
+                   FOR UPDATE OF lead SKIP LOCKED)
+            UPDATE crm_lead lead
+               SET closure_interactions_7d = changed.n,
+                   closure_score = round(COALESCE(lead.closure_need_match, 0) * %(need)s
+                                         + LEAST(100, changed.n * %(points)s) * %(inter)s)
+              FROM changed
+             WHERE changed.lead_id = lead.id
          RETURNING lead.id, lead.closure_score""",
             days=INTERACTION_DAYS, plans=tuple(plan_ids) or (0,), need=NEED_WEIGHT, points=INTERACTION_POINTS,
             inter=INTERACTION_WEIGHT)
@@ -84,13 +93,26 @@ class CrmLead(models.Model):
         for plan in plans.filtered('score_senior_user_id'):
             senior = plan.score_senior_user_id
             hot = self.search([('closure_plan_id', '=', plan.id), ('closure_score', '>=', SENIOR_SCORE),
-                               ('user_id', '!=', senior.id), ('closure_stage_code', 'not in', ('settled', 'closed'))])
+                               ('user_id', '!=', senior.id), ('closure_stage_code', 'not in', ('settled', 'closed'))],
+                              order='id')
+            hot = hot._closure_lock_skip_locked()
             for lead in hot:
+                # a customer already told "your contact person is X" is told the new contact, with the
+                # hand-over's own mail; one we cannot write to keeps the contact they were given
+                told = bool(lead.closure_notified_date and lead.user_id)
+                if told and not lead.partner_id.email:
+                    lead._message_log(body=_(
+                        "Case score %(score)s (80 and above), but kept with %(user)s: the customer was told their "
+                        "contact person and has no e-mail address to learn of a new one.",
+                        score=lead.closure_score, user=lead.user_id.name))
+                    continue
                 try:
                     # one savepoint per case: a rule refusing one hand-over (e.g. a certification
                     # the senior rep lacks for a tier A case) leaves the others handed over
                     with self.env.cr.savepoint():
                         lead.write({'user_id': senior.id})
+                        if told:
+                            lead._closure_send_new_contact(senior)
                 except (UserError, ValidationError) as error:
                     lead._message_log(body=_(
                         "Case score %(score)s (80 and above), but not handed to the senior rep %(senior)s: %(reason)s",
@@ -98,9 +120,40 @@ class CrmLead(models.Model):
                     continue
                 lead._message_log(body=_(
                     "Case score %(score)s (80 and above): handed to the senior rep %(senior)s.",
-                    score=lead.closure_score, senior=senior.name))
+                    score=lead.closure_score, senior=senior.name) + (
+                    " " + _("The customer was sent the \"your new contact\" mail.") if told else ""))
                 handed |= lead
         return handed
+
+    def _closure_lock_skip_locked(self):
+        """These cases locked for update, in id order, leaving out the ones
+        another transaction holds (the notice wave, a hand-over batch): they
+        are taken at the next run rather than waited for."""
+        if not self:
+            return self
+        self.flush_recordset(['user_id'])
+        rows = self.env.execute_query(SQL(
+            "SELECT id FROM crm_lead WHERE id IN %s ORDER BY id FOR UPDATE SKIP LOCKED", tuple(self.ids)))
+        return self.browse([row[0] for row in rows])
+
+    def _closure_send_new_contact(self, user):
+        """The staff hand-over's "your new contact" mail (closure_kind
+        'handover'), from ``user``, to these cases' customers with an address,
+        posted on each case (closure.handover._notify_customers)."""
+        template = self.env['mail.template']._closure_find('handover')
+        cases = self.filtered(lambda lead: lead.partner_id.email)
+        if not template or not cases:
+            return
+        composer = self.env['mail.compose.message'].with_context(mail_create_nosubscribe=True).create({
+            'composition_mode': 'comment',
+            'model': 'crm.lead',
+            'res_ids': repr(cases.ids),
+            'template_id': template.id,
+            'email_from': template.email_from,
+            'author_id': user.partner_id.id,
+            'subtype_id': self.env.ref('mail.mt_comment').id,
+        })
+        composer._action_send_mail()
 
     @api.model
     def _cron_closure_scores(self):

@@ -85,3 +85,36 @@ class TestTabooEnforcement(NoticeCommon):
                                            'suggestion': 'the service ends on a set date'})
         with self.assertRaisesRegex(ValidationError, 'the service ends on a set date'):
             self.plan.reason = 'It is game over for this service.'
+
+    def test_the_sources_own_chinese_wording_is_on_the_lists(self):
+        """业务停止 (the source's own taboo example), 停止服务 and 账户清零 are
+        refused with a neutral suggestion; 优先合作权 and 行业顾问群 are promises
+        allowed only when the plan offers them."""
+        Phrase = self.env['closure.phrase']
+        for phrase, suggestion in (('业务停止', '安排替代方案'), ('停止服务', '约定日期结束'),
+                                   ('账户清零', '按比例退还')):
+            with self._refused(ValidationError, f'{phrase}.*{suggestion}'):
+                self.plan.with_context(lang='zh_CN').reason = f'由于{phrase}，我们将结束这项服务。'
+        self.assertEqual(Phrase._find_taboo('我们的业务停止了').mapped('name'), ['业务停止'])
+        found = Phrase._find_unapproved_promises('您将享有优先合作权，并受邀加入行业顾问群。', approved=set())
+        self.assertEqual(sorted(found.mapped('kind')), ['promise_advisory', 'promise_priority'])
+        self.assertFalse(Phrase._find_unapproved_promises('您将享有优先合作权，并受邀加入行业顾问群。',
+                                                          approved={'priority', 'advisory'}))
+        # English keeps its own wording
+        self.assertEqual(sorted(Phrase._find_unapproved_promises(
+            'You get priority rights and a seat in the advisory circle.', approved=set()).mapped('kind')),
+            ['promise_advisory', 'promise_priority'])
+        # the neutral suggestions hold no taboo phrase themselves
+        for phrase in Phrase.search([('kind', '=', 'taboo'), ('lang', '=', 'zh')]):
+            self.assertFalse(Phrase._find_taboo(phrase.suggestion), phrase.name)
+
+    def test_customer_chinese_reads_without_stumbling(self):
+        """What a Chinese customer reads calls a letter a letter (not a
+        handwritten one), their balance a balance, their matter not a case study."""
+        templates = self.env['mail.template'].search([('closure_kind', '!=', False)]).with_context(lang='zh_CN')
+        for template in templates:
+            for text in (template.subject or '', template.body_html or ''):
+                for word in ('亲笔信', '预付价值', '您的案例'):
+                    self.assertNotIn(word, text, f'{template.name}: {word}')
+        letter = self.env.ref('closure_crm.mail_template_notice_a_b2b').with_context(lang='zh_CN')
+        self.assertIn('致您的', letter.subject)
