@@ -15,7 +15,8 @@ ERASURE_BATCH = 1000
 ERASURE_COUNTS = (
     'case_count', 'partner_count', 'identity_kept_count', 'message_count', 'mail_count', 'attachment_count',
     'evidence_count', 'package_count', 'consent_count', 'token_count', 'triage_count', 'recipient_count',
-    'activity_count', 'kept_move_count',
+    'activity_count', 'kept_move_count', 'user_count', 'bank_count', 'event_count', 'visitor_count',
+    'blacklist_kept_count',
 )
 
 # attachments counted apart: consent evidence files, transfers' data packages
@@ -33,6 +34,20 @@ PARTNER_CONTACT_COLUMNS = (
 )
 # what a posted invoice, credit note or payment needs of its customer
 PARTNER_IDENTITY_COLUMNS = ('vat', 'company_registry', 'company_name', 'country_id')
+# an obligation in these states owes the customer nothing more; in any other
+# (open, or a review state a later version adds) a refundable amount or a
+# declared claim is still owed and keeps the case from the erasure
+OBLIGATION_DONE_STATES = ('settled', 'transferred', 'waived')
+# personal data on a customer's portal user (its partner is erased as a contact;
+# the password hash is emptied too: the user can no longer sign in)
+USER_PERSONAL_COLUMNS = ('signature',)
+# the closure records of a case (model, table): their messages, activities and
+# files go with the case's
+CASE_RECORD_TABLES = (
+    ('closure.consent', 'closure_consent'), ('closure.complaint', 'closure_complaint'),
+    ('closure.privilege', 'closure_privilege'), ('closure.privilege.answer', 'closure_privilege_answer'),
+    ('closure.notice.recipient', 'closure_notice_recipient'), ('closure.obligation', 'closure_obligation'),
+)
 # the consent's evidence of how the answer came in (address, browser, call note);
 # closure.consent may list more fields in _closure_erasure_columns()
 CONSENT_EVIDENCE_COLUMNS = ('note', 'evidence_filename')
@@ -84,11 +99,20 @@ class ClosureErasure(models.Model):
     recipient_count = fields.Integer('Notice Addresses Emptied', compute='_compute_counts')
     activity_count = fields.Integer('Activities Deleted', compute='_compute_counts')
     kept_move_count = fields.Integer('Posted Accounting Documents Kept', compute='_compute_counts')
+    user_count = fields.Integer('Portal Users Archived and Anonymised', compute='_compute_counts')
+    bank_count = fields.Integer('Bank Accounts Deleted', compute='_compute_counts')
+    event_count = fields.Integer('Calendar Events Deleted', compute='_compute_counts')
+    visitor_count = fields.Integer('Website Visitors Deleted', compute='_compute_counts')
+    blacklist_kept_count = fields.Integer(
+        'Addresses Kept on the Suppression List', compute='_compute_counts',
+        help="Email addresses and phone numbers the customers blocked: kept on Odoo's blacklist so that "
+             "they are never mailed again.")
     kept_note = fields.Text('Kept and Why', readonly=True)
     batch_ids = fields.One2many('closure.erasure.batch', 'erasure_id', string='Batches', readonly=True)
     skipped_case_ids = fields.Many2many(
         'crm.lead', 'closure_erasure_skipped_case_rel', 'erasure_id', 'lead_id', string='Skipped Cases',
-        readonly=True, help="Cases under legal hold or with an open dispute: their data is kept.")
+        readonly=True, help="Cases under legal hold, with an open dispute or with a claim still owed (an open "
+                            "refundable balance, a declared claim not settled): their data is kept.")
     skipped_count = fields.Integer('Cases Skipped', compute='_compute_skipped_count')
 
     _sql_constraints = [
@@ -214,14 +238,40 @@ class ClosureErasure(models.Model):
     def _count_remaining(self):
         self.ensure_one()
         self.env['crm.lead'].flush_model()
+        self.env['closure.obligation'].flush_model()
         self.env.cr.execute(SQL("SELECT COUNT(*) FROM crm_lead l WHERE %s", self._eligible_sql()))
         return self.env.cr.fetchone()[0]
 
-    def _eligible_sql(self):
-        """Cases of the plan still to erase: not erased, not held."""
+    def _eligible_sql(self, plan=None):
+        """Cases of the plan still to erase: not erased, not held, owing
+        nothing to the customer (see _owed_sql)."""
         return SQL("""l.closure_plan_id = %s AND l.closure_erased_date IS NULL
-                      AND NOT COALESCE(l.closure_legal_hold, FALSE) AND NOT COALESCE(l.closure_dispute_open, FALSE)""",
-                   self.plan_id.id)
+                      AND NOT COALESCE(l.closure_legal_hold, FALSE) AND NOT COALESCE(l.closure_dispute_open, FALSE)
+                      AND NOT %s""",
+                   (plan or self.plan_id).id, self._owed_sql())
+
+    @api.model
+    def _owed_sql(self, alias='l'):
+        """SQL true for a case (``alias``) that still owes its customer: an
+        obligation with a refundable amount, or a declared claim (under review,
+        disputed, confirmed or unpaid), that is not settled, taken over by a
+        receiver or waived. Erasing it would erase a creditor the liquidation
+        still owes (Company Law 2023 Arts. 234-236): the erasure skips it."""
+        return SQL(
+            """EXISTS (SELECT 1 FROM closure_obligation o
+                        WHERE o.lead_id = %s.id AND o.state NOT IN %s
+                          AND (COALESCE(o.refundable_amount, 0) > 0 OR o.claim_declared_date IS NOT NULL))""",
+            SQL.identifier(alias), OBLIGATION_DONE_STATES)
+
+    @api.model
+    def _owed_lead_ids(self, lead_ids):
+        """The cases among ``lead_ids`` that still owe their customer, in one query."""
+        if not lead_ids:
+            return set()
+        self.env['closure.obligation'].flush_model(['lead_id', 'state', 'refundable_amount', 'claim_declared_date'])
+        self.env.cr.execute(SQL("SELECT l.id FROM crm_lead l WHERE l.id IN %s AND %s",
+                                tuple(lead_ids), self._owed_sql()))
+        return {row[0] for row in self.env.cr.fetchall()}
 
     def _finish(self):
         """Once no case is left, list the skipped cases and what was kept,
@@ -257,8 +307,19 @@ class ClosureErasure(models.Model):
                 "customers keep their name, tax ID and country on their contact for them (accounting vouchers "
                 "and books: 30 years in China, 6-10 years in EU states).",
                 moves=self.kept_move_count, partners=self.identity_kept_count))
+        kept.append(_(
+            "Suppression list: %(count)s email addresses and phone numbers the customers blocked stay on Odoo's "
+            "blacklist, unchanged, so that they are never mailed or texted again (PIPL Art. 44, GDPR Art. 21: "
+            "the objection is honoured). Odoo compares plain addresses when it sends, so they cannot be kept "
+            "as hashes; nothing else about the customer is kept with them.", count=self.blacklist_kept_count))
+        kept.append(_(
+            "Removed with the customers: portal users archived with their login and signature erased; bank "
+            "accounts (except those named on accounting documents, kept with them); meetings, activities, "
+            "messages and files on the cases, their transfers, consents, complaints, privileges, obligations "
+            "and notice rows, and the messages on the plan that named them; website visits."))
         if skipped:
-            kept.append(_("Skipped: %(count)s cases under legal hold or with an open dispute keep their data.",
+            kept.append(_("Skipped: %(count)s cases under legal hold, with an open dispute or with a claim still "
+                          "owed keep their data until it is settled (listed with their reason).",
                           count=len(skipped)))
         self.sudo().write({
             'state': 'done',
@@ -309,8 +370,10 @@ class ClosureErasure(models.Model):
         _logger.info("Closure erasure %s: %s cases erased", self.id, len(lead_ids))
         return len(lead_ids)
 
-    def _scope(self, lead_ids):
-        """{kind: ids} of what the cases ``lead_ids`` hold or touch."""
+    def _scope(self, lead_ids, plan=None):
+        """{kind: ids} of what the cases ``lead_ids`` hold or touch; 'records'
+        is {model: ids} of every record whose messages, activities and files
+        go with the cases."""
         cr = self.env.cr
         leads = tuple(lead_ids)
 
@@ -318,13 +381,14 @@ class ClosureErasure(models.Model):
             cr.execute(query)
             return tuple(row[0] for row in cr.fetchall()) or (0,)
 
-        # the customers and their contact persons; never a user's or a company's
-        # own contact, nor one another case not erased yet still needs
+        # the customers and their contact persons, portal users' contacts
+        # included; never an employee's or a company's own contact, nor one
+        # another case not erased yet still needs
         partners = ids(SQL(
             """SELECT p.id FROM res_partner p
                 WHERE (p.id IN (SELECT partner_id FROM crm_lead WHERE id IN %(leads)s)
                        OR p.parent_id IN (SELECT partner_id FROM crm_lead WHERE id IN %(leads)s))
-                  AND NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = p.id)
+                  AND NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = p.id AND NOT u.share)
                   AND NOT EXISTS (SELECT 1 FROM res_company c WHERE c.partner_id = p.id)
                   AND NOT EXISTS (SELECT 1 FROM crm_lead o
                                    WHERE o.partner_id = p.id AND o.closure_plan_id IS NOT NULL
@@ -335,27 +399,80 @@ class ClosureErasure(models.Model):
                UNION SELECT id FROM crm_lead WHERE closure_plan_id IS NULL AND partner_id IN %s""",
             leads, partners))
         transfers = ids(SQL("SELECT id FROM closure_transfer WHERE lead_id IN %s", leads))
-        consents = ids(SQL("SELECT id FROM closure_consent WHERE lead_id IN %s", leads))
+        records = {'crm.lead': all_leads, 'res.partner': partners, 'closure.transfer': transfers}
+        for model, table in CASE_RECORD_TABLES:
+            if model in self.env:
+                records[model] = ids(SQL("SELECT id FROM %s WHERE lead_id IN %s", SQL.identifier(table), leads))
+        users = ids(SQL("SELECT id FROM res_users WHERE partner_id IN %s AND share", partners))
+        # meetings about the cases or with the customers (crm links them to the lead)
+        events = (0,)
+        if 'calendar.event' in self.env:
+            events = ids(SQL(
+                """SELECT id FROM calendar_event WHERE opportunity_id IN %(all_leads)s
+                    UNION SELECT id FROM calendar_event WHERE res_model = 'crm.lead' AND res_id IN %(all_leads)s
+                    UNION SELECT event_id FROM calendar_attendee WHERE partner_id IN %(partners)s
+                    UNION SELECT calendar_event_id FROM calendar_event_res_partner_rel
+                           WHERE res_partner_id IN %(partners)s""",
+                all_leads=all_leads, partners=partners))
+            records['calendar.event'] = events
         messages = ids(SQL(
-            """SELECT id FROM mail_message WHERE model = 'crm.lead' AND res_id IN %s
-               UNION ALL SELECT id FROM mail_message WHERE model = 'res.partner' AND res_id IN %s
-               UNION ALL SELECT id FROM mail_message WHERE model = 'closure.transfer' AND res_id IN %s""",
-            all_leads, partners, transfers))
+            """SELECT id FROM mail_message WHERE %s
+               UNION %s""",
+            self._records_sql(records, 'model', 'res_id'),
+            self._plan_messages_sql(plan or self.plan_id, partners, leads)))
         return {'leads': leads, 'partners': partners, 'all_leads': all_leads, 'transfers': transfers,
-                'consents': consents, 'messages': messages}
+                'consents': records.get('closure.consent', (0,)), 'messages': messages, 'records': records,
+                'users': users, 'events': events}
+
+    def _records_sql(self, records, model_column, id_column):
+        """SQL true for a row whose (``model_column``, ``id_column``) is one of ``records``."""
+        return SQL(' OR ').join(
+            SQL("(%s = %s AND %s IN %s)", SQL.identifier(model_column), model, SQL.identifier(id_column), ids)
+            for model, ids in records.items())
+
+    def _markers_sql(self, partners, leads):
+        """SQL selecting (marker) what names the customers ``partners`` of the
+        cases ``leads`` in a text: name, email, phone, street (4 characters
+        at least: shorter ones would match unrelated text)."""
+        return SQL(
+            """SELECT marker FROM (
+                   SELECT p.name AS marker FROM res_partner p WHERE p.id IN %(partners)s
+                   UNION SELECT p.email FROM res_partner p WHERE p.id IN %(partners)s
+                   UNION SELECT p.phone FROM res_partner p WHERE p.id IN %(partners)s
+                   UNION SELECT p.street FROM res_partner p WHERE p.id IN %(partners)s
+                   UNION SELECT l.contact_name FROM crm_lead l WHERE l.id IN %(leads)s
+                   UNION SELECT l.email_from FROM crm_lead l WHERE l.id IN %(leads)s
+               ) markers WHERE LENGTH(marker) >= 4""",
+            partners=partners, leads=leads)
+
+    def _plan_messages_sql(self, plan, partners, leads):
+        """SQL selecting the messages on the plan and its notice waves that
+        name one of the customers ``partners`` of the cases ``leads`` (see
+        _markers_sql), are theirs or were sent to them."""
+        return SQL(
+            """SELECT m.id FROM mail_message m
+                WHERE ((m.model = 'closure.plan' AND m.res_id = %(plan)s)
+                       OR (m.model = 'closure.notice.wave'
+                           AND m.res_id IN (SELECT id FROM closure_notice_wave WHERE plan_id = %(plan)s)))
+                  AND (m.author_id IN %(partners)s
+                       OR EXISTS (SELECT 1 FROM mail_message_res_partner_rel r
+                                   WHERE r.mail_message_id = m.id AND r.res_partner_id IN %(partners)s)
+                       OR EXISTS (SELECT 1 FROM (%(markers)s) markers
+                                   WHERE POSITION(LOWER(markers.marker) IN LOWER(m.body)) > 0
+                                      OR POSITION(LOWER(markers.marker) IN LOWER(COALESCE(m.subject, ''))) > 0))""",
+            plan=plan.id, partners=partners, markers=self._markers_sql(partners, leads))
 
     def _attachments_sql(self, scope, select):
-        """SELECT ``select`` from the attachments sent or received on the
-        cases, the customers and the transfers of ``scope``, the consent
-        evidence files, the data packages and the files of the messages."""
+        """SELECT ``select`` from the attachments of the records of ``scope``
+        (cases, customers, transfers, consents and the other closure records,
+        meetings: the consent evidence files and the data packages among
+        them) and the files of the messages."""
         return SQL(
             """SELECT %(select)s FROM ir_attachment
-                WHERE (res_model = 'crm.lead' AND res_id IN %(all_leads)s)
-                   OR (res_model = 'res.partner' AND res_id IN %(partners)s)
-                   OR (res_model = 'closure.transfer' AND res_id IN %(transfers)s)
-                   OR (res_model = 'closure.consent' AND res_id IN %(consents)s)
+                WHERE %(records)s
                    OR id IN (SELECT attachment_id FROM message_attachment_rel WHERE message_id IN %(messages)s)""",
-            select=select, **scope)
+            select=select, records=self._records_sql(scope['records'], 'res_model', 'res_id'),
+            messages=scope['messages'])
 
     def _accounting_partners(self, partners):
         """(partners with posted accounting documents, count of those documents);
@@ -398,11 +515,10 @@ class ClosureErasure(models.Model):
             counts['mail_count'] += cr.rowcount
         cr.execute(SQL("DELETE FROM mail_message WHERE id IN %s", scope['messages']))
         counts['message_count'] += cr.rowcount
-        cr.execute(SQL(
-            """DELETE FROM mail_activity WHERE (res_model = 'crm.lead' AND res_id IN %s)
-                                          OR (res_model = 'res.partner' AND res_id IN %s)""",
-            scope['all_leads'], scope['partners']))
+        cr.execute(SQL("DELETE FROM mail_activity WHERE %s",
+                       self._records_sql(scope['records'], 'res_model', 'res_id')))
         counts['activity_count'] += cr.rowcount
+        self._erase_around(scope, counts)
 
         # consents keep the decision, date, channel and receiver; not how the answer came in
         consent_columns = self.env['closure.consent']._closure_erasure_columns()
@@ -417,8 +533,10 @@ class ClosureErasure(models.Model):
                 WHERE id IN %s AND (decline_reason IS NOT NULL OR package_attachment_id IS NOT NULL)""",
             scope['transfers']))
         cr.execute(SQL(
-            """UPDATE closure_notice_recipient SET address = NULL, letter_body = NULL
-                WHERE lead_id IN %s AND (address IS NOT NULL OR letter_body IS NOT NULL)""", scope['leads']))
+            """UPDATE closure_notice_recipient SET address = NULL, letter_body = NULL, failure_detail = NULL
+                WHERE lead_id IN %s
+                  AND (address IS NOT NULL OR letter_body IS NOT NULL OR failure_detail IS NOT NULL)""",
+            scope['leads']))
         counts['recipient_count'] += cr.rowcount
         cr.execute(SQL("UPDATE closure_obligation SET note = NULL WHERE lead_id IN %s AND note IS NOT NULL",
                        scope['leads']))
@@ -479,6 +597,74 @@ class ClosureErasure(models.Model):
             partners.flush_recordset()
         return counts
 
+    def _erase_around(self, scope, counts):
+        """What surrounds the customers of ``scope``: their portal users
+        (archived, login and signature erased: they can no longer sign in),
+        bank accounts (except those named on accounting documents, kept with
+        them), meetings, website visitors; the blacklisted addresses stay as
+        the suppression list, counted."""
+        cr = self.env.cr
+        partners = scope['partners']
+        if partners == (0,):
+            return
+        if scope['users'] != (0,):
+            User = self.env['res.users']
+            columns = [column for column in USER_PERSONAL_COLUMNS if self._stored(User, column)]
+            cr.execute(SQL(
+                """UPDATE res_users SET active = FALSE, login = %s || id, password = NULL, %s,
+                          write_date = NOW() AT TIME ZONE 'UTC', write_uid = %s
+                    WHERE id IN %s""",
+                'erased-user-', SQL(', ').join(SQL("%s = NULL", SQL.identifier(column)) for column in columns),
+                self.env.uid, scope['users']))
+            counts['user_count'] += cr.rowcount
+            User.invalidate_model()
+        # bank accounts: those named on accounting documents stay with them (accounting law)
+        referenced = SQL('')
+        if 'account.move' in self.env:
+            referenced = SQL(
+                """AND NOT EXISTS (SELECT 1 FROM account_move m WHERE m.partner_bank_id = b.id)
+                   AND NOT EXISTS (SELECT 1 FROM account_payment y WHERE y.partner_bank_id = b.id)""")
+        cr.execute(SQL("DELETE FROM res_partner_bank b WHERE b.partner_id IN %s %s", partners, referenced))
+        counts['bank_count'] += cr.rowcount
+        if scope['events'] != (0,):
+            # a meeting with other outside guests keeps them: only the customers leave it
+            internal = SQL("SELECT partner_id FROM res_users WHERE NOT share")
+            cr.execute(SQL(
+                """SELECT DISTINCT a.event_id FROM calendar_attendee a
+                    WHERE a.event_id IN %s AND a.partner_id NOT IN %s AND a.partner_id NOT IN (%s)""",
+                scope['events'], partners, internal))
+            shared = tuple(row[0] for row in cr.fetchall()) or (0,)
+            cr.execute(SQL("DELETE FROM calendar_attendee WHERE event_id IN %s AND partner_id IN %s",
+                           shared, partners))
+            cr.execute(SQL(
+                "DELETE FROM calendar_event_res_partner_rel WHERE calendar_event_id IN %s AND res_partner_id IN %s",
+                shared, partners))
+            cr.execute(SQL("DELETE FROM calendar_event WHERE id IN %s AND id NOT IN %s", scope['events'], shared))
+            counts['event_count'] += cr.rowcount
+            self.env['calendar.event'].invalidate_model()
+            self.env['calendar.attendee'].invalidate_model()
+        # the real-time notifications still queued (Odoo's bus keeps them until its daily
+        # clean-up) carry the bodies of the messages just deleted
+        cr.execute(SQL(
+            """DELETE FROM bus_bus b WHERE EXISTS (
+                   SELECT 1 FROM (%s) markers WHERE POSITION(LOWER(markers.marker) IN LOWER(b.message)) > 0)""",
+            self._markers_sql(partners, scope['leads'])))
+        if 'website.visitor' in self.env:
+            cr.execute(SQL("DELETE FROM website_visitor WHERE partner_id IN %s", partners))
+            counts['visitor_count'] += cr.rowcount
+        # the suppression list: what the customers blocked stays blocked (kept, counted)
+        cr.execute(SQL(
+            """SELECT COUNT(*) FROM mail_blacklist
+                WHERE active AND email IN (SELECT email_normalized FROM res_partner
+                                            WHERE id IN %s AND email_normalized IS NOT NULL)""", partners))
+        counts['blacklist_kept_count'] += cr.fetchone()[0]
+        if 'phone.blacklist' in self.env:
+            cr.execute(SQL(
+                """SELECT COUNT(*) FROM phone_blacklist
+                    WHERE active AND number IN (SELECT phone_sanitized FROM res_partner
+                                                 WHERE id IN %s AND phone_sanitized IS NOT NULL)""", partners))
+            counts['blacklist_kept_count'] += cr.fetchone()[0]
+
     def _stored(self, model, fname):
         field = model._fields.get(fname)
         return bool(field and field.store and field.column_type)
@@ -491,16 +677,12 @@ class ClosureErasure(models.Model):
         """{kind: count} the erasure of ``plan`` would erase now."""
         self._check_can_erase(plan)
         self.env.flush_all()
-        self.env.cr.execute(SQL(
-            """SELECT l.id FROM crm_lead l
-                WHERE l.closure_plan_id = %s AND l.closure_erased_date IS NULL
-                  AND NOT COALESCE(l.closure_legal_hold, FALSE) AND NOT COALESCE(l.closure_dispute_open, FALSE)""",
-            plan.id))
+        self.env.cr.execute(SQL("SELECT l.id FROM crm_lead l WHERE %s", self._eligible_sql(plan)))
         lead_ids = [row[0] for row in self.env.cr.fetchall()]
         counts = {'case_count': len(lead_ids)}
         if not lead_ids:
             return counts
-        scope = self._scope(lead_ids)
+        scope = self._scope(lead_ids, plan)
         cr = self.env.cr
 
         def count(query):
@@ -531,11 +713,14 @@ class ClosureErasure(models.Model):
         counts['token_count'], counts['triage_count'] = cr.fetchone()
         counts['recipient_count'] = count(SQL(
             """SELECT COUNT(*) FROM closure_notice_recipient
-                WHERE lead_id IN %s AND (address IS NOT NULL OR letter_body IS NOT NULL)""", scope['leads']))
+                WHERE lead_id IN %s
+                  AND (address IS NOT NULL OR letter_body IS NOT NULL OR failure_detail IS NOT NULL)""",
+            scope['leads']))
         counts['activity_count'] = count(SQL(
-            """SELECT COUNT(*) FROM mail_activity WHERE (res_model = 'crm.lead' AND res_id IN %s)
-                                                    OR (res_model = 'res.partner' AND res_id IN %s)""",
-            scope['all_leads'], scope['partners']))
+            "SELECT COUNT(*) FROM mail_activity WHERE %s",
+            self._records_sql(scope['records'], 'res_model', 'res_id')))
+        counts['user_count'] = len([user for user in scope['users'] if user])
+        counts['event_count'] = len([event for event in scope['events'] if event])
         accounting, _moves = self._accounting_partners(scope['partners'])
         counts['identity_kept_count'] = len([partner_id for partner_id in accounting if partner_id])
         counts['partner_count'] -= counts['identity_kept_count']

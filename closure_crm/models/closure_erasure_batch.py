@@ -23,3 +23,8 @@ class ClosureErasureBatch(models.Model):
     recipient_count = fields.Integer('Notice Addresses Emptied')
     activity_count = fields.Integer('Activities Deleted')
     kept_move_count = fields.Integer('Posted Accounting Documents Kept')
+    user_count = fields.Integer('Portal Users Archived and Anonymised')
+    bank_count = fields.Integer('Bank Accounts Deleted')
+    event_count = fields.Integer('Calendar Events Deleted')
+    visitor_count = fields.Integer('Website Visitors Deleted')
+    blacklist_kept_count = fields.Integer('Addresses Kept on the Suppression List')

@@ -22,6 +22,27 @@ class CrmLead(models.Model):
     closure_erasure_id = fields.Many2one('closure.erasure', 'Erasure', readonly=True, copy=False,
                                          ondelete='set null')
 
+    closure_erasure_skip_reason = fields.Char(
+        'Why Kept', compute='_compute_closure_erasure_skip_reason',
+        help="Why the erasure keeps this case's data: a legal hold, an open dispute, or a claim still owed "
+             "to the customer (an open refundable balance, a declared claim not settled).")
+
+    @api.depends('closure_legal_hold', 'closure_legal_hold_reason', 'closure_dispute_open',
+                 'closure_obligation_ids.state', 'closure_obligation_ids.refundable_amount',
+                 'closure_obligation_ids.claim_declared_date')
+    def _compute_closure_erasure_skip_reason(self):
+        owed = self.env['closure.erasure']._owed_lead_ids(self._origin.ids)
+        for lead in self:
+            reasons = []
+            if lead.closure_legal_hold:
+                reasons.append(_("Legal hold: %(reason)s", reason=lead.closure_legal_hold_reason or ''))
+            if lead.closure_dispute_open:
+                reasons.append(_("Open dispute"))
+            if lead._origin.id in owed:
+                reasons.append(_("A claim is still owed to the customer (open refundable balance or declared "
+                                 "claim not settled): kept until it is paid, taken over or waived"))
+            lead.closure_erasure_skip_reason = '; '.join(reasons)
+
     @api.constrains('closure_legal_hold', 'closure_legal_hold_reason')
     def _check_closure_legal_hold(self):
         for lead in self:

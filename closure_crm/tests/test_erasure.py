@@ -5,8 +5,9 @@ from datetime import date, timedelta
 
 from psycopg2 import errors
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user
 from odoo.tests.common import tagged
 
 from .common import CommittedDataCase
@@ -30,8 +31,9 @@ class TestErasure(TransferCommon):
         cls.customer = cls.case.partner_id
         cls.contact_person = cls.env['res.partner'].create({
             'name': 'Mr Person', 'parent_id': cls.customer.id, 'email': 'person@example.com'})
+        # an unpaid milestone: nothing refundable, nothing declared, so nothing owed
         cls.obligation = cls.env['closure.obligation'].create({
-            'lead_id': cls.case.id, 'obligation_type': 'prepaid', 'name': 'Prepaid card', 'amount': 300.0,
+            'lead_id': cls.case.id, 'obligation_type': 'milestone', 'name': 'Go-live milestone', 'amount': 300.0,
             'note': 'Customer said his wife paid.'})
         transfer = cls.env['closure.transfer'].create({'lead_id': cls.case.id, 'receiver_id': cls.receiver.id})
         cls.consent = cls.env['closure.consent'].create({
@@ -156,6 +158,51 @@ class TestErasure(TransferCommon):
         self.assertIn('Cases Anonymised', html)
         # printing: the report, or first Odoo's document layout set-up on a new company
         self.assertIn(erasure.action_print_certificate()['type'], ('ir.actions.report', 'ir.actions.act_window'))
+
+    def test_erasure_never_precedes_what_is_owed(self):
+        """A customer still owed money (an open refundable balance, a declared
+        claim under review or unpaid) keeps their data and their page until
+        the claim is settled; the erasure lists them with the reason."""
+        owed_balance, owed_claim, waived = self._create_need_cases(3, prefix='Owed', industry=self.retail)
+        Obligation = self.env['closure.obligation']
+        balance = Obligation.create({'lead_id': owed_balance.id, 'obligation_type': 'prepaid',
+                                     'name': 'Prepaid card', 'amount': 120.0})
+        # a declared claim (paid, undelivered milestone), whatever its amount says
+        claim = Obligation.create({'lead_id': owed_claim.id, 'obligation_type': 'milestone', 'name': 'Go-live',
+                                   'amount': 0.0, 'claim_declared_date': fields.Date.today() - timedelta(days=3),
+                                   'claim_channel': 'email'})
+        gone = Obligation.create({'lead_id': waived.id, 'obligation_type': 'deposit', 'name': 'Deposit',
+                                  'amount': 50.0})
+        self.env.flush_all()
+        # recorded outside this test's subject (payment and waiver have their own workflow and guards)
+        self.env.cr.execute("UPDATE closure_obligation SET state = 'waived' WHERE id = %s", [gone.id])
+        self.env.invalidate_all()
+        counts = self.env['closure.erasure'].with_user(self.manager)._preview_counts(self.plan)
+        self.assertEqual(counts['case_count'], 2, "the first case and the one whose deposit was waived")
+        tokens = {case: case.sudo().closure_access_token for case in owed_balance | owed_claim}
+        erasure = self._erase()
+        self.assertEqual(erasure.state, 'done')
+        self.assertEqual(erasure.skipped_case_ids, self.held | self.disputed | owed_balance | owed_claim)
+        self.assertTrue(waived.closure_erased_date)
+        for case in owed_balance | owed_claim:
+            self.assertFalse(case.closure_erased_date, "a skipped case is not marked erased: its page stays open")
+            self.assertTrue(case.partner_id.name.startswith('Owed'))
+            self.assertEqual(case.sudo().closure_access_token, tokens[case])
+            self.assertIn('claim is still owed', case.closure_erasure_skip_reason)
+        self.assertEqual((balance.amount, claim.state), (120.0, 'open'))
+        self.assertIn('Court order 2026/17', self.held.closure_erasure_skip_reason)
+        self.assertIn('still owed', erasure.kept_note)
+        html = str(self.env['ir.actions.report']._render_qweb_html(
+            'closure_crm.report_closure_erasure', erasure.ids)[0])
+        self.assertIn('claim is still owed', html)
+        # settled, the next run erases them
+        self.env.cr.execute("UPDATE closure_obligation SET state = 'settled' WHERE id IN %s",
+                            [(balance.id, claim.id)])
+        self.env.invalidate_all()
+        self._erase()
+        self.assertEqual(erasure.skipped_case_ids, self.held | self.disputed)
+        self.assertTrue(owed_balance.closure_erased_date and owed_claim.closure_erased_date)
+        self.assertTrue(owed_balance.partner_id.name.startswith('Erased customer'))
 
     def test_rerun_erases_nothing_twice(self):
         erasure = self._erase()
@@ -357,3 +404,150 @@ class TestErasureConcurrency(CommittedDataCase):
             env_late.cr.execute("SELECT 1")  # its transaction still usable
         _erased, _messages, (state, case_count, _partners, _messages_count) = self._state()
         self.assertEqual((state, case_count), ('done', CASES))
+
+
+# markers of one customer: none may be left anywhere in the database after the erasure
+MARKERS = {
+    'name': 'Zqxmarker', 'email': 'zqxmail', 'phone': '6543 2198', 'phone_sanitized': '65432198',
+    'street': 'Qzvstreet', 'bank': '4433221100998877',
+}
+# where a marker may stay, and why (the certificate says the same)
+KEPT_PLACES = {
+    ('mail_blacklist', 'email'): "the suppression list: the customer is never mailed again",
+}
+
+
+@tagged('post_install', '-at_install')
+class TestErasureLeavesNoTrace(TransferCommon):
+    """A customer touching every place the closure puts personal data:
+    after the erasure, none of their name, email, phone, street or bank
+    account number is left in any text column of any table, except the
+    documented suppression list."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan.write({'decision_date': fields.Date.today() - timedelta(days=200)})
+        cls.receiver = cls._create_receiver('Trace Harbour', industries=cls.retail, states=cls.shanghai)
+        cls.customer = cls.env['res.partner'].create({
+            'name': 'Zqxmarker Trading', 'is_company': True, 'email': 'zqxmail@example.com',
+            'phone': '+86 21 6543 2198', 'mobile': '+86 138 6543 2198', 'street': '9 Qzvstreet Road',
+            'city': 'Shanghai', 'country_id': cls.china.id, 'comment': 'Zqxmarker likes tea.',
+            'function': 'Zqxmarker owner', 'website': 'https://zqxmail.example.com',
+        })
+        cls.case = cls._create_cases(cls.customer, user_id=cls.rep_1.id, closure_industry_id=cls.retail.id)
+        cls.case.write({'email_from': 'zqxmail@example.com', 'contact_name': 'Zqxmarker Boss',
+                        'description': '<p>Zqxmarker asked at 9 Qzvstreet Road</p>'})
+        cls.person = cls.env['res.partner'].create({
+            'name': 'Zqxmarker Person', 'parent_id': cls.customer.id, 'email': 'zqxmail.person@example.com',
+            'phone': '+86 21 6543 2198', 'street': '9 Qzvstreet Road'})
+        # a portal user of the customer
+        cls.portal_user = new_test_user(
+            cls.env, login='zqxmail.portal@example.com', name='Zqxmarker Portal', groups='base.group_portal',
+            email='zqxmail.portal@example.com', signature='<p>Zqxmarker Portal, 9 Qzvstreet Road</p>')
+        cls.portal_user.partner_id.write({'parent_id': cls.customer.id, 'phone': '+86 21 6543 2198'})
+        cls.bank = cls.env['res.partner.bank'].create({
+            'partner_id': cls.customer.id, 'acc_number': '4433221100998877', 'acc_holder_name': 'Zqxmarker Trading'})
+        # the personal meeting
+        cls.event = cls.env['calendar.event'].create({
+            'name': 'Meeting Zqxmarker', 'location': '9 Qzvstreet Road', 'opportunity_id': cls.case.id,
+            'partner_ids': [Command.set((cls.customer | cls.rep_1.partner_id).ids)],
+            'start': fields.Datetime.now(), 'stop': fields.Datetime.now() + timedelta(hours=1)})
+        # the case's chatter, with a file
+        cls.case.message_post(body='Zqxmarker wrote from zqxmail@example.com', author_id=cls.customer.id,
+                              message_type='comment', subtype_xmlid='mail.mt_comment',
+                              attachments=[('zqxmarker-contract.txt', b'Zqxmarker 4433221100998877')])
+        # a transfer with its activity, messages, consent and data package
+        transfer = cls.env['closure.transfer'].create({'lead_id': cls.case.id, 'receiver_id': cls.receiver.id})
+        transfer.activity_schedule('mail.mail_activity_data_todo', summary='Call Zqxmarker',
+                                   note='+86 21 6543 2198', user_id=cls.rep_1.id)
+        transfer.message_post(body='Zqxmarker asked about the receiver', subtype_xmlid='mail.mt_note')
+        cls.env['closure.consent'].create({
+            'lead_id': cls.case.id, 'transfer_id': transfer.id, 'decision': 'accept',
+            'receiver_id': cls.receiver.id, 'data_category_ids': [Command.set(cls.cat_contact.ids)],
+            'channel': 'email', 'evidence': base64.b64encode(b'Zqxmarker signed'),
+            'evidence_filename': 'zqxmarker-form.pdf', 'note': 'Zqxmarker answered from zqxmail@example.com'})
+        cls.env['ir.attachment'].create({
+            'name': 'zqxmarker-package.json', 'raw': b'{"email": "zqxmail@example.com"}',
+            'res_model': 'closure.transfer', 'res_id': transfer.id})
+        # a complaint with its messages and files
+        complaint = cls.env['closure.complaint'].create({'lead_id': cls.case.id})
+        complaint.sudo().write({'reply_excerpt': 'Zqxmarker: this is unacceptable'})
+        complaint.message_post(body='Zqxmarker called again', subtype_xmlid='mail.mt_note',
+                               attachments=[('zqxmarker-call.txt', b'zqxmail@example.com')])
+        # notice rows: the address used, the letter, the bounce
+        wave = cls.env['closure.notice.wave'].create({'name': 'Trace', 'plan_id': cls.plan.id, 'channel': 'email'})
+        Recipient = cls.env['closure.notice.recipient']
+        Recipient.create({
+            'wave_id': wave.id, 'lead_id': cls.case.id, 'partner_id': cls.customer.id, 'channel': 'email',
+            'state': 'sent', 'address': 'zqxmail@example.com',
+            'failure_detail': '550 zqxmail@example.com: mailbox unavailable'})
+        Recipient.create({
+            'wave_id': wave.id, 'lead_id': cls.case.id, 'partner_id': cls.customer.id, 'channel': 'letter',
+            'reminder_number': 1, 'state': 'sent', 'address': '9 Qzvstreet Road',
+            'letter_body': '<p>Dear Zqxmarker Trading</p>'})
+        # the plan's chatter names the customer; another customer's note stays
+        cls.plan.message_post(body='Zqxmarker Trading asked for a call at +86 21 6543 2198',
+                              subtype_xmlid='mail.mt_note')
+        cls.plan.message_post(body='Weekly figures sent to the board', subtype_xmlid='mail.mt_note')
+        # the suppression list, the website visit
+        cls.env['mail.blacklist']._add('zqxmail@example.com')
+        if 'website.visitor' in cls.env:
+            cls.env['website.visitor'].create({'partner_id': cls.customer.id, 'access_token': cls.customer.id})
+
+    def _find_markers(self):
+        """{(table, column): [marker names]} wherever a marker is in the
+        database: every text, varchar and jsonb column of every table."""
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute("""SELECT c.table_name, c.column_name FROM information_schema.columns c
+                        JOIN information_schema.tables t ON t.table_name = c.table_name
+                                                        AND t.table_schema = c.table_schema
+                       WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+                         AND c.data_type IN ('text', 'character varying', 'jsonb')
+                       ORDER BY 1, 2""")
+        columns = {}
+        for table, column in cr.fetchall():
+            columns.setdefault(table, []).append(column)
+        patterns = {key: f'%{value.lower()}%' for key, value in MARKERS.items()}
+        found = {}
+        for table, names in columns.items():
+            checks = ', '.join(
+                f"BOOL_OR(LOWER(\"{name}\"::text) LIKE %(p_{key})s)" for name in names for key in patterns)
+            cr.execute(f'SELECT {checks} FROM "{table}"', {f'p_{key}': value for key, value in patterns.items()})
+            row = cr.fetchone()
+            index = 0
+            for name in names:
+                for key in patterns:
+                    if row[index]:
+                        found.setdefault((table, name), []).append(key)
+                    index += 1
+        return found
+
+    def test_no_trace_left_but_the_suppression_list(self):
+        before = self._find_markers()
+        # the test reaches every place it means to
+        for table in ('res_partner', 'crm_lead', 'res_users', 'res_partner_bank', 'calendar_event',
+                      'mail_activity', 'mail_message', 'ir_attachment', 'closure_consent', 'closure_complaint',
+                      'closure_notice_recipient', 'mail_blacklist'):
+            self.assertTrue([place for place in before if place[0] == table], f"no marker in {table} to erase")
+        self.plan.with_user(self.manager).action_start_erasure()
+        erasure = self.plan.erasure_id
+        erasure.with_user(self.manager)._run_until_done()
+        self.env.invalidate_all()
+        self.assertEqual(erasure.state, 'done')
+        left = {place: keys for place, keys in self._find_markers().items() if place not in KEPT_PLACES}
+        self.assertEqual(left, {}, "personal data left behind by the erasure")
+        self.assertTrue(self.env['mail.blacklist'].with_context(active_test=False).search(
+            [('email', '=', 'zqxmail@example.com')]), "the suppression list keeps the customer out of mailings")
+        # the portal user can no longer sign in; the meeting and the bank account are gone
+        self.assertFalse(self.portal_user.with_context(active_test=False).active)
+        self.assertFalse(self.bank.exists() or self.event.exists())
+        self.assertTrue(self.plan.message_ids.filtered(lambda m: 'Weekly figures' in (m.body or '')),
+                        "the plan's other messages stay")
+        self.assertEqual((erasure.user_count, erasure.bank_count, erasure.event_count, erasure.blacklist_kept_count),
+                         (1, 1, 1, 1))
+        html = str(self.env['ir.actions.report']._render_qweb_html(
+            'closure_crm.report_closure_erasure', erasure.ids)[0])
+        self.assertIn('Suppression list', html)
+        self.assertIn('Kept by law', html)
