@@ -53,6 +53,7 @@
         'views/closure_transfer_portal_templates.xml',
         'wizard/closure_transfer_suggest_views.xml',
         'wizard/closure_transfer_assign_views.xml',
+        'wizard/closure_transfer_cancel_views.xml',
         'report/closure_transfer_report_views.xml',
         'views/closure_erasure_views.xml',
         'views/closure_data_export_templates.xml',

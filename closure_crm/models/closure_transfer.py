@@ -56,6 +56,8 @@ WORKFLOW_FIELDS = (
     'score_services', 'score_segment', 'score_capacity', 'score_acceptance', 'fee_expected', 'currency_id',
     'introduction_pending',
 )
+# written by the cancellation only (_cancel), never by a client
+CANCEL_FIELDS = ('cancel_reason', 'cancel_user_id')
 WORKFLOW_KEY = 'closure_transfer_workflow'
 
 
@@ -69,12 +71,16 @@ class ClosureTransfer(models.Model):
     _order = 'id desc'
     _check_company_auto = True
 
+    # the case, its customer and owner, the consent and the free-text reasons
+    # are for staff (groups): a receiver's portal user reads the pseudonymous
+    # profile of _portal_customer_view() until the customer consents (PIPL Art. 23)
     lead_id = fields.Many2one(
         'crm.lead', 'Case', required=True, index=True, ondelete='cascade', check_company=True,
-        domain="[('closure_plan_id', '!=', False)]")
+        domain="[('closure_plan_id', '!=', False)]", groups='base.group_user')
     plan_id = fields.Many2one(related='lead_id.closure_plan_id', store=True, index=True, string='Closure Plan')
-    partner_id = fields.Many2one(related='lead_id.partner_id', store=True, index=True, string='Customer')
-    user_id = fields.Many2one(related='lead_id.user_id', store=True, string='Case Owner')
+    partner_id = fields.Many2one(related='lead_id.partner_id', store=True, index=True, string='Customer',
+                                 groups='base.group_user')
+    user_id = fields.Many2one(related='lead_id.user_id', store=True, string='Case Owner', groups='base.group_user')
     company_id = fields.Many2one(
         'res.company', compute='_compute_company_id', store=True, precompute=True, index=True)
     receiver_id = fields.Many2one(
@@ -111,12 +117,12 @@ class ClosureTransfer(models.Model):
     date_receiver_answer = fields.Datetime('Receiver Answered On', readonly=True, copy=False)
     date_handed_over = fields.Datetime('Handed Over On', readonly=True, copy=False)
     date_completed = fields.Datetime('Completed On', readonly=True, copy=False)
-    decline_reason = fields.Text(copy=False)
+    decline_reason = fields.Text(copy=False, groups='base.group_user')
     introduction_pending = fields.Boolean(
         'Introduction Queued', readonly=True, copy=False,
         help="Set while the scheduled job sends the introduction mails in batches.")
     consent_id = fields.Many2one(
-        'closure.consent', readonly=True, copy=False, check_company=True,
+        'closure.consent', readonly=True, copy=False, check_company=True, groups='base.group_user',
         help="The customer's recorded answer that allows this transfer: the consent the hand-over rests on.")
     consent_category_ids = fields.Many2many(
         related='consent_id.data_category_ids', string='Data Consented')
@@ -127,18 +133,28 @@ class ClosureTransfer(models.Model):
         'closure.data.category', 'closure_transfer_package_category_rel', 'transfer_id', 'category_id',
         string='Data Handed Over', readonly=True, copy=False)
     handover_user_id = fields.Many2one('res.users', 'Handed Over By', readonly=True, copy=False)
+    cancel_reason = fields.Text(
+        'Cancellation Reason', readonly=True, copy=False, groups='base.group_user',
+        help="Why a closure manager cancelled a transfer that the customer and the receiver had both accepted.")
+    cancel_user_id = fields.Many2one('res.users', 'Cancelled By', readonly=True, copy=False)
 
     @api.depends('lead_id.company_id', 'lead_id.closure_plan_id.company_id')
     def _compute_company_id(self):
         for transfer in self:
             transfer.company_id = transfer.lead_id.company_id or transfer.lead_id.closure_plan_id.company_id
 
-    @api.depends('partner_id', 'receiver_id')
+    @api.depends('partner_id', 'receiver_id', 'state')
+    @api.depends_context('uid')
     def _compute_display_name(self):
+        # a receiver's portal user learns who the customer is with their consent only
+        share = self.env.user.share
         for transfer in self:
+            transfer_sudo = transfer.sudo()  # the customer's name, shown to whom may see it
+            customer = transfer_sudo.partner_id.display_name or ''
+            if share and not transfer_sudo._identity_consented():
+                customer = transfer._portal_reference()
             transfer.display_name = _(
-                "%(customer)s to %(receiver)s",
-                customer=transfer.partner_id.display_name or '', receiver=transfer.receiver_id.display_name or '')
+                "%(customer)s to %(receiver)s", customer=customer, receiver=transfer.receiver_id.display_name or '')
 
     def _compute_access_url(self):
         res = super()._compute_access_url()
@@ -329,15 +345,55 @@ class ClosureTransfer(models.Model):
         return True
 
     def action_cancel(self):
+        """Cancel the transfers. One that the customer and the receiver both
+        accepted is an agreement: only a closure manager cancels it, giving
+        the reason (the cancellation wizard asks for it)."""
+        agreed = self.filtered(lambda t: t.state == 'receiver_accepted')
+        if agreed:
+            agreed._check_cancel_agreed()
+            return {
+                'type': 'ir.actions.act_window',
+                'name': _('Cancel Agreed Transfers'),
+                'res_model': 'closure.transfer.cancel',
+                'view_mode': 'form',
+                'target': 'new',
+                'context': {'default_transfer_ids': [fields.Command.set(self.ids)]},
+            }
+        return self._cancel()
+
+    def _cancel(self, reason=False):
+        """Cancel the transfers after the checks: never once the data is
+        handed over; an agreed one (both sides accepted) by a closure
+        manager with a reason, kept on the transfer and in its history."""
         for transfer in self:
             if transfer.state in ('handed_over', 'completed'):
                 raise UserError(_(
                     "%(transfer)s: the data is already handed over, the transfer cannot be cancelled. "
                     "Ask the receiver to delete the data if the customer asks (PIPL Art. 47).",
                     transfer=transfer.display_name))
-        self.filtered(lambda t: t.state != 'cancelled')._workflow().write(
-            {'state': 'cancelled', 'introduction_pending': False})
+        agreed = self.filtered(lambda t: t.state == 'receiver_accepted')
+        reason = (reason or '').strip()
+        if agreed:
+            agreed._check_cancel_agreed()
+            if not reason:
+                raise UserError(_(
+                    "%(transfer)s was accepted by the customer and the receiver: give the reason for cancelling "
+                    "it (Cancellation Reason).", transfer=agreed[0].display_name))
+        self.filtered(lambda t: t.state != 'cancelled')._workflow().write({
+            'state': 'cancelled', 'introduction_pending': False,
+            'cancel_reason': reason or False, 'cancel_user_id': self.env.user.id,
+        })
+        for transfer in agreed:
+            transfer.message_post(body=_(
+                "Cancelled by %(user)s although the customer and the receiver had accepted: %(reason)s",
+                user=self.env.user.name, reason=reason))
         return True
+
+    def _check_cancel_agreed(self):
+        if not self.env.su and not self.env.user.has_group('closure_crm.group_closure_manager'):
+            raise AccessError(_(
+                "%(transfer)s was accepted by the customer and the receiver: only a closure manager may cancel "
+                "it, with a reason.", transfer=self[:1].display_name))
 
     # ------------------------------------------------------------------
     # CRUD: proposals only, capacity and the one-live-transfer rule
@@ -352,7 +408,7 @@ class ClosureTransfer(models.Model):
 
     def _check_workflow_fields(self, fnames, message):
         """Refuse a client's value for a workflow field, naming it."""
-        forbidden = [fname for fname in WORKFLOW_FIELDS if fname in fnames]
+        forbidden = [fname for fname in WORKFLOW_FIELDS + CANCEL_FIELDS if fname in fnames]
         if forbidden and not self._is_workflow():
             raise UserError(message % {'field': self._fields[forbidden[0]]._description_string(self.env)})
 
@@ -390,11 +446,16 @@ class ClosureTransfer(models.Model):
     # Introduction
     # ------------------------------------------------------------------
     def _introduction_partners(self):
-        """The three parties of the introduction: customer, receiver's
-        contact (or the receiver company) and the case owner."""
+        """Who gets the introduction naming the receiver: the customer and
+        the case owner. The receiver gets the pseudonymous proposal instead
+        (_receiver_partner), and learns who the customer is with their consent."""
         self.ensure_one()
-        return (self.partner_id | (self.receiver_contact_id or self.receiver_id)
-                | self.user_id.partner_id).filtered('email')
+        return (self.partner_id | self.user_id.partner_id).filtered('email')
+
+    def _receiver_partner(self):
+        """The receiver's side of the introduction: its transfer contact, or the company."""
+        self.ensure_one()
+        return (self.receiver_contact_id or self.receiver_id).filtered('email')
 
     def _send_introduction(self, raise_if_missing=False):
         """Queue one introduction mail per transfer (mail.mail, the mail queue
@@ -414,8 +475,8 @@ class ClosureTransfer(models.Model):
         transfers = self - missing
         if not transfers:
             return transfers
-        template = self.env.ref('closure_crm.mail_template_transfer_introduction')
-        template.send_mail_batch(transfers.ids)
+        self.env.ref('closure_crm.mail_template_transfer_introduction').send_mail_batch(transfers.ids)
+        self.env.ref('closure_crm.mail_template_transfer_receiver_proposal').send_mail_batch(transfers.ids)
         self.env['mail.mail']._closure_trigger_queue()
         now = fields.Datetime.now()
         # a receiver the customer picked themselves keeps the customer's acceptance
@@ -424,8 +485,10 @@ class ClosureTransfer(models.Model):
         transfers._workflow().write({'date_introduced': now, 'introduction_pending': False})
         for transfer in transfers:
             transfer.message_post(body=_(
-                "Three-way introduction sent to %(names)s.",
-                names=', '.join(transfer._introduction_partners().mapped('display_name'))))
+                "Introduction sent to %(names)s; the receiver's contact %(receiver)s got the customer's profile "
+                "without their identity, which follows their consent.",
+                names=', '.join(transfer._introduction_partners().mapped('display_name')),
+                receiver=transfer._receiver_partner().display_name))
         return transfers
 
     @api.model
@@ -469,6 +532,10 @@ class ClosureTransfer(models.Model):
             state = 'receiver_accepted' if self.state == 'receiver_accepted' else 'customer_accepted'
             self._workflow().write({'state': state, 'consent_id': consent.id, 'date_customer_answer': consent.date})
             self.lead_id._closure_set_stage('transfer_agreed')
+            if self.date_introduced and self._receiver_partner() and self._identity_consented():
+                # the receiver learns who the customer is, and what they agreed to, with the consent
+                self.env.ref('closure_crm.mail_template_transfer_receiver_consent').send_mail(self.id)
+                self.env['mail.mail']._closure_trigger_queue()
         else:
             self._workflow().write({'state': 'customer_declined', 'date_customer_answer': consent.date})
         self.message_post(body=_(
@@ -598,32 +665,62 @@ class ClosureTransfer(models.Model):
     # ------------------------------------------------------------------
     # Receiver portal
     # ------------------------------------------------------------------
-    def _portal_customer_view(self):
-        """What the receiver's portal shows of the customer. Always: the name
-        (given in the introduction) and the needs profile. The customer's data
-        (contact, open business, notes) only once it has been handed over, and
-        only the categories the customer consented to."""
+    def _identity_consented(self):
+        """Whether the receiver may know who the customer is: once the
+        customer accepted this very receiver (PIPL Art. 23: separate consent
+        before personal information goes to another handler)."""
+        self.ensure_one()
+        transfer = self.sudo()  # the consent is staff data; the answer here is a yes or no
+        return transfer.state in ('customer_accepted',) + ACCEPTED_STATES and bool(transfer._valid_consent())
+
+    def _portal_reference(self):
+        """The pseudonym a receiver knows the customer by before their consent."""
+        self.ensure_one()
+        return _("Proposed customer #%(reference)s", reference=self.id)
+
+    def _portal_profile(self):
+        """The pseudonymous profile of the customer: what a receiver decides
+        on before the customer consents. Industry, region, size band and
+        services; no name, no contact, no free text."""
         self.ensure_one()
         lead = self.sudo().lead_id  # portal user: the case itself stays out of reach
-        view = {
-            'customer_name': lead.partner_id.commercial_partner_id.name,
-            'segment': dict(lead._fields['closure_segment']._description_selection(self.env)).get(
-                lead.closure_segment, ''
-            ),
+        return {
             'industry': lead.closure_industry_id.name or '',
             'region': ', '.join(filter(None, [lead.state_id.name, lead.country_id.name])),
             'services': lead.closure_service_ids.mapped('name'),
             'size': dict(lead._fields['closure_customer_size']._description_selection(self.env)).get(
                 lead.closure_customer_size, ''
             ),
-            'open_milestones': lead.closure_open_milestone_count,
-            'categories': self.sudo().consent_category_ids.mapped('name')
-            if self.state in ('customer_accepted',) + ACCEPTED_STATES
-            else [],
-            'package': {},
         }
+
+    def _portal_customer_view(self):
+        """What the receiver's portal shows of the customer. Before the
+        customer consents: the pseudonymous profile only (_portal_profile).
+        With the consent: who the customer is and the categories they agreed
+        to. The customer's data (contact, open business, notes) only once it
+        has been handed over, and only the categories consented to."""
+        self.ensure_one()
+        lead = self.sudo().lead_id  # portal user: the case itself stays out of reach
+        view = dict(self._portal_profile(), customer_name=self._portal_reference(), segment='',
+                    open_milestones=0, categories=[], identified=False, package={})
+        if self._identity_consented():
+            view.update({
+                'customer_name': lead.partner_id.commercial_partner_id.name,
+                'segment': dict(lead._fields['closure_segment']._description_selection(self.env)).get(
+                    lead.closure_segment, ''),
+                'open_milestones': lead.closure_open_milestone_count,
+                'categories': self.sudo().consent_id.data_category_ids.mapped('name'),
+                'identified': True,
+            })
         view['package'] = self._portal_package()
         return view
+
+    def _portal_customer_label(self):
+        """The customer as the receiver's transfer list names them."""
+        self.ensure_one()
+        if self._identity_consented():
+            return self.sudo().partner_id.commercial_partner_id.name
+        return self._portal_reference()
 
     def _portal_package(self):
         """The data package as the receiver gets it: the file recorded on

@@ -203,8 +203,9 @@ class TestSecurityAttacks(HttpCase, TransferCommon):
         # over HTTP: the list, the page, the package
         self.authenticate('attack_portal_b', 'attack_portal_b')
         listing = self.url_open('/my/closure/transfers').text
-        self.assertIn(self.case_y.partner_id.name, listing)
-        for case in (self.case_x, self.case_d, self.case_p, self.case_c):
+        # y is introduced, not consented yet: a pseudonym only (PIPL Art. 23)
+        self.assertIn(f'Proposed customer #{self.transfer_y.id}', listing)
+        for case in (self.case_x, self.case_y, self.case_d, self.case_p, self.case_c):
             self.assertNotIn(case.partner_id.name, listing)
         for path in ('', '/package'):
             response = self.url_open(f'/my/closure/transfers/{self.transfer_x.id}{path}')

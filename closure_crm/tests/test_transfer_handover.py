@@ -35,17 +35,26 @@ class TestTransferHandover(TransferCommon, MailCase):
         with self.mock_mail_gateway():
             transfer.action_introduce()
             transfer.action_introduce()  # pressed twice: still one mail
-        self.assertEqual(len(self._new_mails), 1)
+        self.assertEqual(len(self._new_mails), 2, "the customer's introduction and the receiver's proposal")
         self.assertMailMail(
-            self.case.partner_id | self.receiver.closure_transfer_contact_id | self.rep_1.partner_id, 'outgoing',
+            self.case.partner_id | self.rep_1.partner_id, 'outgoing',
             fields_values={'model': 'closure.transfer', 'res_id': self.transfer.id},
             content='Harbour IT')
-        mail = self._new_mails
+        contact = self.receiver.closure_transfer_contact_id
+        mail = self._new_mails.filtered(lambda m: self.case.partner_id in m.recipient_ids)
+        receiver_mail = self._new_mails - mail
         self.assertIn('unless you agree', mail.body_html)
-        self.assertIn(self.receiver.closure_transfer_contact_id.email, mail.body_html,
-                      "the customer is told the receiver's contact (PIPL Art. 22)")
-        self.assertIn(f'/my/closure/transfers/{self.transfer.id}', mail.body_html)
-        self.assertNotIn('access_token', mail.body_html, "the link gives no access without the receiver's login")
+        self.assertIn(contact.email, mail.body_html, "the customer is told the receiver's contact (PIPL Art. 22)")
+        # the receiver: the pseudonymous profile, not who the customer is (PIPL Art. 23)
+        self.assertEqual(receiver_mail.recipient_ids, contact)
+        for secret in (self.case.partner_id.name, self.case.partner_id.phone, 'Orders run on our POS',
+                       'Prefers calls'):
+            self.assertNotIn(secret, receiver_mail.body_html + receiver_mail.subject)
+        self.assertIn(self.retail.name, receiver_mail.body_html)
+        self.assertIn(self.it_support.name, receiver_mail.body_html)
+        self.assertIn(f'/my/closure/transfers/{self.transfer.id}', receiver_mail.body_html)
+        self.assertNotIn('access_token', receiver_mail.body_html,
+                         "the link gives no access without the receiver's login")
         self.assertEqual(self.transfer.state, 'introduced')
         self.assertTrue(self.transfer.date_introduced)
 
@@ -66,7 +75,8 @@ class TestTransferHandover(TransferCommon, MailCase):
             Transfer._cron_send_introductions()
             Transfer._cron_send_introductions()
             Transfer._cron_send_introductions()
-        self.assertEqual(len(self._new_mails), 2, "one mail per transfer, none for the customer without email")
+        self.assertEqual(len(self._new_mails), 4, "per transfer the introduction and the receiver's proposal, "
+                                                  "none for the customer without email")
         self.assertGreater(Trigger.search_count([('cron_id', '=', mail_queue.id)]), queue_triggers,
                            "the introductions go out now, not at the hourly run of Odoo's mail queue")
         self.assertEqual(transfers.mapped('state'), ['introduced', 'introduced', 'proposed'])
@@ -208,3 +218,37 @@ class TestTransferHandover(TransferCommon, MailCase):
         report = self.env['closure.transfer.report'].search([('receiver_id', '=', self.receiver.id)])
         self.assertRecordValues(report, [{'capacity_used': 1, 'offered_count': 1, 'accepted_count': 1,
                                           'fee_expected': 800.0}])
+
+    def test_only_a_manager_cancels_an_agreed_transfer_with_a_reason(self):
+        self.transfer.action_introduce()
+        self._consent(self.case, receiver=self.receiver, transfer=self.transfer)
+        self.transfer._receiver_answer(True)
+        self.assertEqual(self.transfer.state, 'receiver_accepted')
+        # a rep: neither the button, nor the trusted method, nor a direct write (external API)
+        transfer = self.transfer.with_user(self.rep_1)
+        with self.assertRefused(self.transfer, AccessError, 'only a closure manager'):
+            transfer.action_cancel()
+        with self.assertRefused(self.transfer, AccessError, 'only a closure manager'):
+            transfer._cancel('Customer changed their mind')
+        with self.assertRefused(self.transfer, UserError, 'Status'):
+            transfer.write({'state': 'cancelled'})
+        with self.assertRefused(self.transfer, AccessError):
+            self.env['closure.transfer.cancel'].with_user(self.rep_1).create({
+                'transfer_ids': self.transfer.ids, 'reason': 'No reason'}).action_confirm()
+        # a manager: through the wizard, with a reason
+        action = self.transfer.with_user(self.manager).action_cancel()
+        self.assertEqual(action['res_model'], 'closure.transfer.cancel')
+        self.assertEqual(self.transfer.state, 'receiver_accepted', "the button alone cancels nothing")
+        with self.assertRefused(self.transfer, UserError, 'reason'):
+            self.transfer.with_user(self.manager)._cancel('  ')
+        wizard = self.env['closure.transfer.cancel'].with_user(self.manager).with_context(
+            **action['context']).create({'reason': 'The receiver lost its licence'})
+        wizard.action_confirm()
+        self.assertRecordValues(self.transfer, [{
+            'state': 'cancelled', 'cancel_reason': 'The receiver lost its licence',
+            'cancel_user_id': self.manager.id}])
+        self.assertIn('The receiver lost its licence', self.transfer.message_ids[0].body)
+        # a transfer only proposed or introduced: a rep still cancels it
+        second = self.env['closure.transfer'].create({'lead_id': self.case.id, 'receiver_id': self.receiver.id})
+        second.with_user(self.rep_1).action_cancel()
+        self.assertEqual(second.state, 'cancelled')

@@ -1,7 +1,10 @@
 import json
 
 from odoo import http
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
+
+from odoo.addons.mail.tests.common import MailCase
 
 from .transfer_common import TransferCommon
 
@@ -41,7 +44,8 @@ class TestTransferPortal(HttpCase, TransferCommon):
     def test_receiver_sees_only_its_introduced_customers(self):
         self.authenticate('receiver_a_portal', 'receiver_a_portal')
         page = self._page('/my/closure/transfers').text
-        self.assertIn(self.case_x.partner_id.name, page)
+        self.assertIn(f'Proposed customer #{self.transfer_x.id}', page, "known by a pseudonym before consent")
+        self.assertNotIn(self.case_x.partner_id.name, page)
         self.assertNotIn(self.case_y.partner_id.name, page, "another receiver's proposal")
         self.assertNotIn(self.case_z.partner_id.name, page, "not introduced yet")
         # another receiver's proposal, by its URL: back to /my
@@ -59,13 +63,15 @@ class TestTransferPortal(HttpCase, TransferCommon):
         url = f'/my/closure/transfers/{self.transfer_x.id}'
         page = self._page(url).text
         self.assertIn(self.retail.name, page, "the needs profile is shown")
-        for secret in ('xavier@customer.example.com', '1234 5678', 'Secret process notes'):
+        for secret in ('xavier@customer.example.com', '1234 5678', 'Secret process notes',
+                       self.case_x.partner_id.name):
             self.assertNotIn(secret, page)
         self.assertNotIn('value="accept"', page, "no accepting before the customer has")
         # the customer consents to their contact data only; the receiver accepts on the portal
         self._consent(self.case_x, receiver=self.receiver_a, transfer=self.transfer_x, categories=self.cat_contact)
         page = self._page(url).text
         self.assertIn(self.cat_contact.name, page)
+        self.assertIn(self.case_x.partner_id.name, page, "the identity comes with the consent")
         self.assertNotIn('xavier@customer.example.com', page, "consented, not handed over yet")
         self.url_open(f'{url}/answer', data={'decision': 'accept', 'csrf_token': http.Request.csrf_token(self)})
         self.env.invalidate_all()
@@ -103,3 +109,94 @@ class TestTransferPortal(HttpCase, TransferCommon):
         self.authenticate('receiver_a_portal', 'receiver_a_portal')
         response = self.make_jsonrpc_request('/my/counters', {'counters': ['closure_transfer_count']})
         self.assertEqual(response['closure_transfer_count'], 1)
+
+
+@tagged('post_install', '-at_install')
+class TestTransferConsentBeforeIdentity(HttpCase, TransferCommon, MailCase):
+    """PIPL Art. 23: before the customer consents, the receiver sees a
+    pseudonymous profile only (industry, region, size band, services), in
+    the mail, on the portal and over the external API; the customer's
+    identity and the consented categories reach it with the consent."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.receiver = cls._create_receiver('Pseudo Receiver', industries=cls.retail, states=cls.shanghai,
+                                            services=cls.it_support)
+        cls.portal = new_test_user(cls.env, login='pseudo_portal', groups='base.group_portal',
+                                   name='Pia of Pseudo', email='pia@pseudo.example.com')
+        cls.portal.partner_id.parent_id = cls.receiver
+        cls.case = cls._create_need_cases(
+            1, prefix='Secretive Teahouse', industry=cls.retail, state=cls.shanghai, services=cls.it_support,
+            size='small', closure_process_dependencies='Secret POS notes', description='<p>Likes green tea</p>')
+        cls.customer = cls.case.partner_id
+        cls.customer.write({'email': 'secretive@customer.example.com', 'phone': '+86 21 9876 5432'})
+        cls.secrets = (cls.customer.name, 'secretive@customer.example.com', '9876 5432', 'Secret POS notes',
+                       'Likes green tea')
+        cls.transfer = cls.env['closure.transfer'].create({'lead_id': cls.case.id, 'receiver_id': cls.receiver.id})
+
+    def _receiver_mails(self):
+        contact = self.receiver.closure_transfer_contact_id
+        return self._new_mails.filtered(lambda mail: mail.recipient_ids == contact)
+
+    def test_receiver_learns_identity_with_consent_only(self):
+        with self.mock_mail_gateway():
+            self.transfer.with_user(self.rep_1).action_introduce()
+        proposal = self._receiver_mails()
+        self.assertEqual(len(proposal), 1)
+        for secret in self.secrets:
+            self.assertNotIn(secret, proposal.body_html + proposal.subject)
+        self.assertIn(self.retail.name, proposal.body_html)
+        self.assertIn(self.shanghai.name, proposal.body_html)
+        self.assertIn(self.it_support.name, proposal.body_html)
+        self.assertIn('Small', proposal.body_html)
+        # the portal: list and page
+        self.authenticate('pseudo_portal', 'pseudo_portal')
+        url = f'/my/closure/transfers/{self.transfer.id}'
+        for page in (self.url_open('/my/closure/transfers').text, self.url_open(url).text):
+            for secret in self.secrets:
+                self.assertNotIn(secret, page)
+        self.assertIn(self.retail.name, self.url_open(url).text)
+        # the external API: the case, the customer, the consent and the name are staff data
+        Transfer = self.env['closure.transfer'].with_user(self.portal)
+        self.assertEqual(Transfer.search([]), self.transfer)
+        for fname in ('partner_id', 'lead_id', 'consent_id', 'user_id', 'decline_reason'):
+            with self.assertRaises(AccessError, msg=fname):
+                Transfer.browse(self.transfer.id).read([fname])
+        values = Transfer.browse(self.transfer.id).read(['display_name', 'state'])[0]
+        self.assertNotIn(self.customer.name, values['display_name'])
+        self.assertFalse([message for message in self.env['mail.message'].with_user(self.portal).search(
+            [('model', '=', 'closure.transfer'), ('res_id', '=', self.transfer.id)]).mapped('body')
+            if self.customer.name in str(message)])
+        # the customer consents: the identity and the categories reach the receiver
+        with self.mock_mail_gateway():
+            self._consent(self.case, receiver=self.receiver, transfer=self.transfer,
+                          categories=self.cat_contact | self.cat_notes)
+        consented = self._receiver_mails()
+        self.assertEqual(len(consented), 1)
+        self.assertIn(self.customer.name, consented.body_html)
+        self.assertIn(self.cat_contact.name, consented.body_html)
+        self.assertIn(self.cat_notes.name, consented.body_html)
+        self.assertNotIn('secretive@customer.example.com', consented.body_html,
+                         "the data itself comes with the hand-over")
+        self.env.invalidate_all()
+        page = self.url_open(url).text
+        self.assertIn(self.customer.name, page)
+        self.assertIn(self.cat_notes.name, page)
+        self.assertNotIn('Secret POS notes', page, "consented, not handed over yet")
+        self.assertIn(self.customer.name, Transfer.browse(self.transfer.id).display_name)
+
+    def test_the_public_and_another_receiver_learn_nothing(self):
+        self.transfer.action_introduce()
+        self._consent(self.case, receiver=self.receiver, transfer=self.transfer)
+        url = f'/my/closure/transfers/{self.transfer.id}'
+        response = self.url_open(url)
+        self.assertNotIn(self.customer.name, response.text)
+        self.assertIn('/web/login', response.url)
+        other = self._create_receiver('Other Pseudo', industries=self.retail)
+        user = self._create_receiver_user(other, 'other_pseudo')
+        self.authenticate('other_pseudo', 'other_pseudo')
+        response = self.url_open(url)
+        self.assertTrue(response.url.endswith('/my'))
+        self.assertNotIn(self.customer.name, response.text)
+        self.assertFalse(self.env['closure.transfer'].with_user(user).search([]))

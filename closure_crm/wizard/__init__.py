@@ -1,4 +1,5 @@
 from . import closure_transfer_suggest
 from . import closure_transfer_suggest_line
 from . import closure_transfer_assign
+from . import closure_transfer_cancel
 from . import closure_refund_payment
