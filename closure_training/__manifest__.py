@@ -28,6 +28,7 @@
         'views/closure_training_exemption_views.xml',
         'views/closure_training_session_views.xml',
         'views/closure_training_faq_views.xml',
+        'views/survey_templates.xml',
         'views/closure_plan_views.xml',
         'report/closure_training_report_views.xml',
         'report/closure_training_compliance_views.xml',

@@ -16,3 +16,4 @@ from . import closure_training_attendance
 from . import closure_training_faq
 from . import slide_slide
 from . import slide_slide_partner
+from . import survey_question

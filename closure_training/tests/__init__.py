@@ -10,3 +10,5 @@ from . import test_training_sessions
 from . import test_training_content
 from . import test_training_faq
 from . import test_ui_tours
+from . import test_training_certification
+from . import test_training_truth

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
 from .common import TrainingCommon
@@ -65,3 +66,29 @@ class TestTraineeTours(HttpCase, TrainingCommon):
                     'state': 'answered', 'is_correct': False, 'has_empathy': lang == 'en_US'}])
                 self.assertTrue(coached.taboo_phrases)
                 trainee.name = f'Done {lang}'
+
+    def test_trainee_passes_the_certification(self):
+        """The certification in the browser: the trainee answers each question
+        by the text of its right answer, wherever the attempt's shuffled order
+        puts it, passes, and the A-tier gate lets them through."""
+        for lang in LANGS:
+            with self.subTest(lang=lang):
+                trainee = self._create_staff(1, prefix=f'trainee_cert_{lang.lower()}', lang=lang)
+                self._add_to_team(trainee)
+                case = self._create_cases(self._create_customers(1, prefix=f'Cert Customer {lang}'), user_id=False)
+                case.closure_tier = 'a'
+                with self.assertRaises(UserError), self.env.cr.savepoint():
+                    case.user_id = trainee
+                self._tour(f'/survey/start/{self.certification.access_token}',
+                           f'closure_trainee_certification_{lang}', login=trainee.login)
+                attempt = self.env['survey.user_input'].search(
+                    [('survey_id', '=', self.certification.id), ('partner_id', '=', trainee.partner_id.id)])
+                self.assertRecordValues(attempt, [{'state': 'done', 'scoring_success': True}])
+                questions = self.certification.question_ids.filtered(lambda q: q.question_type == 'simple_choice')
+                self.assertEqual(len(attempt.user_input_line_ids.question_id), len(questions))
+                self.assertTrue(any(q._closure_answers_in_order(attempt).ids != q.suggested_answer_ids.ids
+                                    for q in questions), "the attempt saw the answers shuffled")
+                # certified: the gate now lets the trainee own the A-tier case
+                self.assertTrue(self.plan._check_closure_gate('own_tier_a', users=trainee))
+                case.user_id = trainee
+                self.assertEqual(case.user_id, trainee)
