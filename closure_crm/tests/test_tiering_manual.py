@@ -150,3 +150,13 @@ class TestScoreKeepsTheToldContact(ClosureCommon):
                 locked = (held | self.told | self.untold)._closure_lock_skip_locked()
             other.rollback()
         self.assertEqual(locked, self.told | self.untold)
+
+    def test_a_chinese_customer_learns_the_new_contact_in_chinese(self):
+        self.env['res.lang']._activate_lang('zh_CN')
+        self.env['ir.module.module']._load_module_terms(['closure_crm'], ['zh_CN'], overwrite=True)
+        self.told.partner_id.lang = 'zh_CN'
+        self.env['crm.lead']._closure_update_scores(self.plan)
+        mails = self.told.message_ids.filtered(lambda m: '您的新联系人' in (m.subject or ''))
+        self.assertEqual(len(mails), 1, self.told.message_ids.mapped('subject'))
+        self.assertIn('Closure Manager', mails.body)
+        self.assertEqual(self.told.user_id, self.manager)
