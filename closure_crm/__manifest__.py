@@ -61,6 +61,7 @@
         'views/closure_privilege_views.xml',
         'views/closure_complaint_views.xml',
         'views/closure_plan_satisfaction_views.xml',
+        'views/closure_plan_fact_views.xml',
         'views/closure_crm_menus.xml',
     ],
     'demo': [
@@ -76,6 +77,7 @@
         'demo/closure_transfer_demo.xml',
         'demo/closure_handover_demo.xml',
         'demo/closure_refund_demo.xml',
+        'demo/closure_liquidation_demo.xml',
         'demo/closure_erasure_demo.xml',
         'demo/closure_customer_care_demo.xml',
     ],

@@ -4,6 +4,10 @@ from . import ir_module_module
 from . import closure_plan
 from . import closure_plan_watch
 from . import closure_obligation
+from . import closure_plan_fact
+from . import closure_plan_liquidation
+from . import crm_lead_notice_receipt
+from . import res_partner_takeover
 from . import closure_revenue_line
 from . import crm_lead
 from . import res_partner

@@ -25,6 +25,20 @@ PAYMENT_FIELDS = ('refund_paid_amount', 'refund_paid_date', 'refund_reference', 
 CLAIM_FIELDS = ('claim_declared_date', 'claim_channel')
 # only the customer's personal page declares a claim "through the personal page"
 PORTAL_CLAIM_KEY = 'closure_claim_from_page'
+# the liquidation group's review of a declared claim, written by _closure_review_claim only
+REVIEW_FIELDS = ('claim_review_state', 'claim_confirmed_amount', 'claim_review_reason', 'claim_reviewed_by_id',
+                 'claim_reviewed_date')
+REVIEW_KEY = 'closure_claim_review'
+# a balance taken over by a receiver (closure.transfer), written by _closure_take_over only
+TAKE_OVER_KEY = 'closure_take_over'
+# money owed is a manager's business: these change what the customer is owed
+MONEY_FIELDS = ('amount', 'obligation_type', 'is_paid', 'period_start', 'period_end', 'lead_id')
+CLAIM_REVIEW_STATES = [
+    ('to_review', 'To Review'),
+    ('confirmed', 'Confirmed'),
+    ('disputed', 'Disputed'),
+    ('rejected', 'Rejected'),
+]
 
 
 class ClosureObligation(models.Model):
@@ -97,6 +111,29 @@ class ClosureObligation(models.Model):
     refund_document = fields.Reference(
         selection='_selection_refund_document', string='Credit Note / Payment', readonly=True, copy=False,
         help="With Invoicing installed: the credit note or payment of this refund.")
+    refund_converted = fields.Boolean(
+        'Became a Claim', compute='_compute_refund_terms', store=True,
+        help="Asked while the company still traded, not paid when the liquidation group formed: "
+             "by law it became a declared claim.")
+    # -- the liquidation group's review (see REVIEW_FIELDS) ---------------
+    claim_review_state = fields.Selection(
+        CLAIM_REVIEW_STATES, 'Review', compute='_compute_claim_review_state', store=True, readonly=True,
+        copy=False, index=True)
+    claim_confirmed_amount = fields.Monetary('Confirmed Amount', currency_field='currency_id', readonly=True,
+                                             copy=False)
+    claim_review_reason = fields.Text('Review Reason', readonly=True, copy=False)
+    claim_reviewed_by_id = fields.Many2one('res.users', 'Reviewed By', readonly=True, copy=False)
+    claim_reviewed_date = fields.Date('Reviewed On', readonly=True, copy=False)
+    claim_payable_amount = fields.Monetary(
+        'Payable Now', currency_field='currency_id', compute='_compute_claim_payable_amount',
+        help="The confirmed amount times the share the liquidation plan's assets pay.")
+    # -- who changed what is owed, and why (money owed is a manager's business) --
+    change_reason = fields.Text(
+        'Reason for the Change', copy=False,
+        help="Required when a closure manager waives, changes or deletes money owed to a customer.")
+    transfer_id = fields.Many2one(
+        'closure.transfer', 'Taken Over Through', readonly=True, copy=False, index='btree_not_null',
+        ondelete='restrict', help="The completed transfer whose receiver took this balance over.")
 
     @api.model
     def _selection_refund_document(self):
@@ -121,12 +158,30 @@ class ClosureObligation(models.Model):
 
     @api.depends('claim_declared_date', 'lead_id.closure_claim_deadline', 'plan_id.plan_type',
                  'plan_id.liquidation_formed_date', 'plan_id.claims_deadline', 'plan_id.refund_days',
-                 'plan_id.settlement_days')
+                 'plan_id.settlement_days', 'plan_id.liquidation_plan_payment_date', 'state')
     def _compute_refund_terms(self):
         for obligation in self:
             terms = obligation.plan_id._closure_refund_terms(
-                obligation.claim_declared_date, obligation.lead_id.closure_claim_deadline)
+                obligation.claim_declared_date, obligation.lead_id.closure_claim_deadline,
+                unpaid=obligation.state == 'open')
             obligation.refund_regime, obligation.refund_due_date = terms['regime'], terms['due_date']
+            obligation.refund_converted = terms['converted']
+
+    @api.depends('claim_declared_date')
+    def _compute_claim_review_state(self):
+        for obligation in self:
+            if obligation.claim_declared_date and not obligation.claim_review_state:
+                obligation.claim_review_state = 'to_review'
+            elif not obligation.claim_declared_date:
+                obligation.claim_review_state = False
+
+    @api.depends('claim_review_state', 'claim_confirmed_amount', 'plan_id.claim_pay_ratio')
+    def _compute_claim_payable_amount(self):
+        for obligation in self:
+            amount = obligation.claim_confirmed_amount * obligation.plan_id.claim_pay_ratio \
+                if obligation.claim_review_state == 'confirmed' else 0.0
+            obligation.claim_payable_amount = obligation.currency_id.round(amount) if obligation.currency_id \
+                else round(amount, 2)
 
     @api.depends('lead_id.company_id', 'lead_id.closure_plan_id.company_id')
     def _compute_company_id(self):
@@ -158,6 +213,46 @@ class ClosureObligation(models.Model):
                     "Obligation '%(name)s': Claim Declared On (%(date)s) cannot be in the future.",
                     name=obligation.name, date=obligation.claim_declared_date))
 
+    def _closure_is_manager(self):
+        return self.env.is_superuser() or self.env.user.has_group('closure_crm.group_closure_manager')
+
+    def _closure_check_declared_by(self, declared):
+        """A rep records a declaration on the day it is recorded; only a closure
+        manager dates it earlier (a letter that came in before), since the day
+        sets the refund regime."""
+        declared = fields.Date.to_date(declared)
+        if declared and declared < fields.Date.context_today(self) and not self._closure_is_manager():
+            raise AccessError(_(
+                "Claim Declared On (%(date)s) is before today: only a closure manager records a claim declared "
+                "on an earlier day.", date=declared))
+
+    def _closure_owed(self):
+        """The obligations that are money owed: an open refundable balance or a declared claim."""
+        return self.filtered(lambda o: o.state == 'open' and (o.refundable_amount > 0 or o.claim_declared_date))
+
+    def _closure_check_money_change(self, vals, deleting=False):
+        """Waiving, changing or deleting money owed to a customer is a closure
+        manager's decision, with its reason kept."""
+        owed = self._closure_owed()
+        if not owed:
+            return
+        if deleting:
+            changing = True
+            reason = self.env.context.get('closure_change_reason')
+        else:
+            changing = bool(set(MONEY_FIELDS) & set(vals)) or vals.get('state', 'open') != 'open'
+            reason = vals.get('change_reason')
+        if not changing:
+            return
+        if not self._closure_is_manager():
+            raise AccessError(_(
+                "Obligation '%(name)s' is money owed to the customer: only a closure manager may waive, change "
+                "or delete it.", name=owed[0].name))
+        if not (reason or '').strip() and not self.env.is_superuser():
+            raise UserError(_(
+                "Obligation '%(name)s' is money owed to the customer: give the reason for the change "
+                "(Reason for the Change).", name=owed[0].name))
+
     # ------------------------------------------------------------------
     # CRUD: a paid refund is evidence
     # ------------------------------------------------------------------
@@ -167,6 +262,12 @@ class ClosureObligation(models.Model):
             if any(vals.get(fname) for fname in PAYMENT_FIELDS):
                 raise UserError(_("A refund payment is recorded on an existing claim, with Record Refund Payment."))
             self._closure_check_claim_channel(vals.get('claim_channel'))
+            self._closure_check_declared_by(vals.get('claim_declared_date'))
+            # an import by the system may bring obligations already settled elsewhere
+            if any(vals.get(fname) for fname in REVIEW_FIELDS) or vals.get('transfer_id') \
+                    or (vals.get('state', 'open') not in ('open', 'waived') and not self.env.is_superuser()):
+                raise UserError(_("A claim's review, its payment or its take-over is recorded on an existing "
+                                  "obligation, by its own action."))
         return super().create(vals_list)
 
     def write(self, vals):
@@ -179,13 +280,26 @@ class ClosureObligation(models.Model):
                     vals['refund_paid_amount'], fields.Date.to_date(vals['refund_paid_date']))
         if any(fname in vals for fname in CLAIM_FIELDS):
             self._closure_check_claim_write(vals)
+        if any(fname in vals for fname in REVIEW_FIELDS) and not is_trusted(self.env, REVIEW_KEY):
+            raise UserError(_("A claim's review is recorded with Review Claim, by a closure manager."))
+        if ('transfer_id' in vals or vals.get('state') == 'transferred') and not is_trusted(self.env, TAKE_OVER_KEY):
+            raise UserError(_("A balance is taken over by a receiver when its transfer completes, not by hand."))
+        # a paid obligation is evidence, frozen whole
         paid = self.filtered('refund_paid_date')
-        locked = {'amount', 'obligation_type', 'state', 'claim_declared_date', 'claim_channel', 'lead_id',
-                  'is_paid', 'period_start', 'period_end'}
-        if paid and locked & set(vals):
+        if paid and not any(fname in vals for fname in PAYMENT_FIELDS):
             raise UserError(_("Obligation '%(name)s': its refund was paid on %(date)s; it can no longer change.",
                               name=paid[0].name, date=paid[0].refund_paid_date))
-        return super().write(vals)
+        trusted_path = any(fname in vals for fname in PAYMENT_FIELDS) or is_trusted(self.env, TAKE_OVER_KEY) \
+            or is_trusted(self.env, REVIEW_KEY)
+        if not trusted_path:
+            self._closure_check_money_change(vals)
+        res = super().write(vals)
+        if not trusted_path and vals.get('change_reason'):
+            for obligation in self:
+                obligation.lead_id.message_post(body=_(
+                    "Obligation '%(name)s' changed by %(user)s. Reason: %(reason)s",
+                    name=obligation.name, user=self.env.user.name, reason=vals['change_reason']))
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_paid(self):
@@ -193,6 +307,20 @@ class ClosureObligation(models.Model):
         if paid:
             raise UserError(_("Obligation '%(name)s': its refund was paid on %(date)s; the record is kept.",
                               name=paid[0].name, date=paid[0].refund_paid_date))
+        taken = self.filtered('transfer_id')
+        if taken:
+            raise UserError(_("Obligation '%(name)s' was taken over through %(transfer)s; the record is kept.",
+                              name=taken[0].name, transfer=taken[0].transfer_id.display_name))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_owed(self):
+        self._closure_check_money_change({}, deleting=True)
+        reason = self.env.context.get('closure_change_reason')
+        for obligation in self._closure_owed():
+            obligation.lead_id.message_post(body=_(
+                "Obligation '%(name)s' (%(amount)s) deleted by %(user)s. Reason: %(reason)s",
+                name=obligation.name, amount=obligation.refundable_amount, user=self.env.user.name,
+                reason=reason))
 
     def action_record_refund_payment(self):
         self.ensure_one()
@@ -204,6 +332,11 @@ class ClosureObligation(models.Model):
             'name': _('Record Refund Payment'),
             'context': {'default_obligation_id': self.id},
         }
+
+    def action_confirm_claim(self):
+        """The liquidation group confirms these claims for their refundable amount."""
+        self._closure_review_claim('confirmed')
+        return True
 
     def _prorate(self):
         """(unused share, explanation) of a subscription at the plan's service end."""
@@ -241,6 +374,7 @@ class ClosureObligation(models.Model):
                 raise UserError(_(
                     "Obligation '%(name)s': its claim was declared on %(date)s; the declaration is evidence "
                     "and keeps its date and channel.", name=obligation.name, date=obligation.claim_declared_date))
+        self._closure_check_declared_by(vals.get('claim_declared_date'))
 
     # ------------------------------------------------------------------
     # Claims and payment
@@ -256,8 +390,11 @@ class ClosureObligation(models.Model):
 
     def _closure_check_payable(self, amount, paid_date):
         """Raise when this refund may not be paid ``amount`` on ``paid_date``:
-        by closure managers only, once, up to what is refundable, and never
-        before the regime allows it."""
+        by closure managers only, once, up to what is refundable, on the day
+        it is recorded (never back-dated), never inside the declaration period
+        (either regime), and a declared claim only once reviewed and confirmed,
+        on the confirmed liquidation plan, up to its confirmed amount times the
+        share the assets pay."""
         self.ensure_one()
         if not (self.env.su or self.env.user.has_group('closure_crm.group_closure_manager')):
             raise AccessError(_("Only a closure manager may record a refund payment."))
@@ -275,11 +412,22 @@ class ClosureObligation(models.Model):
                     amount=amount,
                 )
             )
-        if paid_date > fields.Date.context_today(self):
+        today = fields.Date.context_today(self)
+        if paid_date > today:
             raise UserError(_("Refund of '%(name)s': the payment date %(date)s is in the future.",
                               name=self.name, date=paid_date))
-        terms = self.plan_id._closure_refund_terms(self.claim_declared_date or paid_date,
-                                                   self.lead_id.closure_claim_deadline)
+        if paid_date < today:
+            raise UserError(_(
+                "Refund of '%(name)s': the payment date %(date)s is before today: a payment is recorded on the day "
+                "it is made, never back-dated.", name=self.name, date=paid_date))
+        plan = self.plan_id
+        first, last = plan._closure_declaration_period(self.lead_id.closure_claim_deadline)
+        terms = plan._closure_refund_terms(self.claim_declared_date or paid_date, self.lead_id.closure_claim_deadline)
+        if first and first <= paid_date <= last:
+            raise UserError(_(
+                "Refund of '%(name)s' cannot be paid on %(date)s: no creditor is paid during the declaration "
+                "period, from the liquidation group's formation (%(first)s) to %(last)s (Company Law 2023, "
+                "Art. 235).", name=self.name, date=paid_date, first=first, last=last))
         if terms['regime'] == 'claim':
             if not self.claim_declared_date:
                 raise UserError(_("Refund of '%(name)s': the liquidation group is formed, so this is a creditor's "
@@ -289,6 +437,23 @@ class ClosureObligation(models.Model):
                     "Refund of '%(name)s' cannot be paid before %(due)s: no creditor is paid during the "
                     "declaration period (Company Law 2023, Art. 235); declared claims are paid on the "
                     "liquidation plan's payment date.", name=self.name, due=terms['due_date']))
+            if plan.is_bankruptcy:
+                raise UserError(_(
+                    "Refund of '%(name)s': plan %(plan)s applied for bankruptcy (Art. 237); its claims are not "
+                    "paid by the liquidation group.", name=self.name, plan=plan.name))
+            if not plan.is_liquidation_plan_confirmed:
+                raise UserError(_(
+                    "Refund of '%(name)s': claims are paid on the liquidation plan confirmed by the shareholders "
+                    "or a court (Art. 236); record its confirmation first.", name=self.name))
+            if self.claim_review_state != 'confirmed':
+                raise UserError(_(
+                    "Refund of '%(name)s': the claim is not confirmed by the liquidation group's review yet.",
+                    name=self.name))
+            if float_compare(amount, self.claim_payable_amount, precision_rounding=rounding) > 0:
+                raise UserError(_(
+                    "Refund of '%(name)s': at most %(max)s is paid (the confirmed %(confirmed)s times the share "
+                    "%(ratio)s the assets pay), got %(amount)s.", name=self.name, max=self.claim_payable_amount,
+                    confirmed=self.claim_confirmed_amount, ratio=round(plan.claim_pay_ratio, 4), amount=amount))
 
     def _closure_check_refund_document(self, document):
         """With Invoicing: the document is the customer's credit note or an
@@ -327,3 +492,72 @@ class ClosureObligation(models.Model):
             date=format_date(self.env, paid_date), reference=reference or '-', user=self.env.user.name))
         self.lead_id._closure_settle_if_done()
         return True
+
+    # ------------------------------------------------------------------
+    # The liquidation group's review of a declared claim
+    # ------------------------------------------------------------------
+    def _closure_review_claim(self, decision, amount=None, reason=None):
+        """Record the liquidation group's review of these declared claims:
+        ``decision`` is 'confirmed' (with the ``amount`` confirmed, at most the
+        refundable), 'disputed' or 'rejected' (with the ``reason``)."""
+        if not self._closure_is_manager():
+            raise AccessError(_("Only a closure manager records the liquidation group's review of a claim."))
+        if decision not in ('confirmed', 'disputed', 'rejected'):
+            raise UserError(_("Review: choose confirmed, disputed or rejected (got %s).", decision))
+        today = fields.Date.context_today(self)
+        for obligation in self:
+            if not obligation.claim_declared_date or obligation.state != 'open':
+                raise UserError(_("Obligation '%(name)s': only an open declared claim is reviewed.",
+                                  name=obligation.name))
+            vals = {'claim_review_state': decision, 'claim_reviewed_by_id': self.env.uid,
+                    'claim_reviewed_date': today, 'claim_review_reason': (reason or '').strip() or False,
+                    'claim_confirmed_amount': 0.0}
+            if decision == 'confirmed':
+                confirmed = obligation.refundable_amount if amount is None else amount
+                if confirmed <= 0 or float_compare(confirmed, obligation.refundable_amount,
+                                                   precision_rounding=obligation.currency_id.rounding or 0.01) > 0:
+                    raise UserError(_(
+                        "Review of '%(name)s': the confirmed amount must be more than 0 and at most %(max)s "
+                        "(got %(amount)s).", name=obligation.name, max=obligation.refundable_amount,
+                        amount=confirmed))
+                vals['claim_confirmed_amount'] = confirmed
+            elif not vals['claim_review_reason']:
+                raise UserError(_("Review of '%(name)s': a disputed or rejected claim needs its reason.",
+                                  name=obligation.name))
+            obligation.with_context(**trusted(REVIEW_KEY)).write(vals)
+            labels = dict(self._fields['claim_review_state']._description_selection(self.env))
+            obligation.lead_id.message_post(body=_(
+                "Claim '%(name)s' reviewed by %(user)s: %(decision)s %(detail)s",
+                name=obligation.name, user=self.env.user.name, decision=labels[decision],
+                detail=vals['claim_review_reason'] or format_amount(
+                    self.env, vals['claim_confirmed_amount'], obligation.currency_id or self.env.company.currency_id)))
+        self.plan_id.invalidate_recordset(['claim_pay_ratio', 'customer_claims_confirmed'])
+        return True
+
+    # ------------------------------------------------------------------
+    # Taken over by a receiver
+    # ------------------------------------------------------------------
+    @api.model
+    def _closure_take_over(self, transfers):
+        """The completed ``transfers`` whose receiver takes over the
+        customers' balances (its recorded terms): the open obligations of
+        their cases that are money owed (paid and not delivered) become
+        'taken over by the receiver' with the transfer as evidence; they leave
+        the claims register and the cost figures. The rest stay claims."""
+        taken = self.browse()
+        for transfer in transfers.filtered(lambda t: t.state == 'completed'
+                                           and t.receiver_id.commercial_partner_id.closure_takes_over_balances):
+            # bookkeeping of a completed transfer, for whoever completed it
+            obligations = self.sudo().search([('lead_id', '=', transfer.lead_id.id), ('state', '=', 'open'),
+                                              ('refund_paid_date', '=', False)])
+            obligations = obligations.filtered(lambda o: o.refundable_amount > 0)
+            if not obligations:
+                continue
+            obligations.with_context(**trusted(TAKE_OVER_KEY)).write(
+                {'state': 'transferred', 'transfer_id': transfer.id})
+            transfer.lead_id.sudo().message_post(body=_(
+                "Taken over by %(receiver)s through %(transfer)s: %(names)s.",
+                receiver=transfer.receiver_id.display_name, transfer=transfer.display_name,
+                names=', '.join(obligations.mapped('name'))))
+            taken |= obligations
+        return taken

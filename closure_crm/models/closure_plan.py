@@ -31,6 +31,12 @@ DEFAULT_PERIODS = {
 
 GENERATION_BATCH = 1000
 
+# what a plan's timeline is made of: writing any of them checks it (_check_timeline)
+TIMELINE_KEYS = {
+    'decision_date', 'plan_type', 'liquidation_formed_date', 'creditor_notice_deadline', 'announcement_date',
+    'claims_deadline', 'service_end_date', 'data_export_deadline', 'data_erasure_date', *DEFAULT_PERIODS,
+}
+
 
 class ClosurePlan(models.Model):
     _name = 'closure.plan'
@@ -228,25 +234,30 @@ class ClosurePlan(models.Model):
         selection.append(('import', _('Imported revenue lines')))
         return selection
 
-    @api.depends('decision_date', 'plan_type', 'formation_days')
+    # Each date is the recorded fact when there is one (closure_plan_liquidation.py),
+    # else the deadline the law gives it, counted from the date before it.
+    @api.depends('decision_date', 'plan_type', 'formation_days', 'liquidation_formed_recorded_date')
     def _compute_liquidation_formed_date(self):
         for plan in self:
             # simplified deregistration forms no liquidation group
             days = 0 if plan.plan_type == 'simplified' else plan.formation_days
-            plan.liquidation_formed_date = plan._days_after(plan.decision_date, days)
+            plan.liquidation_formed_date = plan.liquidation_formed_recorded_date or plan._days_after(
+                plan.decision_date, days)
 
-    @api.depends('liquidation_formed_date', 'plan_type', 'creditor_notice_days')
+    @api.depends('liquidation_formed_date', 'plan_type', 'creditor_notice_days', 'creditor_notice_recorded_date')
     def _compute_creditor_notice_deadline(self):
         for plan in self:
             days = 0 if plan.plan_type == 'simplified' else plan.creditor_notice_days
-            plan.creditor_notice_deadline = plan._days_after(plan.liquidation_formed_date, days)
+            plan.creditor_notice_deadline = plan.creditor_notice_recorded_date or plan._days_after(
+                plan.liquidation_formed_date, days)
 
-    @api.depends('liquidation_formed_date', 'plan_type', 'announcement_days')
+    @api.depends('liquidation_formed_date', 'plan_type', 'announcement_days', 'announcement_recorded_date')
     def _compute_announcement_date(self):
         for plan in self:
             # simplified: the announcement starts with the decision
             days = 0 if plan.plan_type == 'simplified' else plan.announcement_days
-            plan.announcement_date = plan._days_after(plan.liquidation_formed_date, days)
+            plan.announcement_date = plan.announcement_recorded_date or plan._days_after(
+                plan.liquidation_formed_date, days)
 
     @api.depends('announcement_date', 'plan_type', 'claim_announcement_days', 'simplified_announcement_days')
     def _compute_claims_deadline(self):
@@ -263,15 +274,25 @@ class ClosurePlan(models.Model):
         for plan in self:
             plan.service_end_date = plan._days_after(plan.creditor_notice_deadline, plan.prepaid_notice_days)
 
-    @api.depends('service_end_date', 'export_days')
+    @api.depends('service_end_date', 'export_days', 'plan_type', 'deregistration_date')
     def _compute_data_export_deadline(self):
         for plan in self:
             plan.data_export_deadline = plan._days_after(plan.service_end_date, plan.export_days)
+            if plan.plan_type == 'simplified' and plan.deregistration_date and plan.data_export_deadline:
+                # the company that keeps the data ceases to exist on deregistration
+                plan.data_export_deadline = min(plan.data_export_deadline, plan.deregistration_date)
 
-    @api.depends('data_export_deadline', 'erasure_days')
+    @api.depends('data_export_deadline', 'erasure_days', 'plan_type', 'claims_settlement_date',
+                 'deregistration_date')
     def _compute_data_erasure_date(self):
         for plan in self:
-            plan.data_erasure_date = plan._days_after(plan.data_export_deadline, plan.erasure_days)
+            erasure = plan._days_after(plan.data_export_deadline, plan.erasure_days)
+            if plan.plan_type == 'simplified' and plan.deregistration_date and erasure:
+                erasure = min(erasure, plan.deregistration_date)
+            elif erasure and plan.claims_settlement_date:
+                # a creditor the liquidation group cannot identify cannot be paid (PIPL Art. 47)
+                erasure = max(erasure, plan.claims_settlement_date)
+            plan.data_erasure_date = erasure
 
     @api.depends('decision_date', 'lookback_months')
     def _compute_lookback_start(self):
@@ -437,9 +458,9 @@ class ClosurePlan(models.Model):
                     field=plan._fields['notice_export_url'].get_description(self.env)['string'],
                     value=plan.notice_export_url))
 
-    @api.constrains('decision_date', 'liquidation_formed_date', 'creditor_notice_deadline',
-                    'announcement_date', 'claims_deadline', 'service_end_date',
-                    'data_export_deadline', 'data_erasure_date', 'prepaid_notice_days')
+    # Not an @api.constrains: Odoo checks the constraints of a computed field while the
+    # fields it is computed from are still being computed, and this check reads them
+    # all. create(), write() and a recorded fact call it once every date is computed.
     def _check_timeline(self):
         for plan in self:
             order = [
@@ -461,6 +482,20 @@ class ClosurePlan(models.Model):
                         before=plan._fields[before].get_description(self.env)['string'],
                         before_date=plan[before],
                     ))
+            if plan.plan_type == 'standard' and plan.data_erasure_date and plan.claims_settlement_date \
+                    and plan.data_erasure_date < plan.claims_settlement_date:
+                raise ValidationError(_(
+                    "Plan %(plan)s: Data Erasure Date (%(erasure)s) cannot be before the claims are settled "
+                    "(%(settled)s): a creditor whose data is erased can no longer be identified and paid.",
+                    plan=plan.name, erasure=plan.data_erasure_date, settled=plan.claims_settlement_date))
+            if plan.plan_type == 'simplified' and plan.deregistration_date and not plan.deregistration_is_recorded:
+                for fname in ('data_export_deadline', 'data_erasure_date'):
+                    if plan[fname] and plan[fname] > plan.deregistration_date:
+                        raise ValidationError(_(
+                            "Plan %(plan)s: %(field)s (%(date)s) must fall before the deregistration "
+                            "(%(deregistration)s): the company that keeps the data then ceases to exist.",
+                            plan=plan.name, field=plan._fields[fname].get_description(self.env)['string'],
+                            date=plan[fname], deregistration=plan.deregistration_date))
             if (plan.creditor_notice_deadline and plan.service_end_date
                     and (plan.service_end_date - plan.creditor_notice_deadline).days < plan.prepaid_notice_days):
                 raise ValidationError(_(
@@ -492,6 +527,8 @@ class ClosurePlan(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         plans = super().create(vals_list)
+        plans._check_timeline()
+        plans.filtered(lambda p: p.state == 'in_progress')._closure_check_simplified(starting=True)
         for plan in plans:
             if not plan.team_id:
                 # the plan's own pipeline: a closure manager creates plans without being a sales admin
@@ -506,7 +543,15 @@ class ClosurePlan(models.Model):
         return plans
 
     def write(self, vals):
+        self._closure_check_recorded_dates(vals)
         res = super().write(vals)
+        if TIMELINE_KEYS & set(vals):
+            self._check_timeline()
+        if vals.get('plan_type') == 'simplified' or vals.get('state') == 'in_progress':
+            # starting or switching to the simplified procedure: only without debts, and
+            # (once in progress) on the shareholders' recorded commitment
+            for plan in self:
+                plan._closure_check_simplified(starting=plan.state == 'in_progress')
         if vals.get('team_id'):
             self._ensure_closure_team()
         return res
@@ -562,7 +607,9 @@ class ClosurePlan(models.Model):
     def action_generate_cases(self):
         """Create a case for every customer with revenue or open business in
         the look-back window that has none yet. Small plans are done at once;
-        large ones are queued to the scheduled job, which works in batches."""
+        large ones are queued to the scheduled job, which works in batches.
+        For closure managers: it creates a case per customer of the company."""
+        self._closure_check_manager(_("generate the customer cases of a plan"))
         for plan in self:
             missing = plan._missing_case_partner_ids()
             if len(missing) <= GENERATION_BATCH:
@@ -598,26 +645,49 @@ class ClosurePlan(models.Model):
     def _days_after(self, start, days):
         return start and start + relativedelta(days=days)
 
-    def _closure_refund_terms(self, asked, claim_deadline=False):
+    def _closure_refund_terms(self, asked, claim_deadline=False, unpaid=True):
         """The regime and due date of a refund asked on ``asked``: the one rule
         the page, the mails, the to-dos, the register and the payment check use.
 
-        Before the liquidation group is formed the company still trades: due
-        ``refund_days`` after the request. From its formation on, the refund is
-        a declared claim: due ``settlement_days`` after the claims deadline (the
-        later of the plan's and the customer's own ``claim_deadline``), never
-        during the declaration period (Company Law 2023, Art. 235). A simplified
+        Before the liquidation group is formed (recorded, else planned) the
+        company still trades: due ``refund_days`` after the request and in any
+        case before the group forms, never on or after that day. One still
+        unpaid (``unpaid``) once the group has formed becomes a declared claim
+        at once (``converted``). From its formation on, the refund is a declared
+        claim: due on the claims' settlement (the confirmed liquidation plan's
+        payment date, else ``settlement_days`` after the later of the plan's
+        and the customer's own ``claim_deadline``), never during the
+        declaration period (Company Law 2023, Art. 235). A simplified
         deregistration forms no liquidation group (its company has no debts).
-        :returns: {'regime': 'trading' | 'claim' | False, 'due_date': date | False}
+        :returns: {'regime': 'trading' | 'claim' | False, 'due_date': date | False,
+                   'converted': bool}
         """
         if not self or not asked:
-            return {'regime': False, 'due_date': False}
+            return {'regime': False, 'due_date': False, 'converted': False}
         self.ensure_one()
         formed = self.liquidation_formed_date
-        if self.plan_type == 'simplified' or not formed or asked < formed:
-            return {'regime': 'trading', 'due_date': self._days_after(asked, self.refund_days)}
+        if self.plan_type == 'simplified' or not formed:
+            return {'regime': 'trading', 'due_date': self._days_after(asked, self.refund_days), 'converted': False}
+        today = fields.Date.context_today(self)
+        converted = asked < formed and unpaid and today >= formed
+        if asked < formed and not converted:
+            due = min(self._days_after(asked, self.refund_days), formed - relativedelta(days=1))
+            return {'regime': 'trading', 'due_date': due, 'converted': False}
         deadline = max(filter(None, [self.claims_deadline, claim_deadline, asked]))
-        return {'regime': 'claim', 'due_date': self._days_after(deadline, self.settlement_days)}
+        due = self._days_after(deadline, self.settlement_days)
+        if self.liquidation_plan_payment_date:
+            due = max(self.liquidation_plan_payment_date, deadline + relativedelta(days=1))
+        return {'regime': 'claim', 'due_date': due, 'converted': converted}
+
+    def _closure_declaration_period(self, claim_deadline=False):
+        """(first day, last day) in which no creditor is paid (Art. 235): from
+        the liquidation group's formation to the later of the plan's and the
+        customer's claims deadline. (False, False) for a simplified plan."""
+        self.ensure_one()
+        if self.plan_type == 'simplified' or not self.liquidation_formed_date:
+            return False, False
+        return self.liquidation_formed_date, max(filter(None, [
+            self.claims_deadline, claim_deadline, self.liquidation_formed_date]))
 
     def _ensure_closure_team(self):
         """Mark the plan's team as a closure team and give it the closure

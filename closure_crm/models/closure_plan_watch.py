@@ -11,23 +11,14 @@ WARNING_NAMES = 20
 
 
 class ClosurePlan(models.Model):
-    """The deadlines the law sets, watched: the public announcement recorded
-    with its evidence, and a daily check that warns the responsible manager
-    (an activity, once per warning) and shows the warnings on the plan."""
+    """The deadlines the law sets, watched against the recorded facts: a
+    daily check warns the responsible manager (an activity, once per warning)
+    and shows the warnings on the plan."""
     # one behaviour per file keeps the model short
     # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'closure.plan'
 
-    announcement_recorded_date = fields.Date(
-        'Announcement Published On', tracking=True, copy=False,
-        help="The day the public announcement actually appeared.")
-    announcement_evidence = fields.Selection([
-        ('newspaper', 'Newspaper'),
-        ('gsxt', 'National Enterprise Credit Information Publicity System'),
-    ], 'Published In', tracking=True, copy=False)
-    announcement_url = fields.Char('Announcement Link', copy=False)
-    announcement_file = fields.Binary('Announcement Evidence', attachment=True, copy=False)
-    announcement_filename = fields.Char('Evidence File Name', copy=False)
+    # the announcement's publication is a recorded fact (closure_plan_liquidation.py)
     watch_warning_keys = fields.Char(
         'Warnings Sent', readonly=True, copy=False,
         help="The deadline warnings the responsible manager already got an activity for.")
@@ -83,6 +74,12 @@ class ClosurePlan(models.Model):
                     "The public announcement (deadline %(date)s) is not recorded: enter the day it was published "
                     "and its evidence (newspaper or the national publicity system, with a link or a file).",
                     date=day(plan.announcement_date))
+            if plan.plan_type == 'standard' and not plan.liquidation_formed_is_recorded \
+                    and plan.liquidation_formed_date and today >= plan.liquidation_formed_date:
+                result[plan.id]['formation'] = _(
+                    "The liquidation group's formation (deadline %(date)s) is not recorded: record the day it was "
+                    "formed, its members, leader and the contact creditors use, with its evidence.",
+                    date=day(plan.liquidation_formed_date))
             for key, date, label in (('export', plan.data_export_deadline, _("The data export deadline")),
                                      ('erasure', plan.data_erasure_date, _("The data erasure date"))):
                 if date and date - timedelta(DATA_WARNING_DAYS) <= today <= date:

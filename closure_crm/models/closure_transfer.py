@@ -341,6 +341,7 @@ class ClosureTransfer(models.Model):
                     "%(transfer)s is completed after the data hand-over (status: %(state)s).",
                     transfer=transfer.display_name, state=transfer._state_label()))
         self._workflow().write({'state': 'completed', 'date_completed': fields.Datetime.now()})
+        self.env['closure.obligation']._closure_take_over(self)
         self.lead_id._closure_set_stage('transferred')
         return True
 

@@ -206,24 +206,30 @@ class CrmLead(models.Model):
                 lambda o: o.obligation_type == 'milestone' and o.state == 'open'))
             lead.closure_has_data = any(o.obligation_type == 'data' and o.state == 'open' for o in obligations)
 
-    @api.depends('closure_notified_date', 'closure_plan_id.claim_notice_days',
+    @api.depends('closure_notified_date', 'closure_notice_received_date', 'closure_plan_id.claim_notice_days',
                  'closure_plan_id.claims_deadline')
     def _compute_closure_claim_deadline(self):
+        # a printed letter's 30 days run from its recorded receipt: until then the
+        # customer counts as not notified (announcement + 45 days)
+        letter_only = self._closure_letter_only_ids()
         for lead in self:
             plan = lead.closure_plan_id
-            if lead.closure_notified_date:
-                lead.closure_claim_deadline = fields.Date.add(
-                    lead.closure_notified_date, days=plan.claim_notice_days)
+            notified = lead.closure_notice_received_date or (
+                lead.closure_notified_date if lead.id not in letter_only else False)
+            if notified:
+                lead.closure_claim_deadline = fields.Date.add(notified, days=plan.claim_notice_days)
             else:
                 lead.closure_claim_deadline = plan.claims_deadline
 
     @api.depends('closure_refund_requested_date', 'closure_claim_deadline', 'closure_plan_id.plan_type',
                  'closure_plan_id.liquidation_formed_date', 'closure_plan_id.claims_deadline',
-                 'closure_plan_id.refund_days', 'closure_plan_id.settlement_days')
+                 'closure_plan_id.refund_days', 'closure_plan_id.settlement_days',
+                 'closure_plan_id.liquidation_plan_payment_date', 'closure_refund_due')
     def _compute_closure_refund_terms(self):
         for lead in self:
             terms = lead.closure_plan_id._closure_refund_terms(
-                lead.closure_refund_requested_date, lead.closure_claim_deadline)
+                lead.closure_refund_requested_date, lead.closure_claim_deadline,
+                unpaid=lead.closure_refund_due > 0)
             lead.closure_refund_regime, lead.closure_refund_due_date = terms['regime'], terms['due_date']
 
     @api.depends('closure_refund_regime', 'closure_refund_due_date', 'closure_claim_deadline',
@@ -365,12 +371,33 @@ class CrmLead(models.Model):
         if not self.closure_refund_regime:
             return False
         env, plan = self.env, self.closure_plan_id
+        terms = plan._closure_refund_terms(self.closure_refund_requested_date, self.closure_claim_deadline,
+                                           unpaid=self.closure_refund_due > 0)
+        if terms['converted']:
+            return env._(
+                "You asked on %(asked)s, while the company still served its customers. The refund was not paid "
+                "before the liquidation group was formed on %(formed)s, so by law it became a creditor's claim, "
+                "and we have registered it. No creditor may be paid while claims are being declared (Company Law "
+                "2023, Art. 235); the declaration period ends on %(deadline)s. Claims are paid on the liquidation "
+                "plan confirmed by the shareholders or a court; we will tell you the amount and the date then.",
+                asked=format_date(env, self.closure_refund_requested_date),
+                formed=format_date(env, plan.liquidation_formed_date),
+                deadline=format_date(env, max(filter(None, [plan.claims_deadline, self.closure_claim_deadline]))))
         if self.closure_refund_regime == 'trading':
             return env._(
                 "You asked before the liquidation group was formed: the company still serves its customers and, "
                 "as the rules on prepaid services require, refunds you within %(days)s days of your request, "
                 "by %(due)s.", days=plan.refund_days, due=format_date(env, self.closure_refund_due_date))
         deadline = max(filter(None, [plan.claims_deadline, self.closure_claim_deadline]))
+        if not plan.is_liquidation_plan_confirmed:
+            # no date nor amount is promised before the liquidation plan is confirmed (Art. 236)
+            return env._(
+                "You asked after the liquidation group was formed (%(formed)s): by law your refund is a creditor's "
+                "claim, and we have registered it. No creditor may be paid while claims are being declared "
+                "(Company Law 2023, Art. 235); the declaration period ends on %(deadline)s. The liquidation group "
+                "then reviews the claims, and they are paid on the liquidation plan confirmed by the shareholders "
+                "or a court; we will tell you the amount and the date then.",
+                formed=format_date(env, plan.liquidation_formed_date), deadline=format_date(env, deadline))
         return env._(
             "You asked after the liquidation group was formed (%(formed)s): by law your refund is a creditor's "
             "claim, and we have registered it. No creditor may be paid while claims are being declared "
@@ -484,8 +511,12 @@ class CrmLead(models.Model):
             return
         cases.flush_recordset(fnames)
         self.env.cache.update(cases, self._fields['closure_notified_date'], [dates[case.id] for case in cases])
+        # a letter's 30 days run from its recorded receipt, not from its printing (see
+        # _compute_closure_claim_deadline): only mails and messages count from the sending
+        letters = self.env.context.get('closure_notice_channel') == 'letter'
         self.env.cache.update(cases, self._fields['closure_claim_deadline'], [
-            fields.Date.add(dates[case.id], days=case.closure_plan_id.claim_notice_days) for case in cases])
+            case.closure_plan_id.claims_deadline if letters
+            else fields.Date.add(dates[case.id], days=case.closure_plan_id.claim_notice_days) for case in cases])
         try:
             yield
         finally:

@@ -130,6 +130,7 @@ class ClosureRegister(models.AbstractModel):
         kinds = self._labels('closure.obligation', 'obligation_type')
         channels = self._labels('closure.obligation', 'claim_channel')
         regimes = self._labels('closure.obligation', 'refund_regime')
+        reviews = self._labels('closure.obligation', 'claim_review_state')
         columns = [
             Column(_("Customer"), 'text', 32),
             Column(_("Tax ID"), 'text', 16),
@@ -149,6 +150,8 @@ class ClosureRegister(models.AbstractModel):
             Column(_("Declared Through"), 'text', 16, channels),
             Column(_("Refund Regime"), 'text', 24, regimes),
             Column(_("Refund Due By"), 'date', 12),
+            Column(_("Review"), 'text', 14, reviews),
+            Column(_("Confirmed Amount"), 'money', 14),
             Column(_("Refund Paid"), 'money', 14),
             Column(_("Refund Paid On"), 'date', 12),
             Column(_("Payment Reference"), 'text', 18),
@@ -173,6 +176,8 @@ class ClosureRegister(models.AbstractModel):
                        array_agg(DISTINCT o.claim_channel) FILTER (WHERE o.claim_channel IS NOT NULL),
                        array_agg(DISTINCT o.refund_regime) FILTER (WHERE o.refund_regime IS NOT NULL),
                        MAX(o.refund_due_date) FILTER (WHERE o.state = 'open'),
+                       array_agg(DISTINCT o.claim_review_state) FILTER (WHERE o.claim_review_state IS NOT NULL),
+                       SUM(o.claim_confirmed_amount) FILTER (WHERE o.claim_review_state = 'confirmed'),
                        SUM(o.refund_paid_amount), MAX(o.refund_paid_date),
                        string_agg(o.refund_reference, ', ' ORDER BY o.id),
                        %(stage)s, owner.name

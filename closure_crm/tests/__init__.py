@@ -27,3 +27,5 @@ from . import test_customer_privilege_page
 from . import test_complaints_care
 from . import test_satisfaction
 from . import test_evidence_mixin
+from . import test_liquidation_facts
+from . import test_liquidation_takeover

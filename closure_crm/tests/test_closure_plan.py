@@ -18,7 +18,10 @@ class TestClosurePlan(ClosureCommon):
         self.assertEqual(plan.claims_deadline, date(2026, 9, 29), "claims = announcement + 45 days")
         self.assertEqual(plan.service_end_date, date(2026, 7, 26), "service end = notice + 30 days")
         self.assertEqual(plan.data_export_deadline, date(2026, 8, 25))
-        self.assertEqual(plan.data_erasure_date, date(2026, 9, 24))
+        # export + 30 days would be 09-24, before the claims are settled (claims deadline + 30 days):
+        # the erasure waits for the settlement
+        self.assertEqual(plan.claims_settlement_date, date(2026, 10, 29))
+        self.assertEqual(plan.data_erasure_date, date(2026, 10, 29))
 
     def test_timeline_follows_edited_periods_in_form(self):
         """A company elsewhere changes a period and the dates follow, as in the form."""

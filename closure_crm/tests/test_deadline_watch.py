@@ -16,6 +16,11 @@ class TestDeadlineWatch(ClosureCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.plan.action_start()
+        # the liquidation group's formation is recorded on its planned day (else the watch asks for it)
+        cls.env['closure.plan.fact'].create({
+            'plan_id': cls.plan.id, 'fact_type': 'liquidation_formed', 'date': date(2026, 6, 16),
+            'leader_name': 'Li Ming', 'creditor_contact': 'liquidation@example.com',
+            'evidence_url': 'https://www.gsxt.gov.cn/formed'})
         # decided 2026-06-01: formed 06-16, creditor notices by 06-26, announcement by 08-15,
         # service end 07-26, export by 08-25, erasure 09-24
         partners = cls._create_customers(3, prefix='Watched')
@@ -66,10 +71,19 @@ class TestDeadlineWatch(ClosureCommon):
         self.assertEqual(self._activities(), first, "no duplicate on the next runs")
         # the banner shows them on the plan
         self.assertIn('public announcement', self.plan.with_context(lang='en_US').watch_warning_html or '')
-        # recording the announcement with its evidence ends that warning
-        self.plan.write({'announcement_recorded_date': date(2026, 8, 10), 'announcement_evidence': 'gsxt',
-                         'announcement_url': 'https://www.gsxt.gov.cn/example'})
+        # recording the announcement with its evidence (a recorded fact) ends that warning
+        self.env['closure.plan.fact'].with_user(self.manager).create({
+            'plan_id': self.plan.id, 'fact_type': 'announcement_published', 'date': date(2026, 8, 10),
+            'published_in': 'gsxt', 'evidence_url': 'https://www.gsxt.gov.cn/example'})
+        self.assertEqual(self.plan.announcement_date, date(2026, 8, 10))
         self.assertNotIn('announcement', self.plan._closure_watch_warnings(today=today)[self.plan.id])
+
+    def test_unrecorded_formation_is_warned(self):
+        plan = self.env['closure.plan'].create({
+            'name': 'Unformed', 'decision_date': date(2026, 6, 1), 'user_id': self.manager.id})
+        plan.action_start()
+        self.assertNotIn('formation', plan._closure_watch_warnings(today=date(2026, 6, 15))[plan.id])
+        self.assertIn('formation', plan._closure_watch_warnings(today=date(2026, 6, 16))[plan.id])
 
     def test_warnings_show_customer_names_as_text(self):
         """The banner is rendered from a QWeb template (closure_crm.plan_watch_warnings):

@@ -56,7 +56,9 @@ class TestRefundClaims(HttpCase, ClosureCommon):
         case, obligation = self._case(self.trading_plan, 'Early Bird')
         self.assertIn('Asked today, it is refunded by', self._page(case))
         case._closure_record_answer(refund=True)
-        due = self.today + timedelta(days=15)
+        # within 15 days, and before the liquidation group forms (planned in 15 days): the day before
+        due = self.today + timedelta(days=14)
+        self.assertEqual(self.trading_plan.liquidation_formed_date, self.today + timedelta(days=15))
         self.assertEqual((case.closure_refund_regime, case.closure_refund_due_date), ('trading', due))
         # registered at once, through the personal page, with the same date
         self.assertEqual((obligation.claim_declared_date, obligation.claim_channel), (self.today, 'portal'))
@@ -203,11 +205,16 @@ class TestRefundClaims(HttpCase, ClosureCommon):
         self.assertEqual(obligation.refund_regime, 'claim')
         due = obligation.refund_due_date
         self.assertEqual(due, self.plan.claims_deadline + timedelta(days=30))
-        with self.assertRaisesRegex(UserError, 'Art. 235'):
+        with self.assertRaisesRegex(UserError, 'Art. 235|back-dated'):
             obligation.with_user(self.manager)._closure_record_refund_payment(
                 300.0, due - timedelta(days=1), 'EARLY')
         if due <= self.today:
-            obligation.with_user(self.manager)._closure_record_refund_payment(300.0, due, 'ON-TIME')
+            # paid on the day it is recorded, on the confirmed liquidation plan, once the claim is confirmed
+            self.env['closure.plan.fact'].create({
+                'plan_id': self.plan.id, 'fact_type': 'plan_confirmed', 'date': self.today,
+                'confirmed_by': 'shareholders', 'evidence_url': 'https://example.com/plan'})
+            obligation.with_user(self.manager)._closure_review_claim('confirmed')
+            obligation.with_user(self.manager)._closure_record_refund_payment(300.0, self.today, 'ON-TIME')
             self.assertEqual(obligation.state, 'settled')
 
     def test_refund_document_only_with_invoicing(self):

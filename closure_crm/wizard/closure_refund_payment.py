@@ -13,7 +13,8 @@ class ClosureRefundPayment(models.TransientModel):
     refund_due_date = fields.Date(related='obligation_id.refund_due_date')
     refund_regime = fields.Selection(related='obligation_id.refund_regime')
     amount = fields.Monetary('Amount Paid', currency_field='currency_id', required=True)
-    date = fields.Date('Paid On', required=True, default=fields.Date.context_today)
+    # a payment is recorded on the day it is made: the obligation refuses any other day
+    date = fields.Date('Paid On', required=True, default=fields.Date.context_today, readonly=True)
     reference = fields.Char('Payment Reference')
     document = fields.Reference(
         selection=lambda self: self.env['closure.obligation']._selection_refund_document(),
@@ -23,7 +24,8 @@ class ClosureRefundPayment(models.TransientModel):
         values = super().default_get(fields_list)
         obligation = self.env['closure.obligation'].browse(values.get('obligation_id'))
         if obligation and 'amount' in fields_list:
-            values['amount'] = obligation.refundable_amount
+            values['amount'] = obligation.claim_payable_amount if obligation.refund_regime == 'claim' \
+                else obligation.refundable_amount
         return values
 
     def action_confirm(self):
