@@ -107,6 +107,27 @@ class ClosurePlan(models.Model):
                     certification=plan._training_certification_title(), users=', '.join(blocked.mapped('name'))))
         return res
 
+    @api.constrains('training_certification_id', 'training_gate_send_wave', 'training_gate_own_tier_a',
+                    'training_gate_confirm_handover')
+    def _check_training_certification_gates(self):
+        """A gate asks for the certification that tests the action it guards:
+        a certification whose questions name their gates (closure_gate) must
+        hold questions for every gate the plan turns on."""
+        gate_labels = dict(self.env['closure.training.exemption']._fields['gate']._description_selection(self.env))
+        for plan in self.filtered('training_certification_id'):
+            # which gates a certification covers is no secret to whoever configures the plan
+            questions = plan.training_certification_id.sudo().question_ids
+            covered = set(questions.filtered(lambda q: not q.is_page).mapped('closure_gate')) - {False}
+            if not covered:
+                continue  # a certification of another kind: its questions say nothing about gates
+            missing = [gate for gate, _label in CLOSURE_GATES if plan[f'training_gate_{gate}'] and gate not in covered]
+            if missing:
+                raise ValidationError(_(
+                    "Plan %(plan)s: the certification \"%(certification)s\" asks nothing about %(gates)s; "
+                    "choose a certification with questions on the action each gate guards.",
+                    plan=plan.name, certification=plan.training_certification_id.sudo().title,
+                    gates=', '.join(gate_labels[gate] for gate in missing)))
+
     @api.constrains('training_core_share', 'training_workshop_share', 'training_micro_share')
     def _check_training_shares(self):
         for plan in self:

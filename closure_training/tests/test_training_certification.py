@@ -4,6 +4,7 @@ from collections import Counter
 
 from markupsafe import escape
 
+from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 
 from ..models.closure_plan import CLOSURE_GATES
@@ -166,3 +167,27 @@ class TestTrainingCertification(TransactionCase):
             shown = [html.index(str(escape(answer.value)))
                      for answer in q._closure_answers_in_order(user_input)]
             self.assertEqual(shown, sorted(shown), lang)
+
+    def test_a_gate_needs_a_certification_asking_about_its_action(self):
+        """A plan cannot turn on a gate whose certification asks nothing about
+        the action it guards (a certification whose questions name their gates)."""
+        plan = self.env['closure.plan'].create({'name': 'Gated', 'decision_date': '2026-06-01'})
+        plan.write({'training_gate_send_wave': True, 'training_gate_own_tier_a': True,
+                    'training_gate_confirm_handover': True})
+        self.assertEqual(plan.training_certification_id, self.certification)
+        wave_only = self.env['survey.survey'].create({
+            'title': 'Wave only', 'certification': True, 'scoring_type': 'scoring_with_answers',
+            'question_and_page_ids': [(0, 0, {
+                'title': 'During the declaration period?', 'question_type': 'simple_choice', 'closure_gate': 'send_wave',
+                'suggested_answer_ids': [(0, 0, {'value': 'Register', 'is_correct': True, 'answer_score': 1}),
+                                         (0, 0, {'value': 'Pay'})]})]})
+        with self.assertRaisesRegex(ValidationError, 'asks nothing about Own A-tier cases, Confirm hand-overs'), \
+                self.env.cr.savepoint():
+            plan.training_certification_id = wave_only
+        plan.write({'training_gate_own_tier_a': False, 'training_gate_confirm_handover': False})
+        plan.training_certification_id = wave_only
+        with self.assertRaisesRegex(ValidationError, '没有任何关于负责A类客户的题目'), self.env.cr.savepoint():
+            plan.with_context(lang='zh_CN').training_gate_own_tier_a = True
+        # a certification of another kind (no gates named) is the plan's choice
+        plan.training_certification_id = self.trainer_certification
+        plan.training_gate_own_tier_a = True
