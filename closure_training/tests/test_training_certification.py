@@ -178,7 +178,8 @@ class TestTrainingCertification(TransactionCase):
         wave_only = self.env['survey.survey'].create({
             'title': 'Wave only', 'certification': True, 'scoring_type': 'scoring_with_answers',
             'question_and_page_ids': [(0, 0, {
-                'title': 'During the declaration period?', 'question_type': 'simple_choice', 'closure_gate': 'send_wave',
+                'title': 'During the declaration period?', 'question_type': 'simple_choice',
+                'closure_gate': 'send_wave',
                 'suggested_answer_ids': [(0, 0, {'value': 'Register', 'is_correct': True, 'answer_score': 1}),
                                          (0, 0, {'value': 'Pay'})]})]})
         with self.assertRaisesRegex(ValidationError, 'asks nothing about Own A-tier cases, Confirm hand-overs'), \
