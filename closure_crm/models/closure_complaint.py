@@ -74,6 +74,14 @@ class ClosureComplaint(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            # what the customer said comes from their own message, set by the
+            # reply triage (a trusted step, as superuser), never typed by staff
+            for fname in ('message_id', 'reply_excerpt'):
+                if vals.get(fname) and not self.env.su:
+                    raise UserError(_(
+                        "'%(field)s' is taken from the customer's own message by the reply triage: it cannot be "
+                        "written when recording a complaint. Write what you heard in the complaint's chatter.",
+                        field=self._fields[fname]._description_string(self.env)))
             # opened now, by whoever records it: the 24 hours run from here
             vals['date_opened'] = fields.Datetime.now()
             for step in COMPLAINT_STEPS:

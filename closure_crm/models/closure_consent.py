@@ -4,6 +4,7 @@ from odoo.exceptions import UserError, ValidationError
 from ..tools.trust import trusted
 from .closure_evidence_mixin import PORTAL_KEY
 from .closure_transfer import LIVE_STATES, OPEN_STATES
+from .crm_lead import CASE_WORKFLOW_KEY
 
 CONSENT_DECISIONS = [
     ('accept', 'Accept the proposed receiver'),
@@ -163,9 +164,9 @@ class ClosureConsent(models.Model):
         if self.decision == 'decline':
             if live:
                 live._record_customer_answer(self)
-            lead.write({'closure_transfer_declined': True})
+            lead.with_context(**trusted(CASE_WORKFLOW_KEY)).write({'closure_transfer_declined': True})
             return
-        lead.write({'closure_transfer_declined': False})
+        lead.with_context(**trusted(CASE_WORKFLOW_KEY)).write({'closure_transfer_declined': False})
         if live and live.receiver_id == self.receiver_id:
             live._record_customer_answer(self)
             return

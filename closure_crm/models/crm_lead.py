@@ -8,6 +8,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_amount, format_date, plaintext2html
 
+from ..tools.trust import is_trusted
 from .closure_obligation import REFUND_REGIMES
 from .closure_phrase import REPLY_MOODS
 from .closure_transfer import CUSTOMER_SIZES, LIVE_STATES, OPEN_STATES, TRANSFER_ISSUES
@@ -25,6 +26,16 @@ CLOSURE_LINK_RE = re.compile(r'/closure/answer/(\d+)\?access_token=' + re.escape
 # answers a case takes per hour, longest message: settings (ir.config_parameter)
 ANSWER_RATE_PARAM, ANSWER_RATE_DEFAULT = 'closure_crm.answer_max_per_hour', 10
 ANSWER_LENGTH_PARAM, ANSWER_LENGTH_DEFAULT = 'closure_crm.answer_message_max_length', 5000
+# What the customer sets on their page (or tells a rep, recorded as a consent),
+# and the page's bookkeeping: written by the page (as superuser) or by the
+# workflow recording the customer's answer under this trusted key
+# (tools/trust.py), never by a user's write or create.
+CASE_WORKFLOW_KEY = 'closure_case_workflow'
+CLOSURE_CUSTOMER_FIELDS = (
+    'closure_refund_requested_date', 'closure_news_opt_in', 'closure_export_requested_date',
+    'closure_transfer_declined', 'closure_answer_window_start', 'closure_answer_window_count',
+    'closure_export_window_start', 'closure_export_window_count',
+)
 
 
 class ClosurePublicError(UserError):
@@ -293,6 +304,8 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._closure_check_customer_fields(vals, creating=True)
         leads = super().create(vals_list)
         cases = leads.filtered('closure_plan_id')
         # the answer link comes with the case, never from a read
@@ -301,6 +314,7 @@ class CrmLead(models.Model):
         return leads
 
     def write(self, vals):
+        self._closure_check_customer_fields(vals)
         touches_partner = any(fname in vals for fname in self.CLOSURE_PARTNER_FIELDS)
         partners = self.filtered('closure_plan_id').partner_id if touches_partner else None
         res = super().write(vals)
@@ -316,19 +330,39 @@ class CrmLead(models.Model):
         partners.exists()._closure_refresh_case()
         return res
 
+    @api.model
+    def _closure_check_customer_fields(self, vals, creating=False):
+        """Refuse the answer link's token, whoever writes it (the server
+        makes it, in SQL: _closure_ensure_access_token), and what only the
+        customer's page or the workflow recording the customer's answer
+        writes (CLOSURE_CUSTOMER_FIELDS) from anyone else."""
+        if vals.get('closure_access_token') or (not creating and 'closure_access_token' in vals):
+            raise UserError(_(
+                "The customer's answer link is made by the server when the case is created: it cannot be written. "
+                "A closure manager renews it with 'Renew the Link'."))
+        if self.env.su or is_trusted(self.env, CASE_WORKFLOW_KEY):
+            return
+        written = [fname for fname in CLOSURE_CUSTOMER_FIELDS if fname in vals and (vals[fname] or not creating)]
+        if written:
+            raise UserError(_(
+                "'%(field)s' is written only by the customer's personal page or by recording the customer's "
+                "answer: it cannot be written here.", field=self._fields[written[0]]._description_string(self.env)))
+
     @api.ondelete(at_uninstall=False)
-    def _unlink_except_closure_consent(self):
-        """A case holding a customer's recorded answers is evidence: archive it.
-        Whoever asks, sudo included; only the system itself (uid 1, which no
-        login reaches: the shell, upgrades, Odoo's own tests) deletes such a
-        case, its consents with it."""
+    def _unlink_except_closure_evidence(self):
+        """A case holding evidence (the customer's recorded answers, complaints,
+        declared claims and paid refunds, transfers past the introduction,
+        notices sent) is archived, never deleted: whoever asks, sudo and
+        administrators included. Only the system itself (uid 1, which no login
+        reaches: the shell, upgrades, test clean-ups) deletes such a case."""
         if self.env.uid == SUPERUSER_ID:
             return
-        holding = self._closure_with_consents()
-        if holding:
+        held = self._closure_evidence_held()
+        if held:
+            case, kinds = next(iter(held.items()))
             raise UserError(_(
-                "%(case)s holds the customer's recorded consent (evidence of their answer): it cannot be "
-                "deleted. Archive it instead.", case=holding[0].display_name))
+                "%(case)s holds evidence (%(evidence)s): it cannot be deleted. Archive it instead.",
+                case=case.display_name, evidence=', '.join(kinds)))
 
     def action_closure_view_plan(self):
         self.ensure_one()
@@ -419,26 +453,44 @@ class CrmLead(models.Model):
         (cases - self.browse([lead.id for lead in still_open]))._closure_set_stage('settled')
 
     def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
-        # crm's merge deletes all but one of the merged records: a case holding
-        # consents is never merged away (checked before anything is moved)
-        holding = self._closure_with_consents()
-        if holding:
+        # crm's merge moves the history of all but the first record (by its own
+        # ordering) onto that one and deletes them as superuser: a case holding
+        # evidence is never merged away (checked before anything is moved)
+        merged_away = self._sort_by_confidence_level(reverse=True)[1:]
+        held = merged_away._closure_evidence_held()
+        if held:
+            case, kinds = next(iter(held.items()))
             raise UserError(_(
-                "%(case)s holds the customer's recorded consent (evidence of their answer): it cannot be "
-                "merged with other leads. Archive the duplicate instead.", case=holding[0].display_name))
+                "%(case)s holds evidence (%(evidence)s): it cannot be merged into another lead. "
+                "Archive it instead.", case=case.display_name, evidence=', '.join(kinds)))
         return super()._merge_opportunity(user_id=user_id, team_id=team_id, auto_unlink=auto_unlink,
                                           max_length=max_length)
 
-    def _closure_with_consents(self):
-        """The closure cases among these that hold a recorded consent (no
-        query for ordinary leads)."""
+    def _closure_evidence_held(self):
+        """{case: [what it holds, translated]} for the closure cases among these
+        that hold evidence: one grouped query per kind, none for ordinary leads."""
         cases = self.filtered('closure_plan_id')
         if not cases:
-            return cases
-        # whoever deletes or merges, the evidence exists: count it as the system
-        consents = self.env['closure.consent'].sudo()._read_group(
-            [('lead_id', 'in', cases.ids)], ['lead_id'])
-        return self.browse([lead.id for lead, in consents])
+            return {}
+        kinds = [
+            ('closure.consent', [], _("the customer's recorded consents")),
+            ('closure.privilege.answer', [], _("privilege opt-ins")),
+            ('closure.complaint', [], _("complaints")),
+            ('closure.obligation', ['|', ('claim_declared_date', '!=', False), ('refund_paid_date', '!=', False)],
+             _("declared claims or paid refunds")),
+            ('closure.transfer', ['|', ('date_introduced', '!=', False), ('state', 'not in', ('proposed', 'cancelled'))],
+             _("transfers past the introduction")),
+            ('closure.notice.recipient', [], _("notices sent")),
+        ]
+        held = {}
+        for model, domain, label in kinds:
+            # whoever deletes or merges, the evidence exists: counted as the system,
+            # on every company's and team's records
+            groups = self.env[model].sudo().with_context(active_test=False)._read_group(
+                [('lead_id', 'in', cases.ids), *domain], ['lead_id'])
+            for lead, in groups:
+                held.setdefault(self.browse(lead.id), []).append(label)
+        return held
 
     # ------------------------------------------------------------------
     # Pipeline: a closure team's kanban shows its closure stages only

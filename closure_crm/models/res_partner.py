@@ -1,14 +1,19 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from .closure_transfer import CUSTOMER_SIZES
 from .crm_lead import CLOSURE_TIERS
+from .res_partner_receiver_terms import RECEIVER_TERM_FIELDS
 
 # what closure.transfer.matcher reads of a receiver (the suggestions kept on cases)
 RECEIVER_MATCH_FIELDS = {
     'active', 'closure_is_receiver', 'closure_industry_ids', 'closure_service_ids', 'closure_country_ids',
     'closure_state_ids', 'closure_receiver_segment', 'closure_max_customer_size', 'closure_dpa_date',
 }
+# what customers rely on when a receiver is proposed to them (the hand-over's
+# precondition, whom they deal with, the terms they read): closure managers only
+RECEIVER_TRUST_FIELDS = ('closure_dpa_date', 'closure_transfer_contact_id', *RECEIVER_TERM_FIELDS)
 
 
 class ResPartner(models.Model):
@@ -58,10 +63,10 @@ class ResPartner(models.Model):
         'Fee (% of Revenue)', help="Share of the customer's revenue in the plan's look-back window.")
     closure_fee_terms = fields.Text('Fee Terms')
     closure_transfer_contact_id = fields.Many2one(
-        'res.partner', 'Transfer Contact', domain="[('parent_id', '=', id)]",
+        'res.partner', 'Transfer Contact', domain="[('parent_id', '=', id)]", tracking=True,
         help="Receives the introductions and answers on the partner portal.")
     closure_dpa_date = fields.Date(
-        'Data Protection Commitment Signed',
+        'Data Protection Commitment Signed', tracking=True,
         help="When the receiver signed its commitment to protect the customer data it receives. "
              "Receivers without one get no proposal and no data.")
     closure_transfer_ids = fields.One2many('closure.transfer', 'receiver_id', string='Transfers Received')
@@ -92,7 +97,14 @@ class ResPartner(models.Model):
             partner.closure_completed_count = completed
             partner.closure_acceptance_rate = 100.0 * accepted / (accepted + declined) if accepted + declined else 0.0
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._closure_check_receiver_trust([fname for fname in RECEIVER_TRUST_FIELDS if vals.get(fname)])
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._closure_check_receiver_trust([fname for fname in RECEIVER_TRUST_FIELDS if fname in vals])
         res = super().write(vals)
         if RECEIVER_MATCH_FIELDS & set(vals):
             receivers = self if 'closure_is_receiver' in vals else self.filtered('closure_is_receiver')
@@ -101,6 +113,14 @@ class ResPartner(models.Model):
                 self.env['closure.receiver.capacity'].sudo().search(
                     [('partner_id', 'in', receivers.ids)]).plan_id._closure_bump_suggestions()
         return res
+
+    @api.model
+    def _closure_check_receiver_trust(self, fnames):
+        """Only closure managers write what customers rely on about a receiver."""
+        if fnames and not self.env.su and not self.env.user.has_group('closure_crm.group_closure_manager'):
+            raise AccessError(_(
+                "Only a closure manager sets a receiver's '%(field)s': customers rely on it when a receiver is "
+                "proposed to them.", field=self._fields[fnames[0]]._description_string(self.env)))
 
     def action_view_closure_cases(self):
         self.ensure_one()

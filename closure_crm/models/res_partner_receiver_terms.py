@@ -13,14 +13,14 @@ class ResPartner(models.Model):
     _inherit = 'res.partner'
 
     closure_offer_price = fields.Char(
-        'Price or Fee for Customers', translate=True,
+        'Price or Fee for Customers', translate=True, tracking=True,
         help="What the customer pays the receiver, e.g. 'Same price as today for 12 months'.")
     closure_offer_duration = fields.Char(
-        'Contract Duration', translate=True, help="e.g. 'Monthly, cancel any time'.")
+        'Contract Duration', translate=True, tracking=True, help="e.g. 'Monthly, cancel any time'.")
     closure_offer_service_level = fields.Char(
-        'Service Level', translate=True, help="e.g. 'Support 8-20 on working days, answer within 4 hours'.")
+        'Service Level', translate=True, tracking=True, help="e.g. 'Support 8-20 on working days, answer within 4 hours'.")
     closure_offer_data_handling = fields.Char(
-        'Data Handling', translate=True,
+        'Data Handling', translate=True, tracking=True,
         help="Where and how the receiver keeps the customer's data, e.g. 'Stored in China, deleted 30 days "
              "after the contract ends'.")
 

@@ -378,10 +378,13 @@ class TestSecurityAttacks(HttpCase, TransferCommon):
         consent._closure_for_erasure().write({'note': False, 'receiver_contact_email': False})
 
     def test_case_with_consent_is_neither_deleted_nor_merged(self):
+        # a duplicate crm's merge keeps (won, sure of it): the case would be merged into it and deleted
+        won = self.env['crm.stage'].search([('is_won', '=', True)], order='sequence desc', limit=1)
         duplicate = self.env['crm.lead'].create({
-            'name': 'Duplicate of Attacked Customer', 'type': 'opportunity',
-            'partner_id': self.case_x.partner_id.id, 'user_id': self.rep_1.id})
+            'name': 'Duplicate of Attacked Customer', 'type': 'opportunity', 'stage_id': won.id,
+            'probability': 100, 'partner_id': self.case_x.partner_id.id, 'user_id': self.rep_1.id})
         cases = self.case_x | duplicate
+        self.assertEqual(cases._sort_by_confidence_level(reverse=True)[0], duplicate)
         with self.assertRefused(cases, UserError, regex='cannot be merged'):
             cases.with_user(self.sales_admin).merge_opportunity()
         wizard = self.env['crm.merge.opportunity'].with_user(self.sales_admin).with_context(
