@@ -2,6 +2,7 @@ from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import content_disposition, request
 
+from ..models.crm_lead import ClosurePublicError
 from .closure_answer import ClosureAnswer
 
 
@@ -31,7 +32,12 @@ class ClosureDataExport(ClosureAnswer):
         case = request.env['crm.lead'].browse(case_id).exists()
         if not case:
             return request.not_found()
-        filename, content = case._closure_data_export_staff()
+        try:
+            filename, content = case._closure_data_export_staff()
+        except ClosurePublicError as error:
+            # the rate limit: said as it is, with the status a client retries on later
+            return request.make_response(error.args[0], status=429, headers=[
+                ('Content-Type', 'text/plain; charset=utf-8'), ('Retry-After', '3600')])
         return self._closure_zip_response(filename, content)
 
     def _closure_zip_response(self, filename, content):

@@ -49,6 +49,7 @@ class ClosurePlan(models.Model):
         nps_ids = tuple(q[1] for q in questions.values() if q[1]) or (0,)
         self.env['survey.user_input'].flush_model()
         self.env['survey.user_input.line'].flush_model()
+        self.env['survey.question'].flush_model(['scale_min', 'scale_max'])
         self.env.cr.execute(SQL("""
             SELECT answer.closure_plan_id,
                    COALESCE(answer.end_datetime, answer.create_date)
@@ -64,6 +65,9 @@ class ClosurePlan(models.Model):
                    count(DISTINCT answer.id)
               FROM survey_user_input_line line
               JOIN survey_user_input answer ON answer.id = line.user_input_id
+              -- an answer outside the question's scale (written past the survey page) counts for nothing
+              JOIN survey_question question ON question.id = line.question_id
+                   AND line.value_scale BETWEEN question.scale_min AND question.scale_max
              WHERE answer.closure_plan_id IN %(plans)s AND NOT COALESCE(line.skipped, FALSE)
                AND line.answer_type = 'scale' AND (line.question_id IN %(csat)s OR line.question_id IN %(nps)s)
           GROUP BY answer.closure_plan_id, recent, in_window""",

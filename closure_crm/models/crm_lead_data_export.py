@@ -2,16 +2,21 @@ import io
 import json
 import re
 import zipfile
+from datetime import timedelta
 
 import xlsxwriter
 
 from odoo import _, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import html2plaintext
+from odoo.tools import SQL, html2plaintext
+
+from .crm_lead import ClosurePublicError
 
 # what the customer gets, in the order of the JSON file and of the XLSX sheets
 EXPORT_SECTIONS = ('contact', 'cases', 'obligations', 'consents', 'transfers', 'messages', 'attachments')
 EXPORT_FORMAT_VERSION = 1
+# copies of a case's data produced per hour, from the page and by staff (ir.config_parameter)
+EXPORT_RATE_PARAM, EXPORT_RATE_DEFAULT = 'closure_crm.export_max_per_hour', 5
 
 README = """Copy of your data (PIPL Art. 45, GDPR Art. 15 and 20)
 =====================================================
@@ -60,10 +65,18 @@ class CrmLead(models.Model):
     # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'crm.lead'
 
+    # the copies' rate limit: copies produced from the case in the current hour
+    # (fixed window), as the answer page counts its answers
+    closure_export_window_start = fields.Datetime(
+        'Data Copies Hour Started', copy=False, readonly=True, groups='closure_crm.group_closure_manager')
+    closure_export_window_count = fields.Integer(
+        'Data Copies This Hour', copy=False, readonly=True, groups='closure_crm.group_closure_manager')
+
     def action_closure_data_export(self):
         """Download the copy of the customer's data, as the customer gets it."""
         self.ensure_one()
         self._closure_check_data_export_staff()
+        self._closure_count_export(dry_run=True)
         return {
             'type': 'ir.actions.act_url',
             'url': f'/closure/case/{self.id}/data_export',
@@ -87,13 +100,17 @@ class CrmLead(models.Model):
                               case=self.display_name))
 
     def _closure_data_export_staff(self):
-        """(file name, ZIP bytes) for a staff member, logged on the case."""
+        """(file name, ZIP bytes) for a staff member, logged on the case. Built
+        with the user's own rights: the customer's cases this user may read,
+        in the companies they work in, and what the record rules let them read
+        on those cases (never another team's or company's case)."""
         self.ensure_one()
         self._closure_check_data_export_staff()
-        # checked above: the user may read this case; the copy reads its messages,
-        # consents and files whatever the rep's rights on those models
-        return self.sudo()._closure_data_export(
-            log=_("Copy of the customer's data produced from the case by %(user)s", user=self.env.user.name))
+        self._closure_count_export()
+        cases = self.with_context(active_test=False).search(
+            [('partner_id', '=', self.partner_id.id), ('closure_plan_id', '!=', False)], order='id')
+        return self._closure_data_export(
+            cases, log=_("Copy of the customer's data produced from the case by %(user)s", user=self.env.user.name))
 
     def _closure_data_export_customer(self):
         """(file name, ZIP bytes) for the customer on their page (self is read
@@ -102,17 +119,42 @@ class CrmLead(models.Model):
         self.ensure_one()
         if not self._closure_data_export_open():
             deadline = self.closure_plan_id.data_export_deadline
-            raise UserError(_(
+            raise ClosurePublicError(_(
                 "The copy of your data could be downloaded until %(date)s. Please write to us.",
                 date=fields.Date.to_string(deadline) if deadline else '-'))
-        return self._closure_data_export(log=_("Copy of the customer's data downloaded on their personal page"))
+        self._closure_count_export()
+        # the link's case only: the token opens this case, not the customer's other cases
+        return self._closure_data_export(self, log=_("Copy of the customer's data downloaded on their personal page"))
+
+    def _closure_count_export(self, dry_run=False):
+        """Count a copy of the case's data in its current hour, refusing it
+        past the setting: a leaked link or a script cannot build ZIPs and fill
+        the case's history without end. Under the case's row lock, so that two
+        requests at once both count. ``dry_run``: refuse without counting."""
+        self.ensure_one()
+        limit = self._closure_answer_setting(EXPORT_RATE_PARAM, EXPORT_RATE_DEFAULT)
+        if not dry_run:
+            self.env.cr.execute(SQL("SELECT id FROM crm_lead WHERE id = %s FOR UPDATE", self.id))
+        case = self.sudo()  # the window is bookkeeping of the exports, hidden from reps
+        now = fields.Datetime.now()
+        start, count = case.closure_export_window_start, case.closure_export_window_count
+        if not start or now - start >= timedelta(hours=1):
+            start, count = now, 0
+        if count >= limit:
+            raise ClosurePublicError(_(
+                "A copy of this data was produced %(count)s times in the last hour: please wait a little "
+                "before asking for another one.", count=count))
+        if not dry_run:
+            case.write({'closure_export_window_start': start, 'closure_export_window_count': count + 1})
 
     # ------------------------------------------------------------------
     # The file
     # ------------------------------------------------------------------
-    def _closure_data_export(self, log):
+    def _closure_data_export(self, cases, log):
+        """(file name, ZIP bytes) of the customer's data on ``cases``, read
+        with ``cases``' environment, logged on this case."""
         self.ensure_one()
-        data, files = self._closure_data_export_values()
+        data, files = self._closure_data_export_values(cases)
         output = io.BytesIO()
         with zipfile.ZipFile(output, 'w', zipfile.ZIP_DEFLATED) as archive:
             archive.writestr('README.txt', README.format(company=data['company'], date=data['generated_at']))
@@ -127,15 +169,15 @@ class CrmLead(models.Model):
         partner_name = re.sub(r'[^\w.-]+', '_', self.partner_id.name or 'customer')[:40]
         return f'data-{partner_name}-{fields.Date.context_today(self)}.zip', output.getvalue()
 
-    def _closure_data_export_values(self):
-        """(data, [(path in the archive, attachment)]): the customer's data
-        read in one query per kind."""
+    def _closure_data_export_values(self, cases):
+        """(data, [(path in the archive, attachment)]): the customer's data on
+        ``cases`` read in one query per kind, with ``cases``' environment (its
+        user's record rules decide what is in)."""
         self.ensure_one()
-        partner = self.partner_id
-        customer_partners = self.env['res.partner'].with_context(active_test=False).search(
+        env = cases.env  # every read below with the rights of the export's reader
+        partner = self.with_env(env).partner_id
+        customer_partners = env['res.partner'].with_context(active_test=False).search(
             [('commercial_partner_id', '=', partner.commercial_partner_id.id)])
-        cases = self.with_context(active_test=False).search(
-            [('partner_id', '=', partner.id), ('closure_plan_id', '!=', False)], order='id')
 
         def day(value):
             return fields.Date.to_string(value) if value else None
@@ -144,7 +186,7 @@ class CrmLead(models.Model):
             return fields.Datetime.to_string(value) if value else None
 
         def label(record, fname):
-            return dict(record._fields[fname]._description_selection(self.env)).get(record[fname]) or None
+            return dict(record._fields[fname]._description_selection(env)).get(record[fname]) or None
 
         data = {
             'format': 'closure-data-export',
@@ -176,15 +218,15 @@ class CrmLead(models.Model):
             'process_dependencies': case.closure_process_dependencies or None,
             'replacement_needs': case.closure_replacement_needs or None,
         } for case in cases]
-        obligations = self.env['closure.obligation'].search([('lead_id', 'in', cases.ids)])
+        obligations = env['closure.obligation'].search([('lead_id', 'in', cases.ids)])
         data['obligations'] = [{
             'id': obligation.id, 'case_id': obligation.lead_id.id, 'type': obligation.obligation_type,
             'description': obligation.name, 'amount': obligation.amount, 'currency': obligation.currency_id.name,
             'due_date': day(obligation.due_date), 'state': obligation.state,
         } for obligation in obligations]
         files = []
-        consents = self.env['closure.consent'].search([('lead_id', 'in', cases.ids)], order='date, id')
-        evidences = self.env['ir.attachment'].search([
+        consents = env['closure.consent'].search([('lead_id', 'in', cases.ids)], order='date, id')
+        evidences = env['ir.attachment'].search([
             ('res_model', '=', 'closure.consent'), ('res_id', 'in', consents.ids), ('res_field', '=', 'evidence')])
         evidence_of = {attachment.res_id: attachment for attachment in evidences}
         data['consents'] = []
@@ -200,7 +242,7 @@ class CrmLead(models.Model):
                 'data_categories': consent.data_category_ids.mapped('name'), 'channel': label(consent, 'channel'),
                 'evidence_text': consent.note or None, 'evidence_file': path or None,
             })
-        transfers = self.env['closure.transfer'].search([('lead_id', 'in', cases.ids)], order='id')
+        transfers = env['closure.transfer'].search([('lead_id', 'in', cases.ids)], order='id')
         data['transfers'] = [{
             'id': transfer.id, 'case_id': transfer.lead_id.id, 'receiver': transfer.receiver_id.name,
             'state': label(transfer, 'state'), 'date_proposed': moment(transfer.date_proposed),
@@ -209,7 +251,7 @@ class CrmLead(models.Model):
             'data_categories': transfer.package_category_ids.mapped('name'),
         } for transfer in transfers]
         # the messages exchanged with the customer: mails and comments, never internal notes
-        messages = self.env['mail.message'].search([
+        messages = env['mail.message'].search([
             ('model', '=', 'crm.lead'), ('res_id', 'in', cases.ids),
             ('message_type', 'in', ('email', 'comment', 'email_outgoing')),
             ('is_internal', '=', False),

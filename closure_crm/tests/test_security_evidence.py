@@ -1,0 +1,461 @@
+import io
+import json
+import re
+import zipfile
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import HttpCase, JsonRpcException, new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .transfer_common import TransferCommon
+
+PRIORITY_TERMS = "First access to the founders' next offer, for 12 months, at the launch price."
+FOREIGN_TEAM = 'FOREIGN-TEAM-MARKER'
+FOREIGN_COMPANY = 'FOREIGN-COMPANY-MARKER'
+
+
+class EvidenceCommon(TransferCommon):
+    """A case for each kind of evidence, the attackers: the case's rep, a rep
+    of another team, a team rep, a closure manager, a Sales Administrator, the
+    administrator, and a user of a second company."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sales_admin = new_test_user(
+            cls.env, login='evidence_sales_admin', name='Evidence Sales Admin',
+            groups='sales_team.group_sale_manager')
+        cls.admin = cls.env.ref('base.user_admin')
+        cls.rep_team = new_test_user(
+            cls.env, login='evidence_rep_team', name='Evidence Team Rep', groups='closure_crm.group_closure_user')
+        cls.env['crm.team.member'].create({'crm_team_id': cls.plan.team_id.id, 'user_id': cls.rep_team.id})
+        cls.company_2 = cls.env['res.company'].create({'name': 'Evidence Second Company'})
+        cls.user_co2 = new_test_user(
+            cls.env, login='evidence_co2', name='Second Company Manager', company_id=cls.company_2.id,
+            company_ids=[Command.set(cls.company_2.ids)],
+            groups='closure_crm.group_closure_manager,sales_team.group_sale_manager')
+        cls.receiver = cls._create_receiver('Evidence Harbour', industries=cls.retail, states=cls.shanghai)
+        (cls.case_consent, cls.case_complaint, cls.case_claim, cls.case_paid_free, cls.case_transfer,
+         cls.case_notice, cls.case_privilege, cls.case_plain) = cls._create_need_cases(
+            8, prefix='Evidence Customer', industry=cls.retail, state=cls.shanghai)
+        Transfer = cls.env['closure.transfer']
+        # a recorded consent
+        cls.consent = cls.env['closure.consent'].create({
+            'lead_id': cls.case_consent.id, 'decision': 'decline', 'channel': 'phone', 'note': 'Said no on the phone.'})
+        # a complaint, opened by the reply triage
+        cls.complaint = cls.env['closure.complaint'].create({
+            'lead_id': cls.case_complaint.id, 'reply_excerpt': 'You never answer the phone!'})
+        # a declared claim
+        cls.claim = cls.env['closure.obligation'].create({
+            'lead_id': cls.case_claim.id, 'obligation_type': 'prepaid', 'name': 'Tea card', 'amount': 120.0})
+        cls.claim._closure_declare_claim('phone')
+        # an open obligation, undeclared: no evidence
+        cls.open_obligation = cls.env['closure.obligation'].create({
+            'lead_id': cls.case_paid_free.id, 'obligation_type': 'prepaid', 'name': 'Gift card', 'amount': 30.0})
+        # a transfer introduced to the receiver
+        cls.transfer = Transfer.create({'lead_id': cls.case_transfer.id, 'receiver_id': cls.receiver.id})
+        cls.transfer.action_introduce()
+        # a notice row
+        wave = cls.env['closure.notice.wave'].create({'name': 'Evidence wave', 'plan_id': cls.plan.id})
+        cls.notice = cls.env['closure.notice.recipient'].create({
+            'wave_id': wave.id, 'lead_id': cls.case_notice.id, 'channel': 'email'})
+        # a privilege the customer opted in to
+        cls.case_privilege.closure_tier = 'a'
+        cls.plan.write({'privilege_priority_terms': PRIORITY_TERMS})
+        cls.plan.with_user(cls.manager)._closure_approve_offer('priority')
+        cls.privilege = cls.env['closure.privilege'].with_user(cls.manager).create(
+            {'lead_id': cls.case_privilege.id, 'kind': 'priority'}).sudo()
+        cls.opt_in = cls.privilege._record_answer('opt_in', 'phone', note='Yes, gladly.')
+        cls.holding = {
+            cls.case_consent: cls.consent, cls.case_complaint: cls.complaint, cls.case_claim: cls.claim,
+            cls.case_transfer: cls.transfer, cls.case_notice: cls.notice, cls.case_privilege: cls.opt_in,
+        }
+
+    def _evidence_rows(self):
+        self.env.flush_all()
+        return {case: evidence.sudo().exists() for case, evidence in self.holding.items()}
+
+
+@tagged('post_install', '-at_install')
+class TestEvidenceOutlivesItsCase(EvidenceCommon):
+    """A case holding evidence is neither deleted nor merged away, by anyone,
+    sudo included: it is archived."""
+
+    def test_nobody_deletes_a_case_holding_evidence(self):
+        before = self._evidence_rows()
+        for case in self.holding:
+            for user in (self.sales_admin, self.admin):
+                for attempt in (case.with_user(user), case.with_user(user).sudo()):
+                    with self.subTest(case=case.name, user=user.login, sudo=attempt.env.su), \
+                            self.assertRefused(case, UserError, regex=r'holds evidence.*Archive it instead'):
+                        attempt.unlink()
+            # reps and managers have no right to delete leads at all
+            for user in (self.rep_1, self.manager, self.rep_team):
+                with self.subTest(case=case.name, user=user.login), self.assertRefused(case, AccessError):
+                    case.with_user(user).unlink()
+            # the second company's administrator does not even see it
+            with self.subTest(case=case.name, user='co2'), self.assertRefused(case, AccessError):
+                case.with_user(self.user_co2).unlink()
+        self.assertEqual(self._evidence_rows(), before)
+        self.assertTrue(all(before.values()))
+        # the message names the case and what it holds
+        with self.assertRaisesRegex(UserError, re.escape(self.case_claim.display_name) + '.*declared claims'):
+            self.case_claim.with_user(self.sales_admin).unlink()
+        # archiving is the way
+        self.case_complaint.with_user(self.rep_1).action_archive()
+        self.assertFalse(self.case_complaint.active)
+        self.assertTrue(self.complaint.exists())
+
+    def test_a_case_without_evidence_is_deleted_as_before(self):
+        # an open, undeclared obligation is no evidence: the case goes, and it with it
+        self.case_paid_free.with_user(self.sales_admin).unlink()
+        self.assertFalse(self.open_obligation.exists())
+
+    def test_nobody_merges_a_case_holding_evidence_away(self):
+        before = self._evidence_rows()
+        for case in self.holding:
+            # a duplicate the merge keeps (won, sure): the case would be merged into it and deleted
+            duplicate = self.env['crm.lead'].create({
+                'name': f'Duplicate of {case.name}', 'type': 'opportunity', 'partner_id': case.partner_id.id,
+                'user_id': self.rep_1.id, 'stage_id': self.won_stage.id, 'probability': 100})
+            leads = case | duplicate
+            self.assertEqual(leads._sort_by_confidence_level(reverse=True)[0], duplicate)
+            for user in (self.rep_1, self.manager, self.sales_admin, self.admin):
+                with self.subTest(case=case.name, user=user.login), \
+                        self.assertRefused(leads, UserError, regex=r'holds evidence.*cannot be merged.*Archive'):
+                    leads.with_user(user).merge_opportunity()
+            # crm's merge wizard, as the Sales Administrator
+            wizard = self.env['crm.merge.opportunity'].with_user(self.sales_admin).with_context(
+                active_model='crm.lead', active_ids=leads.ids).create({'opportunity_ids': [Command.set(leads.ids)]})
+            with self.subTest(case=case.name, path='wizard'), \
+                    self.assertRefused(leads, UserError, regex='cannot be merged'):
+                wizard.action_merge()
+            # without deleting (auto_unlink=False) the case's history would still move: refused too
+            with self.subTest(case=case.name, path='no unlink'), \
+                    self.assertRefused(leads, UserError, regex='cannot be merged'):
+                leads.with_user(self.sales_admin)._merge_opportunity(auto_unlink=False)
+        self.assertEqual(self._evidence_rows(), before)
+
+    def test_a_duplicate_merges_into_a_case_holding_evidence(self):
+        # the case is kept (the head): the plain duplicate merges into it as crm merges
+        duplicate = self.env['crm.lead'].create({
+            'name': 'Plain duplicate', 'type': 'lead', 'partner_id': self.case_claim.partner_id.id,
+            'user_id': self.rep_1.id})
+        merged = (self.case_claim | duplicate).with_user(self.rep_1).merge_opportunity()
+        self.assertEqual(merged, self.case_claim)
+        self.assertFalse(duplicate.exists())
+        self.assertTrue(self.claim.exists())
+
+    def test_complaint_words_are_the_customers(self):
+        Complaint = self.env['closure.complaint']
+        message = self.case_plain.message_post(body='All is fine', message_type='comment')
+        for user in (self.rep_1, self.manager, self.sales_admin):
+            for vals in ({'reply_excerpt': 'I am very happy with everything.'}, {'message_id': message.id}):
+                with self.subTest(user=user.login, field=next(iter(vals))), \
+                        self.assertRaisesRegex(UserError, "taken from the customer's own message"):
+                    Complaint.with_user(user).create({'lead_id': self.case_plain.id, **vals})
+        self.assertFalse(Complaint.search([('lead_id', '=', self.case_plain.id)]))
+        # recording a complaint heard on the phone stays possible
+        complaint = Complaint.with_user(self.rep_1).create({'lead_id': self.case_plain.id})
+        self.assertFalse(complaint.reply_excerpt)
+        # and what the triage recorded stays
+        with self.assertRefused(self.complaint, UserError, regex='keeps its case'):
+            self.complaint.with_user(self.manager).write({'reply_excerpt': 'All good.'})
+
+
+@tagged('post_install', '-at_install')
+class TestChildRecordsFollowTheCaseRule(EvidenceCommon):
+    """Obligations, consents, complaints, privileges, opt-ins and notice rows
+    are read by exactly those who read their case: its owner, its team while
+    nobody owns it, the closure managers of its company."""
+
+    def _children(self):
+        return [self.consent, self.complaint, self.claim, self.notice, self.privilege, self.opt_in]
+
+    def test_unassigned_case_is_its_teams_only(self):
+        cases = self.case_consent | self.case_complaint | self.case_claim | self.case_notice | self.case_privilege
+        cases.write({'user_id': False})
+        expected = {self.rep_2: False, self.rep_team: True, self.manager: True, self.sales_admin: True,
+                    self.user_co2: False}
+        for user in (self.rep_1, *expected):
+            for record in self._children():
+                model = self.env[record._name].with_user(user)
+                sees = bool(self.env['crm.lead'].with_user(user).search_count([('id', '=', record.lead_id.id)]))
+                with self.subTest(user=user.login, model=record._name):
+                    if user in expected:
+                        self.assertEqual(sees, expected[user])
+                    # the record is seen exactly when its case is
+                    self.assertEqual(record in model.search([('id', '=', record.id)]), sees)
+                    if not sees:
+                        with self.assertRaises(AccessError):
+                            record.with_user(user).read(['lead_id'])
+
+    def test_rep_of_another_team_changes_and_deletes_nothing(self):
+        self.case_paid_free.write({'user_id': False})
+        self.case_complaint.write({'user_id': False})
+        for record, vals in ((self.open_obligation, {'name': 'Zeroed', 'amount': 0.0}),
+                             (self.complaint, {'listened': True})):
+            with self.subTest(model=record._name), self.assertRefused(record, UserError):
+                record.with_user(self.rep_2).write(vals)
+            with self.subTest(model=record._name), self.assertRefused(record, UserError):
+                record.with_user(self.rep_2).unlink()
+
+    def test_owner_of_the_case_still_works_it(self):
+        self.assertEqual(self.complaint.with_user(self.rep_1).read(['reply_excerpt'])[0]['reply_excerpt'],
+                         'You never answer the phone!')
+        self.assertIn(self.claim, self.env['closure.obligation'].with_user(self.rep_1).search([]))
+
+
+@tagged('post_install', '-at_install')
+class TestCustomerAndWorkflowFields(HttpCase, EvidenceCommon):
+    """What the customer sets on their page, and their answer link, are not
+    anybody's to write; what customers rely on about a receiver is the
+    closure managers'."""
+
+    def test_nobody_writes_what_the_customer_sets(self):
+        case = self.case_plain
+        token = case.sudo().closure_access_token
+        forged = {
+            'closure_refund_requested_date': fields.Date.today(),
+            'closure_news_opt_in': True,
+            'closure_export_requested_date': fields.Date.today(),
+            'closure_transfer_declined': True,
+        }
+        for user in (self.rep_1, self.manager, self.sales_admin, self.admin):
+            for fname, value in forged.items():
+                with self.subTest(user=user.login, field=fname), \
+                        self.assertRefused(case, UserError, regex='written only by the customer'):
+                    case.with_user(user).write({fname: value})
+            # a case created with the customer's answers already in
+            with self.subTest(user=user.login, path='create'), \
+                    self.assertRaisesRegex(UserError, 'written only by the customer'):
+                self.env['crm.lead'].with_user(user).create({
+                    'name': 'Forged', 'partner_id': self.case_consent.partner_id.id, 'closure_news_opt_in': True})
+        self.assertEqual(case.sudo().closure_access_token, token)
+
+    def test_the_answer_link_is_the_servers_own(self):
+        case = self.case_plain
+        old = case.sudo().closure_access_token
+        case.with_user(self.manager).action_closure_renew_answer_link()
+        new = case.sudo().closure_access_token
+        self.assertNotEqual(old, new)
+        for user in (self.rep_1, self.manager, self.sales_admin, self.admin):
+            for value in ('abcd', old, False):
+                with self.subTest(user=user.login, value=value), \
+                        self.assertRefused(case, UserError, regex='made by the server'):
+                    case.with_user(user).write({'closure_access_token': value})
+        with self.assertRaisesRegex(UserError, 'made by the server'):
+            self.env['crm.lead'].with_user(self.manager).create({
+                'name': 'Chosen token', 'partner_id': self._create_customers(1, prefix='Chosen Token').id,
+                'closure_plan_id': self.plan.id, 'closure_access_token': 'abcd'})
+        self.assertEqual(case.sudo().closure_access_token, new)
+        # the old leaked link stays dead
+        self.assertEqual(self.url_open(f'/closure/answer/{case.id}?access_token={old}').status_code, 404)
+
+    def test_rep_over_json_rpc(self):
+        self.authenticate(self.rep_1.login, self.rep_1.login)
+        case = self.case_plain
+        before = case.sudo().read(['closure_access_token', 'closure_news_opt_in', 'closure_transfer_declined'])
+        for vals in ({'closure_access_token': 'abcd'}, {'closure_news_opt_in': True},
+                     {'closure_transfer_declined': True}, {'closure_refund_requested_date': '2026-01-01'}):
+            with self.subTest(vals=vals), self.assertRaises(JsonRpcException), mute_logger('odoo.http'):
+                self.make_jsonrpc_request('/web/dataset/call_kw/crm.lead/write', {
+                    'model': 'crm.lead', 'method': 'write', 'args': [[case.id], vals], 'kwargs': {}})
+        self.env.invalidate_all()
+        self.assertEqual(case.sudo().read(['closure_access_token', 'closure_news_opt_in',
+                                           'closure_transfer_declined']), before)
+
+    def test_the_customers_answer_recorded_by_a_rep_still_sets_declined(self):
+        self.env['closure.consent'].with_user(self.rep_1).create({
+            'lead_id': self.case_plain.id, 'decision': 'decline', 'channel': 'phone', 'note': 'No transfer.'})
+        self.assertTrue(self.case_plain.closure_transfer_declined)
+
+    def test_receiver_settings_are_the_managers(self):
+        contact = self.env['res.partner'].create({'name': 'Ms Harbour', 'parent_id': self.receiver.id})
+        forged = {
+            'closure_dpa_date': '2020-01-01',
+            'closure_transfer_contact_id': contact.id,
+            'closure_offer_price': 'Free forever',
+            'closure_offer_data_handling': 'Sold to advertisers',
+        }
+        for user in (self.rep_1, self.rep_team):
+            for fname, value in forged.items():
+                with self.subTest(user=user.login, field=fname), \
+                        self.assertRefused(self.receiver, AccessError, regex='Only a closure manager'):
+                    self.receiver.with_user(user).write({fname: value})
+            with self.subTest(user=user.login, path='create'), self.assertRaises(AccessError):
+                self.env['res.partner'].with_user(user).create({
+                    'name': 'Forged receiver', 'closure_is_receiver': True, 'closure_dpa_date': '2020-01-01'})
+        # the manager sets them, and the chatter keeps who and when
+        self.receiver.with_user(self.manager).write({'closure_dpa_date': '2026-04-01',
+                                                     'closure_offer_price': 'Same price for 12 months'})
+        self.env.cr.flush()
+        tracked = self.receiver.message_ids.tracking_value_ids.field_id.mapped('name')
+        self.assertIn('closure_dpa_date', tracked)
+        self.assertIn('closure_offer_price', tracked)
+
+
+@tagged('post_install', '-at_install')
+class TestExportsFollowRecordRules(HttpCase, EvidenceCommon):
+    """The staff copy holds what the requesting user may read of this
+    customer; the customer's copy holds the link's case only; both are
+    rate-limited."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.plan.write({'decision_date': fields.Date.today() - timedelta(days=10), 'notice_export_url': False})
+        cls.customer = cls.case_plain.partner_id
+        cls.case_plain.message_post(body='My own message', author_id=cls.customer.id, message_type='comment',
+                                    subtype_xmlid='mail.mt_comment')
+        # the same customer in another team's plan of this company, worked by rep_2
+        plan_b = cls.env['closure.plan'].create({
+            'name': 'Other team closure', 'decision_date': fields.Date.today() - timedelta(days=10),
+            'user_id': cls.manager.id})
+        plan_b.action_start()
+        cls.case_team_b = cls._create_cases(cls.customer, plan=plan_b, user_id=cls.rep_2.id)
+        cls._mark(cls.case_team_b, FOREIGN_TEAM)
+        # and in a second company's plan
+        plan_2 = cls.env['closure.plan'].with_company(cls.company_2).create({
+            'name': 'Second company closure', 'company_id': cls.company_2.id,
+            'decision_date': fields.Date.today() - timedelta(days=10), 'user_id': cls.user_co2.id})
+        plan_2.action_start()
+        cls.case_co2 = cls.env['crm.lead'].with_company(cls.company_2).create({
+            'name': 'Second company case', 'type': 'opportunity', 'partner_id': cls.customer.id,
+            'closure_plan_id': plan_2.id, 'team_id': plan_2.team_id.id, 'user_id': cls.user_co2.id,
+            'company_id': cls.company_2.id})
+        cls._mark(cls.case_co2, FOREIGN_COMPANY)
+        cls.token = cls.case_plain.sudo().closure_access_token
+
+    @classmethod
+    def _mark(cls, case, marker):
+        case.message_post(body=f'{marker} message', author_id=case.partner_id.id, message_type='comment',
+                          subtype_xmlid='mail.mt_comment', attachments=[(f'{marker}.txt', marker.encode())])
+        cls.env['closure.obligation'].create({
+            'lead_id': case.id, 'obligation_type': 'prepaid', 'name': f'{marker} card', 'amount': 10.0})
+        cls.env['closure.consent'].create({
+            'lead_id': case.id, 'decision': 'decline', 'channel': 'phone', 'note': f'{marker} consent'})
+        case.sudo().closure_process_dependencies = f'{marker} process'
+
+    def _zip_text(self, content):
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        return archive, '\n'.join(archive.read(name).decode('utf-8', 'replace') for name in archive.namelist()
+                                  if not name.endswith('.xlsx'))
+
+    def test_staff_copy_holds_only_what_the_user_reads(self):
+        self.assertEqual(self.case_co2.company_id, self.company_2)
+        for user in (self.rep_1, self.manager, self.sales_admin):
+            with self.subTest(user=user.login):
+                _filename, content = self.case_plain.with_user(user).with_context(
+                    allowed_company_ids=[self.company.id])._closure_data_export_staff()
+                archive, text = self._zip_text(content)
+                data = json.loads(archive.read('data.json'))
+                self.assertNotIn(FOREIGN_COMPANY, text)
+                if user == self.rep_1:
+                    self.assertEqual([case['id'] for case in data['cases']], self.case_plain.ids)
+                    self.assertNotIn(FOREIGN_TEAM, text)
+                    self.assertFalse([name for name in archive.namelist() if FOREIGN_TEAM in name])
+                else:
+                    # a closure manager reads both cases of their company
+                    self.assertEqual(sorted(case['id'] for case in data['cases']),
+                                     sorted((self.case_plain | self.case_team_b).ids))
+                self.assertIn('My own message', text)
+
+    def test_rep_making_a_case_for_another_reps_customer_gets_their_own_case_only(self):
+        # rep_1 opens a case for the customer in the other team's plan? The plan's team is not theirs:
+        # they see their own case only, and the copy holds nothing of the other cases
+        _filename, content = self.case_plain.with_user(self.rep_1)._closure_data_export_staff()
+        _archive, text = self._zip_text(content)
+        for marker in (FOREIGN_TEAM, FOREIGN_COMPANY):
+            self.assertNotIn(marker, text)
+
+    def test_customer_copy_holds_the_links_case_only(self):
+        response = self._post_export()
+        self.assertEqual(response.status_code, 200, response.text[-500:])
+        archive, text = self._zip_text(response.content)
+        data = json.loads(archive.read('data.json'))
+        self.assertEqual([case['id'] for case in data['cases']], self.case_plain.ids)
+        for marker in (FOREIGN_TEAM, FOREIGN_COMPANY):
+            self.assertNotIn(marker, text)
+            self.assertFalse([name for name in archive.namelist() if marker in name])
+        self.assertIn('My own message', text)
+
+    def _post_export(self):
+        page = self.url_open(f'/closure/answer/{self.case_plain.id}?access_token={self.token}').text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        return self.url_open(f'/closure/answer/{self.case_plain.id}/export',
+                             data={'csrf_token': csrf, 'access_token': self.token})
+
+    def _export_logs(self):
+        return self.env['mail.message'].search_count([
+            ('model', '=', 'crm.lead'), ('res_id', '=', self.case_plain.id), ('body', 'ilike', 'Copy of the customer')])
+
+    def test_customer_copies_are_rate_limited(self):
+        self.env['ir.config_parameter'].set_param('closure_crm.export_max_per_hour', 2)
+        for _attempt in range(2):
+            self.assertEqual(self._post_export().headers['Content-Type'], 'application/zip')
+        response = self._post_export()
+        self.assertNotEqual(response.headers['Content-Type'], 'application/zip')
+        self.assertIn('please wait a little', response.text)
+        self.assertEqual(self._export_logs(), 2)
+
+    def test_staff_copies_are_rate_limited(self):
+        self.env['ir.config_parameter'].set_param('closure_crm.export_max_per_hour', 2)
+        case = self.case_plain.with_user(self.rep_1)
+        case._closure_data_export_staff()
+        case.action_closure_data_export()
+        case._closure_data_export_staff()
+        with self.assertRaisesRegex(UserError, 'please wait a little'):
+            case.action_closure_data_export()
+        with self.assertRaisesRegex(UserError, 'please wait a little'):
+            case._closure_data_export_staff()
+        self.assertEqual(self._export_logs(), 2)
+        # over HTTP: refused, said as it is
+        self.authenticate(self.rep_1.login, self.rep_1.login)
+        response = self.url_open(f'/closure/case/{self.case_plain.id}/data_export')
+        self.assertEqual(response.status_code, 429)
+        self.assertIn('please wait a little', response.text)
+        self.assertEqual(self._export_logs(), 2)
+        # nor can a manager reset the window
+        with self.assertRaisesRegex(UserError, 'written only by the customer'):
+            self.case_plain.with_user(self.manager).write({'closure_export_window_count': 0})
+
+    def test_second_company_user_exports_nothing_of_this_company(self):
+        with self.assertRaises(AccessError):
+            self.case_plain.with_user(self.user_co2)._closure_data_export_staff()
+        self.authenticate(self.user_co2.login, self.user_co2.login)
+        with mute_logger('odoo.http'):
+            response = self.url_open(f'/closure/case/{self.case_plain.id}/data_export')
+        self.assertNotEqual(response.headers.get('Content-Type'), 'application/zip')
+
+
+@tagged('post_install', '-at_install')
+class TestSatisfactionScale(EvidenceCommon):
+    """An invitation holder cannot push the plan's CSAT or NPS outside the scale."""
+
+    def test_answers_outside_the_scale_are_refused_and_ignored(self):
+        survey = self.env.ref('closure_crm.survey_closure_satisfaction')
+        csat = self.env.ref('closure_crm.survey_closure_question_csat')
+        nps = self.env.ref('closure_crm.survey_closure_question_nps')
+        answer = survey._create_answer(partner=self.case_plain.partner_id, check_attempts=False,
+                                       closure_lead_id=self.case_plain.id, closure_trigger='settled')
+        for question, value in ((csat, '1000'), (csat, '-500'), (csat, '0'), (nps, '11'), (nps, '3.5'),
+                                (nps, 'ten')):
+            with self.subTest(question=question.title, value=value), \
+                    self.assertRaisesRegex(ValidationError, 'whole number from'):
+                answer._save_lines(question, value)
+        self.assertFalse(answer.user_input_line_ids)
+        answer._save_lines(csat, '4')
+        answer._save_lines(nps, '10')
+        # a line written past the page (an old answer, a script): counts for nothing
+        other = survey._create_answer(partner=self.case_claim.partner_id, check_attempts=False,
+                                      closure_lead_id=self.case_claim.id, closure_trigger='settled')
+        self.env['survey.user_input.line'].create([
+            {'user_input_id': other.id, 'question_id': csat.id, 'answer_type': 'scale', 'value_scale': 1000},
+            {'user_input_id': other.id, 'question_id': nps.id, 'answer_type': 'scale', 'value_scale': -500},
+        ])
+        (answer | other).write({'state': 'done', 'end_datetime': fields.Datetime.now()})
+        self.plan.invalidate_recordset()
+        self.assertRecordValues(self.plan, [{'sat_csat': 4.0, 'sat_nps': 100, 'sat_response_count': 1}])
