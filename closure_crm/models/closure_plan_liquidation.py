@@ -62,14 +62,14 @@ class ClosurePlan(models.Model):
     has_shareholder_commitment = fields.Boolean(
         "Shareholders' Commitment Recorded", compute='_compute_recorded_facts', store=True)
     # -- what the recorded formation says, for the notices and the page ----
-    liquidation_leader = fields.Char('Liquidation Group Leader', compute='_compute_liquidation_group')
-    liquidation_members = fields.Char('Liquidation Group Members', compute='_compute_liquidation_group')
+    liquidation_leader = fields.Char('Liquidation Group Leader', compute='_compute_liquidation_group', store=True)
+    liquidation_members = fields.Char('Liquidation Group Members', compute='_compute_liquidation_group', store=True)
     liquidation_contact = fields.Char(
-        'Liquidation Group Contact', compute='_compute_liquidation_group',
+        'Liquidation Group Contact', compute='_compute_liquidation_group', store=True,
         help="How creditors reach the liquidation group, from the recorded formation.")
     liquidation_plan_confirmed_by = fields.Selection(
         [('shareholders', "Shareholders' meeting"), ('court', 'Court')],
-        compute='_compute_liquidation_group')
+        compute='_compute_liquidation_group', store=True)
     liquidation_plan_payment_date = fields.Date(
         'Claims Paid From (Confirmed)', compute='_compute_recorded_facts', store=True)
     # -- planned dates (the deadlines), beside the recorded ones -----------
@@ -135,7 +135,9 @@ class ClosurePlan(models.Model):
             plan.deregistration_is_recorded = bool(plan.deregistered_recorded_date)
             plan.has_shareholder_commitment = bool(plan.shareholder_commitment_date)
 
-    @api.depends('fact_ids')
+    # stored: the notices and the customer's page read them with the plan, without a query
+    @api.depends('fact_ids', 'fact_ids.leader_name', 'fact_ids.member_names', 'fact_ids.creditor_contact',
+                 'fact_ids.confirmed_by')
     def _compute_liquidation_group(self):
         current = self._current_facts() if self.ids else {}
         for plan in self:
