@@ -28,7 +28,8 @@ class ClosureTrainingPractice(models.Model):
                                   ondelete='restrict')
     scenario_type = fields.Selection(related='scenario_id.scenario_type')
     question = fields.Text(related='scenario_id.question', string='Question')
-    model_answer = fields.Text(related='scenario_id.model_answer')
+    # the answer key: once answered (closure managers: always)
+    model_answer = fields.Text('Model Answer', compute='_compute_model_answer')
     state = fields.Selection([('sent', 'Awaiting Answer'), ('answered', 'Answered')],
                              default='sent', required=True, readonly=True, index=True)
     answered_date = fields.Datetime('Answered On', readonly=True)
@@ -49,6 +50,15 @@ class ClosureTrainingPractice(models.Model):
         # the daily question is sent once per person and day, however many workers run the job
         ('user_date_uniq', 'unique(user_id, date)', 'One practice question per person and day.'),
     ]
+
+    @api.depends('state', 'scenario_id')
+    @api.depends_context('uid')
+    def _compute_model_answer(self):
+        manager = self.env.user.has_group('closure_crm.group_closure_manager')
+        for practice in self:
+            shown = manager or practice.state == 'answered'
+            # the scenario's key is the managers' field: read for the trainee who answered
+            practice.model_answer = shown and practice.scenario_id.sudo().model_answer
 
     def _compute_display_name(self):
         for practice in self:
@@ -166,6 +176,8 @@ class ClosureTrainingPractice(models.Model):
         scenario = self.scenario_id
         vals = {'state': 'answered', 'answered_date': fields.Datetime.now()}
         if scenario.scenario_type == 'choice':
+            # the key of the option is the managers' field: judged by the server
+            option = option.sudo() if option else option
             if not option or option.scenario_id != scenario:
                 raise UserError(_("Choose one of the answers of the scenario \"%(name)s\".", name=scenario.name))
             vals.update(option_id=option.id, is_correct=option.is_correct,

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
 from odoo.addons.closure_crm.models.closure_phrase import REPLY_MOODS
@@ -20,6 +20,17 @@ class MailMessage(models.Model):
         index='btree_not_null',
         help="A staff member's outgoing message on a closure case, checked for taboo phrases.")
     closure_taboo_terms = fields.Char('Taboo Phrases Found', readonly=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # a message is never created pre-checked: the posting path checks it afterwards (as superuser)
+        if not self.env.su:
+            for vals in vals_list:
+                preset = sorted(fname for fname in CLOSURE_CHECK_FIELDS if vals.get(fname))
+                if preset:
+                    raise AccessError(_("The compliance checks of a message (%(fields)s) are set by the server "
+                                        "once it is posted: they cannot be given with it.", fields=', '.join(preset)))
+        return super().create(vals_list)
 
     def write(self, vals):
         # the checks are evidence of a rep's compliance: only the posting path (as superuser) writes them

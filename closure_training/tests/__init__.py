@@ -12,3 +12,4 @@ from . import test_training_faq
 from . import test_ui_tours
 from . import test_training_certification
 from . import test_training_truth
+from . import test_training_security
