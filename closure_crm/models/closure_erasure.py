@@ -430,37 +430,42 @@ class ClosureErasure(models.Model):
             SQL("(%s = %s AND %s IN %s)", SQL.identifier(model_column), model, SQL.identifier(id_column), ids)
             for model, ids in records.items())
 
-    def _markers_sql(self, partners, leads):
-        """SQL selecting (marker) what names the customers ``partners`` of the
-        cases ``leads`` in a text: name, email, phone, street (4 characters
-        at least: shorter ones would match unrelated text)."""
+    def _markers_sql(self, partners, leads, contact=True):
+        """SQL selecting (marker), lowercase, what names the customers
+        ``partners`` of the cases ``leads`` in a text: name and email, with
+        ``contact`` also phone and street (4 characters at least: shorter
+        ones would match unrelated text)."""
+        contact_markers = SQL(
+            """UNION SELECT p.phone FROM res_partner p WHERE p.id IN %(partners)s
+               UNION SELECT p.street FROM res_partner p WHERE p.id IN %(partners)s""",
+            partners=partners) if contact else SQL('')
         return SQL(
-            """SELECT marker FROM (
+            """SELECT DISTINCT LOWER(marker) AS marker FROM (
                    SELECT p.name AS marker FROM res_partner p WHERE p.id IN %(partners)s
                    UNION SELECT p.email FROM res_partner p WHERE p.id IN %(partners)s
-                   UNION SELECT p.phone FROM res_partner p WHERE p.id IN %(partners)s
-                   UNION SELECT p.street FROM res_partner p WHERE p.id IN %(partners)s
                    UNION SELECT l.contact_name FROM crm_lead l WHERE l.id IN %(leads)s
                    UNION SELECT l.email_from FROM crm_lead l WHERE l.id IN %(leads)s
+                   %(contact)s
                ) markers WHERE LENGTH(marker) >= 4""",
-            partners=partners, leads=leads)
+            partners=partners, leads=leads, contact=contact_markers)
 
     def _plan_messages_sql(self, plan, partners, leads):
         """SQL selecting the messages on the plan and its notice waves that
-        name one of the customers ``partners`` of the cases ``leads`` (see
-        _markers_sql), are theirs or were sent to them."""
+        name one of the customers ``partners`` of the cases ``leads`` (by
+        name or email, see _markers_sql), are theirs or were sent to them.
+        Each text is compared with every marker: the texts are lowered once."""
         return SQL(
-            """SELECT m.id FROM mail_message m
-                WHERE ((m.model = 'closure.plan' AND m.res_id = %(plan)s)
-                       OR (m.model = 'closure.notice.wave'
-                           AND m.res_id IN (SELECT id FROM closure_notice_wave WHERE plan_id = %(plan)s)))
-                  AND (m.author_id IN %(partners)s
-                       OR EXISTS (SELECT 1 FROM mail_message_res_partner_rel r
-                                   WHERE r.mail_message_id = m.id AND r.res_partner_id IN %(partners)s)
-                       OR EXISTS (SELECT 1 FROM (%(markers)s) markers
-                                   WHERE POSITION(LOWER(markers.marker) IN LOWER(m.body)) > 0
-                                      OR POSITION(LOWER(markers.marker) IN LOWER(COALESCE(m.subject, ''))) > 0))""",
-            plan=plan.id, partners=partners, markers=self._markers_sql(partners, leads))
+            """SELECT m.id FROM (
+                   SELECT id, author_id, LOWER(CONCAT_WS(' ', body, subject)) AS text FROM mail_message
+                    WHERE (model = 'closure.plan' AND res_id = %(plan)s)
+                       OR (model = 'closure.notice.wave'
+                           AND res_id IN (SELECT id FROM closure_notice_wave WHERE plan_id = %(plan)s))
+               ) m
+                WHERE m.author_id IN %(partners)s
+                   OR EXISTS (SELECT 1 FROM mail_message_res_partner_rel r
+                               WHERE r.mail_message_id = m.id AND r.res_partner_id IN %(partners)s)
+                   OR EXISTS (SELECT 1 FROM (%(markers)s) markers WHERE POSITION(markers.marker IN m.text) > 0)""",
+            plan=plan.id, partners=partners, markers=self._markers_sql(partners, leads, contact=False))
 
     def _attachments_sql(self, scope, select):
         """SELECT ``select`` from the attachments of the records of ``scope``
@@ -507,6 +512,15 @@ class ClosureErasure(models.Model):
             self.env['ir.attachment'].sudo().with_context(closure_erasure=True, **erasure).browse(
                 [row[0] for row in attachments]).unlink()
 
+        # the real-time notifications sent with these messages (Odoo's bus keeps them a
+        # day) carry their bodies: those of the same transactions that name the customers
+        cr.execute(SQL(
+            """DELETE FROM bus_bus b
+                USING (SELECT id, LOWER(message) AS text FROM bus_bus
+                        WHERE create_date IN (SELECT create_date FROM mail_message WHERE id IN %s)) sent
+                WHERE b.id = sent.id
+                  AND EXISTS (SELECT 1 FROM (%s) markers WHERE POSITION(markers.marker IN sent.text) > 0)""",
+            scope['messages'], self._markers_sql(scope['partners'], scope['leads'])))
         # messages and their mail and SMS copies (notifications, tracking values cascade)
         cr.execute(SQL("DELETE FROM mail_mail WHERE mail_message_id IN %s", scope['messages']))
         counts['mail_count'] += cr.rowcount
@@ -643,12 +657,6 @@ class ClosureErasure(models.Model):
             counts['event_count'] += cr.rowcount
             self.env['calendar.event'].invalidate_model()
             self.env['calendar.attendee'].invalidate_model()
-        # the real-time notifications still queued (Odoo's bus keeps them until its daily
-        # clean-up) carry the bodies of the messages just deleted
-        cr.execute(SQL(
-            """DELETE FROM bus_bus b WHERE EXISTS (
-                   SELECT 1 FROM (%s) markers WHERE POSITION(LOWER(markers.marker) IN LOWER(b.message)) > 0)""",
-            self._markers_sql(partners, scope['leads'])))
         if 'website.visitor' in self.env:
             cr.execute(SQL("DELETE FROM website_visitor WHERE partner_id IN %s", partners))
             counts['visitor_count'] += cr.rowcount
