@@ -285,3 +285,36 @@ class TestLiquidationFacts(ClosureCommon):
         second = cases[1][1]
         with self.assertRefused(second, UserError, 'bankruptcy'):
             second.with_user(self.manager)._closure_record_refund_payment(25.0, self.today, 'STOP')
+
+    # ------------------------------------------------------------------
+    # the wizards staff use
+    # ------------------------------------------------------------------
+    def test_review_and_receipt_wizards(self):
+        case, obligation = self._case(self.live, 'Wizard Creditor')
+        obligation.with_user(self.rep_1).write({'claim_declared_date': self.today, 'claim_channel': 'phone'})
+        # a rep cannot review; a manager disputes with a reason
+        with self.assertRaises(AccessError):
+            self.env['closure.claim.review'].with_user(self.rep_1).create(
+                {'obligation_ids': obligation.ids, 'decision': 'rejected', 'reason': 'no'}).action_confirm()
+        wizard = self.env['closure.claim.review'].with_user(self.manager).create({
+            'obligation_ids': obligation.ids, 'decision': 'disputed', 'reason': 'The receipt shows 200.'})
+        wizard.action_confirm()
+        self.assertEqual(
+            (obligation.claim_review_state, obligation.claim_review_reason, obligation.claim_reviewed_by_id),
+            ('disputed', 'The receipt shows 200.', self.manager))
+        # the review fields are written by the review only
+        with self.assertRefused(obligation, UserError):
+            obligation.with_user(self.manager).write({'claim_review_state': 'confirmed',
+                                                      'claim_confirmed_amount': 300.0})
+        # the letter's receipt, with its evidence file
+        case.closure_notified_date = self.today - timedelta(days=4)
+        receipt = self.env['closure.notice.receipt'].with_user(self.rep_1).create({
+            'lead_id': case.id, 'date': self.today - timedelta(days=1),
+            'evidence_file': 'cmVjZWlwdA==', 'evidence_filename': 'receipt.pdf'})
+        receipt.action_confirm()
+        self.assertEqual(case.closure_notice_received_date, self.today - timedelta(days=1))
+        self.assertEqual(case.closure_claim_deadline, self.today + timedelta(days=29))
+        self.assertIn('receipt.pdf', case.message_ids[0].attachment_ids.mapped('name'))
+        with self.assertRefused(case, UserError, 'already recorded', fnames=['closure_notice_received_date']):
+            case.with_user(self.rep_1)._closure_record_notice_receipt(
+                self.today, evidence_url='https://post.example.com/2')
