@@ -107,6 +107,8 @@ def start_server(args, smtp_port, log):
                f'--smtp-port={smtp_port}', f'--logfile={log}', '--log-level=warn',
                '--log-handler=odoo.addons.base.models.ir_cron:INFO',
                '--log-handler=odoo.addons.closure_crm:INFO']
+    if args.data_dir:
+        command.append(f'--data-dir={args.data_dir}')
     return subprocess.Popen(command, cwd=tempfile.gettempdir(), start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -136,6 +138,7 @@ def main():
     parser.add_argument('--kill-at', type=float, default=0.6, help='share delivered when the server is killed')
     parser.add_argument('--timeout', type=float, default=1200.0, help='seconds before giving up')
     parser.add_argument('--addons-path', default=None)
+    parser.add_argument('--data-dir', default=None, help="the Odoo server's data directory")
     args = parser.parse_args()
     args.addons_path = args.addons_path or odoo_addons_path()
     ensure_database(args.db, args.addons_path, False, ('closure_crm',))

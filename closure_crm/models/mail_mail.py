@@ -62,6 +62,9 @@ class MailMail(models.Model):
         except smtplib.SMTPServerDisconnected:
             # Odoo stops the batch and leaves the mail in flight failed, unprocessed
             self._closure_recover_in_flight(self)
+            # and reports the batch done: the notices after it go with the next run, soon
+            if self._closure_notice_mails().filtered(lambda mail: mail.state == 'outgoing'):
+                self._closure_trigger_queue(fields.Datetime.now() + timedelta(minutes=RETRY_FIRST_MINUTES))
             raise
 
     def mark_outgoing(self):

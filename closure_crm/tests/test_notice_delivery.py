@@ -113,6 +113,9 @@ class TestNoticeDelivery(NoticeCommon):
         self.assertEqual(self._figures(), {'queued_count': 0, 'sent_count': 0, 'invalid_count': 0, 'failed_count': 1})
         self.assertIn('could not be delivered', self.case.message_ids[0].body)
         self.assertIn('Wave delivered: 0 sent', self.wave.message_ids[0].body)
+        warnings = self.plan._closure_watch_warnings()[self.plan.id]
+        self.assertTrue(any('1 customers have not received their notice' in text for text in warnings.values()),
+                        "the deadline watch names the notices failed for good")
 
         # a rep cannot resend; the manager's one click puts the same mail back in the queue
         with self.assertRaises(AccessError):
