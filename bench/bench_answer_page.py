@@ -39,7 +39,8 @@ import urllib.parse
 
 import requests
 
-from _common import ROOT, odoo_addons_path, odoo_server_command, times, verdict
+from _common import ROOT, odoo_addons_path, odoo_server_command, verdict
+from _common import times as as_times
 
 
 def answer_urls(db, limit):
@@ -234,9 +235,9 @@ def main():
         print(f"answer page / home page: {server['answer page'] / server['home page']:.2f}x the server time "
               f"per request")
     share = summary['answer page'] / summary['home page']
-    print(f"answer page / home page: {times(share)} the requests per second "
+    print(f"answer page / home page: {as_times(share)} the requests per second "
           f"({args.clients} clients on {len(urls)} different customers' pages, {args.workers} workers); "
-          f"target >= {times(args.target)}: {verdict(share >= args.target)}")
+          f"target >= {as_times(args.target)}: {verdict(share >= args.target)}")
     print("load average (1, 5, 15 min): " + ", ".join(f"{value:.2f}" for value in os.getloadavg())
           + f" on {os.cpu_count()} CPUs")
     return 0 if share >= args.target else 1

@@ -38,6 +38,7 @@
         'views/closure_notice_wave_views.xml',
         'views/closure_phrase_views.xml',
         'views/mail_template_views.xml',
+        'views/closure_creditor_notice_templates.xml',
         'views/closure_answer_templates.xml',
         'report/closure_notice_letter_report.xml',
         'data/closure_transfer_data.xml',

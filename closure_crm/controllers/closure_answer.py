@@ -1,18 +1,31 @@
 import hashlib
 import json
 import logging
+from decimal import Decimal, InvalidOperation
 
 from odoo import _, fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
-from odoo.tools import consteq, format_amount, format_date
+from odoo.tools import SQL, consteq, format_amount, format_date
+from odoo.tools.mimetypes import guess_mimetype
 
+from ..models.closure_obligation import PORTAL_CLAIM_KEY
 from ..models.crm_lead import ClosurePublicError
+from ..tools.trust import trusted
 
 _logger = logging.getLogger(__name__)
 
 MAX_ID = 2 ** 31 - 1      # PostgreSQL integer: a larger id is no record, not an error
 MAX_TOKEN_LENGTH = 64     # a token is a UUID (36 characters)
+# a claim declared on the page: what the customer says we owe them, recorded as
+# the obligation type the claims register knows
+CLAIM_KINDS = {'prepaid': 'prepaid', 'deposit': 'deposit', 'service': 'contract', 'other': 'other'}
+CLAIM_MAX_AMOUNT = Decimal(100_000_000)   # more is a typing error (or an attack) on a public page
+CLAIM_DESCRIPTION_MAX = 2000
+CLAIM_FILES_MAX = 5
+CLAIM_FILE_MAX_BYTES = 5 * 1024 * 1024
+# evidence a customer has at hand: scans and photos of contracts, receipts, statements
+CLAIM_FILE_TYPES = ('application/pdf', 'image/jpeg', 'image/png')
 
 
 def _parse_id(value):
@@ -51,10 +64,12 @@ class ClosureAnswer(http.Controller):
             'company': case_sudo.company_id or case_sudo.closure_plan_id.company_id,
         }, status=404)
 
-    def _closure_render(self, case_sudo, access_token, error=None, answered=False, form=None, errors=None):
+    def _closure_render(self, case_sudo, access_token, error=None, answered=False, form=None, errors=None,
+                        declared=False):
         """Render the page from the case: its values are read here, once per view."""
         request.update_context(lang=case_sudo.env.lang)
         values = case_sudo._closure_answer_values()
+        values.update(self._closure_claim_values(case_sudo, values))
         values['texts'] = self._closure_texts(values)
         values.update({
             'title': values['texts']['title'],
@@ -63,19 +78,156 @@ class ClosureAnswer(http.Controller):
             # {field name: message}: shown next to the field it is about
             'errors': errors or {},
             'answered': answered,
+            'declared': declared,
             'form': form or {},
         })
         return request.render('closure_crm.closure_answer_page', values)
 
+    def _closure_claim_values(self, case_sudo, values):
+        """The case's obligations as the page shows them: the claims the
+        customer declared, what the receiver took over (no refund offered for
+        it), and whether the page takes a new declaration (a liquidation plan
+        still taking answers)."""
+        obligations = case_sudo.closure_obligation_ids
+        return {
+            'claims': obligations.filtered(lambda o: o.claim_declared_date and o.state != 'transferred'),
+            'taken_over': obligations.filtered(lambda o: o.state == 'transferred'),
+            'can_declare': values['can_answer'] and case_sudo.closure_plan_id.plan_type != 'simplified',
+            'creditor_notice': case_sudo._closure_creditor_notice_html(on_page=True),
+        }
+
     @http.route('/closure/answer/<int:case_id>', type='http', auth='public', methods=['GET'],
                 website=True, sitemap=False)
-    def closure_answer(self, case_id, access_token=None, answered=None, **kwargs):
+    def closure_answer(self, case_id, access_token=None, answered=None, declared=None, **kwargs):
         case_sudo = self._closure_case(case_id, access_token)
         if not case_sudo:
             return request.not_found()
         if case_sudo._closure_answer_link_expired():
             return self._closure_closed(case_sudo)
-        return self._closure_render(case_sudo, access_token, answered=bool(answered))
+        return self._closure_render(case_sudo, access_token, answered=bool(answered), declared=bool(declared))
+
+    @http.route('/closure/answer/<int:case_id>/claim', type='http', auth='public', methods=['POST'],
+                website=True, sitemap=False)
+    def closure_answer_claim(self, case_id, access_token=None, claim_kind=None, claim_amount=None,
+                             claim_description=None, **kwargs):
+        """A claim the customer declares on their page (any kind: prepaid
+        balance, deposit, a service paid for and not delivered, other), with
+        its amount, description and evidence files; recorded as declared
+        through the personal page, all or nothing, rate-limited as answers."""
+        case_sudo = self._closure_case(case_id, access_token)
+        if not case_sudo:
+            return request.not_found()
+        if case_sudo._closure_answer_link_expired():
+            return self._closure_closed(case_sudo)
+        env = case_sudo.env
+        form = {'claim_kind': claim_kind or '', 'claim_amount': (claim_amount or '')[:40],
+                'claim_description': (claim_description or '')[:CLAIM_DESCRIPTION_MAX + 100]}
+        files = [upload for upload in request.httprequest.files.getlist('claim_files') if upload and upload.filename]
+        errors, amount, evidence = self._closure_check_claim(env, claim_kind, claim_amount, claim_description, files)
+        if errors:
+            return self._closure_render(case_sudo, access_token, form=form, errors=errors)
+        try:
+            with request.env.cr.savepoint():
+                self._closure_record_claim(case_sudo, claim_kind, amount, claim_description.strip(), evidence)
+        except ClosurePublicError as error:
+            return self._closure_render(case_sudo, access_token, form=form, errors={'claim': error.args[0]})
+        except (UserError, ValidationError, AccessError) as error:
+            # written for staff: the customer gets a general message, the log the reason
+            _logger.info("Answer page of case %s refused a claim: %s", case_id, error)
+            return self._closure_render(case_sudo, access_token, form=form, errors={'claim': env._(
+                "We could not record your claim as it is. Please check it and try again, or contact us.")})
+        return request.redirect(f'/closure/answer/{case_id}?access_token={access_token}&declared=1#closure_claims')
+
+    def _closure_check_claim(self, env, kind, amount, description, files):
+        """({field: message}, amount, [(name, data, mimetype)]) of a claim
+        sent by the page: every field checked, each error for its field."""
+        errors = {}
+        if kind not in CLAIM_KINDS:
+            errors['claim_kind'] = env._("Choose what we owe you.")
+        value = None
+        text = (amount or '').strip().replace(',', '').replace(' ', '')
+        try:
+            value = Decimal(text) if text and len(text) <= 20 else None
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite():
+            errors['claim_amount'] = env._("Give the amount as a number, for example 1200.50 (you wrote '%(value)s').",
+                                           value=(amount or '')[:40])
+        elif value <= 0 or value > CLAIM_MAX_AMOUNT:
+            errors['claim_amount'] = env._(
+                "The amount must be more than 0 and at most %(max)s (you wrote %(value)s).",
+                max=f'{CLAIM_MAX_AMOUNT:,}', value=(amount or '')[:40])
+        description = (description or '').strip()
+        if not description:
+            errors['claim_description'] = env._("Say what the amount is for: the service, contract or payment.")
+        elif len(description) > CLAIM_DESCRIPTION_MAX:
+            errors['claim_description'] = env._(
+                "Please keep the description under %(max)s characters (it has %(length)s).",
+                max=CLAIM_DESCRIPTION_MAX, length=len(description))
+        evidence = []
+        if len(files) > CLAIM_FILES_MAX:
+            errors['claim_files'] = env._("Send at most %(max)s files (you chose %(count)s).",
+                                          max=CLAIM_FILES_MAX, count=len(files))
+        else:
+            for upload in files:
+                data = upload.read(CLAIM_FILE_MAX_BYTES + 1)
+                name = (upload.filename or '')[:200]
+                mimetype = guess_mimetype(data, default='')
+                if len(data) > CLAIM_FILE_MAX_BYTES:
+                    errors['claim_files'] = env._("%(file)s is larger than %(max)s MB.", file=name,
+                                                  max=CLAIM_FILE_MAX_BYTES // (1024 * 1024))
+                elif mimetype not in CLAIM_FILE_TYPES:
+                    errors['claim_files'] = env._(
+                        "%(file)s is not a PDF, JPEG or PNG file: send a scan or a photo in one of these.", file=name)
+                else:
+                    evidence.append((name, data, mimetype))
+                    continue
+                break
+        if errors:
+            return errors, None, []
+        return {}, float(value.quantize(Decimal('0.01'))), evidence
+
+    def _closure_record_claim(self, case_sudo, kind, amount, description, evidence):
+        """Record the claim as declared today through the personal page, with
+        its evidence files attached, and a to-do for the case's owner."""
+        plan = case_sudo.closure_plan_id
+        env = case_sudo.env
+        if plan.state not in ('draft', 'in_progress') or plan.plan_type == 'simplified':
+            raise ClosurePublicError(env._("This page no longer takes claims: please write to us."))
+        # one answer at a time per case, counted as an answer (a leaked link cannot flood the register)
+        env.cr.execute(SQL("SELECT id FROM crm_lead WHERE id = %s FOR UPDATE", case_sudo.id))
+        case_sudo._closure_count_answer()
+        today = fields.Date.context_today(case_sudo)
+        labels = dict(env['closure.obligation']._fields['obligation_type']._description_selection(env))
+        obligation_type = CLAIM_KINDS[kind]
+        # the page's trusted path: only it declares a claim through the personal page
+        obligation = env['closure.obligation'].with_context(**trusted(PORTAL_CLAIM_KEY)).create({
+            'lead_id': case_sudo.id,
+            'obligation_type': obligation_type,
+            'name': ' '.join(description.split())[:80] or labels[obligation_type],
+            'amount': amount,
+            'is_paid': True,
+            'claim_declared_date': today,
+            'claim_channel': 'portal',
+            'note': description,
+        })
+        if evidence:
+            env['ir.attachment'].create([{
+                'name': name, 'raw': data, 'mimetype': mimetype,
+                'res_model': 'closure.obligation', 'res_id': obligation.id,
+            } for name, data, mimetype in evidence])
+        owner_lang = (case_sudo.user_id or plan.user_id).lang
+        staff = case_sudo.with_context(lang=owner_lang) if owner_lang else case_sudo
+        staff._closure_schedule_activity(
+            'mail.mail_activity_data_todo', staff.env._("Review the claim declared on the personal page"),
+            staff.env._("The customer declared a claim on their personal page: %(kind)s, %(amount)s, with %(count)s "
+                        "evidence file(s). Check it against the records for the liquidation group's review.",
+                        kind=labels[obligation_type], count=len(evidence),
+                        amount=format_amount(staff.env, amount, case_sudo.company_currency)),
+            date_deadline=today)
+        case_sudo.filtered(lambda case: case.closure_stage_code in ('to_notify', 'notified'))._closure_set_stage(
+            'answered')
+        return obligation
 
     @http.route('/closure/answer/<int:case_id>/submit', type='http', auth='public', methods=['POST'],
                 website=True, sitemap=False)
@@ -170,12 +322,23 @@ class ClosureAnswer(http.Controller):
                 "Your last answer, on %(date)s: you chose %(receiver)s.",
                 date=date(consent.date), receiver=consent.receiver_id.name) if consent.receiver_id else env._(
                 "Your last answer, on %(date)s: no transfer.", date=date(consent.date))
+        plan = case.closure_plan_id
+        # before the liquidation plan is confirmed nobody knows what a claim is paid, nor when
+        # (Company Law 2023, Arts. 236-237): the page says what happens next, never a date
+        confirmed = plan.is_liquidation_plan_confirmed
+        claims_deadline = date(max(filter(None, [plan.claims_deadline, case.closure_claim_deadline]), default=False))
         if case.closure_refund_requested_date:
-            if case.closure_refund_regime == 'claim':
+            if case.closure_refund_regime == 'claim' and confirmed:
                 texts['refund_requested'] = env._(
                     "You asked for a refund on %(date)s. Your claim of %(amount)s is registered and is paid on "
                     "%(due_date)s, to the payment method you used.", date=date(case.closure_refund_requested_date),
                     amount=amount, due_date=date(case.closure_refund_due_date))
+            elif case.closure_refund_regime == 'claim':
+                texts['refund_requested'] = env._(
+                    "You asked for a refund on %(date)s. Your claim of %(amount)s is registered in our claims "
+                    "register. After %(claims_deadline)s the liquidation group reviews the declared claims; we will "
+                    "then write to you with the confirmed amount and the date it is paid.",
+                    date=date(case.closure_refund_requested_date), amount=amount, claims_deadline=claims_deadline)
             else:
                 texts['refund_requested'] = env._(
                     "You asked for a refund on %(date)s. We refund %(amount)s by %(due_date)s, to the "
@@ -184,14 +347,38 @@ class ClosureAnswer(http.Controller):
             texts['refund_why'] = case.closure_refund_explanation
         elif case.closure_refund_due > 0:
             # the same rule as once asked: what a request made today would get
-            terms = case.closure_plan_id._closure_refund_terms(
-                fields.Date.context_today(case), case.closure_claim_deadline)
-            texts['refund_terms'] = env._(
-                "Asked today, it is refunded by %(due_date)s.", due_date=date(terms['due_date'])
-            ) if terms['regime'] == 'trading' else env._(
-                "Asked today, it is a creditor's claim in the liquidation: registered at once and paid on the "
-                "liquidation plan's payment date, %(due_date)s (no creditor is paid while claims are being "
-                "declared, Company Law 2023, Art. 235).", due_date=date(terms['due_date']))
+            terms = plan._closure_refund_terms(fields.Date.context_today(case), case.closure_claim_deadline)
+            if terms['regime'] == 'trading':
+                texts['refund_terms'] = env._("Asked today, it is refunded by %(due_date)s.",
+                                              due_date=date(terms['due_date']))
+            elif confirmed:
+                texts['refund_terms'] = env._(
+                    "Asked today, it is a creditor's claim in the liquidation: registered at once and paid on the "
+                    "liquidation plan's payment date, %(due_date)s (no creditor is paid while claims are being "
+                    "declared, Company Law 2023, Art. 235).", due_date=date(terms['due_date']))
+            else:
+                texts['refund_terms'] = env._(
+                    "Asked today, it is a creditor's claim in the liquidation, registered at once. No creditor is "
+                    "paid while claims are being declared (Company Law 2023, Art. 235): after %(claims_deadline)s "
+                    "the liquidation group reviews the declared claims, and we write to you with the confirmed "
+                    "amount and the date it is paid.", claims_deadline=claims_deadline)
+        labels = dict(env['closure.obligation']._fields['obligation_type']._description_selection(env))
+        texts['claims'] = {claim.id: env._(
+            "Declared on %(date)s: %(kind)s, %(amount)s (%(description)s).", date=date(claim.claim_declared_date),
+            kind=labels.get(claim.obligation_type, ''), description=claim.name,
+            amount=format_amount(env, claim.refundable_amount or claim.amount, case.company_currency))
+            for claim in values.get('claims', [])}
+        texts['taken_over'] = {}
+        for obligation in values.get('taken_over', []):
+            # the transfer that took it over, else the case's live one
+            receiver = (obligation.transfer_id or transfer).receiver_id.name
+            texts['taken_over'][obligation.id] = env._(
+                "%(name)s (%(amount)s) was taken over by %(receiver)s, who now provides it: no refund is due from "
+                "us for it.", name=obligation.name, receiver=receiver,
+                amount=format_amount(env, obligation.amount, case.company_currency)) if receiver else env._(
+                "%(name)s (%(amount)s) was taken over by the partner who continues your service: no refund is due "
+                "from us for it.", name=obligation.name,
+                amount=format_amount(env, obligation.amount, case.company_currency))
         if case.closure_export_requested_date:
             texts['copy_requested'] = env._(
                 "You asked for a copy of your data on %(date)s: we send it to you in a format you can "

@@ -42,6 +42,7 @@ from . import closure_privilege_answer
 from . import closure_plan_privilege
 from . import closure_plan_news
 from . import crm_lead_privilege
+from . import crm_lead_creditor_notice
 from . import crm_lead_care
 from . import closure_plan_care
 from . import closure_complaint

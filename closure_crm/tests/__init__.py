@@ -30,3 +30,4 @@ from . import test_evidence_mixin
 from . import test_liquidation_facts
 from . import test_liquidation_takeover
 from . import test_security_evidence
+from . import test_creditor_notice

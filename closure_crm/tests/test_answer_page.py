@@ -10,12 +10,12 @@ from .transfer_common import TransferCommon
 # a view of the answer page once warm, in the test cursor (its own savepoints
 # included): the link check, then the case and what the page shows (plan,
 # company, contact, transfer, kept receiver suggestions, answers, privileges,
-# data categories, settings), then the website layout's reads, as for the
-# home page (4 queries). Nothing of the page is kept between views: it
+# data categories, settings, obligations and the creditor notice), then the
+# website layout's reads, as for the home page (4 queries). Nothing of the page is kept between views: it
 # renders from the case, so a field added to the page shows at once.
-ANSWER_PAGE_QUERIES = 23
+ANSWER_PAGE_QUERIES = 28
 # what the page reads beyond the home page's layout
-ANSWER_PAGE_OWN_QUERIES = 19
+ANSWER_PAGE_OWN_QUERIES = 24
 CSRF_IN_HEAD = re.compile(r'csrf_token: "([^"]+)"')
 CSRF_IN_FORM = re.compile(r'name="csrf_token" value="([^"]+)"')
 

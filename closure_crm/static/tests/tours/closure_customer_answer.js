@@ -67,7 +67,7 @@ function answerSteps(lang) {
         },
         {
             content: "send the answer",
-            trigger: ".o_closure_answer form button[type=submit]",
+            trigger: ".o_closure_answer form#closure_answer_form button[type=submit]",
             run: "click",
             expectUnloadPage: true,
         },
@@ -94,7 +94,7 @@ function answerSteps(lang) {
         },
         {
             content: "send the second answer",
-            trigger: ".o_closure_answer form button[type=submit]",
+            trigger: ".o_closure_answer form#closure_answer_form button[type=submit]",
             run: "click",
             expectUnloadPage: true,
         },
