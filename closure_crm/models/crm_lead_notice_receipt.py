@@ -25,10 +25,11 @@ class CrmLead(models.Model):
         notified = self.filtered(lambda lead: lead.id and lead.closure_notified_date)
         if not notified:
             return set()
-        # notice rows are the wave's bookkeeping; the claim period of the case depends on them
+        # notice rows are the wave's bookkeeping; the claim period of the case depends on them.
+        # A wave marks its cases notified before it marks the rows sent: rows on their way count.
         rows = self.env['closure.notice.recipient'].sudo()._read_group(
             [('lead_id', 'in', notified.ids), ('reminder_number', '=', 0), ('wave_id.is_notice', '=', True),
-             ('state', '=', 'sent')], ['lead_id', 'channel'], ['__count'])
+             ('state', 'in', ('pending', 'queued', 'sent'))], ['lead_id', 'channel'], ['__count'])
         channels = {}
         for lead, channel, _count in rows:
             channels.setdefault(lead.id, set()).add(channel)

@@ -318,3 +318,19 @@ class TestLiquidationFacts(ClosureCommon):
         with self.assertRefused(case, UserError, 'already recorded', fnames=['closure_notice_received_date']):
             case.with_user(self.rep_1)._closure_record_notice_receipt(
                 self.today, evidence_url='https://post.example.com/2')
+
+    def test_printed_letter_counts_from_its_receipt(self):
+        """A letter wave notifies the case on printing, but its 30 days run
+        from the recorded receipt (until then, the announcement's 45 days)."""
+        plan = self.live
+        plan.action_start()
+        case, _obligation = self._case(plan, 'Posted Creditor')
+        case.partner_id.write({'street': '1 Nanjing Road', 'city': 'Shanghai', 'zip': '200000'})
+        case.closure_tier = 'c'
+        wave = self.env['closure.notice.wave'].create({'name': 'Letters', 'plan_id': plan.id, 'channel': 'letter'})
+        wave.action_send()
+        self.assertEqual(wave.recipient_ids.mapped('state'), ['sent'], wave.recipient_ids.failure_reason)
+        self.assertEqual(case.closure_notified_date, self.today)
+        self.assertEqual(case.closure_claim_deadline, plan.claims_deadline, "not from the printing")
+        case._closure_record_notice_receipt(self.today, evidence_url='https://post.example.com/3')
+        self.assertEqual(case.closure_claim_deadline, self.today + timedelta(days=plan.claim_notice_days))
