@@ -450,7 +450,7 @@ cmd_test() {
         say "CLOSURE_KEEP_DB=1: reusing database $TEST_DB as it is"
     else
         drop_db "$TEST_DB"
-        install_addons "$TEST_DB" "$ADDONS" "$LOGS/test-install.log"
+        install_addons "$TEST_DB" "$ADDONS" "$LOGS/test-install-$TEST_DB.log"
     fi
     local have_browser=0
     if chromium_path >/dev/null; then
