@@ -1,5 +1,9 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+
+# written by the erasure only (closure.erasure, in SQL), never by a client: a case
+# marked erased by hand would keep its data past the erasure
+ERASURE_FIELDS = ('closure_erased_date', 'closure_erasure_id')
 
 
 class CrmLead(models.Model):
@@ -42,6 +46,24 @@ class CrmLead(models.Model):
                 reasons.append(_("A claim is still owed to the customer (open refundable balance or declared "
                                  "claim not settled): kept until it is paid, taken over or waived"))
             lead.closure_erasure_skip_reason = '; '.join(reasons)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._closure_check_erasure_fields({fname for vals in vals_list for fname in vals if vals[fname]})
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # a value given back unchanged (crm's merge writes every field) is no change
+        self._closure_check_erasure_fields(
+            {fname for fname in ERASURE_FIELDS if fname in vals and (vals[fname] or any(self.mapped(fname)))})
+        return super().write(vals)
+
+    def _closure_check_erasure_fields(self, fnames):
+        forbidden = [fname for fname in ERASURE_FIELDS if fname in fnames]
+        if forbidden and not self.env.su:
+            raise UserError(_(
+                "'%(field)s' is set by the erasure of the plan's customer data, never by hand.",
+                field=self._fields[forbidden[0]]._description_string(self.env)))
 
     @api.constrains('closure_legal_hold', 'closure_legal_hold_reason')
     def _check_closure_legal_hold(self):

@@ -104,6 +104,18 @@ class TestErasure(TransferCommon):
         self.assertEqual(self.case.sudo().closure_access_token, self.token)
         self.assertEqual(len(self._messages(self.case).filtered(lambda m: 'Message from' in (m.body or ''))), 1)
 
+    def test_nobody_marks_a_case_erased_by_hand(self):
+        """A case marked erased by hand would keep its data past the erasure:
+        only the erasure sets it, whoever calls."""
+        for user in (self.rep_1, self.manager):
+            with self.assertRefused(self.case, UserError, 'set by the erasure'):
+                self.case.with_user(user).write({'closure_erased_date': fields.Datetime.now()})
+        with self.assertRefused(self.case, UserError, 'set by the erasure'):
+            self.env['crm.lead'].with_user(self.manager).create({
+                'name': 'Pre-erased', 'closure_plan_id': self.plan.id, 'closure_erased_date': fields.Datetime.now()})
+        erasure = self._erase()
+        self.assertEqual(self.case.closure_erasure_id, erasure)
+
     def test_erasure_erases_and_keeps(self):
         figures = (self.case.closure_tier, self.case.closure_refund_due, self.case.stage_id, self.obligation.amount)
         erasure = self._erase()
