@@ -295,6 +295,7 @@ class ClosurePlan(models.Model):
                           'fact': fact, 'state': state})
         return steps
 
+    @api.depends_context('lang')
     def _compute_timeline_html(self):
         for plan in self:
             if not plan.id:

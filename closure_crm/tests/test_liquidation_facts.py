@@ -66,8 +66,13 @@ class TestLiquidationFacts(ClosureCommon):
         # the date that follows a fact is not typed over
         with self.assertRefused(plan, UserError, 'record a correction', fnames=['liquidation_formed_date']):
             plan.with_user(self.manager).liquidation_formed_date = planned
-        # the timeline shows it recorded, with who
+        # the timeline shows it recorded, with who, and the next legal step, in the manager's language
         self.assertIn('Closure Manager', plan.timeline_html)
+        self.assertIn('Next legal step', plan.with_context(lang='en_US').timeline_html)
+        timeline_zh = plan.with_context(lang='zh_CN').timeline_html
+        self.assertIn('清算组已成立（第二百三十二条）', timeline_zh)
+        self.assertIn('已登记', timeline_zh)
+        self.assertIn('下一个法定步骤', timeline_zh)
 
     def test_fact_is_evidence_corrected_by_a_new_record(self):
         plan = self.live
