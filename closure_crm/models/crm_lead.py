@@ -478,7 +478,8 @@ class CrmLead(models.Model):
             ('closure.complaint', [], _("complaints")),
             ('closure.obligation', ['|', ('claim_declared_date', '!=', False), ('refund_paid_date', '!=', False)],
              _("declared claims or paid refunds")),
-            ('closure.transfer', ['|', ('date_introduced', '!=', False), ('state', 'not in', ('proposed', 'cancelled'))],
+            ('closure.transfer',
+             ['|', ('date_introduced', '!=', False), ('state', 'not in', ('proposed', 'cancelled'))],
              _("transfers past the introduction")),
             ('closure.notice.recipient', [], _("notices sent")),
         ]

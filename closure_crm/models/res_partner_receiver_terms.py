@@ -18,7 +18,8 @@ class ResPartner(models.Model):
     closure_offer_duration = fields.Char(
         'Contract Duration', translate=True, tracking=True, help="e.g. 'Monthly, cancel any time'.")
     closure_offer_service_level = fields.Char(
-        'Service Level', translate=True, tracking=True, help="e.g. 'Support 8-20 on working days, answer within 4 hours'.")
+        'Service Level', translate=True, tracking=True,
+        help="e.g. 'Support 8-20 on working days, answer within 4 hours'.")
     closure_offer_data_handling = fields.Char(
         'Data Handling', translate=True, tracking=True,
         help="Where and how the receiver keeps the customer's data, e.g. 'Stored in China, deleted 30 days "

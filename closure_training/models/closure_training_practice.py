@@ -29,7 +29,7 @@ class ClosureTrainingPractice(models.Model):
     scenario_type = fields.Selection(related='scenario_id.scenario_type')
     question = fields.Text(related='scenario_id.question', string='Question')
     # the answer key: once answered (closure managers: always)
-    model_answer = fields.Text('Model Answer', compute='_compute_model_answer')
+    model_answer = fields.Text(compute='_compute_model_answer')
     state = fields.Selection([('sent', 'Awaiting Answer'), ('answered', 'Answered')],
                              default='sent', required=True, readonly=True, index=True)
     answered_date = fields.Datetime('Answered On', readonly=True)
