@@ -292,6 +292,8 @@ class ClosureObligation(models.Model):
         trusted_path = any(fname in vals for fname in PAYMENT_FIELDS) or is_trusted(self.env, TAKE_OVER_KEY) \
             or is_trusted(self.env, REVIEW_KEY)
         if not trusted_path:
+            if 'change_reason' in vals and not self._closure_is_manager():
+                raise AccessError(_("Only a closure manager gives the reason for a change of what is owed."))
             self._closure_check_money_change(vals)
         res = super().write(vals)
         if not trusted_path and vals.get('change_reason'):
@@ -332,6 +334,16 @@ class ClosureObligation(models.Model):
             'name': _('Record Refund Payment'),
             'context': {'default_obligation_id': self.id},
         }
+
+    def action_waive(self):
+        """A closure manager records that the customer waived this obligation,
+        with the reason given in Reason for the Change."""
+        for obligation in self:
+            if not (obligation.change_reason or '').strip():
+                raise UserError(_("Obligation '%(name)s': write the reason in Reason for the Change first "
+                                  "(e.g. the customer's written waiver).", name=obligation.name))
+            obligation.write({'state': 'waived', 'change_reason': obligation.change_reason})
+        return True
 
     def action_confirm_claim(self):
         """The liquidation group confirms these claims for their refundable amount."""

@@ -203,6 +203,16 @@ class TestLiquidationFacts(ClosureCommon):
         obligation.with_user(self.manager).write({'amount': 250.0, 'change_reason': 'Card balance checked: 250'})
         self.assertEqual((obligation.amount, obligation.change_reason), (250.0, 'Card balance checked: 250'))
         self.assertIn('Card balance checked', case.message_ids[0].body)
+        # the waiver button needs the reason first, then keeps it
+        _other_case, waived = self._case(self.live, 'Generous', amount=40.0)
+        with self.assertRefused(waived, UserError, 'reason'):
+            waived.with_user(self.manager).action_waive()
+        with self.assertRefused(waived, AccessError):
+            waived.with_user(self.rep_1).write({'change_reason': 'Customer waived by phone'})
+            waived.with_user(self.rep_1).action_waive()
+        waived.with_user(self.manager).write({'change_reason': 'Written waiver of 2026-12-01'})
+        waived.with_user(self.manager).action_waive()
+        self.assertEqual((waived.state, waived.change_reason), ('waived', 'Written waiver of 2026-12-01'))
         # reps still create obligations and record declarations
         self.env['closure.obligation'].with_user(self.rep_1).create({
             'lead_id': case.id, 'obligation_type': 'deposit', 'name': 'Key', 'amount': 20,
