@@ -58,6 +58,15 @@ class CrmLead(models.Model):
             {fname for fname in ERASURE_FIELDS if fname in vals and (vals[fname] or any(self.mapped(fname)))})
         return super().write(vals)
 
+    def _closure_answer_link_expired(self):
+        """A customer still owed a claim keeps their page after the data
+        erasure date, until it is paid, taken over or waived: the erasure
+        skips the case, and the page is where they follow the claim."""
+        expired = super()._closure_answer_link_expired()
+        if not expired or self.closure_erased_date:
+            return expired
+        return self.id not in self.env['closure.erasure']._owed_lead_ids(self.ids)
+
     def _closure_check_erasure_fields(self, fnames):
         forbidden = [fname for fname in ERASURE_FIELDS if fname in fnames]
         if forbidden and not self.env.su:

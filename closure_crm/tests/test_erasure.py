@@ -202,6 +202,10 @@ class TestErasure(TransferCommon):
             self.assertEqual(case.sudo().closure_access_token, tokens[case])
             self.assertIn('claim is still owed', case.closure_erasure_skip_reason)
         self.assertEqual((balance.amount, claim.state), (120.0, 'open'))
+        # past the erasure date, the owed customers' pages stay open; an erased one's is closed
+        self.assertLess(self.plan.data_erasure_date, fields.Date.today())
+        self.assertFalse(owed_balance._closure_answer_link_expired() or owed_claim._closure_answer_link_expired())
+        self.assertTrue(waived._closure_answer_link_expired())
         self.assertIn('Court order 2026/17', self.held.closure_erasure_skip_reason)
         self.assertIn('still owed', erasure.kept_note)
         html = str(self.env['ir.actions.report']._render_qweb_html(
