@@ -199,7 +199,11 @@ class ClosureErasure(models.Model):
         plans = self.env['closure.plan'].search([
             ('data_erasure_date', '<=', today), ('state', 'in', ('in_progress', 'closed')),
         ], order='data_erasure_date, id')
-        done_plans = self.search([('plan_id', 'in', plans.ids), ('state', '=', 'done')]).plan_id
+        done = self.search([('plan_id', 'in', plans.ids), ('state', '=', 'done')])
+        # a done erasure whose skipped cases may now go (a claim paid, a hold lifted) runs again
+        for erasure in done._with_erasable_cases():
+            self._ensure_for_plan(erasure.plan_id, rerun=True)
+        done_plans = done.filtered(lambda erasure: erasure.state == 'done').plan_id
         # and the erasures a manager started (or ran again) on a plan in another state
         started = self.search([('state', '=', 'running'), ('plan_id.data_erasure_date', '<=', today)]).plan_id
         for plan in (plans - done_plans) | started:
@@ -245,10 +249,27 @@ class ClosureErasure(models.Model):
     def _eligible_sql(self, plan=None):
         """Cases of the plan still to erase: not erased, not held, owing
         nothing to the customer (see _owed_sql)."""
-        return SQL("""l.closure_plan_id = %s AND l.closure_erased_date IS NULL
+        return SQL("l.closure_plan_id = %s AND %s", (plan or self.plan_id).id, self._erasable_sql())
+
+    @api.model
+    def _erasable_sql(self):
+        """SQL true for a case (l) the erasure may erase now, whatever its plan."""
+        return SQL("""l.closure_erased_date IS NULL
                       AND NOT COALESCE(l.closure_legal_hold, FALSE) AND NOT COALESCE(l.closure_dispute_open, FALSE)
-                      AND NOT %s""",
-                   (plan or self.plan_id).id, self._owed_sql())
+                      AND NOT %s""", self._owed_sql())
+
+    def _with_erasable_cases(self):
+        """The erasures among these whose plan has cases to erase now, in one query."""
+        if not self:
+            return self
+        self.env['crm.lead'].flush_model()
+        self.env['closure.obligation'].flush_model()
+        self.env.cr.execute(SQL(
+            """SELECT e.id FROM closure_erasure e
+                WHERE e.id IN %s
+                  AND EXISTS (SELECT 1 FROM crm_lead l WHERE l.closure_plan_id = e.plan_id AND %s)""",
+            tuple(self.ids), self._erasable_sql()))
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model
     def _owed_sql(self, alias='l'):

@@ -211,11 +211,15 @@ class TestErasure(TransferCommon):
         html = str(self.env['ir.actions.report']._render_qweb_html(
             'closure_crm.report_closure_erasure', erasure.ids)[0])
         self.assertIn('claim is still owed', html)
-        # settled, the next run erases them
+        # settled, the scheduled job takes the erasure up again and erases them
         self.env.cr.execute("UPDATE closure_obligation SET state = 'settled' WHERE id IN %s",
                             [(balance.id, claim.id)])
         self.env.invalidate_all()
-        self._erase()
+        self.env['closure.erasure']._cron_erase()
+        self.assertEqual((erasure.state, erasure.run_count), ('running', 2))
+        self.env['closure.erasure']._cron_erase()
+        self.env.invalidate_all()
+        self.assertEqual(erasure.state, 'done')
         self.assertEqual(erasure.skipped_case_ids, self.held | self.disputed)
         self.assertTrue(owed_balance.closure_erased_date and owed_claim.closure_erased_date)
         self.assertTrue(owed_balance.partner_id.name.startswith('Erased customer'))
