@@ -18,6 +18,7 @@ from . import mail_mail
 from . import mail_thread
 from . import closure_notice_wave
 from . import closure_notice_recipient
+from . import closure_notice_wave_evidence
 from . import closure_service
 from . import closure_data_category
 from . import closure_transfer

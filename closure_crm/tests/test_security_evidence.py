@@ -108,6 +108,24 @@ class TestEvidenceOutlivesItsCase(EvidenceCommon):
         self.assertFalse(self.case_complaint.active)
         self.assertTrue(self.complaint.exists())
 
+    def test_a_wave_that_sent_notices_is_kept(self):
+        wave = self.notice.wave_id
+        self.notice.write({'state': 'sent'})
+        for user in (self.manager, self.sales_admin, self.admin):
+            for attempt in (wave.with_user(user), wave.with_user(user).sudo()):
+                with self.subTest(user=user.login, sudo=attempt.env.su), \
+                        self.assertRefused(wave | self.notice.wave_id, UserError, regex='sent notices.*cancel it'):
+                    attempt.unlink()
+        self.assertTrue(self.notice.exists())
+        with self.assertRefused(wave, AccessError):
+            wave.with_user(self.rep_1).unlink()
+        # a draft wave whose rows never left goes, its rows with it
+        draft = self.env['closure.notice.wave'].create({'name': 'Draft wave', 'plan_id': self.plan.id})
+        row = self.env['closure.notice.recipient'].create({
+            'wave_id': draft.id, 'lead_id': self.case_plain.id, 'channel': 'email'})
+        draft.with_user(self.manager).unlink()
+        self.assertFalse(row.exists())
+
     def test_a_case_without_evidence_is_deleted_as_before(self):
         # an open, undeclared obligation is no evidence: the case goes, and it with it
         self.case_paid_free.with_user(self.sales_admin).unlink()
