@@ -14,6 +14,7 @@
         'security/closure_transfer_security.xml',
         'security/closure_erasure_security.xml',
         'security/closure_privilege_security.xml',
+        'security/closure_plan_fact_security.xml',
         'data/crm_stage_data.xml',
         'data/ir_cron_data.xml',
         'data/ir_cron_notice_data.xml',

@@ -349,3 +349,13 @@ class TestLiquidationFacts(ClosureCommon):
         self.assertEqual(case.closure_claim_deadline, plan.claims_deadline, "not from the printing")
         case._closure_record_notice_receipt(self.today, evidence_url='https://post.example.com/3')
         self.assertEqual(case.closure_claim_deadline, self.today + timedelta(days=plan.claim_notice_days))
+
+    def test_facts_stay_in_their_company(self):
+        other = self.env['res.company'].create({'name': 'Other Closing Co'})
+        plan = self.env['closure.plan'].create({
+            'name': 'Elsewhere', 'decision_date': self.today - timedelta(days=5), 'company_id': other.id})
+        # recorded by that company's staff; this company's manager does not see it, nor create one there
+        self._fact(plan, 'dissolution_published', self.today - timedelta(days=1), user=self.env.user)
+        self.assertFalse(self.env['closure.plan.fact'].with_user(self.manager).search([('plan_id', '=', plan.id)]))
+        with self.assertRaises(AccessError):
+            self._fact(plan, 'announcement_published', self.today)
