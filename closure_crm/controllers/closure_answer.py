@@ -4,7 +4,7 @@ import logging
 from decimal import Decimal, InvalidOperation
 
 from odoo import _, fields, http
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 from odoo.tools import SQL, consteq, format_amount, format_date
 from odoo.tools.mimetypes import guess_mimetype
@@ -51,9 +51,13 @@ class ClosureAnswer(http.Controller):
         if not isinstance(access_token, str) or not access_token or len(access_token) > MAX_TOKEN_LENGTH \
                 or not access_token.isascii() or not 0 < case_id <= MAX_ID:
             return None
-        case_sudo = request.env['crm.lead'].sudo().browse(case_id).exists()
-        if not case_sudo or not case_sudo.closure_plan_id or not case_sudo.closure_access_token \
-                or not consteq(case_sudo.closure_access_token, access_token):
+        case_sudo = request.env['crm.lead'].sudo().browse(case_id)
+        try:
+            # reading the case tells whether it exists (one query, no exists() before it)
+            token = case_sudo.closure_access_token
+        except MissingError:
+            return None
+        if not case_sudo.closure_plan_id or not token or not consteq(token, access_token):
             return None
         return case_sudo.with_context(lang=case_sudo.partner_id.lang or request.env.lang)
 
@@ -88,12 +92,17 @@ class ClosureAnswer(http.Controller):
         customer declared, what the receiver took over (no refund offered for
         it), and whether the page takes a new declaration (a liquidation plan
         still taking answers)."""
-        obligations = case_sudo.closure_obligation_ids
+        # the case's obligations with what the page shows of them, in one query
+        obligations = case_sudo.env['closure.obligation'].search_fetch(
+            [('lead_id', '=', case_sudo.id)],
+            ['obligation_type', 'name', 'amount', 'refundable_amount', 'state', 'claim_declared_date',
+             'claim_channel', 'transfer_id'])
         return {
             'claims': obligations.filtered(lambda o: o.claim_declared_date and o.state != 'transferred'),
             'taken_over': obligations.filtered(lambda o: o.state == 'transferred'),
             'can_declare': values['can_answer'] and case_sudo.closure_plan_id.plan_type != 'simplified',
-            'creditor_notice': case_sudo._closure_creditor_notice_html(on_page=True),
+            # rendered inside the page (t-call), not as a second QWeb render
+            'creditor': case_sudo._closure_creditor_notice_texts(on_page=True),
         }
 
     @http.route('/closure/answer/<int:case_id>', type='http', auth='public', methods=['GET'],

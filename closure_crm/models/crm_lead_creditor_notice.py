@@ -130,8 +130,10 @@ class CrmLead(models.Model):
             return format_date(env, value) if value else ''
 
         liquidation = plan.plan_type != 'simplified'
-        address = ', '.join(filter(None, (line.strip(' ,') for line in
-                                          company.partner_id._display_address(without_company=True).splitlines())))
+        # where to post a declaration: the company's street, city and postcode (the notice's
+        # readers are the company's own customers)
+        post = company.partner_id
+        address = ', '.join(filter(None, [post.street, post.street2, post.city, post.zip]))
         refund_due = self.closure_refund_due
         refund_terms = {}
         if refund_due > 0 and not self.closure_refund_requested_date:
