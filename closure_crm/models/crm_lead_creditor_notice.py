@@ -88,7 +88,12 @@ class CrmLead(models.Model):
             group += ' ' + env._("Its members: %(members)s.", members=facts['members'])
         if facts['contact']:
             group += ' ' + env._("Creditors reach it at %(contact)s.", contact=facts['contact'])
-        if facts['confirmed']:
+        if facts['confirmed'] and facts['confirmed_amount']:
+            next_step = env._(
+                "The liquidation plan has been confirmed: your claim is confirmed at %(amount)s and is paid from "
+                "%(date)s, to the payment method you used.", amount=facts['confirmed_amount'],
+                date=facts['payment_date'])
+        elif facts['confirmed']:
             next_step = env._(
                 "The liquidation plan has been confirmed: declared claims are paid from %(date)s, in the order the "
                 "law sets. We write to you with the confirmed amount of your claim.", date=facts['payment_date'])
@@ -139,6 +144,8 @@ class CrmLead(models.Model):
         if refund_due > 0 and not self.closure_refund_requested_date:
             refund_terms = plan._closure_refund_terms(today, self.closure_claim_deadline)
         formed = plan.liquidation_formed_date
+        confirmed = plan.is_liquidation_plan_confirmed and sum(self.closure_obligation_ids.filtered(
+            lambda o: o.claim_review_state == 'confirmed').mapped('claim_payable_amount'))
         claims_deadline = max(filter(None, [plan.claims_deadline, self.closure_claim_deadline]), default=False)
         return {
             'case': self,
@@ -161,6 +168,8 @@ class CrmLead(models.Model):
             'claims_deadline': date(claims_deadline),
             'confirmed': plan.is_liquidation_plan_confirmed,
             'payment_date': date(plan.liquidation_plan_payment_date),
+            # what the confirmed plan pays this customer: their claims as the group confirmed them
+            'confirmed_amount': format_amount(env, confirmed, self.company_currency) if confirmed else '',
             'refund_amount': format_amount(env, refund_due, self.company_currency) if refund_due > 0 else '',
             'refund_trading_due': date(refund_terms['due_date']) if refund_terms.get('regime') == 'trading' else '',
         }

@@ -216,3 +216,32 @@ class TestCreditorNotice(HttpCase, NoticeCommon):
         self.assertNotIn('name="refund"', page, "what the receiver took over is not refunded by us")
         self.assertIn('Gym card', page)
         self.assertIn('no refund is due from us for it', page)
+
+    def test_recorded_group_and_confirmed_plan(self):
+        """The recorded formation names the group; the confirmed liquidation plan brings the date and amount."""
+        case = self._notice_cases(1, prefix='Confirmed', tier='c', lang='zh_CN')
+        claim = self.env['closure.obligation'].create({
+            'lead_id': case.id, 'obligation_type': 'prepaid', 'name': 'Card', 'amount': 800})
+        claim._closure_declare_claim('email')
+        Fact = self.env['closure.plan.fact'].with_user(self.manager)
+        formed = fields.Date.to_date('2026-06-10')
+        Fact.create({'plan_id': self.plan.id, 'fact_type': 'liquidation_formed', 'date': formed,
+                     'evidence_url': 'https://gsxt.example.com/filing/1', 'leader_name': 'Wang Li',
+                     'member_names': 'Wang Li, Zhao Min', 'creditor_contact': 'claims@closing.example.com'})
+        en_case = self._notice_cases(1, prefix='Formed', tier='b', lang='en_US')
+        body = self._notice_body(en_case, 'b', 'b2c')
+        for text in ('The liquidation group was formed on', format_date(self.env, formed), 'Its leader is Wang Li',
+                     'Wang Li, Zhao Min', 'claims@closing.example.com'):
+            self.assertIn(text, body)
+        page = self._page(case)
+        self.assertIn('Wang Li', page)
+        self.assertIn('claims@closing.example.com', page)
+        payment = fields.Date.today() + timedelta(days=40)
+        self.assertNotIn(format_date(self.env, payment, lang_code='zh_CN'), page)
+        Fact.create({'plan_id': self.plan.id, 'fact_type': 'plan_confirmed', 'date': fields.Date.today(),
+                     'evidence_url': 'https://example.com/minutes', 'confirmed_by': 'shareholders',
+                     'payment_date': payment})
+        claim.with_user(self.manager)._closure_review_claim('confirmed', amount=800)
+        page = self._page(case)
+        self.assertIn(format_date(self.env, payment, lang_code='zh_CN'), page, "confirmed: the date is given")
+        self.assertIn('800.00', page)
