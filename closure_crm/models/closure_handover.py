@@ -305,19 +305,5 @@ class ClosureHandover(models.Model):
     def _notify_customers(self, cases):
         """The 'new contact' mail to every customer with an address, rendered
         in batch in each customer's language and posted on each case, from
-        the successor (mail composer in batch comment mode)."""
-        template = self.env['mail.template']._closure_find('handover')
-        cases = cases.filtered(lambda lead: lead.partner_id.email)
-        if not template or not cases:
-            return
-        composer = self.env['mail.compose.message'].with_context(mail_create_nosubscribe=True).create({
-            'composition_mode': 'comment',
-            'model': 'crm.lead',
-            'res_ids': repr(cases.ids),
-            'template_id': template.id,
-            # both, or the composer computes neither from the template
-            'email_from': template.email_from,
-            'author_id': self.successor_user_id.partner_id.id,
-            'subtype_id': self.env.ref('mail.mt_comment').id,
-        })
-        composer._action_send_mail()
+        the successor (crm.lead._closure_send_new_contact)."""
+        cases._closure_send_new_contact(self.successor_user_id)

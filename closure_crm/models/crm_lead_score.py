@@ -137,9 +137,10 @@ class CrmLead(models.Model):
         return self.browse([row[0] for row in rows])
 
     def _closure_send_new_contact(self, user):
-        """The staff hand-over's "your new contact" mail (closure_kind
-        'handover'), from ``user``, to these cases' customers with an address,
-        posted on each case (closure.handover._notify_customers)."""
+        """The "your new contact" mail (template closure_kind 'handover') from
+        ``user`` to these cases' customers with an address, rendered in batch
+        in each customer's language and posted on each case (mail composer in
+        batch comment mode). Used by the staff hand-over and the score job."""
         template = self.env['mail.template']._closure_find('handover')
         cases = self.filtered(lambda lead: lead.partner_id.email)
         if not template or not cases:
@@ -149,6 +150,7 @@ class CrmLead(models.Model):
             'model': 'crm.lead',
             'res_ids': repr(cases.ids),
             'template_id': template.id,
+            # both, or the composer computes neither from the template
             'email_from': template.email_from,
             'author_id': user.partner_id.id,
             'subtype_id': self.env.ref('mail.mt_comment').id,
