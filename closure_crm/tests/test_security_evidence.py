@@ -185,15 +185,16 @@ class TestEvidenceOutlivesItsCase(EvidenceCommon):
 
 @tagged('post_install', '-at_install')
 class TestChildRecordsFollowTheCaseRule(EvidenceCommon):
-    """Obligations, consents, complaints, privileges, opt-ins and notice rows
-    are read by exactly those who read their case: its owner, its team while
+    """Obligations, consents, complaints, privileges, opt-ins, notice rows and
+    transfers are read by exactly those who read their case: its owner, its team while
     nobody owns it, the closure managers of its company."""
 
     def _children(self):
-        return [self.consent, self.complaint, self.claim, self.notice, self.privilege, self.opt_in]
+        return [self.consent, self.complaint, self.claim, self.notice, self.privilege, self.opt_in, self.transfer]
 
     def test_unassigned_case_is_its_teams_only(self):
-        cases = self.case_consent | self.case_complaint | self.case_claim | self.case_notice | self.case_privilege
+        cases = (self.case_consent | self.case_complaint | self.case_claim | self.case_notice | self.case_privilege
+                 | self.case_transfer)
         cases.write({'user_id': False})
         expected = {self.rep_2: False, self.rep_team: True, self.manager: True, self.sales_admin: True,
                     self.user_co2: False}
