@@ -423,6 +423,13 @@ class CrmLead(models.Model):
                 "as the rules on prepaid services require, refunds you within %(days)s days of your request, "
                 "by %(due)s.", days=plan.refund_days, due=format_date(env, self.closure_refund_due_date))
         deadline = max(filter(None, [plan.claims_deadline, self.closure_claim_deadline]))
+        if plan.is_bankruptcy:
+            return env._(
+                "Your refund is a creditor's claim in the liquidation, and it is registered. The company's assets "
+                "do not cover its debts, so the liquidation group has applied to the people's court as the law "
+                "requires (Company Law 2023, Art. 237): the administrator the court appoints handles your claim "
+                "from now on, and nothing is paid by us meanwhile. We will write to you with the administrator's "
+                "name and contact.")
         if not plan.is_liquidation_plan_confirmed:
             # no date nor amount is promised before the liquidation plan is confirmed (Art. 236)
             return env._(

@@ -8,8 +8,9 @@ class CrmLead(models.Model):
     in liquidation, who the liquidation group is and how to reach it, how to
     declare and with which evidence, and the customer's own deadline. Before
     the liquidation plan is confirmed it promises no payment date nor amount:
-    it says what happens next and when the customer hears from us. A
-    simplified deregistration (no debts) never speaks of a liquidation group
+    it says what happens next and when the customer hears from us; once the
+    liquidation group applied to the court (Art. 237) it says so and promises
+    no payment at all. A simplified deregistration (no debts) never speaks of a liquidation group
     or claims."""
 
     # one behaviour per file keeps the model short
@@ -88,7 +89,16 @@ class CrmLead(models.Model):
             group += ' ' + env._("Its members: %(members)s.", members=facts['members'])
         if facts['contact']:
             group += ' ' + env._("Creditors reach it at %(contact)s.", contact=facts['contact'])
-        if facts['confirmed'] and facts['confirmed_amount']:
+        if facts['bankruptcy']:
+            # Art. 237: the assets do not cover the debts; said as the law says it, without
+            # the alarming word the handbook bans
+            refund = []
+            next_step = env._(
+                "The company's assets do not cover its debts, so the liquidation group has applied to the "
+                "people's court as the law requires (Company Law 2023, Art. 237). From now on your claim is "
+                "handled by the administrator the court appoints: it stays registered, nothing is paid by us "
+                "meanwhile, and we will write to you with the administrator's name and contact.")
+        elif facts['confirmed'] and facts['confirmed_amount']:
             next_step = env._(
                 "The liquidation plan has been confirmed: your claim is confirmed at %(amount)s and is paid from "
                 "%(date)s, to the payment method you used.", amount=facts['confirmed_amount'],
@@ -167,6 +177,7 @@ class CrmLead(models.Model):
             'deadline': date(self.closure_claim_deadline),
             'claims_deadline': date(claims_deadline),
             'confirmed': plan.is_liquidation_plan_confirmed,
+            'bankruptcy': liquidation and plan.is_bankruptcy,
             'payment_date': date(plan.liquidation_plan_payment_date),
             # what the confirmed plan pays this customer: their claims as the group confirmed them
             'confirmed_amount': format_amount(env, confirmed, self.company_currency) if confirmed else '',

@@ -245,3 +245,30 @@ class TestCreditorNotice(HttpCase, NoticeCommon):
         page = self._page(case)
         self.assertIn(format_date(self.env, payment, lang_code='zh_CN'), page, "confirmed: the date is given")
         self.assertIn('800.00', page)
+
+    def test_bankruptcy_promises_no_payment(self):
+        """Once the liquidation group applied to the court (Art. 237), the notice
+        and the page say so, in neutral words, and promise no payment."""
+        self.plan.is_bankruptcy = True
+        for lang, said, unsaid in (
+            ('en_US', ['applied to the people', 'Art. 237', 'administrator'],
+             ['paid from', 'refunded by', 'confirmed amount of your claim']),
+            ('zh_CN', ['人民法院', '第二百三十七条', '管理人'], ['退还', '确认的金额']),
+        ):
+            case = self._notice_cases(1, prefix=f'Court {lang}', tier='c', lang=lang)
+            self.env['closure.obligation'].create({
+                'lead_id': case.id, 'obligation_type': 'prepaid', 'name': 'Card', 'amount': 300,
+            })._closure_declare_claim('email')
+            body, page = self._notice_body(case), self._page(case)
+            for text in said:
+                self.assertIn(text, body)
+                self.assertIn(text, page)
+            for text in unsaid:
+                self.assertNotIn(text, body)
+            self.assertFalse(self.env['closure.phrase']._find_taboo(body), "the handbook's words are kept")
+        # the refund explanation of a refund asked in the liquidation says the same
+        case.closure_refund_requested_date = fields.Date.today()
+        self.assertEqual(case.closure_refund_regime, 'claim')
+        why = case.with_context(lang='zh_CN')._closure_refund_why()
+        self.assertIn('人民法院', why)
+        self.assertNotIn('确认的金额', why)
