@@ -105,6 +105,9 @@ def start_server(args, smtp_port, log):
                f'--addons-path={args.addons_path}', f'--http-port={args.port}', '--http-interface=127.0.0.1',
                '--workers=0', f'--max-cron-threads={args.cron_threads}', '--smtp=127.0.0.1',
                f'--smtp-port={smtp_port}', f'--logfile={log}', '--log-level=warn',
+               # as docs/operations.md asks of cron workers: above one run of Odoo's mail queue
+               # (a cron thread past --limit-time-real, 120 s, makes the threaded server reload)
+               '--limit-time-real-cron=3600', '--limit-time-cpu=3600',
                '--log-handler=odoo.addons.base.models.ir_cron:INFO',
                '--log-handler=odoo.addons.closure_crm:INFO']
     if args.data_dir:
