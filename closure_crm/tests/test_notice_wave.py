@@ -546,19 +546,25 @@ class TestNoticeWaveRobustness(NoticeCommon):
         self.assertEqual(case.closure_claim_deadline, fields.Date.today() + timedelta(days=self.plan.claim_notice_days))
         self.assertEqual(self._row(wave, case).state, 'sent')
 
-    def test_refused_address_fails_at_once(self):
-        """A permanent failure (SMTP 5xx on the recipient) is marked at once,
-        as an invalid address, with what the server said; nothing retried."""
-        case = self._notice_cases(1, prefix='Refused', tier='c')
+    def _send_one_failing(self, prefix, smtp_error):
+        """A wave on one new case whose mail the SMTP server refuses with
+        ``smtp_error``: (case, wave, mail)."""
+        case = self._notice_cases(1, prefix=prefix, tier='c')
         wave = self._new_wave()
         IrMailServer = type(self.env['ir.mail_server'])
         with self.mock_mail_gateway():
             wave.action_send()
             mail = self._mails_of(case)[case]
             with patch.object(IrMailServer, 'send_email', side_effect=MailDeliveryException(
-                    'Mail Delivery Failed', "Mail delivery failed via SMTP server 'None'.\nSMTPRecipientsRefused: "
-                    "{'refused@example.com': (550, b'5.1.1 mailbox unavailable')}")):
+                    'Mail Delivery Failed', f"Mail delivery failed via SMTP server 'None'.\n{smtp_error}")):
                 mail.send(raise_exception=False)
+        return case, wave, mail
+
+    def test_refused_address_fails_at_once(self):
+        """A permanent failure (SMTP 5xx on the recipient) is marked at once,
+        as an invalid address, with what the server said; nothing retried."""
+        case, wave, mail = self._send_one_failing('Refused', "SMTPRecipientsRefused: "
+                                                  "{'refused@example.com': (550, b'5.1.1 mailbox unavailable')}")
         self.assertEqual(mail.state, 'exception')
         row = self._row(wave, case)
         self.assertEqual((row.state, row.failure_reason, row.retry_count), ('invalid', 'refused', 0))
@@ -569,16 +575,7 @@ class TestNoticeWaveRobustness(NoticeCommon):
         self.assertIn('Wave delivered: 0 sent', wave.message_ids[0].body)
 
     def test_permanent_server_failure_is_not_an_invalid_address(self):
-        case = self._notice_cases(1, prefix='Rejected', tier='c')
-        wave = self._new_wave()
-        IrMailServer = type(self.env['ir.mail_server'])
-        with self.mock_mail_gateway():
-            wave.action_send()
-            mail = self._mails_of(case)[case]
-            with patch.object(IrMailServer, 'send_email', side_effect=MailDeliveryException(
-                    'Mail Delivery Failed', "Mail delivery failed via SMTP server 'None'.\n"
-                    "SMTPDataError: (554, b'5.7.1 message rejected')")):
-                mail.send(raise_exception=False)
+        case, wave, _mail = self._send_one_failing('Rejected', "SMTPDataError: (554, b'5.7.1 message rejected')")
         row = self._row(wave, case)
         self.assertEqual((row.state, row.failure_reason), ('failed', 'send_failed'))
         self.assertEqual((wave.invalid_count, wave.failed_count), (0, 1))
