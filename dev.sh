@@ -30,7 +30,7 @@ TEST_DB="${CLOSURE_TEST_DB:-closure_test}"
 HTTP_PORT="${CLOSURE_HTTP_PORT:-8069}"
 PG_MODE="${CLOSURE_PG:-auto}"        # auto | private | system
 PRIVATE_PG_PORT="${CLOSURE_PG_PORT:-5439}"
-PYTEST_BUDGET="${CLOSURE_PYTEST_BUDGET:-1200}"
+PYTEST_BUDGET="${CLOSURE_PYTEST_BUDGET:-1500}"
 
 export TZ=UTC                        # what odoo-bin sets; Odoo stores datetimes in UTC
 export PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -446,21 +446,29 @@ cmd_test() {
     fi
     setup
 
-    if [[ "${CLOSURE_KEEP_DB:-}" == 1 ]] && db_exists "$TEST_DB"; then
-        say "CLOSURE_KEEP_DB=1: reusing database $TEST_DB as it is"
-    else
-        drop_db "$TEST_DB"
-        install_addons "$TEST_DB" "$ADDONS" "$LOGS/test-install-$TEST_DB.log"
-    fi
     local have_browser=0
     if chromium_path >/dev/null; then
         have_browser=1
     else
         say "no Chromium found: the UI tours are SKIPPED (install Debian's chromium to run them)"
     fi
+    # Odoo's own stage runs beside ours, in its own database and process group
+    # (each is mostly one Python process: two cores serve both); its output is
+    # printed once pytest is done.
+    local suite_pid="" suite_out="$LOGS/odoo-suite.out"
     if (( crm )); then
+        say "Odoo's own tests (.ci/odoo-suite) run beside ours; their result comes at the end"
         PYTHON="$PYTHON" ODOO_ADDONS="$ODOO_ADDONS" CLOSURE_ODOO_DB="${TEST_DB}_crm" \
-            CLOSURE_HAVE_BROWSER="$have_browser" "$ROOT/.ci/odoo-suite" || crm_rc=$?
+            CLOSURE_HAVE_BROWSER="$have_browser" setsid "$ROOT/.ci/odoo-suite" >"$suite_out" 2>&1 &
+        suite_pid=$!
+        # shellcheck disable=SC2064
+        trap "kill -TERM -- -$suite_pid 2>/dev/null" EXIT
+    fi
+    if [[ "${CLOSURE_KEEP_DB:-}" == 1 ]] && db_exists "$TEST_DB"; then
+        say "CLOSURE_KEEP_DB=1: reusing database $TEST_DB as it is"
+    else
+        drop_db "$TEST_DB"
+        install_addons "$TEST_DB" "$ADDONS" "$LOGS/test-install-$TEST_DB.log"
     fi
 
     # default paths unless the caller named test files or directories
@@ -477,10 +485,17 @@ cmd_test() {
     if (( ${#DB_ARGS[@]} )); then
         odoo_opts+=(--odoo-extra "db_host=$PGHOST" --odoo-extra "db_port=$PGPORT")
     fi
+    local out="$LOGS/pytest.out"
     "$ROOT/.ci/bounded-run" pytest "$PYTEST_BUDGET" "$ROOT" - \
         "$PYTHON" -m pytest "${odoo_opts[@]}" "${paths[@]+"${paths[@]}"}" \
-        "${pytest_args[@]+"${pytest_args[@]}"}" || rc=$?
-    # Nothing may be printed after pytest's summary line.
+        "${pytest_args[@]+"${pytest_args[@]}"}" 2>&1 | tee "$out" || rc=$?   # pipefail: pytest's status
+    if [[ -n "$suite_pid" ]]; then
+        wait "$suite_pid" || crm_rc=$?
+        trap - EXIT
+        cat "$suite_out"
+        # pytest's summary line comes last: nothing may be printed after it
+        tail -n 1 "$out"
+    fi
     (( rc == 5 )) && exit 1          # no tests collected is a failure
     (( rc != 0 )) && exit "$rc"
     exit "$crm_rc"
