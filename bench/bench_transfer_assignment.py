@@ -204,6 +204,7 @@ def exact_comparison(env, plan, sizes, ratio, seed):
     """The solver against the exact optimum on sub-instances of the plan."""
     import numpy as np
 
+    from odoo.addons.closure_crm.tests import assignment_reference as reference
     from odoo.addons.closure_crm.tools import transfer_assignment as solver
     from odoo.addons.closure_crm.tools.transfer_matching import DEFAULT_MIN_SCORE, MatchScorer
 
@@ -229,14 +230,14 @@ def exact_comparison(env, plan, sizes, ratio, seed):
         result = solver.solve(scorer.blocks, n_cases, receivers['capacity'])
         t_solve = time.perf_counter() - t0
         t0 = time.perf_counter()
-        _exact_assign, optimum = solver.exact_assign(scores, receivers['capacity'])
+        _exact_assign, optimum = reference.exact_assign(scores, receivers['capacity'])
         t_exact = time.perf_counter() - t0
         assign = result['assign']
         picked = np.flatnonzero(assign >= 0)
         total = float(scores[picked, assign[picked]].sum())
         counts = np.bincount(assign[picked], minlength=n_receivers)
         assert (counts <= receivers['capacity']).all(), "receiver over capacity"
-        greedy = solver.greedy_assign(*solver.top_candidates(scores, n_receivers), receivers['capacity'])
+        greedy = reference.greedy_assign(*solver.top_candidates(scores, n_receivers), receivers['capacity'])
         picked = np.flatnonzero(greedy >= 0)
         greedy_total = float(scores[picked, greedy[picked]].sum())
         rows.append((n_cases, n_receivers, total, optimum, greedy_total, t_solve, t_exact))

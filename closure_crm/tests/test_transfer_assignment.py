@@ -8,6 +8,7 @@ from odoo.tools import mute_logger
 from odoo.addons.closure_crm.tools import transfer_assignment as solver
 from odoo.addons.closure_crm.tools.transfer_matching import MatchScorer
 
+from . import assignment_reference
 from .transfer_common import TransferCommon
 
 
@@ -147,7 +148,7 @@ class TestTransferAssignment(TransferCommon):
         plan_receivers, _unsigned = Matcher._load_receivers(self.plan)
         cases = Matcher._load_cases(self.plan)
         scorer = MatchScorer(cases, plan_receivers, min_score=40.0)
-        _assign, optimum = solver.exact_assign(scorer.block(0, len(cases['lead_id'])).astype(float),
+        _assign, optimum = assignment_reference.exact_assign(scorer.block(0, len(cases['lead_id'])).astype(float),
                                                plan_receivers['capacity'])
         result = self._assign()
         total = sum(self.env['closure.transfer'].search([('plan_id', '=', self.plan.id)]).mapped('score'))
