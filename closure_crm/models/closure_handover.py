@@ -1,5 +1,3 @@
-from psycopg2 import errors
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date
@@ -137,27 +135,27 @@ class ClosureHandover(models.Model):
     @api.model
     def _cron_process_handovers(self):
         """Scheduled job: one batch of the first queued hand-over that no
-        other worker holds. The cron framework commits after each call and
-        calls again while progress reports something remaining."""
+        other worker holds, on the closure jobs' batch protocol
+        (``ir.cron._closure_run_batch``: savepoint, a retry on a
+        serialization failure, progress, triggered again while cases remain)."""
+        self.env.ref('closure_crm.ir_cron_closure_handover')._closure_run_batch(
+            self._closure_handover_batch, self._closure_handover_remaining)
+
+    @api.model
+    def _closure_handover_batch(self):
         for handover in self.search([('state', '=', 'queued')], order='id'):
-            try:
-                with self.env.cr.savepoint():
-                    if not handover._claim():
-                        continue  # another worker is moving its batch
-                    done = handover._process_batch()
-            except errors.SerializationFailure:
-                # another worker moved cases this snapshot still saw: again soon, in a new transaction
-                self.env['ir.cron']._notify_progress(done=0, remaining=1)
-                self.env.ref('closure_crm.ir_cron_closure_handover')._trigger()
-                return
-            remaining = self.env['crm.lead'].search_count(handover._case_domain()) if done else 0
-            if not remaining:
+            if not handover._claim():
+                continue  # another worker is moving its batch
+            done = handover._process_batch()
+            if not self.env['crm.lead'].search_count(handover._case_domain(), limit=1):
                 handover._finish()
-            remaining += sum(self.env['crm.lead'].search_count(other._case_domain())
-                             for other in self.search([('state', '=', 'queued'), ('id', '!=', handover.id)]))
-            self.env['ir.cron']._notify_progress(done=done, remaining=remaining)
-            return
-        self.env['ir.cron']._notify_progress(done=0, remaining=0)
+            return done
+        return 0
+
+    @api.model
+    def _closure_handover_remaining(self):
+        return sum(self.env['crm.lead'].search_count(handover._case_domain())
+                   for handover in self.search([('state', '=', 'queued')]))
 
     def _claim(self):
         """Lock the hand-over for this transaction, or False when another

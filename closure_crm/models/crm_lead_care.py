@@ -61,7 +61,7 @@ class CrmLead(models.Model):
     # The three-day rule
     # ------------------------------------------------------------------
     @api.model
-    def _closure_care_due_sql(self, limit):
+    def _closure_care_due_sql(self, limit=None, lock=True):
         """Cases due for a care message, locked for this job: the customer's
         last answer, complaint or question (closure_reply_date) is older than
         the plan's setting, nothing came from us since (a message, a logged
@@ -92,7 +92,8 @@ class CrmLead(models.Model):
                      WHERE blacklist.active AND blacklist.email = partner.email_normalized)
           ORDER BY lead.closure_reply_date, lead.id
              LIMIT %(limit)s
-               FOR UPDATE OF lead SKIP LOCKED""", comment=comment, limit=limit)
+               %(lock)s""", comment=comment, limit=limit,
+                   lock=SQL("FOR UPDATE OF lead SKIP LOCKED") if lock else SQL())
 
     @api.model
     def _closure_send_care(self, limit=CARE_BATCH):
@@ -142,8 +143,13 @@ class CrmLead(models.Model):
 
     @api.model
     def _cron_closure_care(self):
-        handled = self._closure_send_care()
-        if len(handled) >= CARE_BATCH:
-            self.env['ir.cron']._notify_progress(done=len(handled), remaining=1)
-        else:
-            self.env['ir.cron']._notify_progress(done=len(handled), remaining=0)
+        """The three-day rule's job, one batch per call on the closure jobs'
+        batch protocol (``ir.cron._closure_run_batch``)."""
+        self.env.ref('closure_crm.ir_cron_closure_care')._closure_run_batch(
+            lambda: len(self._closure_send_care()), self._closure_care_count_due)
+
+    @api.model
+    def _closure_care_count_due(self):
+        self.env.flush_all()
+        query = self._closure_care_due_sql(lock=False)
+        return self.env.execute_query(SQL("SELECT count(*) FROM (%s) due", query))[0][0]
