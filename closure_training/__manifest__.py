@@ -12,6 +12,7 @@
         'security/closure_training_security.xml',
         'security/ir.model.access.csv',
         'data/ir_cron_data.xml',
+        'data/ir_cron_certificate_data.xml',
         'data/closure_training_coach_rule_data.xml',
         'data/survey_data.xml',
         'data/slide_channel_data.xml',

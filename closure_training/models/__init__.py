@@ -19,3 +19,5 @@ from . import closure_training_faq
 from . import slide_slide
 from . import slide_slide_partner
 from . import survey_question
+from . import survey_user_input
+from . import mail_template

@@ -13,3 +13,4 @@ from . import test_ui_tours
 from . import test_training_certification
 from . import test_training_truth
 from . import test_training_security
+from . import test_training_chinese

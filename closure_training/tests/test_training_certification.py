@@ -1,6 +1,7 @@
 import random
 import re
 from collections import Counter
+from unittest.mock import patch
 
 from markupsafe import escape
 
@@ -8,6 +9,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase, tagged
 
 from ..models.closure_plan import CLOSURE_GATES
+from .common import TrainingCommon
 
 # what each gate guards, and the topics its certification must ask about
 GATE_TOPICS = {
@@ -192,3 +194,66 @@ class TestTrainingCertification(TransactionCase):
         # a certification of another kind (no gates named) is the plan's choice
         plan.training_certification_id = self.trainer_certification
         plan.training_gate_own_tier_a = True
+
+
+@tagged('post_install', '-at_install')
+class TestCertificationWithoutPdf(TrainingCommon):
+    """A fresh machine without wkhtmltopdf: passing the certification still
+    counts (the gates open), the page says the certificate follows by email,
+    and the certificate is mailed once PDFs can be rendered."""
+
+    def _pass_certification(self, user):
+        user_input = self.certification.sudo()._create_answer(user=user)
+        for question in self.certification.question_ids.filtered(lambda q: q.question_type == 'simple_choice'):
+            user_input._save_lines(question, question.suggested_answer_ids.filtered('is_correct')[:1].id)
+        # force_report_rendering: render the certificate as outside tests (a PDF, not HTML)
+        user_input.with_context(force_report_rendering=True)._mark_done()
+        return user_input
+
+    def _certificate_mails(self, user_input):
+        return self.env['mail.mail'].sudo().search(
+            [('model', '=', 'survey.user_input'), ('res_id', '=', user_input.id)])
+
+    def test_certification_completes_without_wkhtmltopdf(self):
+        trainee = self._create_staff(1, prefix='nopdf')
+        self.assertFalse(self.plan._training_certified_partner_ids(trainee.partner_id)[self.plan.id])
+        Report = type(self.env['ir.actions.report'])
+        with patch.object(Report, 'get_wkhtmltopdf_state', return_value='install'):
+            user_input = self._pass_certification(trainee)
+        self.assertRecordValues(user_input, [{
+            'state': 'done', 'scoring_success': True, 'scoring_percentage': 100.0,
+            'closure_certificate_pending': True}])
+        self.assertFalse(self._certificate_mails(user_input), "no mail without its certificate")
+        # the gates see the passed certification at once
+        self.assertEqual(self.plan._training_certified_partner_ids(trainee.partner_id)[self.plan.id],
+                         {trainee.partner_id.id})
+        # the page says the certificate follows, instead of a download that would fail
+        page = str(self.env['ir.qweb']._render('survey.survey_fill_form_done', {
+            'survey': self.certification, 'answer': user_input}))
+        self.assertIn('Your certificate will follow by email', page)
+        self.assertNotIn('/get_certification', page)
+        # still no PDF rendering: the cron waits
+        with patch.object(Report, 'get_wkhtmltopdf_state', return_value='install'):
+            self.env['survey.user_input']._cron_closure_send_pending_certificates()
+        self.assertTrue(user_input.closure_certificate_pending)
+        # wkhtmltopdf installed: the cron mails the certificate, attached
+        with patch.object(Report, 'get_wkhtmltopdf_state', return_value='ok'):
+            self.env['survey.user_input']._cron_closure_send_pending_certificates()
+        self.assertFalse(user_input.closure_certificate_pending)
+        mail = self._certificate_mails(user_input)
+        self.assertEqual(len(mail), 1)
+        self.assertTrue(mail.attachment_ids, "the certificate is attached")
+        self.assertIn(trainee.email, ' '.join([mail.email_to or ''] + mail.recipient_ids.mapped('email')))
+
+    def test_with_pdf_rendering_nothing_waits(self):
+        trainee = self._create_staff(1, prefix='withpdf')
+        with patch.object(type(self.env['ir.actions.report']), 'get_wkhtmltopdf_state', return_value='ok'), \
+                patch.object(type(self.env['ir.actions.report']), '_render_qweb_pdf',
+                             return_value=(b'%PDF-1.4 certificate', 'pdf')):
+            user_input = self._pass_certification(trainee)
+        self.assertFalse(user_input.closure_certificate_pending)
+        self.assertEqual(len(self._certificate_mails(user_input)), 1)
+        page = str(self.env['ir.qweb']._render('survey.survey_fill_form_done', {
+            'survey': self.certification, 'answer': user_input}))
+        self.assertIn('/get_certification', page)
+        self.assertNotIn('Your certificate will follow by email', page)
