@@ -56,6 +56,7 @@
         'wizard/closure_transfer_suggest_views.xml',
         'wizard/closure_transfer_assign_views.xml',
         'wizard/closure_transfer_cancel_views.xml',
+        'wizard/mail_compose_message_views.xml',
         'report/closure_transfer_report_views.xml',
         'views/closure_erasure_views.xml',
         'views/closure_data_export_templates.xml',
@@ -84,6 +85,9 @@
         'demo/closure_customer_care_demo.xml',
     ],
     'assets': {
+        'web.assets_backend': [
+            'closure_crm/static/src/**/*',
+        ],
         'web.assets_tests': [
             'closure_crm/static/tests/tours/**/*',
         ],

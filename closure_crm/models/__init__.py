@@ -55,3 +55,5 @@ from . import crm_lead_satisfaction
 from . import closure_plan_satisfaction
 from . import closure_erasure_care
 from . import crm_lead_tier
+from . import mail_message
+from . import crm_lead_taboo

@@ -133,6 +133,38 @@ class ClosurePhrase(models.Model):
                     suggestion=phrase.suggestion or _("a neutral wording (see the handbook)")))
 
     @api.model
+    def check_text(self, text, model=False, res_id=False):
+        """For the composer and the chatter, before a staff member sends: the
+        taboo phrases in ``text`` with the wording to say instead, as
+        [{'phrase', 'suggestion'}]; none when the record (``model``, ``res_id``)
+        is not a closure case, whose messages are not checked."""
+        if model != 'crm.lead' or not res_id or not self.env.user._is_internal():
+            return []
+        lead = self.env['crm.lead'].browse(int(res_id)).exists()
+        if not lead:
+            return []
+        lead.check_access('read')
+        if not lead.closure_plan_id:
+            return []
+        # the handbook's list, whoever writes on the case (a salesperson
+        # without closure rights too): reading it reveals nothing of a customer
+        found = self.sudo()._find_taboo(text or '')
+        return self._taboo_hits(found)
+
+    @api.model
+    def _taboo_hits(self, phrases):
+        """[{'phrase', 'suggestion'}] of ``phrases``, in the reader's language."""
+        return [{'phrase': phrase.name,
+                 'suggestion': phrase.suggestion or _("a neutral wording (see the handbook)")}
+                for phrase in phrases.with_env(self.env).sudo()]
+
+    @api.model
+    def _taboo_summary(self, phrases):
+        """One line naming each phrase and what to say instead."""
+        return '; '.join(_("\"%(phrase)s\" (say instead: \"%(suggestion)s\")", **hit)
+                         for hit in self._taboo_hits(phrases))
+
+    @api.model
     def _check_taboo_translations(self, records, fname, label):
         """Refuse ``records`` whose translated field ``fname`` holds a taboo
         phrase in any installed language; ``label(record, lang)`` says where."""

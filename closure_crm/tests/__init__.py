@@ -32,3 +32,4 @@ from . import test_liquidation_takeover
 from . import test_security_evidence
 from . import test_creditor_notice
 from . import test_migrations
+from . import test_taboo_replies

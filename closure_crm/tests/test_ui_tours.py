@@ -119,6 +119,28 @@ class TestUiTours(HttpCase, TransferCommon):
                 note = case.message_ids.filtered(lambda message: 'Tour call note' in str(message.body))
                 self.assertEqual(note.author_id, rep.partner_id, "the call is logged in the rep's name")
 
+    def test_rep_is_warned_of_a_taboo_phrase(self):
+        """The rep's reply to an angry customer says "公司已经倒闭了": warned
+        with the wording to say instead, the rep edits it; only the clean
+        reply is sent."""
+        for lang in LANGS:
+            with self.subTest(lang=lang):
+                login = f'rep_taboo_tour_{lang.lower()}'
+                rep = new_test_user(self.env, login=login, groups='closure_crm.group_closure_user', lang=lang,
+                                    name=f'Rep Taboo Tour {lang}', email=f'{login}@example.com')
+                case = self._create_need_cases(1, prefix=f'Tour Angry Customer {lang}', industry=self.retail,
+                                               state=self.shanghai, user=rep)
+                case.message_post(body="This is unacceptable, I paid for the whole year!",
+                                  author_id=case.partner_id.id, message_type='comment',
+                                  subtype_xmlid='mail.mt_comment')
+
+                self._tour('/odoo', f'closure_rep_taboo_{lang}', login=login)
+                replies = case.message_ids.filtered(lambda message: message.author_id == rep.partner_id)
+                self.assertEqual(len(replies), 1, "only the edited reply was sent")
+                self.assertIn('已为您安排替代方案', str(replies.body))
+                self.assertNotIn('倒闭', str(replies.body))
+                self.assertEqual(replies.closure_taboo_check, 'clean')
+
     # ------------------------------------------------------------------
     # closure manager: from a new plan to a sent wave and a register
     # ------------------------------------------------------------------

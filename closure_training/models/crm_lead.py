@@ -44,36 +44,9 @@ class CrmLead(models.Model):
                 plan._check_closure_gate('own_tier_a', users=(owner or plan_cases.user_id).sudo())
 
     # ------------------------------------------------------------------
-    # Procedure compliance: what each posted message shows
+    # Procedure compliance: the mood of each reply (the taboo check of
+    # staff messages is closure_crm's, crm_lead_taboo.py)
     # ------------------------------------------------------------------
-    def _message_post_after_hook(self, message, msg_vals):
-        res = super()._message_post_after_hook(message, msg_vals)
-        if self.closure_plan_id and self._closure_is_staff_outgoing(message):
-            self._closure_check_outgoing(message)
-        return res
-
-    def _closure_is_staff_outgoing(self, message):
-        """A message our staff sends to the customer: a mail or a comment that
-        is not an internal note, by an internal user."""
-        if message.message_type not in ('email', 'comment') or message.is_internal \
-                or (message.subtype_id and message.subtype_id.internal):
-            return False
-        author = message.author_id
-        return bool(author) and bool(author.user_ids.filtered(lambda user: not user.share))
-
-    def _closure_check_outgoing(self, messages):
-        """Mark each outgoing message clean or holding a taboo phrase (the
-        handbook's list, both languages): procedure compliance counts them."""
-        Phrase = self.env['closure.phrase']
-        matchers = Phrase._get_matchers(['taboo'])
-        for message in messages:
-            found = Phrase._find_taboo(message.body or '', matchers)
-            # the check is the system's evidence, not the author's to edit (mail.message.write)
-            message.sudo().write({
-                'closure_taboo_check': 'taboo' if found else 'clean',
-                'closure_taboo_terms': ', '.join(found.mapped('name')) or False,
-            })
-
     def _closure_triage_messages(self, messages):
         """Keep the mood of each customer's reply on the message itself: the
         case holds only the last one, compliance counts every angry reply."""

@@ -14,7 +14,8 @@ class ClosureTrainingCompliance(models.Model):
       followed, that same day (UTC), by a message, mail or logged activity of
       the rep on the case;
     - no taboo phrase: the rep's outgoing messages on closure cases without a
-      taboo phrase of the handbook.
+      taboo phrase of the handbook (one sent on the author's confirmation
+      after the warning counts as holding one, and is also counted apart).
 
     The compliance is the average of the rates the rep has events for (each
     procedure weighs the same); empty when nothing was measured yet."""
@@ -34,7 +35,12 @@ class ClosureTrainingCompliance(models.Model):
     angry_count = fields.Integer('Angry Replies', readonly=True)
     angry_same_day_count = fields.Integer('Angry Replies Answered Same Day', readonly=True)
     message_count = fields.Integer('Outgoing Messages', readonly=True)
-    taboo_count = fields.Integer('Messages with a Taboo Phrase', readonly=True)
+    taboo_count = fields.Integer(
+        'Messages with a Taboo Phrase', readonly=True,
+        help="Outgoing messages that held a taboo phrase, those sent on the author's confirmation included.")
+    taboo_confirmed_count = fields.Integer(
+        'Taboo Phrases Sent on Confirmation', readonly=True,
+        help="Outgoing messages the author sent with a taboo phrase after the warning (\"Send anyway\").")
     notice_rate = fields.Float('Notices on Time (%)', readonly=True, aggregator='avg')
     consent_rate = fields.Float('Consent before Hand-over (%)', readonly=True, aggregator='avg')
     angry_rate = fields.Float('Angry Answered Same Day (%)', readonly=True, aggregator='avg')
@@ -60,7 +66,8 @@ class ClosureTrainingCompliance(models.Model):
                    SELECT l.closure_plan_id AS plan_id, l.user_id,
                           1 AS notice,
                           COALESCE(l.closure_notified_date <= p.creditor_notice_deadline, FALSE)::int AS notice_ok,
-                          0 AS handover, 0 AS handover_ok, 0 AS angry, 0 AS angry_ok, 0 AS msg, 0 AS taboo
+                          0 AS handover, 0 AS handover_ok, 0 AS angry, 0 AS angry_ok, 0 AS msg, 0 AS taboo,
+                          0 AS taboo_confirmed
                      FROM crm_lead l
                      JOIN closure_plan p ON p.id = l.closure_plan_id
                     WHERE l.user_id IS NOT NULL AND p.creditor_notice_deadline IS NOT NULL
@@ -69,7 +76,7 @@ class ClosureTrainingCompliance(models.Model):
                    SELECT t.plan_id, t.handover_user_id, 0, 0,
                           1, (c.id IS NOT NULL AND c.decision = 'accept' AND c.create_date <= t.date_handed_over
                               AND c.date <= t.date_handed_over)::int,
-                          0, 0, 0, 0
+                          0, 0, 0, 0, 0
                      FROM closure_transfer t
                      LEFT JOIN closure_consent c ON c.id = t.consent_id
                     WHERE t.date_handed_over IS NOT NULL AND t.handover_user_id IS NOT NULL AND t.plan_id IS NOT NULL
@@ -81,14 +88,15 @@ class ClosureTrainingCompliance(models.Model):
                                  AND r.date >= m.date AND r.date < date_trunc('day', m.date) + interval '1 day'
                                  AND (r.message_type IN ('comment', 'email') OR r.mail_activity_type_id IS NOT NULL)
                           )::int,
-                          0, 0
+                          0, 0, 0
                      FROM mail_message m
                      JOIN crm_lead l ON l.id = m.res_id
                      JOIN res_users u ON u.id = l.user_id
                     WHERE m.model = 'crm.lead' AND m.closure_reply_mood = 'angry' AND l.closure_plan_id IS NOT NULL
                    UNION ALL
                    SELECT l.closure_plan_id, a.user_id, 0, 0, 0, 0, 0, 0,
-                          1, (m.closure_taboo_check = 'taboo')::int
+                          1, (m.closure_taboo_check IN ('taboo', 'confirmed'))::int,
+                          (m.closure_taboo_check = 'confirmed')::int
                      FROM mail_message m
                      JOIN crm_lead l ON l.id = m.res_id
                      JOIN LATERAL (SELECT u.id AS user_id FROM res_users u
@@ -100,7 +108,8 @@ class ClosureTrainingCompliance(models.Model):
                           SUM(notice) AS notice_count, SUM(notice_ok) AS notice_on_time_count,
                           SUM(handover) AS handover_count, SUM(handover_ok) AS handover_consent_count,
                           SUM(angry) AS angry_count, SUM(angry_ok) AS angry_same_day_count,
-                          SUM(msg) AS message_count, SUM(taboo) AS taboo_count
+                          SUM(msg) AS message_count, SUM(taboo) AS taboo_count,
+                          SUM(taboo_confirmed) AS taboo_confirmed_count
                      FROM events
                     GROUP BY plan_id, user_id
                ), rates AS (
@@ -115,6 +124,7 @@ class ClosureTrainingCompliance(models.Model):
                       r.plan_id, p.company_id, r.user_id,
                       r.notice_count, r.notice_on_time_count, r.handover_count, r.handover_consent_count,
                       r.angry_count, r.angry_same_day_count, r.message_count, r.taboo_count,
+                      r.taboo_confirmed_count,
                       r.notice_rate, r.consent_rate, r.angry_rate, r.clean_rate,
                       cp.compliance, p.training_compliance_target AS compliance_target,
                       (cp.compliance IS NOT NULL AND cp.compliance >= p.training_compliance_target)::int AS is_compliant

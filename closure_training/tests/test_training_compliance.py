@@ -35,8 +35,10 @@ class TestTrainingCompliance(TrainingCommon, TransferCommon):
             self.env.cr.execute("UPDATE mail_message SET date = %s WHERE id = %s", (when, message.id))
         return message
 
-    def _rep_says(self, rep, case, body, when=None):
-        message = case.with_user(rep).message_post(body=body, message_type='comment', subtype_xmlid='mail.mt_comment')
+    def _rep_says(self, rep, case, body, when=None, confirmed=False):
+        # a taboo phrase is sent only on the rep's confirmation ("Send anyway")
+        message = case.with_user(rep).with_context(closure_taboo_confirmed=confirmed).message_post(
+            body=body, message_type='comment', subtype_xmlid='mail.mt_comment')
         if when:
             self.env.cr.execute("UPDATE mail_message SET date = %s WHERE id = %s", (when, message.id))
         return message
@@ -77,21 +79,24 @@ class TestTrainingCompliance(TrainingCommon, TransferCommon):
         # rep one answers the first the same day, the second two days later; one answer holds a taboo phrase
         clean = self._rep_says(self.rep_1, case_1, "I understand; your refund is registered, I call you at 3 pm.",
                                when=morning + timedelta(hours=2))
-        taboo = self._rep_says(self.rep_1, case_2, "Sorry, the company is bankrupt.", when=morning)
+        with self.assertRaisesRegex(UserError, 'bankrupt'), self.env.cr.savepoint():
+            self._rep_says(self.rep_1, case_2, "Sorry, the company is bankrupt.", when=morning)
+        taboo = self._rep_says(self.rep_1, case_2, "Sorry, the company is bankrupt.", when=morning, confirmed=True)
         self.assertEqual(clean.closure_taboo_check, 'clean')
-        self.assertEqual((taboo.closure_taboo_check, taboo.closure_taboo_terms), ('taboo', 'bankrupt'))
+        self.assertEqual((taboo.closure_taboo_check, taboo.closure_taboo_terms), ('confirmed', 'bankrupt'))
         note = case_1.with_user(self.rep_1).message_post(body="bankrupt? check", subtype_xmlid='mail.mt_note')
         self.assertFalse(note.closure_taboo_check, "internal notes are not outgoing messages")
         row = self._compliance(self.rep_1)
         self.assertEqual((row.angry_count, row.angry_same_day_count), (2, 1))
-        self.assertEqual((row.message_count, row.taboo_count), (2, 1))
+        self.assertEqual((row.message_count, row.taboo_count, row.taboo_confirmed_count), (2, 1, 1),
+                         "the refused reply is not counted, the one sent on confirmation is")
         self.assertEqual((row.angry_rate, row.clean_rate), (50.0, 50.0))
         self.assertAlmostEqual(row.compliance, (100.0 + 50.0 + 50.0) / 3, places=2,
                                msg="each procedure weighs the same")
 
     def test_rep_cannot_clear_a_taboo_flag(self):
-        taboo = self._rep_says(self.rep_1, self.cases_1[0], "Sorry, we are bankrupt.")
-        self.assertEqual(taboo.closure_taboo_check, 'taboo')
+        taboo = self._rep_says(self.rep_1, self.cases_1[0], "Sorry, we are bankrupt.", confirmed=True)
+        self.assertEqual(taboo.closure_taboo_check, 'confirmed')
         with self.assertRefused(taboo, AccessError):
             taboo.with_user(self.rep_1).write({'closure_taboo_check': 'clean', 'closure_taboo_terms': False})
 
