@@ -131,6 +131,38 @@ class TestTabooReplies(TabooRepliesCommon):
         note = Composer.with_context(default_subtype_xmlid='mail.mt_note').create({'body': f'<p>{TABOO_REPLY}</p>'})
         self.assertFalse(note.closure_taboo_warning)
 
+    def test_composer_to_several_customers(self):
+        """Writing to several cases at once: each message is checked (and the
+        confirmation recorded on each); a mass mailing to closure customers
+        is refused outright, a confirmation answering for one reply only."""
+        other = self._create_cases(self._create_customers(1, prefix='Other Customer'), user_id=self.rep_1.id)
+        cases = self.lead | self.case | other
+        Composer = self.env['mail.compose.message'].with_user(self.rep_1).with_context(
+            default_model='crm.lead', default_res_ids=cases.ids, default_subtype_xmlid='mail.mt_comment')
+        batch = Composer.create({'composition_mode': 'comment', 'body': '<p>Sorry, we are bankrupt.</p>',
+                                 'subject': 'Your service'})
+        self.assertEqual(batch.author_id, self.rep_1.partner_id)
+        self.assertIn('"bankrupt"', batch.closure_taboo_warning, "the cases of the batch are closure cases")
+        with self.assertRaisesRegex(UserError, 'bankrupt'), self.env.cr.savepoint():
+            batch.action_send_mail()
+        batch.closure_taboo_confirmed = True
+        batch.action_send_mail()
+        self.assertEqual((self.case | other).message_ids.filtered(
+            lambda m: 'bankrupt' in str(m.body)).mapped('closure_taboo_check'), ['confirmed', 'confirmed'])
+
+        mailing = Composer.create({'composition_mode': 'mass_mail', 'body': '<p>公司已经倒闭了</p>',
+                                   'subject': 'Your service', 'closure_taboo_confirmed': True})
+        self.assertIn(SUGGESTION, mailing.closure_taboo_warning)
+        with self.assertRaisesRegex(UserError, 'mass mailing'), self.env.cr.savepoint():
+            mailing.action_send_mail()
+        self.assertFalse(self.env['mail.mail'].sudo().search([('model', '=', 'crm.lead'), ('res_id', 'in', cases.ids),
+                                                              ('body_html', 'like', '倒闭')]))
+        # to ordinary leads only: not ours to police
+        sales = Composer.with_context(default_res_ids=self.lead.ids).create({
+            'composition_mode': 'mass_mail', 'body': '<p>We are bankrupt</p>', 'subject': 'Deals'})
+        self.assertFalse(sales.closure_taboo_warning)
+        sales.action_send_mail()
+
 
 @tagged('post_install', '-at_install')
 class TestTabooRepliesHttp(HttpCase, TabooRepliesCommon):

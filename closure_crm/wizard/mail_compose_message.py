@@ -31,18 +31,31 @@ class MailComposeMessage(models.TransientModel):
             ) if hits else False
 
     def _closure_case_id(self):
-        """The crm.lead this composer writes to, when it writes one comment
-        to a customer (not a note, not a mass mailing); else False."""
+        """A closure case this composer writes to (the first of them), when it
+        writes to customers (a message or a mass mailing, not a note); else
+        False. The check reads the text as written, the same for each."""
         self.ensure_one()
-        if self.model != 'crm.lead' or self.composition_mode != 'comment' or self.subtype_is_log:
+        if self.model != 'crm.lead' or self.composition_mode not in ('comment', 'mass_mail') \
+                or (self.composition_mode == 'comment' and self.subtype_is_log):
             return False
         res_ids = self._evaluate_res_ids()
-        return res_ids[0] if len(res_ids) == 1 else False
+        if not res_ids:
+            return False
+        return self.env['crm.lead'].search([('id', 'in', res_ids), ('closure_plan_id', '!=', False)], limit=1).id
 
     def _action_send_mail_comment(self, res_ids):
         if self.closure_taboo_confirmed:
             self = self.with_context(closure_taboo_confirmed=True)
         return super()._action_send_mail_comment(res_ids)
+
+    def _action_send_mail_mass_mail(self, res_ids, auto_commit=False):
+        # a confirmation answers for one reply to one customer: a mass mailing
+        # to closure customers never holds a taboo phrase (as the notices)
+        user = self.env.user
+        if self.closure_taboo_warning and user._is_internal() and not user._is_superuser():
+            raise UserError(_("%(warning)s A mass mailing to closure customers cannot be sent with it: "
+                              "edit the wording.", warning=self.closure_taboo_warning))
+        return super()._action_send_mail_mass_mail(res_ids, auto_commit=auto_commit)
 
     def action_schedule_message(self, scheduled_date=False):
         # a scheduled message is posted later by the job: warned and confirmed now
