@@ -6,11 +6,12 @@ from decimal import Decimal, InvalidOperation
 from odoo import _, fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
-from odoo.tools import SQL, consteq, format_amount, format_date
+from odoo.tools import SQL, consteq, format_amount, format_date, html2plaintext
 from odoo.tools.mimetypes import guess_mimetype
 
 from ..models.closure_obligation import PORTAL_CLAIM_KEY
-from ..models.crm_lead import ClosurePublicError
+from ..models.closure_transfer import OPEN_STATES
+from ..models.crm_lead import ANSWER_LENGTH_DEFAULT, ANSWER_LENGTH_PARAM, ClosurePublicError
 from ..tools.trust import trusted
 
 _logger = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ class ClosureAnswer(http.Controller):
         values = case_sudo._closure_answer_values()
         values.update(self._closure_claim_values(case_sudo, values))
         values['texts'] = self._closure_texts(values)
+        values['recorded'] = self._closure_recorded_answer(values)
         values.update({
             'title': values['texts']['title'],
             'access_token': access_token,
@@ -83,9 +85,53 @@ class ClosureAnswer(http.Controller):
             'errors': errors or {},
             'answered': answered,
             'declared': declared,
-            'form': form or {},
+            # the form as sent back after a refusal, else as last answered
+            'form': form or self._closure_form_from_answer(values),
         })
         return request.render('closure_crm.closure_answer_page', values)
+
+    def _closure_form_from_answer(self, values):
+        """The answer form filled in as the customer last answered: the
+        partner chosen (or no transfer) and the data they agreed to hand over."""
+        consent = values['last_consent']
+        if not consent or not values['can_choose']:
+            return {}
+        if consent.decision == 'decline':
+            return {'choice': 'decline', 'category_ids': []}
+        if consent.receiver_id in values['receivers']:
+            return {'choice': str(consent.receiver_id.id), 'category_ids': consent.data_category_ids.ids}
+        return {}
+
+    def _closure_recorded_answer(self, values):
+        """What the customer has told us so far, as sentences with their
+        dates: shown at the top of the page, so that the answer stays visible
+        after sending (and on every later visit)."""
+        case, texts, env = values['case'], values['texts'], values['case'].env
+        consent = values['last_consent']
+        lines = []
+        if consent:
+            lines.append(texts['last_answer'])
+            if consent.decision != 'decline' and consent.data_category_ids:
+                lines.append(env._("Data you agreed to hand over: %(categories)s.",
+                                   categories=', '.join(consent.data_category_ids.mapped('name'))))
+        if case.closure_refund_requested_date:
+            lines.append(texts['refund_requested'])
+        if case.closure_export_requested_date:
+            lines.append(texts['copy_requested'])
+        if case.closure_news_opt_in:
+            lines.append(env._("You asked for occasional news after the closure."))
+        # the customer's last message from the page (posted in their name), looked
+        # for once they have answered here (the answers' hour window is set then)
+        answered_here = case.partner_id and case.closure_answer_window_start
+        message = answered_here and env['mail.message'].search_fetch([
+            ('model', '=', 'crm.lead'), ('res_id', '=', case.id), ('author_id', '=', case.partner_id.id),
+            ('message_type', '=', 'comment')], ['date', 'body'], limit=1)
+        if message:
+            text = html2plaintext(message.body or '').strip()
+            lines.append(env._('Your message of %(date)s: "%(message)s"',
+                               date=format_date(env, message.date),
+                               message=text if len(text) <= 300 else text[:300] + '...'))
+        return lines
 
     def _closure_claim_values(self, case_sudo, values):
         """The case's obligations as the page shows them: the claims the
@@ -284,6 +330,9 @@ class ClosureAnswer(http.Controller):
             return self._closure_render(case_sudo, access_token, form=values, error=_(
                 "Some of the choices sent are not ones this page offers: tick the options shown on the "
                 "page and send your answer again."))
+        errors = self._closure_check_answer(case_sudo, values, receiver, categories)
+        if errors:
+            return self._closure_render(case_sudo, access_token, form=values, errors=errors)
         try:
             # all or nothing: a refused answer leaves no half-recorded trace
             with request.env.cr.savepoint():
@@ -303,7 +352,29 @@ class ClosureAnswer(http.Controller):
             return self._closure_render(case_sudo, access_token, form=values, error=_(
                 "We could not record your answer as it is. Please check your choices and try again, "
                 "or contact us."))
-        return request.redirect(f'/closure/answer/{case_id}?access_token={access_token}&answered=1')
+        return request.redirect(
+            f'/closure/answer/{case_id}?access_token={access_token}&answered=1#closure_recorded_answer')
+
+    def _closure_check_answer(self, case_sudo, values, receiver, categories):
+        """{field: message} for what the customer can correct in the answer
+        form, each shown next to its field (the model checks the same again
+        when it records the answer)."""
+        env = case_sudo.env
+        errors = {}
+        max_length = case_sudo._closure_answer_setting(ANSWER_LENGTH_PARAM, ANSWER_LENGTH_DEFAULT)
+        if len(values['message']) > max_length:
+            errors['message'] = env._(
+                "Your message is too long (%(length)s characters): please keep it under %(max)s characters, "
+                "or write to us by email.", length=len(values['message']), max=max_length)
+        if values['decision'] == 'pick_another':
+            live = case_sudo._closure_answer_transfer()
+            if not live or live.state in OPEN_STATES:
+                if receiver not in case_sudo._closure_answer_receivers(live):
+                    errors['choice'] = env._("Choose one of the partners listed on this page.")
+                elif not categories:
+                    errors['category_ids'] = env._("Tick the data you agree to hand over to %(receiver)s.",
+                                                   receiver=receiver.display_name)
+        return errors
 
     def _closure_texts(self, values):
         """The page's sentences that carry a name, a date or an amount, whole

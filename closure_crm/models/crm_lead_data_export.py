@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import xlsxwriter
 
-from odoo import _, fields, models
+from odoo import _, _lt, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, html2plaintext
 
@@ -52,6 +52,62 @@ messages      the messages exchanged with you: id, case_id, date, author, subjec
 attachments   the files you sent us: id, message_id, name, mimetype, size (bytes), file
               (path in this archive).
 """
+
+
+# the XLSX's column titles: the field each key of data.json holds, whose label
+# (translated like the forms) titles the column; keys without a field of their own below
+EXPORT_COLUMN_FIELDS = {
+    'contact': ('res.partner', {
+        'name': 'name', 'is_company': 'is_company', 'email': 'email', 'phone': 'phone', 'mobile': 'mobile',
+        'street': 'street', 'street2': 'street2', 'zip': 'zip', 'city': 'city', 'state': 'state_id',
+        'country': 'country_id', 'vat': 'vat', 'website': 'website', 'lang': 'lang'}),
+    'cases': ('crm.lead', {
+        'plan': 'closure_plan_id', 'company': 'company_id', 'tier': 'closure_tier', 'segment': 'closure_segment',
+        'stage': 'stage_id', 'notified_date': 'closure_notified_date', 'claim_deadline': 'closure_claim_deadline',
+        'currency': 'company_currency', 'prepaid_balance': 'closure_prepaid_balance',
+        'refund_due': 'closure_refund_due',
+        'refund_requested_date': 'closure_refund_requested_date', 'refund_due_date': 'closure_refund_due_date',
+        'news_opt_in': 'closure_news_opt_in', 'export_requested_date': 'closure_export_requested_date',
+        'services': 'closure_service_ids', 'process_dependencies': 'closure_process_dependencies',
+        'replacement_needs': 'closure_replacement_needs'}),
+    'obligations': ('closure.obligation', {
+        'type': 'obligation_type', 'amount': 'amount', 'currency': 'currency_id', 'due_date': 'due_date',
+        'state': 'state'}),
+    'consents': ('closure.consent', {
+        'date': 'date', 'decision': 'decision', 'receiver': 'receiver_id', 'data_categories': 'data_category_ids',
+        'channel': 'channel'}),
+    'transfers': ('closure.transfer', {
+        'receiver': 'receiver_id', 'state': 'state', 'date_proposed': 'date_proposed',
+        'date_customer_answer': 'date_customer_answer', 'date_handed_over': 'date_handed_over',
+        'data_categories': 'package_category_ids'}),
+    'messages': ('mail.message', {
+        'date': 'date', 'author': 'author_id', 'subject': 'subject', 'type': 'message_type',
+        'attachment_ids': 'attachment_ids'}),
+    'attachments': ('ir.attachment', {
+        'name': 'name', 'mimetype': 'mimetype', 'size': 'file_size'}),
+}
+EXPORT_COLUMN_LABELS = {
+    'id': _lt("Record Number"),
+    'case_id': _lt("Case Number"),
+    'description': _lt("What It Is For"),
+    'service_end_date': _lt("Service Ends On"),
+    'data_export_deadline': _lt("Data Copy Available Until"),
+    'data_erasure_date': _lt("Your Data Is Erased On"),
+    'evidence_text': _lt("How the Answer Came In"),
+    'evidence_file': _lt("Evidence File"),
+    'body': _lt("Message Text"),
+    'message_id': _lt("Message Number"),
+    'file': _lt("File in This Archive"),
+}
+EXPORT_SHEET_LABELS = {
+    'contact': _lt("Your Contact Details"),
+    'cases': _lt("Your Cases"),
+    'obligations': _lt("What We Owe You"),
+    'consents': _lt("Your Answers"),
+    'transfers': _lt("Data Transfers"),
+    'messages': _lt("Messages Exchanged"),
+    'attachments': _lt("Your Files"),
+}
 
 
 class CrmLead(models.Model):
@@ -109,8 +165,7 @@ class CrmLead(models.Model):
         self._closure_count_export()
         cases = self.with_context(active_test=False).search(
             [('partner_id', '=', self.partner_id.id), ('closure_plan_id', '!=', False)], order='id')
-        return self._closure_data_export(
-            cases, log=_("Copy of the customer's data produced from the case by %(user)s", user=self.env.user.name))
+        return self._closure_data_export(cases, by_user=self.env.user)
 
     def _closure_data_export_customer(self):
         """(file name, ZIP bytes) for the customer on their page (self is read
@@ -124,7 +179,7 @@ class CrmLead(models.Model):
                 date=fields.Date.to_string(deadline) if deadline else '-'))
         self._closure_count_export()
         # the link's case only: the token opens this case, not the customer's other cases
-        return self._closure_data_export(self, log=_("Copy of the customer's data downloaded on their personal page"))
+        return self._closure_data_export(self)
 
     def _closure_count_export(self, dry_run=False):
         """Count a copy of the case's data in its current hour, refusing it
@@ -150,9 +205,11 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------
     # The file
     # ------------------------------------------------------------------
-    def _closure_data_export(self, cases, log):
+    def _closure_data_export(self, cases, by_user=None):
         """(file name, ZIP bytes) of the customer's data on ``cases``, read
-        with ``cases``' environment, logged on this case."""
+        with ``cases``' environment, logged on this case in its owner's
+        language: produced by ``by_user`` from the case, else downloaded by
+        the customer on their page."""
         self.ensure_one()
         data, files = self._closure_data_export_values(cases)
         output = io.BytesIO()
@@ -162,7 +219,13 @@ class CrmLead(models.Model):
             archive.writestr('data.xlsx', self._closure_data_export_xlsx(data))
             for path, attachment in files:
                 archive.writestr(path, attachment.raw or b'')
-        self.message_post(body=_(
+        # a note for the staff: in the case owner's language, as their to-dos
+        owner_lang = (self.user_id or self.closure_plan_id.user_id).lang
+        staff_env = self.with_context(lang=owner_lang).env if owner_lang else self.env
+        log = staff_env._("Copy of the customer's data produced from the case by %(user)s",
+                          user=by_user.name) if by_user else \
+            staff_env._("Copy of the customer's data downloaded on their personal page")
+        self.message_post(body=staff_env._(
             "%(what)s: %(cases)s cases, %(messages)s messages, %(attachments)s files.",
             what=log, cases=len(data['cases']), messages=len(data['messages']),
             attachments=len(files)), subtype_xmlid='mail.mt_note')
@@ -282,20 +345,35 @@ class CrmLead(models.Model):
     def _closure_export_filename(self, name):
         return re.sub(r'[^\w.-]+', '_', name or 'file')[:80]
 
+    def _closure_export_column_title(self, section, key):
+        """The column title of ``key`` of ``section`` in the env's language:
+        the label of the field it holds, as the forms show it."""
+        model, columns = EXPORT_COLUMN_FIELDS[section]
+        fname = columns.get(key)
+        if fname:
+            return self.env[model]._fields[fname]._description_string(self.env)
+        label = EXPORT_COLUMN_LABELS.get(key)
+        return label._translate(self.env.lang) if label else key
+
     def _closure_data_export_xlsx(self, data):
-        """The JSON's sections as sheets, same field names as column titles."""
+        """The JSON's sections as sheets, for reading: sheet and column titles
+        in the customer's language (data.json keeps its documented keys)."""
+        # the customer reads it, whoever produces it
+        reader = self.with_context(lang=self.partner_id.lang or self.env.lang)
         output = io.BytesIO()
         workbook = xlsxwriter.Workbook(output, {'in_memory': True, 'strings_to_urls': False})
         header = workbook.add_format({'bold': True, 'bg_color': '#E9ECEF'})
         for section in EXPORT_SECTIONS:
             rows = data[section] if isinstance(data[section], list) else [data[section]]
-            sheet = workbook.add_worksheet(section)
+            # a sheet name: at most 31 characters, none of []:*?/\
+            title = EXPORT_SHEET_LABELS[section]._translate(reader.env.lang)
+            sheet = workbook.add_worksheet(re.sub(r'[\[\]:*?/\\]', ' ', title)[:31])
             if not rows:
-                sheet.write_string(0, 0, _("Nothing recorded."))
+                sheet.write_string(0, 0, reader.env._("Nothing recorded."))
                 continue
             columns = list(rows[0])
             for col, name in enumerate(columns):
-                sheet.write_string(0, col, name, header)
+                sheet.write_string(0, col, reader._closure_export_column_title(section, name), header)
                 sheet.set_column(col, col, 18)
             for row_index, row in enumerate(rows, start=1):
                 for col, name in enumerate(columns):

@@ -2,8 +2,11 @@ import re
 from datetime import timedelta
 from unittest.mock import patch
 
+import lxml.html
+
 from odoo import fields
 from odoo.tests import HttpCase, tagged
+from odoo.tools import format_date
 
 from .transfer_common import TransferCommon
 
@@ -229,6 +232,69 @@ class TestAnswerPage(HttpCase, TransferCommon):
         self.assertIn('谢谢：我们已记录您的答复', self._submit(data_copy=1).text)
         self.assertEqual(self.case.activity_ids.summary, 'Send the customer a copy of their data')
 
+    def test_recorded_answer_stays_visible(self):
+        """After sending, the page shows what the customer answered and when,
+        at the top, and the form is filled in as they answered."""
+        response = self._submit(choice=self.proposed.id, category_ids=[self.cat_contact.id, self.cat_notes.id],
+                                data_copy=1, message='Please call me in the morning.')
+        self.assertIn('answered=1', response.url)
+        doc = lxml.html.fromstring(response.text)
+        recorded = doc.get_element_by_id('closure_recorded_answer')
+        text = ' '.join(recorded.text_content().split())
+        today = format_date(self.env, fields.Date.today())
+        self.assertIn('we have recorded your answer', text)
+        self.assertIn(f'Your last answer, on {today}: you chose Harbour IT.', text)
+        self.assertIn(self.cat_contact.name, text)
+        self.assertIn(self.cat_notes.name, text)
+        self.assertIn(f'You asked for a copy of your data on {today}', text)
+        self.assertIn(f'Your message of {today}: "Please call me in the morning."', text)
+        # it comes before the form, and the form shows the answer given
+        form = doc.get_element_by_id('closure_answer_form')
+        self.assertLess(response.text.index('id="closure_recorded_answer"'),
+                        response.text.index('id="closure_answer_form"'))
+        self.assertTrue(form.get_element_by_id(f'choice_{self.proposed.id}').checked)
+        self.assertTrue(form.get_element_by_id(f'category_{self.cat_contact.id}').checked)
+        # and on a later visit, without the thank-you
+        later = lxml.html.fromstring(self._open().text).get_element_by_id('closure_recorded_answer')
+        self.assertNotIn('we have recorded your answer', later.text_content())
+        self.assertIn('you chose Harbour IT', later.text_content())
+        # a "no transfer" answer is shown as such, the choice kept in the form
+        self._submit(choice='decline')
+        doc = lxml.html.fromstring(self._open().text)
+        self.assertIn(f'Your last answer, on {today}: no transfer.',
+                      ' '.join(doc.get_element_by_id('closure_recorded_answer').text_content().split()))
+        self.assertTrue(doc.get_element_by_id('choice_decline').checked)
+
+    def test_each_error_next_to_its_field(self):
+        self.env['ir.config_parameter'].set_param('closure_crm.answer_message_max_length', 20)
+        response = self._submit(choice=self.other.id, message='This message is far too long for the setting.')
+        self.assertEqual(response.status_code, 200)
+        doc = lxml.html.fromstring(response.text)
+        # the data to hand over: inside its fieldset, under its legend
+        error = doc.get_element_by_id('category_ids_error')
+        self.assertEqual(error.getparent().get('id'), 'closure_categories')
+        self.assertIn('Tick the data you agree to hand over to Second Choice', error.text_content())
+        # the message: right under the text box, which is marked invalid
+        error = doc.get_element_by_id('message_error')
+        textarea = error.getprevious()
+        self.assertEqual((textarea.tag, textarea.get('id')), ('textarea', 'message'))
+        self.assertIn('is-invalid', textarea.get('class'))
+        self.assertIn('Your message is too long (45 characters)', error.text_content())
+        self.assertEqual(textarea.text_content(), 'This message is far too long for the setting.')
+        # nothing at the top of the page, nothing recorded
+        self.assertFalse(doc.xpath('//div[contains(@class, "alert-danger")]'))
+        self.assertFalse(self.env['closure.consent'].search([('lead_id', '=', self.case.id)]))
+        # a partner not offered: next to the partners
+        doc = lxml.html.fromstring(self._submit(choice=self.full.id, category_ids=self.cat_contact.id).text)
+        error = doc.get_element_by_id('choice_error')
+        self.assertIn('Choose one of the partners listed on this page', error.text_content())
+        self.assertEqual(error.getprevious().xpath('.//input/@id'), ['choice_decline'])
+        # an empty form: next to the send button
+        doc = lxml.html.fromstring(self._submit().text)
+        error = doc.get_element_by_id('answer_error')
+        self.assertIn('Choose an answer', error.text_content())
+        self.assertEqual(error.getnext().get('type'), 'submit')
+
     # ------------------------------------------------------------------
     # Cost of a view
     # ------------------------------------------------------------------
@@ -251,11 +317,12 @@ class TestAnswerPage(HttpCase, TransferCommon):
         with self.assertQueryCount(ANSWER_PAGE_QUERIES):
             self.url_open(self.url)
         # more offered receivers, privileges and answers read in the same queries
+        # (an answer adds the data it agreed to hand over, shown with the answer)
         self.env['closure.consent'].create({
             'lead_id': self.case.id, 'transfer_id': self.transfer.id, 'decision': 'accept',
             'receiver_id': self.proposed.id, 'data_category_ids': self.cat_contact.ids,
             'channel': 'phone', 'note': 'Yes on the phone.'})
-        self.assertLessEqual(self._count_view(self.url), answer + 2)
+        self.assertLessEqual(self._count_view(self.url), answer + 3)
         # each visitor answers with their own form token
         self.opener.cookies.clear()
         response = self._submit(data_copy=1)

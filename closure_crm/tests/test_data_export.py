@@ -91,12 +91,14 @@ class TestDataExport(HttpCase, TransferCommon):
         # the XLSX holds the same data, one sheet per section
         workbook = openpyxl.load_workbook(io.BytesIO(archive.read('data.xlsx')), read_only=True)
         self.assertEqual(workbook.sheetnames,
-                         ['contact', 'cases', 'obligations', 'consents', 'transfers', 'messages', 'attachments'])
-        cells = [str(cell) for row in workbook['messages'].iter_rows(values_only=True) for cell in row if cell]
+                         ['Your Contact Details', 'Your Cases', 'What We Owe You', 'Your Answers', 'Data Transfers',
+                          'Messages Exchanged', 'Your Files'])
+        messages = workbook['Messages Exchanged']
+        cells = [str(cell) for row in messages.iter_rows(values_only=True) for cell in row if cell]
         self.assertIn('Here is my last order form.', cells)
         self.assertFalse([cell for cell in cells if 'INTERNAL' in cell])
-        contact = list(workbook['contact'].iter_rows(values_only=True))
-        self.assertEqual(contact[1][contact[0].index('email')], self.case.partner_id.email)
+        contact = list(workbook['Your Contact Details'].iter_rows(values_only=True))
+        self.assertEqual(contact[1][contact[0].index('Email')], self.case.partner_id.email)
         # logged on the case, without the token
         logs = self._export_logs()
         self.assertEqual(len(logs), 1)
@@ -170,3 +172,24 @@ class TestDataExport(HttpCase, TransferCommon):
         self.assertTrue(self.plan._has_export_channel())
         wave.action_send()
         self.assertNotEqual(wave.state, 'draft')
+
+    def test_spreadsheet_speaks_the_customers_language(self):
+        """A Chinese customer's spreadsheet has Chinese sheet and column titles
+        (the forms' field labels), whoever produces it; data.json keeps its
+        documented keys."""
+        self.env['res.lang']._activate_lang('zh_CN')
+        self.env['ir.module.module']._load_module_terms(['closure_crm'], ['zh_CN'], overwrite=True)
+        self.case.partner_id.lang = 'zh_CN'
+        # produced by a rep working in English: the file is the customer's
+        _filename, content = self.case.with_user(self.rep_1)._closure_data_export_staff()
+        archive, data = self._read_zip(content)
+        self.assertIn('prepaid_balance', data['cases'][0])
+        workbook = openpyxl.load_workbook(io.BytesIO(archive.read('data.xlsx')), read_only=True)
+        self.assertEqual(workbook.sheetnames[2], '我们欠您的款项')
+        for sheet in workbook.sheetnames:
+            self.assertRegex(sheet, r'[\u4e00-\u9fff]')
+        cases = list(workbook[workbook.sheetnames[1]].iter_rows(values_only=True))
+        self.assertIn('预付余额', cases[0])
+        self.assertIn('申报截止日', cases[0])
+        self.assertNotIn('prepaid_balance', cases[0])
+        self.assertEqual(cases[1][cases[0].index('预付余额')], self.case.closure_prepaid_balance)

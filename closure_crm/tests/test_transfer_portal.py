@@ -1,4 +1,7 @@
 import json
+from unittest.mock import patch
+
+import lxml.html
 
 from odoo import http
 from odoo.exceptions import AccessError
@@ -109,6 +112,69 @@ class TestTransferPortal(HttpCase, TransferCommon):
         self.authenticate('receiver_a_portal', 'receiver_a_portal')
         response = self.make_jsonrpc_request('/my/counters', {'counters': ['closure_transfer_count']})
         self.assertEqual(response['closure_transfer_count'], 1)
+
+    def test_acceptance_confirmed_with_what_happens_next(self):
+        self._consent(self.case_x, receiver=self.receiver_a, transfer=self.transfer_x, categories=self.cat_contact)
+        self.authenticate('receiver_a_portal', 'receiver_a_portal')
+        url = f'/my/closure/transfers/{self.transfer_x.id}'
+        self.assertNotIn('o_closure_transfer_next', self._page(url).text)
+        response = self.url_open(f'{url}/answer', data={'decision': 'accept',
+                                                         'csrf_token': http.Request.csrf_token(self)})
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.url.endswith(url))
+        notice = lxml.html.fromstring(response.text).find_class('o_closure_transfer_next')
+        self.assertEqual(len(notice), 1)
+        text = ' '.join(notice[0].text_content().split())
+        self.assertIn('You accepted this customer. Accepted on', text)
+        self.assertIn(f'What happens next: {self.plan.company_id.name} hands over the data', text)
+        # handed over: the next step is theirs
+        self.transfer_x.with_user(self.manager).action_hand_over()
+        notice = lxml.html.fromstring(self._page(url).text).find_class('o_closure_transfer_next')
+        self.assertIn("The customer's data is handed over to you.", notice[0].text_content())
+
+    def test_status_column_stays_on_a_phone(self):
+        """At 390 px (below Bootstrap's sm/md breakpoints) the list keeps the
+        customer and the status; the other columns hide instead of pushing
+        the status out of view."""
+        self.authenticate('receiver_a_portal', 'receiver_a_portal')
+        table = lxml.html.fromstring(self._page('/my/closure/transfers').text).xpath('//table')[0]
+        headers = table.xpath('./thead/tr/th')
+        hidden = [' '.join(th.text_content().split()) for th in headers if 'd-none' in (th.get('class') or '')]
+        shown = [' '.join(th.text_content().split()) for th in headers if 'd-none' not in (th.get('class') or '')]
+        self.assertEqual(shown, ['Customer', 'Status'])
+        self.assertEqual(hidden, ['From', 'Introduced On'])
+        for row in table.xpath('./tbody/tr'):
+            cells = row.xpath('./td')
+            self.assertEqual([('d-none' in (td.get('class') or '')) for td in cells], [False, True, True, False])
+            self.assertTrue(cells[3].text_content().strip())
+
+    def test_portal_in_chinese(self):
+        """Installing Chinese offers it on the website: /zh_CN/my is the
+        receiver's portal in Chinese, not a 404."""
+        website = self.env['website'].get_current_website()
+        zh = self.env['res.lang']._activate_lang('zh_CN')
+        website.language_ids -= zh
+        self.authenticate('receiver_a_portal', 'receiver_a_portal')
+        self.assertEqual(self.url_open('/zh_CN/my').status_code, 404, "a website without Chinese")
+        # the language installed from the settings does it (as installing or updating the add-on with the
+        # language installed); loading only our terms keeps it short
+        Module = type(self.env['ir.module.module'])
+        with patch.object(Module, '_update_translations', lambda mods, langs, overwrite=False:
+                          mods.env['ir.module.module']._load_module_terms(['closure_crm'], langs, overwrite=True)):
+            self.env['base.language.install'].create({'lang_ids': zh.ids}).lang_install()
+        self.assertIn(zh, website.language_ids)
+        self.portal_a.lang = 'zh_CN'
+        self.authenticate('receiver_a_portal', 'receiver_a_portal')
+        response = self.url_open('/zh_CN/my')
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('客户转移', response.text)
+        # the list and the page, without the prefix too: the receiver's own language
+        page = self._page('/my/closure/transfers').text
+        self.assertIn('客户转移', page)
+        self.assertIn('状态', page)
+        self.assertNotIn('Introduced On', page)
+        page = self._page(f'/my/closure/transfers/{self.transfer_x.id}').text
+        self.assertNotIn('What the customer needs', page)
 
 
 @tagged('post_install', '-at_install')

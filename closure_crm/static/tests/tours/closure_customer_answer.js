@@ -4,7 +4,7 @@ import { registry } from "@web/core/registry";
  * The customer (public, no login) opens the answer link of a notice, picks
  * another receiver than the proposed one, ticks two data categories, asks for
  * the refund and a copy of the data, sends, sees the confirmation and the
- * recorded answer; a second answer (no transfer after all) changes it. Receivers are found by their
+ * recorded answer (kept at the top of the page, the form filled in as answered); a second answer (no transfer after all) changes it. Receivers are found by their
  * names (data), the rest by field names; the labels checked are the ones the
  * customer reads in their language.
  */
@@ -76,6 +76,14 @@ function answerSteps(lang) {
             trigger: `.o_closure_answer .alert-success:contains("${texts.thanks}")`,
         },
         {
+            content: "the recorded answer stays visible at the top: the chosen receiver",
+            trigger: '.o_closure_answer #closure_recorded_answer li:contains("Second Choice")',
+        },
+        {
+            content: "and the form keeps the choice",
+            trigger: `${receiverChoice("Second Choice")}:checked`,
+        },
+        {
             content: "the recorded answer names the chosen receiver",
             trigger: '.o_closure_answer .alert-info:contains("Second Choice")',
         },
@@ -101,6 +109,10 @@ function answerSteps(lang) {
         {
             content: "the recorded answer is now: no transfer",
             trigger: `.o_closure_answer:has(.alert-success) .alert-info:contains("${texts.noTransfer}"):not(:contains("Second Choice"))`,
+        },
+        {
+            content: "the answer at the top says it too",
+            trigger: `.o_closure_answer #closure_recorded_answer:contains("${texts.noTransfer}"):not(:contains("Second Choice"))`,
         },
     ];
 }
