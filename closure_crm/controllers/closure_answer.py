@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 from odoo import _, fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
-from odoo.tools import SQL, consteq, format_amount, format_date, html2plaintext
+from odoo.tools import SQL, consteq, format_amount, format_date, format_list, html2plaintext
 from odoo.tools.mimetypes import guess_mimetype
 
 from ..models.closure_obligation import PORTAL_CLAIM_KEY
@@ -113,7 +113,7 @@ class ClosureAnswer(http.Controller):
             lines.append(texts['last_answer'])
             if consent.decision != 'decline' and consent.data_category_ids:
                 lines.append(env._("Data you agreed to hand over: %(categories)s.",
-                                   categories=', '.join(consent.data_category_ids.mapped('name'))))
+                                   categories=format_list(env, consent.data_category_ids.mapped('name'))))
         if case.closure_refund_requested_date:
             lines.append(texts['refund_requested'])
         if case.closure_export_requested_date:
