@@ -51,7 +51,7 @@ class ClosureNoticeWave(models.Model):
     segment = fields.Selection(CLOSURE_SEGMENTS, help="Empty: both segments.")
     stage_ids = fields.Many2many(
         'crm.stage', string='Stages', compute='_compute_stage_ids', store=True, readonly=False,
-        domain="[('team_id', '=', team_id), ('closure_stage_code', '!=', False)]",
+        domain="[('is_closure_stage', '=', True)]",
         help="Cases in these stages are picked. Empty: any stage.")
     team_id = fields.Many2one(related='plan_id.team_id')
     # -- what and how ---------------------------------------------------------
@@ -111,8 +111,9 @@ class ClosureNoticeWave(models.Model):
     def _compute_stage_ids(self):
         for wave in self:
             team = wave.plan_id.team_id
+            # the closure pipeline's stages are shared by every plan's team
             stage = team and self.env['crm.stage'].search(
-                [('team_id', '=', team.id), ('closure_stage_code', '=', 'to_notify')], limit=1)
+                [('is_closure_stage', '=', True), ('closure_stage_code', '=', 'to_notify')], limit=1)
             wave.stage_ids = stage or False
 
     @api.depends('mail_template_id.closure_kind')

@@ -601,6 +601,8 @@ class ClosurePlan(models.Model):
             'default_team_id': self.team_id.id,
             'default_type': 'opportunity',
             'search_default_closure_plan_id': self.id,
+            # the manager lands on all the plan's cases, in the closure pipeline
+            'closure_pipeline': True,
         }
         return action
 
@@ -690,17 +692,10 @@ class ClosurePlan(models.Model):
             self.claims_deadline, claim_deadline, self.liquidation_formed_date]))
 
     def _ensure_closure_team(self):
-        """Mark the plan's team as a closure team and give it the closure
-        stages, copied from the template stages admins edit in the UI."""
-        template_team = self.env.ref('closure_crm.stage_template_team')
-        template_stages = self.env['crm.stage'].sudo().search([('team_id', '=', template_team.id)])
-        for plan in self:
-            team = plan.team_id.sudo()  # stages are sales configuration; the plan manager may not be a sales admin
-            team.is_closure_team = True
-            existing = self.env['crm.stage'].sudo().search(
-                [('team_id', '=', team.id), ('closure_stage_code', '!=', False)]).mapped('closure_stage_code')
-            for stage in template_stages.filtered(lambda s, existing=existing: s.closure_stage_code not in existing):
-                stage.copy({'team_id': team.id})
+        """Mark the plan's team as a closure team: its pipeline shows the
+        closure stages, shared by every plan (crm.stage.is_closure_stage)."""
+        # sales configuration; the plan manager may not be a sales admin
+        self.team_id.sudo().filtered(lambda team: not team.is_closure_team).is_closure_team = True
 
     def _closure_export_register(self, register):
         """(file name, XLSX bytes, rows) of one of the plan's registers. For

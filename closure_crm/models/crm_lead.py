@@ -191,11 +191,55 @@ class CrmLead(models.Model):
         help="The customer's latest answer declines any transfer: no receiver is proposed "
              "and no data goes to any receiver.")
 
+    # -- the case at a glance (form header, cards, lists) --------------------
+    closure_is_case = fields.Boolean(
+        'Is a Closure Case', compute='_compute_closure_is_case',
+        help="The lead is a customer's case in a closure plan: it is worked through the closure "
+             "stages and never won or lost.")
+    closure_consent_state = fields.Selection(
+        [('none', 'No answer yet'), ('accept', 'Accepts the proposed receiver'),
+         ('pick_another', 'Picked another receiver'), ('decline', 'Declines any transfer')],
+        'Consent', compute='_compute_closure_consent_state', groups='closure_crm.group_closure_user',
+        help="The customer's latest recorded answer on the transfer of their data.")
+    closure_next_deadline = fields.Date(
+        'Next Deadline', compute='_compute_closure_next_deadline',
+        help="The next legal date of the case: the customer's claim deadline, or the refund's due date "
+             "once a refund is asked.")
+
     _sql_constraints = [
         ('closure_case_needs_customer',
          'CHECK(closure_plan_id IS NULL OR partner_id IS NOT NULL)',
          'A closure case needs a customer.'),
     ]
+
+    @api.depends('closure_plan_id')
+    def _compute_closure_is_case(self):
+        for lead in self:
+            lead.closure_is_case = bool(lead.closure_plan_id)
+
+    def _compute_closure_consent_state(self):
+        cases = self.filtered(lambda lead: lead.id and lead.closure_plan_id)
+        latest = {}
+        if cases:
+            # one search for all the cases, the newest answer first
+            for consent in self.env['closure.consent'].search([('lead_id', 'in', cases.ids)], order='id desc'):
+                latest.setdefault(consent.lead_id.id, consent.decision)
+        for lead in self:
+            lead.closure_consent_state = latest.get(lead.id, 'none') if lead in cases else False
+
+    @api.depends('closure_plan_id', 'closure_claim_deadline', 'closure_refund_due_date', 'closure_refund_due',
+                 'closure_refund_requested_date')
+    @api.depends_context('tz')
+    def _compute_closure_next_deadline(self):
+        today = fields.Date.context_today(self)
+        for lead in self:
+            dates = [lead.closure_claim_deadline]
+            if lead.closure_refund_requested_date and lead.closure_refund_due > 0:
+                dates.append(lead.closure_refund_due_date)
+            dates = [day for day in dates if day]
+            upcoming = [day for day in dates if day >= today]
+            lead.closure_next_deadline = (min(upcoming) if upcoming else max(dates, default=False)) \
+                if lead.closure_plan_id else False
 
     @api.depends('closure_plan_id', 'partner_id.commercial_partner_id.is_company')
     def _compute_closure_segment(self):
@@ -304,8 +348,12 @@ class CrmLead(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        plans = self.env['closure.plan']
         for vals in vals_list:
             self._closure_check_customer_fields(vals, creating=True)
+            if vals.get('closure_plan_id') and not vals.get('team_id'):
+                # a closure case is worked in its plan's team, in the closure pipeline
+                vals['team_id'] = plans.browse(vals['closure_plan_id']).team_id.id
         leads = super().create(vals_list)
         cases = leads.filtered('closure_plan_id')
         # the answer link comes with the case, never from a read
@@ -315,6 +363,7 @@ class CrmLead(models.Model):
 
     def write(self, vals):
         self._closure_check_customer_fields(vals)
+        self._closure_check_pipeline(vals)
         touches_partner = any(fname in vals for fname in self.CLOSURE_PARTNER_FIELDS)
         partners = self.filtered('closure_plan_id').partner_id if touches_partner else None
         res = super().write(vals)
@@ -501,21 +550,103 @@ class CrmLead(models.Model):
         return held
 
     # ------------------------------------------------------------------
-    # Pipeline: a closure team's kanban shows its closure stages only
+    # Pipeline: one closure pipeline, shared by every plan's team; a closure
+    # case stays in it (never won or lost, never moved to a sales stage/team)
     # ------------------------------------------------------------------
     @api.model
     def _read_group_stage_ids(self, stages, domain):
         team = self.env['crm.team'].browse(self._context.get('default_team_id'))
-        if team.exists() and team.is_closure_team:
+        if self._context.get('closure_pipeline') or (team.exists() and team.is_closure_team):
+            # crm's generic stages (team_id empty) stay out of the closure pipeline
             return stages.browse(stages.sudo()._search(
-                ['|', ('id', 'in', stages.ids), ('team_id', '=', team.id)], order=stages._order))
+                ['|', ('id', 'in', stages.ids), ('is_closure_stage', '=', True)], order=stages._order))
         return super()._read_group_stage_ids(stages, domain)
 
     def _stage_find(self, team_id=False, domain=None, order='sequence, id', limit=1):
         teams = self.team_id | self.env['crm.team'].browse(team_id)
         if any(teams.mapped('is_closure_team')):
-            domain = list(domain or []) + [('closure_stage_code', '!=', False)]
+            # the shared closure stages belong to the closure pipeline's own team
+            return self.env['crm.stage'].search(
+                [('is_closure_stage', '=', True), *(domain or [])], order=order, limit=limit)
         return super()._stage_find(team_id=team_id, domain=domain, order=order, limit=limit)
+
+    def _compute_team_id(self):
+        # a closure case stays in its plan's team whoever it is assigned to
+        # (crm would move it to the new salesperson's own sales team)
+        cases = self.filtered(lambda lead: lead.closure_plan_id and lead.team_id.is_closure_team)
+        return super(CrmLead, self - cases)._compute_team_id()
+
+    def _closure_check_pipeline(self, vals):
+        """Refuse what would take a closure case out of the closure pipeline:
+        a stage outside it (crm's won stage included), a sales team, a lost
+        reason. Ordinary leads are not concerned."""
+        if not ('stage_id' in vals or 'team_id' in vals or vals.get('lost_reason_id')):
+            return
+        cases = self.filtered('closure_plan_id')
+        if not cases:
+            return
+        case = cases[0]
+        if 'stage_id' in vals:
+            stage = self.env['crm.stage'].browse(vals['stage_id'])
+            if not stage.is_closure_stage:
+                raise UserError(_(
+                    "%(case)s is a closure case: it cannot move to the stage '%(stage)s', which is not a stage of "
+                    "the closure pipeline. Move it to a closure stage (To Notify, Notified, Answered...); the "
+                    "notices, the customer's answers, transfers and refunds move it there by themselves.",
+                    case=case.display_name, stage=stage.display_name or _("None")))
+        if 'team_id' in vals:
+            team = self.env['crm.team'].browse(vals['team_id'])
+            if not team.is_closure_team:
+                raise UserError(_(
+                    "%(case)s is a closure case: it cannot move to the sales team '%(team)s'. It stays in its "
+                    "closure plan's team; to give it to another person, change its salesperson or use a staff "
+                    "hand-over.", case=case.display_name, team=team.display_name or _("None")))
+        if vals.get('lost_reason_id'):
+            self._closure_refuse_sales_outcome()
+
+    @api.model
+    def _closure_back_into_pipeline(self):
+        """Put the closure cases found outside the closure pipeline (made
+        before 18.0.1.2.0: without a team, or marked won or lost) back into
+        their plan's team, in 'To Notify' ('Closed' once their data is
+        erased). Returns them."""
+        cases = self.with_context(active_test=False).search([
+            ('closure_plan_id', '!=', False),
+            '|', '|', '|', ('stage_id', '=', False), ('stage_id.is_closure_stage', '=', False),
+            ('team_id', '=', False), ('team_id.is_closure_team', '=', False)])
+        groups = cases.grouped(lambda case: (case.closure_plan_id, bool(case.closure_erased_date)))
+        for (plan, erased), group in groups.items():
+            group.write({
+                'team_id': plan.team_id.id,
+                'stage_id': plan.team_id._closure_stage('closed' if erased else 'to_notify').id,
+                'lost_reason_id': False,
+            })
+        return cases
+
+    def _closure_refuse_sales_outcome(self, won=False):
+        """A closure case is worked to the end of the closure, never won or lost."""
+        case = self.filtered('closure_plan_id')[:1]
+        if not case:
+            return
+        if won:
+            message = _(
+                "%(case)s is a closure case: it cannot be marked as won. It moves through the closure stages "
+                "(notified, answered, transfer agreed, transferred, settled, closed) as the work is recorded: "
+                "send the notice, record the customer's answer, a transfer or a refund.", case=case.display_name)
+        else:
+            message = _(
+                "%(case)s is a closure case: it cannot be marked as lost. Record what happened instead: the "
+                "customer's answer, a complaint or a refund; a case with nothing left to do goes to the "
+                "'Closed' stage.", case=case.display_name)
+        raise UserError(message)
+
+    def action_set_won(self):
+        self._closure_refuse_sales_outcome(won=True)
+        return super().action_set_won()
+
+    def action_set_lost(self, **additional_values):
+        self._closure_refuse_sales_outcome()
+        return super().action_set_lost(**additional_values)
 
     # ------------------------------------------------------------------
     # Business steps

@@ -12,14 +12,14 @@ class CrmTeam(models.Model):
              "Its pipeline shows the closure stages only.")
 
     def _closure_stage(self, code):
-        """The team's stage for a closure step (see crm.stage.closure_stage_code)."""
-        self.ensure_one()
+        """The closure pipeline's stage for a closure step (see
+        crm.stage.closure_stage_code): one set of stages, shared by every
+        closure team, the cases filtered by plan."""
         stage = self.env['crm.stage'].search(
-            [('team_id', '=', self.id), ('closure_stage_code', '=', code)], limit=1)
+            [('is_closure_stage', '=', True), ('closure_stage_code', '=', code)], limit=1)
         if not stage:
             raise UserError(_(
-                "The closure team %(team)s has no stage for the step '%(step)s'. "
+                "The closure pipeline has no stage for the step '%(step)s'. "
                 "Add one under Closure > Configuration > Stages.",
-                team=self.name,
                 step=dict(self.env['crm.stage']._fields['closure_stage_code']._description_selection(self.env))[code]))
         return stage

@@ -33,3 +33,4 @@ from . import test_security_evidence
 from . import test_creditor_notice
 from . import test_migrations
 from . import test_taboo_replies
+from . import test_case_workspace

@@ -3,7 +3,8 @@ import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
 /**
  * The closure rep: from the Closure menu, finds their A-tier case in the
- * kanban grouped by tier, reads its obligations and dates, asks for receiver
+ * kanban grouped by tier, sees the closure work at the top of the case (no
+ * Won / Lost), reads its obligations and dates, asks for receiver
  * suggestions, picks the first one (score parts shown), records the
  * customer's phone consent with two data categories and logs the call.
  * Elements are found by menu xmlids, field and button names and the test's
@@ -54,6 +55,12 @@ function repSteps(texts, lang) {
         {
             content: "the form says it is an A-tier case",
             trigger: `.o_form_view .badge:contains("${texts.badge}")`,
+        },
+        {
+            content: "the closure work leads the form; no Won / Lost, no expected revenue",
+            trigger:
+                ".o_form_view:not(:has(button[name=action_set_won_rainbowman])):not(:has(.o_field_widget[name=expected_revenue])) " +
+                "div[name=closure_work] .o_field_widget[name=closure_next_deadline]",
         },
         {
             content: "open the Closure tab",
