@@ -1,4 +1,5 @@
 import logging
+import re
 from collections import defaultdict
 
 from odoo import _, api, fields, models
@@ -24,12 +25,27 @@ FAILURE_REASONS = [
     ('missing_address', 'No postal address'),
     ('no_template', 'No template for this tier and segment'),
     ('refused', 'The receiving server refused the address'),
+    ('server_refused', 'Our mail server refused the mail'),
+    ('server_unreachable', 'Our mail server could not be reached'),
     ('send_failed', 'The mail could not be sent'),
     ('bounced', 'The mail bounced'),
 ]
 # the reasons that say the customer's address is wrong (the others: our mail server)
 ADDRESS_REASONS = ('missing_email', 'invalid_email', 'missing_phone', 'invalid_phone', 'missing_address',
                    'refused', 'bounced')
+# the reasons that say our mail server refused the mail or could not be reached (the rest: other causes)
+SERVER_REASONS = ('server_refused', 'server_unreachable')
+# what a mail server says when the sending side is refused: a policy or authentication
+# status (RFC 3463 5.7.x), relaying denied, the sender refused
+SERVER_REFUSAL_TEXT = re.compile(
+    r'\b[45]\.7\.\d{1,3}\b|relay|authenticat|SMTPSenderRefused|SMTPAuthenticationError|sender address rejected',
+    re.IGNORECASE)
+# what says the mail server could not be reached or dropped the connection
+SERVER_UNREACHABLE_TEXT = re.compile(
+    r'Connection (refused|reset|unexpectedly closed|timed out)|timed out|\[Errno (32|101|104|110|111|113)\]'
+    r'|SMTPServerDisconnected|SMTPConnectError|gaierror|Name or service not known|unreachable',
+    re.IGNORECASE)
+SMTP_REPLY = re.compile(r'\(\d{3},|\bSMTP\w*(Error|Refused)\b')
 
 
 class ClosureNoticeRecipient(models.Model):
@@ -344,6 +360,22 @@ class ClosureNoticeRecipient(models.Model):
         return rows
 
     @api.model
+    def _closure_failure_cause(self, reason, detail):
+        """The reason a notice failed, told apart by what the server said:
+        our mail server refusing the mail (relaying, authentication, a policy)
+        or never reached is no invalid address of the customer, and the
+        server's own failures are counted apart from the other causes."""
+        text = detail or ''
+        if reason == 'refused' and SERVER_REFUSAL_TEXT.search(text):
+            return 'server_refused'
+        if reason == 'send_failed':
+            if SERVER_UNREACHABLE_TEXT.search(text):
+                return 'server_unreachable'
+            if SMTP_REPLY.search(text) or SERVER_REFUSAL_TEXT.search(text):
+                return 'server_refused'
+        return reason
+
+    @api.model
     def _closure_mail_failed(self, domain, reason, detail=False):
         """The mails of the rows in ``domain`` failed for good or bounced: the
         rows become invalid (the address) or failed (our side) with the
@@ -353,6 +385,7 @@ class ClosureNoticeRecipient(models.Model):
         rows = self.sudo().search(domain + [('state', 'in', ('queued', 'sent'))])
         if not rows:
             return rows
+        reason = self._closure_failure_cause(reason, detail)
         rows.write({'state': 'invalid' if reason in ADDRESS_REASONS else 'failed', 'failure_reason': reason,
                     'failure_detail': (detail or '').strip()[:250] or False})
         notices = rows.filtered(lambda r: r.reminder_number == 0 and r.wave_id.is_notice)

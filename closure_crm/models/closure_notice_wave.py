@@ -8,6 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, email_normalize
 
+from .closure_notice_recipient import SERVER_REASONS
 from .crm_lead import CLOSURE_SEGMENTS, CLOSURE_TIERS
 
 _logger = logging.getLogger(__name__)
@@ -22,6 +23,12 @@ WAVE_STATES = [
     ('done', 'Sent'),
     ('cancel', 'Cancelled'),
 ]
+
+# the wave's figures (fields computed by _compute_statistics from its notice rows)
+FIGURES = (
+    'case_count', 'pending_count', 'queued_count', 'sent_count', 'personal_count', 'invalid_count',
+    'failed_count', 'failed_server_count', 'failed_other_count', 'cancel_count', 'reminder_count',
+)
 
 # Fields a notice mail is rendered with, in one batch per template
 # (mail.template._generate_template, as send_mail_batch and the mass composer do).
@@ -82,9 +89,14 @@ class ClosureNoticeWave(models.Model):
              "fix the cause, then Retry.")
     # -- results ------------------------------------------------------------
     recipient_ids = fields.One2many('closure.notice.recipient', 'wave_id', string='Recipients')
-    case_count = fields.Integer('Cases Picked', compute='_compute_case_count')
-    # the figures are the notice rows' states, counted (never incremented along the way)
-    pending_count = fields.Integer('To Send', compute='_compute_statistics')
+    case_count = fields.Integer(
+        'Cases Picked', compute='_compute_statistics',
+        help="Before sending: the cases the wave's filters pick now. Once sending starts: the notices of the "
+             "wave, whatever their state (the sum of the figures below).")
+    # the figures are the notice rows' states, counted (never incremented along the way);
+    # the wave's history messages are written from the same figures (_closure_figures)
+    pending_count = fields.Integer(
+        'To Send', compute='_compute_statistics', help="Notices not handed to the mail queue yet.")
     queued_count = fields.Integer(
         'In the Mail Queue', compute='_compute_statistics',
         help="Notices handed to Odoo's mail queue and not delivered yet, retries included.")
@@ -92,12 +104,25 @@ class ClosureNoticeWave(models.Model):
     personal_count = fields.Integer('Personal Contacts', compute='_compute_statistics')
     invalid_count = fields.Integer(
         'Invalid Addresses', compute='_compute_statistics',
-        help="Notices that cannot reach the customer's address: missing, invalid, refused or bounced.")
+        help="Notices that cannot reach the customer's address: missing, invalid, refused by the "
+             "customer's mail server or bounced. Fix the address on the customer, then Resend Failed.")
     failed_count = fields.Integer(
         'Delivery Failed', compute='_compute_statistics',
-        help="Notices our side could not deliver (the mail server kept failing, no template): resend them.")
+        help="Notices our side could not deliver (mail server refused or unreachable, another cause): "
+             "resend them.")
+    failed_server_count = fields.Integer(
+        'Mail Server Failures', compute='_compute_statistics',
+        help="Notices our outgoing mail server refused (relay, authentication, policy) or could not be "
+             "reached for the whole retry window: check the outgoing mail server, then Resend Failed.")
+    failed_other_count = fields.Integer(
+        'Other Failures', compute='_compute_statistics',
+        help="Notices that failed for another reason (no template for the case, cancelled in the mail "
+             "queue...): see the reason on each notice.")
+    cancel_count = fields.Integer('Cancelled Notices', compute='_compute_statistics')
     reminder_count = fields.Integer('Reminders', compute='_compute_statistics')
-    progress = fields.Float('Progress (%)', compute='_compute_statistics')
+    progress = fields.Float(
+        'Progress (%)', compute='_compute_statistics',
+        help="Share of the wave's notices settled: delivered, personal contact or failed for good.")
 
     @api.model
     def _selection_channel(self):
@@ -121,29 +146,47 @@ class ClosureNoticeWave(models.Model):
         for wave in self:
             wave.is_notice = not wave.mail_template_id or wave.mail_template_id.closure_kind == 'notice'
 
-    @api.depends('plan_id', 'tier', 'segment', 'stage_ids')
-    def _compute_case_count(self):
-        for wave in self:
-            wave.case_count = wave.plan_id and self.env['crm.lead'].search_count(wave._case_domain())
-
-    @api.depends('recipient_ids.state')
+    @api.depends('state', 'plan_id', 'tier', 'segment', 'stage_ids', 'recipient_ids.state',
+                 'recipient_ids.failure_reason')
     def _compute_statistics(self):
-        counts = defaultdict(int)
-        for wave, state, number, count in self.env['closure.notice.recipient']._read_group(
-                [('wave_id', 'in', self.ids)], ['wave_id', 'state', 'reminder_number'], ['__count']):
-            counts[wave.id, 'reminder' if number else state] += count
+        figures = self._closure_figures()
         for wave in self:
-            wid = wave._origin.id
-            wave.pending_count = counts[wid, 'pending']
-            wave.queued_count = counts[wid, 'queued']
-            wave.sent_count = counts[wid, 'sent']
-            wave.personal_count = counts[wid, 'personal']
-            wave.invalid_count = counts[wid, 'invalid']
-            wave.failed_count = counts[wid, 'failed']
-            wave.reminder_count = counts[wid, 'reminder']
-            total = sum(counts[wid, state] for state in ('pending', 'queued', 'sent', 'personal', 'invalid', 'failed'))
-            settled = total - wave.pending_count - wave.queued_count
-            wave.progress = 100.0 * settled / total if total else 0.0
+            values = figures[wave._origin.id]
+            if wave.state == 'draft' or not values['case_count']:
+                # nothing picked yet: what the filters pick now
+                values['case_count'] = wave.plan_id and self.env['crm.lead'].search_count(wave._case_domain())
+            for fname, value in values.items():
+                wave[fname] = value
+
+    def _closure_figures(self):
+        """{wave id: {figure: count}}: the waves' notice rows counted by
+        state and failure cause, in one grouped query. The counters on the
+        wave and its history messages both come from here."""
+        Recipient = self.env['closure.notice.recipient']
+        counts = defaultdict(lambda: defaultdict(int))
+        wave_ids = [wid for wid in self._origin.ids if wid]
+        if wave_ids:
+            Recipient.flush_model(['wave_id', 'state', 'failure_reason', 'reminder_number'])
+            for wave, state, reason, number, count in Recipient._read_group(
+                    [('wave_id', 'in', wave_ids)], ['wave_id', 'state', 'failure_reason', 'reminder_number'],
+                    ['__count']):
+                if number:
+                    counts[wave.id]['reminder_count'] += count
+                    continue
+                counts[wave.id]['case_count'] += count
+                if state == 'failed':
+                    cause = 'failed_server_count' if reason in SERVER_REASONS else 'failed_other_count'
+                    counts[wave.id][cause] += count
+                counts[wave.id][f'{state}_count'] += count
+        result = {}
+        for wave in self:
+            wave_counts = counts[wave._origin.id]
+            values = {fname: wave_counts[fname] for fname in FIGURES}
+            live = values['case_count'] - values['cancel_count']
+            settled = live - values['pending_count'] - values['queued_count']
+            values['progress'] = 100.0 * settled / live if live else 0.0
+            result[wave._origin.id] = values
+        return result
 
     @api.constrains('sms_body')
     def _check_sms_taboo(self):
@@ -230,10 +273,19 @@ class ClosureNoticeWave(models.Model):
     def action_view_failed(self):
         return self.with_context(recipient_filter={'search_default_failed': 1}).action_view_recipients()
 
+    def action_view_failed_server(self):
+        return self.with_context(recipient_filter={'search_default_failed_server': 1}).action_view_recipients()
+
+    def action_view_failed_other(self):
+        return self.with_context(recipient_filter={'search_default_failed_other': 1}).action_view_recipients()
+
     def action_view_cases(self):
+        """Before sending, the cases the filters pick now; once sending has
+        started, the cases the wave picked (they moved on to 'Notified')."""
         self.ensure_one()
         action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_case')
-        action['domain'] = self._case_domain()
+        action['domain'] = self._case_domain() if self.state == 'draft' or not self.recipient_ids else [
+            ('closure_notice_ids.wave_id', '=', self.id), ('closure_notice_ids.reminder_number', '=', 0)]
         action['context'] = {'default_type': 'opportunity'}
         return action
 
@@ -556,14 +608,20 @@ class ClosureNoticeWave(models.Model):
                 wave.sudo().message_post(body=wave._closure_figures_message(_("Wave delivered")))
 
     def _closure_figures_message(self, title):
+        """The wave's figures for its history: the same counters the form
+        shows (_closure_figures, read now), so the two cannot disagree."""
         self.ensure_one()
-        self.invalidate_recordset(['pending_count', 'queued_count', 'sent_count', 'personal_count',
-                                   'invalid_count', 'failed_count'])
+        self.env['closure.notice.recipient'].flush_model()
+        figures = self._closure_figures()[self.id]
         return _(
-            "%(title)s: %(sent)s sent, %(queued)s in the mail queue, %(personal)s personal contacts, "
-            "%(invalid)s invalid addresses, %(failed)s failed on our side.", title=title,
-            sent=self.sent_count, queued=self.queued_count, personal=self.personal_count,
-            invalid=self.invalid_count, failed=self.failed_count)
+            "%(title)s: %(picked)s cases picked: %(sent)s sent, %(queued)s in the mail queue, %(pending)s to send, "
+            "%(personal)s personal contacts, %(invalid)s invalid addresses, %(server)s refused or not reached "
+            "by the mail server, %(other)s failed for another reason, %(cancelled)s cancelled.",
+            title=title, picked=figures['case_count'], sent=figures['sent_count'],
+            queued=figures['queued_count'], pending=figures['pending_count'],
+            personal=figures['personal_count'], invalid=figures['invalid_count'],
+            server=figures['failed_server_count'], other=figures['failed_other_count'],
+            cancelled=figures['cancel_count'])
 
     def _count_pending(self):
         self.ensure_one()

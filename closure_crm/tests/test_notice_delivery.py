@@ -10,6 +10,7 @@ from odoo.tools import mute_logger
 from odoo.addons.base.models.ir_mail_server import MailDeliveryException
 
 from .notice_common import NoticeCommon
+from .notice_figures import assert_history_agrees
 
 T0 = datetime(2026, 12, 7, 23, 59)
 
@@ -76,6 +77,10 @@ class TestNoticeDelivery(NoticeCommon):
         self.assertIn('Connection refused', self.row.failure_detail)
         self.assertFalse(self.case.closure_notified_date)
         self.assertEqual(self._figures(), {'queued_count': 1, 'sent_count': 0, 'invalid_count': 0, 'failed_count': 0})
+        # a retry is still in the queue: the wave says so, as its history did when it was handed over
+        figures = assert_history_agrees(self, self.wave, 'Wave handed to the mail queue')
+        self.assertEqual((figures['queued_count'], figures['sent_count']), (1, 0))
+        self.assertEqual(self.wave.progress, 0.0)
         self.assertTrue(self.env['ir.cron.trigger'].sudo().search_count(
             [('cron_id', '=', self.mail_cron.id), ('call_at', '=', T0 + timedelta(minutes=1))]),
             "the mail queue comes back for the retry")
@@ -97,7 +102,8 @@ class TestNoticeDelivery(NoticeCommon):
                          self._day(delivered) + timedelta(days=self.plan.claim_notice_days))
         self.assertEqual(self.row.last_contact_date, delivered, "the reminders count from the delivery")
         self.assertEqual(self._figures(), {'queued_count': 0, 'sent_count': 1, 'invalid_count': 0, 'failed_count': 0})
-        self.assertIn('Wave delivered: 1 sent', self.wave.message_ids[0].body)
+        figures = assert_history_agrees(self, self.wave, 'Wave delivered')
+        self.assertEqual((figures['sent_count'], figures['queued_count']), (1, 0))
 
     def test_retries_stop_after_the_window_then_one_click_resend(self):
         self.env['ir.config_parameter'].sudo().set_param('closure_crm.notice_retry_hours', '1')
@@ -108,11 +114,14 @@ class TestNoticeDelivery(NoticeCommon):
         self.assertEqual((self.row.state, self.row.retry_count), ('queued', 2))
         self._run_queue(T0 + timedelta(hours=2), refuse=refused)
         self.assertEqual(self.mail.state, 'exception')
-        self.assertEqual((self.row.state, self.row.failure_reason), ('failed', 'send_failed'))
+        self.assertEqual((self.row.state, self.row.failure_reason), ('failed', 'server_unreachable'),
+                         "a server never reached is a failure of the mail server, not an invalid address")
         self.assertIn('Still failing after 1.0 hours', self.row.failure_detail)
         self.assertEqual(self._figures(), {'queued_count': 0, 'sent_count': 0, 'invalid_count': 0, 'failed_count': 1})
-        self.assertIn('could not be delivered', self.case.message_ids[0].body)
-        self.assertIn('Wave delivered: 0 sent', self.wave.message_ids[0].body)
+        self.assertEqual((self.wave.failed_server_count, self.wave.failed_other_count), (1, 0))
+        self.assertIn('could not be delivered: Our mail server could not be reached', self.case.message_ids[0].body)
+        figures = assert_history_agrees(self, self.wave, 'Wave delivered')
+        self.assertEqual((figures['sent_count'], figures['failed_server_count']), (0, 1))
         warnings = self.plan._closure_watch_warnings()[self.plan.id]
         self.assertTrue(any('1 customers have not received their notice' in text for text in warnings.values()),
                         "the deadline watch names the notices failed for good")

@@ -9,6 +9,7 @@ from odoo.tools import SQL, format_amount, format_date
 from odoo.addons.base.models.ir_mail_server import MailDeliveryException
 
 from .notice_common import NoticeCommon
+from .notice_figures import assert_history_agrees, wave_figures
 
 
 class WorkerKilled(Exception):
@@ -572,13 +573,80 @@ class TestNoticeWaveRobustness(NoticeCommon):
         self.assertFalse(case.closure_notified_date, "a notice that did not go out starts no claim period")
         self.assertEqual((wave.invalid_count, wave.failed_count, wave.queued_count, wave.sent_count), (1, 0, 0, 0))
         self.assertIn('could not be delivered', case.message_ids[0].body)
-        self.assertIn('Wave delivered: 0 sent', wave.message_ids[0].body)
+        figures = assert_history_agrees(self, wave, 'Wave delivered')
+        self.assertEqual((figures['sent_count'], figures['invalid_count']), (0, 1))
 
     def test_permanent_server_failure_is_not_an_invalid_address(self):
         case, wave, _mail = self._send_one_failing('Rejected', "SMTPDataError: (554, b'5.7.1 message rejected')")
         row = self._row(wave, case)
-        self.assertEqual((row.state, row.failure_reason), ('failed', 'send_failed'))
-        self.assertEqual((wave.invalid_count, wave.failed_count), (0, 1))
+        self.assertEqual((row.state, row.failure_reason), ('failed', 'server_refused'))
+        self.assertEqual((wave.invalid_count, wave.failed_count, wave.failed_server_count, wave.failed_other_count),
+                         (0, 1, 1, 0))
+
+    def test_relay_refused_by_our_server_is_not_an_invalid_address(self):
+        """Our server refusing to relay reports every recipient refused: the
+        address is fine, the mail server is the cause."""
+        case, wave, _mail = self._send_one_failing('Relay', "SMTPRecipientsRefused: "
+                                                   "{'relay@example.com': (554, b'5.7.1 Relay access denied')}")
+        row = self._row(wave, case)
+        self.assertEqual((row.state, row.failure_reason), ('failed', 'server_refused'))
+        self.assertEqual((wave.invalid_count, wave.failed_server_count), (0, 1))
+        self.assertIn('Our mail server refused the mail', case.message_ids[0].body)
+
+    def test_counters_agree_with_history_at_each_stage(self):
+        """A wave's counters come from its notice rows, and so do the figures
+        of its history messages: at each stage (queued, partly sent, a failure
+        of each cause, delivered) both say the same, and the cases picked
+        stay the wave's cases after they moved on to 'Notified'."""
+        cases = self._notice_cases(5, prefix='Stage', tier='c')
+        missing = self._notice_cases(1, prefix='Stage Missing', tier='c')
+        missing.partner_id.email = False
+        wave = self._new_wave()
+        self.assertEqual(wave.case_count, 6, "before sending: what the filters pick")
+        IrMailServer = type(self.env['ir.mail_server'])
+        with self.mock_mail_gateway():
+            wave.action_send()
+            # queued: nothing sent yet, and the wave does not say "sent"
+            self.assertEqual(wave.state, 'done')
+            figures = assert_history_agrees(self, wave, 'Wave handed to the mail queue')
+            self.assertEqual((figures['case_count'], figures['queued_count'], figures['sent_count'],
+                              figures['invalid_count']), (6, 5, 0, 1))
+            self.assertNotIn('Wave sent', wave.message_ids.mapped('body')[0])
+            self.assertAlmostEqual(wave.progress, 100.0 / 6)
+            self.assertEqual(self.env['crm.lead'].search_count(wave.action_view_cases()['domain']), 6,
+                             "the cases picked are the wave's, though they left 'To Notify'")
+            mails = self._mails_of(cases)
+            # partly sent
+            mails[cases[0]].send()
+            self.assertEqual((wave_figures(wave)['sent_count'], wave_figures(wave)['queued_count']), (1, 4))
+            # one failure of each cause
+            failures = {
+                cases[1]: "SMTPRecipientsRefused: {'x@example.com': (550, b'5.1.1 user unknown')}",
+                cases[2]: "SMTPDataError: (554, b'5.7.1 message rejected')",
+            }
+            for case, error in failures.items():
+                with patch.object(IrMailServer, 'send_email', side_effect=MailDeliveryException(
+                        'Mail Delivery Failed', f"Mail delivery failed via SMTP server 'None'.\n{error}")):
+                    mails[case].send(raise_exception=False)
+            mails[cases[3]].cancel()
+            figures = wave_figures(wave)
+            self.assertEqual(
+                (figures['sent_count'], figures['queued_count'], figures['invalid_count'],
+                 figures['failed_server_count'], figures['failed_other_count']), (1, 1, 2, 1, 1))
+            self.assertFalse(wave.message_ids.filtered(lambda m: 'Wave delivered' in (m.body or '')),
+                             "not delivered while a mail is still queued")
+            self.assertEqual(
+                {row.lead_id: row.failure_reason for row in wave.recipient_ids if row.failure_reason},
+                {missing: 'missing_email', cases[1]: 'refused', cases[2]: 'server_refused', cases[3]: 'send_failed'})
+            # the last mail settles: the history's final figures are the counters
+            mails[cases[4]].send()
+        figures = assert_history_agrees(self, wave, 'Wave delivered')
+        self.assertEqual((figures['sent_count'], figures['queued_count'], figures['invalid_count'],
+                          figures['failed_server_count'], figures['failed_other_count']), (2, 0, 2, 1, 1))
+        self.assertEqual(wave.progress, 100.0)
+        self.assertEqual(self.env['closure.notice.recipient'].search_count(
+            wave.action_view_failed_server()['domain'] + [('state', '=', 'failed'), (
+                'failure_reason', 'in', ('server_refused', 'server_unreachable'))]), 1)
 
     def test_bounce_marks_the_notice_invalid(self):
         case = self._notice_cases(1, prefix='Bounced', tier='c')
