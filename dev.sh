@@ -136,6 +136,8 @@ cmd_demo() {
     else
         # English first (a new database created with --load-language would have
         # Chinese as its only language), then the Chinese translations beside it.
+        # Invoicing, Sales and Loyalty first: the demo loads their books (closure_crm/demo/closure_books_demo.xml)
+        install_addons "$DEMO_DB" "sale_management,loyalty" "$LOGS/demo-apps-install.log"
         install_addons "$DEMO_DB" "$ADDONS" "$log"
         run_odoo_once "$DEMO_DB" "$LOGS/demo-language.log" "loaded Simplified Chinese" --load-language=zh_CN
     fi

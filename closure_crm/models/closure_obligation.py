@@ -1,6 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_compare, format_amount, format_date
+from odoo.tools import SQL, float_compare, format_amount, format_date
 
 from ..tools.trust import is_trusted, trusted
 
@@ -33,6 +33,25 @@ REVIEW_KEY = 'closure_claim_review'
 TAKE_OVER_KEY = 'closure_take_over'
 # money owed is a manager's business: these change what the customer is owed
 MONEY_FIELDS = ('amount', 'obligation_type', 'is_paid', 'period_start', 'period_end', 'lead_id')
+# where an obligation comes from: typed in or imported, or loaded from the
+# company's own books by closure.plan.action_compute_obligations (closure_plan_books.py)
+OBLIGATION_SOURCES = [
+    ('manual', 'Entered or Imported'),
+    ('account', 'Invoicing'),
+    ('sale', 'Sales'),
+    ('loyalty', 'eWallet and Gift Cards'),
+]
+SOURCE_KINDS = [
+    ('credit_note', 'Unapplied credit note'),
+    ('advance_payment', 'Advance payment'),
+    ('overpayment', 'Overpayment'),
+    ('customer_credit', 'Customer credit'),
+    ('paid_not_delivered', 'Paid, not delivered'),
+    ('ewallet', 'eWallet balance'),
+    ('gift_card', 'Gift card'),
+]
+# written by the load from the books only (or by the system)
+SOURCE_FIELDS = ('source', 'source_kind', 'source_document', 'source_ref', 'source_date', 'books_amount')
 CLAIM_REVIEW_STATES = [
     ('to_review', 'To Review'),
     ('confirmed', 'Confirmed'),
@@ -52,6 +71,10 @@ class ClosureObligation(models.Model):
     _description = 'Closure Customer Obligation'
     _order = 'lead_id, obligation_type, due_date, id'
     _check_company_auto = True
+    _sql_constraints = [
+        ('source_document_unique', 'UNIQUE(lead_id, source_document)',
+         "A document of the books gives one obligation per case."),
+    ]
 
     lead_id = fields.Many2one('crm.lead', 'Case', required=True, index=True, ondelete='cascade', check_company=True)
     plan_id = fields.Many2one(related='lead_id.closure_plan_id', store=True, index=True)
@@ -134,6 +157,89 @@ class ClosureObligation(models.Model):
     transfer_id = fields.Many2one(
         'closure.transfer', 'Taken Over Through', readonly=True, copy=False, index='btree_not_null',
         ondelete='restrict', help="The completed transfer whose receiver took this balance over.")
+
+    # -- where it comes from (see SOURCE_FIELDS) ---------------------------
+    source = fields.Selection(
+        OBLIGATION_SOURCES, default='manual', required=True, readonly=True, index=True, copy=False,
+        help="Entered or imported by hand, or loaded from the company's books by Load What We Owe.")
+    source_kind = fields.Selection(SOURCE_KINDS, 'Kind of Balance', readonly=True, copy=False)
+    source_document = fields.Reference(
+        selection='_selection_source_document', readonly=True, copy=False,
+        help="The document of the books this balance is read from: the journal entry, the sales order, "
+             "the eWallet or gift card.")
+    source_ref = fields.Char('Document Reference', readonly=True, copy=False)
+    source_date = fields.Date('Balance On', readonly=True, copy=False,
+                              help="The day the books were last read for this amount.")
+    books_amount = fields.Monetary(
+        'In the Books', currency_field='currency_id', readonly=True, copy=False,
+        help="The balance the books show now, read at every load. A declared, reviewed, paid or taken "
+             "over obligation keeps its amount: a difference is listed in the plan's reconciliation.")
+    books_differs = fields.Boolean(
+        'Books Differ', compute='_compute_books_differs', store=True,
+        help="The books show another balance than this obligation's amount.")
+
+    # -- import: the customer and the plan named the way a spreadsheet names them --
+    closure_import_customer = fields.Char(
+        'Customer (Reference, Tax ID or Email)', compute='_compute_closure_import', inverse='_inverse_closure_import',
+        help="Import only: the customer's reference, tax ID or email; the obligation goes to their case in the plan.")
+    closure_import_plan = fields.Char(
+        'Plan Name', compute='_compute_closure_import', inverse='_inverse_closure_import',
+        help="Import only: the plan's name (the plan the import was opened from by default).")
+
+    def _compute_closure_import(self):
+        for obligation in self:
+            obligation.closure_import_customer = obligation.partner_id.ref or obligation.partner_id.vat \
+                or obligation.partner_id.email
+            obligation.closure_import_plan = obligation.plan_id.name
+
+    def _inverse_closure_import(self):
+        # resolved into the case by create() (_closure_resolve_import), before the record exists
+        return
+
+    @api.model
+    def _selection_source_document(self):
+        # each app is optional: its documents are offered only when it is installed
+        return [(model, self.env[model]._description) for model in ('account.move', 'sale.order', 'loyalty.card')
+                if model in self.env]
+
+    @api.depends('source', 'amount', 'books_amount', 'state')
+    def _compute_books_differs(self):
+        for obligation in self:
+            rounding = obligation.currency_id.rounding or 0.01
+            obligation.books_differs = obligation.source != 'manual' and float_compare(
+                obligation.amount if obligation.state == 'open' else 0.0, obligation.books_amount,
+                precision_rounding=rounding) != 0
+
+    def _closure_source_label(self, lang=None):
+        """What the customer reads next to the amount, in ``lang`` (the
+        customer's language by default): "eWallet balance on 7 December 2026",
+        or the description of an obligation entered by hand."""
+        self.ensure_one()
+        if self.source == 'manual' or not self.source_kind:
+            return self.name
+        lang = lang or self.partner_id.lang or self.env.lang
+        record = self.with_context(lang=lang)
+        kind = dict(record._fields['source_kind']._description_selection(record.env))[self.source_kind]
+        if self.source_kind in ('credit_note', 'advance_payment', 'overpayment', 'customer_credit', 'gift_card',
+                                'paid_not_delivered') and self.source_ref:
+            kind = f'{kind} {self.source_ref}'
+        if not self.source_date:
+            return kind
+        # the customer's language, not the user's who renders the page or the notice
+        return record.env._("%(kind)s on %(date)s", kind=kind,
+                            date=format_date(record.env, self.source_date, lang_code=lang))
+
+    def _closure_balance_lines(self):
+        """One sentence per open balance owed, in the env's language (the
+        customer's when a notice or the page renders it): "eWallet balance
+        on 7 December 2026: 245.00"."""
+        lang = self.env.lang
+        return [self.env._("%(label)s: %(amount)s", label=obligation._closure_source_label(lang),
+                           amount=format_amount(self.env, obligation.refundable_amount,
+                                                obligation.currency_id or self.env.company.currency_id))
+                for obligation in self
+                if obligation.state == 'open' and obligation.refundable_amount > 0
+                and not obligation.claim_declared_date]
 
     @api.model
     def _selection_refund_document(self):
@@ -256,9 +362,78 @@ class ClosureObligation(models.Model):
     # ------------------------------------------------------------------
     # CRUD: a paid refund is evidence
     # ------------------------------------------------------------------
+    @api.model
+    def get_import_templates(self):
+        return [{
+            'label': _('Import Template for Customer Obligations'),
+            'template': '/closure_crm/static/xls/closure_obligation_import.xlsx',
+        }]
+
+    @api.model
+    def _closure_resolve_import(self, vals_list):
+        """Give each imported line (``closure_import_customer``, optional
+        ``closure_import_plan``) its case: the customer is found by reference,
+        tax ID or email (one query for the whole import), their case in the
+        plan named on the line (or the plan the import was opened from). A line
+        that matches no customer, several customers or no case is refused with
+        the value it gave: Odoo's import reports it on that line and imports
+        nothing."""
+        keys = {(vals.get('closure_import_customer') or '').strip() for vals in vals_list} - {''}
+        if not keys:
+            return
+        plan_names = {(vals.get('closure_import_plan') or '').strip() for vals in vals_list} - {''}
+        plans = {plan.name: plan for plan in self.env['closure.plan'].search([('name', 'in', list(plan_names))])}
+        default_plan = self.env['closure.plan'].browse(self.env.context.get('closure_import_plan_id'))
+        self.env['res.partner'].flush_model(['ref', 'vat', 'email', 'commercial_partner_id', 'active'])
+        self.env['crm.lead'].flush_model(['partner_id', 'closure_plan_id'])
+        lowered = [key.lower() for key in keys]
+        self.env.cr.execute(SQL(
+            """SELECT k.key, array_agg(DISTINCT p.commercial_partner_id)
+                 FROM unnest(%(keys)s) AS k(key)
+                 JOIN res_partner p ON p.active AND (lower(p.ref) = k.key OR lower(p.vat) = k.key
+                                                    OR lower(p.email) = k.key)
+                GROUP BY k.key""", keys=lowered))
+        partners = dict(self.env.cr.fetchall())
+        for vals in vals_list:
+            key = (vals.pop('closure_import_customer', None) or '').strip()
+            plan_name = (vals.pop('closure_import_plan', None) or '').strip()
+            if not key or vals.get('lead_id'):
+                continue
+            plan = plans.get(plan_name) if plan_name else default_plan
+            if plan_name and not plan:
+                raise ValidationError(_("Plan Name: no closure plan is named '%(plan)s'.", plan=plan_name))
+            if not plan:
+                raise ValidationError(_("Plan Name: name the closure plan of customer '%(customer)s'.",
+                                        customer=key))
+            found = partners.get(key.lower()) or []
+            if not found:
+                raise ValidationError(_(
+                    "Customer (Reference, Tax ID or Email): no customer has the reference, tax ID or email "
+                    "'%(customer)s'.", customer=key))
+            if len(found) > 1:
+                raise ValidationError(_(
+                    "Customer (Reference, Tax ID or Email): '%(customer)s' matches %(count)s customers; use their "
+                    "reference instead.", customer=key, count=len(found)))
+            lead = self.env['crm.lead'].search([('closure_plan_id', '=', plan.id),
+                                                ('partner_id.commercial_partner_id', '=', found[0])], limit=1)
+            if not lead:
+                raise ValidationError(_(
+                    "Customer (Reference, Tax ID or Email): customer '%(customer)s' has no case in plan %(plan)s.",
+                    customer=key, plan=plan.name))
+            vals['lead_id'] = lead.id
+
     @api.model_create_multi
     def create(self, vals_list):
+        # the import creates a batch, then each line again when one fails: its dicts stay as they came
+        vals_list = [dict(vals) for vals in vals_list]
+        self._closure_resolve_import(vals_list)
         for vals in vals_list:
+            vals.pop('closure_import_customer', None)
+            vals.pop('closure_import_plan', None)
+            if not self.env.is_superuser() and (
+                    vals.get('source', 'manual') != 'manual' or any(vals.get(fname) for fname in SOURCE_FIELDS[1:])):
+                raise UserError(_("An obligation from the books is loaded by Load What We Owe on the plan, "
+                                  "never entered by hand."))
             if any(vals.get(fname) for fname in PAYMENT_FIELDS):
                 raise UserError(_("A refund payment is recorded on an existing claim, with Record Refund Payment."))
             self._closure_check_claim_channel(vals.get('claim_channel'))
@@ -271,6 +446,8 @@ class ClosureObligation(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if any(fname in vals for fname in SOURCE_FIELDS) and not self.env.is_superuser():
+            raise UserError(_("Where an obligation comes from is written by Load What We Owe only."))
         if any(fname in vals for fname in PAYMENT_FIELDS):
             # the same checks whichever way the payment comes in (button, RPC)
             if not (vals.get('refund_paid_amount') and vals.get('refund_paid_date')):

@@ -55,6 +55,8 @@ class CrmLead(models.Model):
             refund.append(env._(
                 "Our records show an unused prepaid balance of %(amount)s on your account: you need not prove it, "
                 "ask for it on your personal page.", amount=facts['refund_amount']))
+            # each amount with where it comes from, as the books show it (closure_obligation.py)
+            refund += self.closure_obligation_ids._closure_balance_lines()
             if facts['refund_trading_due']:
                 refund.append(env._(
                     "Asked now, while we still trade, it is refunded by %(due_date)s, before the liquidation group "
