@@ -34,4 +34,4 @@ from . import test_creditor_notice
 from . import test_migrations
 from . import test_taboo_replies
 from . import test_case_workspace
-from . import test_obligation_books
+from . import test_plan_guidance

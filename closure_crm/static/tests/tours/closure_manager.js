@@ -3,12 +3,16 @@ import { browser } from "@web/core/browser/browser";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
 /**
- * The closure manager: creates a plan, checks the computed legal dates,
- * starts it, generates the cases, computes the tiers, runs the bulk receiver
- * assignment and reads its result, creates a notice wave for tier B, sends
- * it and follows it to the end, opens its invalid addresses and downloads the
- * claims register. Elements are found by menu xmlids, field and button names
- * and the test's data; dates and labels are checked in the manager's language.
+ * The closure manager goes from a new plan to its first notice wave by the
+ * plan's own guidance, no URL typed: creates the plan, checks the computed
+ * legal dates, starts it, then follows the steps shown on the plan (each
+ * with its state) by the one primary button of the header: generate the
+ * cases, compute the tiers, assign the receivers, a new notice wave for
+ * tier B, sent and followed to the end; opens its invalid addresses, goes
+ * back to the plan by the breadcrumb, downloads the claims register from the
+ * gear menu and opens the plan's dashboard. Elements are found by menu
+ * xmlids, field and button names and the test's data; dates and labels are
+ * checked in the manager's language.
  */
 // decided today: every deadline of the plan (the data export one included) is
 // still ahead, so its notices may be sent (computed when the tour starts)
@@ -24,15 +28,36 @@ function texts(lang) {
 const LABELS = {
     en_US: {
         legal: "Legal dates",
-        assign: "Assign Receivers",
+        done: "Done",
+        todo: "To Do",
+        blocked: "Blocked",
         invalid: "Invalid Address",
+        claimsRegister: "Claims Register",
+        firstCompute: "Compute the tiers first",
+        firstCases: "Generate the cases first",
+        generateCases: "Generate the Cases",
+        notified: "0 of 5 customers notified, 1 waves",
+        casesChart: "Cases by Stage and Tier",
     },
     zh_CN: {
         legal: "法定日期",
-        assign: "分配接收方",
+        done: "已完成",
+        todo: "待办",
+        blocked: "未就绪",
         invalid: "地址无效",
+        claimsRegister: "债权登记表",
+        firstCompute: "请先计算分级",
+        firstCases: "请先生成案例",
+        generateCases: "生成案例",
+        notified: "5 位客户中已通知 0 位，共 1 个批次",
+        casesChart: "按阶段和分级的案例",
     },
 };
+
+// the state of one step of the plan's guide, as its badge says it
+function stepState(step, label) {
+    return `.o_closure_guide tr[name=guide_${step}] .o_field_widget[name=guide_${step}_state]:contains("${label}")`;
+}
 
 function managerSteps(texts, lang) {
     const planName = `Tour Plan ${lang}`;
@@ -67,35 +92,60 @@ function managerSteps(texts, lang) {
             trigger: `.o_form_sheet:has(.o_horizontal_separator:contains("${texts.legal}")) .o_field_widget[name=liquidation_formed_date] input:value("${texts.formed}")`,
         },
         {
-            content: "start the plan (saves it)",
-            trigger: ".o_statusbar_buttons button[name=action_start]",
+            content: "start the plan (saves it): the only primary action of a draft plan",
+            trigger: ".o_statusbar_buttons button.btn-primary[name=action_start]",
             run: "click",
         },
         {
-            content: "started: no Start button any more",
-            trigger: ".o_statusbar_buttons:not(:has(button[name=action_start])) button[name=action_generate_cases]",
+            content: "the steps: receivers are registered, the cases come next, the tiers wait for them",
+            trigger: `${stepState("receivers", texts.done)}`,
         },
         {
-            content: "generate the cases",
-            trigger: ".o_statusbar_buttons button[name=action_generate_cases]",
+            trigger: `${stepState("cases", texts.todo)}`,
+        },
+        {
+            trigger: `${stepState("tiers", texts.blocked)}`,
+        },
+        {
+            content: "the header shows the current step's action only: Generate Cases",
+            trigger: ".o_statusbar_buttons:not(:has(button[name=action_start])):not(:has(button[name=action_guide_tiers])) button.btn-primary[name=action_generate_cases]",
+        },
+        {
+            content: "a wave before the cases exist: the notices step's action",
+            trigger: ".o_closure_guide tr[name=guide_notices] button[name=action_guide_new_wave]",
             run: "click",
         },
         {
-            content: "five customers, five cases",
-            trigger: ".o-form-buttonbox .o_field_widget[name=case_count]:contains(5)",
-        },
-        {
-            content: "compute the tiers",
-            trigger: ".o_statusbar_buttons button[name=action_compute_tiers]",
+            content: "it says what to do first, with the link: generate the cases",
+            trigger: `.modal:contains("${texts.firstCases}") .modal-footer button.btn-primary:contains("${texts.generateCases}")`,
             run: "click",
         },
         {
-            content: "tiered: the date is shown",
+            content: "five customers, five cases; the step is done",
+            trigger: "body:not(:has(.modal)) .o-form-buttonbox .o_field_widget[name=case_count]:contains(5)",
+        },
+        {
+            trigger: `${stepState("cases", texts.done)}`,
+        },
+        {
+            content: "the notices wait for the tiers and say so",
+            trigger: `.o_closure_guide tr[name=guide_notices] .o_field_widget[name=guide_notices_info]:contains("${texts.firstCompute}")`,
+        },
+        {
+            content: "next step: compute the tiers",
+            trigger: ".o_statusbar_buttons button.btn-primary[name=action_guide_tiers]",
+            run: "click",
+        },
+        {
+            content: "tiered: the date is shown and the step is done",
             trigger: ".o_field_widget[name=tiered_date]:contains(20), .o_field_widget[name=tiered_date] input:value(20)",
         },
         {
-            content: "run the bulk receiver assignment",
-            trigger: `.o_statusbar_buttons button:contains("${texts.assign}")`,
+            trigger: `${stepState("tiers", texts.done)}`,
+        },
+        {
+            content: "next step: assign the receivers",
+            trigger: ".o_statusbar_buttons button.btn-primary[name=action_guide_assignment]",
             run: "click",
         },
         {
@@ -111,23 +161,21 @@ function managerSteps(texts, lang) {
             run: "click",
         },
         {
-            content: "the plan's notice waves",
-            trigger: "body:not(:has(.modal)) .o-form-buttonbox button[name=action_view_notice_waves]",
+            content: "assigned; next step: the first notice wave",
+            trigger: `body:not(:has(.modal)) ${stepState("assignment", texts.done)}`,
+        },
+        {
+            trigger: ".o_statusbar_buttons button.btn-primary[name=action_guide_new_wave]",
             run: "click",
         },
         {
-            content: "a new wave",
-            trigger: ".o_list_button_add",
-            run: "click",
-        },
-        {
-            trigger: ".o_field_widget[name=name] input",
-            run: `edit Tour Wave B ${lang}`,
-        },
-        {
-            content: "for tier B",
-            trigger: ".o_field_widget[name=tier] select",
+            content: "a new wave of the plan, for tier B",
+            trigger: ".o_form_view .o_field_widget[name=tier] select",
             run: 'select "b"',
+        },
+        {
+            trigger: ".o_form_view:has(.o_field_widget[name=tier]) .o_field_widget[name=name] input",
+            run: `edit Tour Wave B ${lang}`,
         },
         {
             content: "the plan is set from where the wave was created",
@@ -158,17 +206,22 @@ function managerSteps(texts, lang) {
             trigger: `.o_control_panel:has(.o_facet_value:contains("${texts.invalid}")) ~ .o_content .o_data_row:contains("Tour ${lang} Mid 2")`,
         },
         {
-            content: "back to the plan",
-            trigger: '.o_main_navbar [data-menu-xmlid="closure_crm.menu_closure_plans"]',
+            content: "back to the plan by the breadcrumb",
+            trigger: `.o_breadcrumb .breadcrumb-item a:contains("${planName}")`,
             run: "click",
         },
         {
-            trigger: `.o_data_row td[name=name]:contains("${planName}")`,
+            content: "the notices step counts the wave",
+            trigger: `.o_closure_guide .o_field_widget[name=guide_notices_info]:contains("${texts.notified}")`,
+        },
+        {
+            content: "the registers are in the gear menu",
+            trigger: ".o_form_view .o_cp_action_menus i.fa-cog",
             run: "click",
         },
         {
             content: "download the claims register: an XLSX file comes back",
-            trigger: ".o_statusbar_buttons button[name=action_export_register]:first",
+            trigger: `.o-dropdown--menu .o_menu_item:contains("${texts.claimsRegister}")`,
             async run(helpers) {
                 // the web client opens the download in a new tab, which the
                 // headless browser does not keep: catch the URL, fetch it
@@ -184,7 +237,7 @@ function managerSteps(texts, lang) {
                     browser.open = open;
                 }
                 if (!opened.length) {
-                    throw new Error("the register button opened no download");
+                    throw new Error("the register menu item opened no download");
                 }
                 const response = await fetch(opened[0]);
                 const type = response.headers.get("Content-Type") || "";
@@ -194,8 +247,25 @@ function managerSteps(texts, lang) {
             },
         },
         {
-            content: "still on the plan, no error",
-            trigger: `body:not(:has(.o_error_dialog)) .o_field_widget[name=name]:contains("${planName}"), body:not(:has(.o_error_dialog)) .o_field_widget[name=name] input:value("${planName}")`,
+            content: "still on the plan, no error: open its dashboard",
+            trigger: "body:not(:has(.o_error_dialog)) .o-form-buttonbox button[name=action_dashboard]",
+            run: "click",
+        },
+        {
+            content: "the plan at a glance: its five cases",
+            trigger: `.o_kanban_record:contains("${planName}") div[name=dashboard_cases]:contains(5)`,
+        },
+        {
+            trigger: `.o_kanban_record:contains("${planName}") button[name=action_dashboard_cases]`,
+            run: "click",
+        },
+        {
+            content: "cases by stage and tier, as a chart",
+            trigger: `.o_breadcrumb .active:contains("${texts.casesChart}")`,
+        },
+        {
+            content: "the chart is drawn",
+            trigger: ".o_graph_view .o_graph_canvas_container canvas",
         },
     ];
 }
