@@ -61,6 +61,7 @@
         'views/closure_erasure_views.xml',
         'views/closure_data_export_templates.xml',
         'report/closure_erasure_report.xml',
+        'report/closure_erasure_preview.xml',
         'views/closure_privilege_views.xml',
         'views/closure_complaint_views.xml',
         'views/closure_plan_satisfaction_views.xml',

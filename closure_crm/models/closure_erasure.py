@@ -11,6 +11,9 @@ _logger = logging.getLogger(__name__)
 # cases erased per transaction: the scheduled job commits between batches
 ERASURE_BATCH = 1000
 
+# the cases held back that the preview lists one by one (the others are counted)
+PREVIEW_HELD_LIMIT = 200
+
 # the kinds counted (fields of the record), in the order the certificate lists them
 ERASURE_COUNTS = (
     'case_count', 'partner_count', 'identity_kept_count', 'message_count', 'mail_count', 'attachment_count',
@@ -156,17 +159,23 @@ class ClosureErasure(models.Model):
     # Checks
     # ------------------------------------------------------------------
     @api.model
-    def _check_can_erase(self, plan):
-        """Only closure managers (or the scheduled job) erase, and never
-        before the plan's data erasure date."""
+    def _check_can_preview(self, plan):
+        """Only closure managers (or the scheduled job) see or run the
+        erasure of a plan's customer data."""
         if not (self.env.su or self.env.user.has_group('closure_crm.group_closure_manager')):
             raise AccessError(_("Only closure managers may erase or preview the erasure of customer data."))
         plan.check_access('read')
+
+    @api.model
+    def _check_can_erase(self, plan):
+        """Only closure managers (or the scheduled job) erase, and never
+        before the plan's data erasure date."""
+        self._check_can_preview(plan)
         today = fields.Date.context_today(self)
         if not plan.data_erasure_date or plan.data_erasure_date > today:
             raise UserError(_(
                 "Plan %(plan)s erases customer data from its Data Erasure Date (%(date)s) on, not before: "
-                "customers may still export their data until then.",
+                "customers may still export their data until then. Preview Erasure shows what it will erase.",
                 plan=plan.name, date=plan.data_erasure_date or _("not set")))
 
     # ------------------------------------------------------------------
@@ -704,7 +713,7 @@ class ClosureErasure(models.Model):
     @api.model
     def _preview_counts(self, plan):
         """{kind: count} the erasure of ``plan`` would erase now."""
-        self._check_can_erase(plan)
+        self._check_can_preview(plan)
         self.env.flush_all()
         self.env.cr.execute(SQL("SELECT l.id FROM crm_lead l WHERE %s", self._eligible_sql(plan)))
         lead_ids = [row[0] for row in self.env.cr.fetchall()]
@@ -750,10 +759,57 @@ class ClosureErasure(models.Model):
             self._records_sql(scope['records'], 'res_model', 'res_id')))
         counts['user_count'] = len([user for user in scope['users'] if user])
         counts['event_count'] = len([event for event in scope['events'] if event])
-        accounting, _moves = self._accounting_partners(scope['partners'])
+        accounting, moves = self._accounting_partners(scope['partners'])
+        counts['kept_move_count'] = moves
         counts['identity_kept_count'] = len([partner_id for partner_id in accounting if partner_id])
         counts['partner_count'] -= counts['identity_kept_count']
         return counts
+
+    @api.model
+    def _preview(self, plan):
+        """What the erasure report shows a manager, at any time: when the
+        erasure may run, what it would erase as things stand now, what it
+        keeps by law, and the cases it holds back with their reason."""
+        self._check_can_preview(plan)
+        counts = self._preview_counts(plan)
+        labels = self._count_labels()
+        today = fields.Date.context_today(self)
+        cr = self.env.cr
+        cr.execute(SQL(
+            """SELECT COUNT(*) FILTER (WHERE COALESCE(l.closure_legal_hold, FALSE)),
+                      COUNT(*) FILTER (WHERE COALESCE(l.closure_dispute_open, FALSE)),
+                      COUNT(*) FILTER (WHERE %(owed)s),
+                      COUNT(*)
+                 FROM crm_lead l
+                WHERE l.closure_plan_id = %(plan)s AND l.closure_erased_date IS NULL AND NOT (%(erasable)s)""",
+            owed=self._owed_sql(), plan=plan.id, erasable=self._erasable_sql()))
+        hold, dispute, owed, held = cr.fetchone()
+        cr.execute(SQL(
+            """SELECT l.id FROM crm_lead l
+                WHERE l.closure_plan_id = %(plan)s AND l.closure_erased_date IS NULL AND NOT (%(erasable)s)
+                ORDER BY l.id LIMIT %(limit)s""",
+            plan=plan.id, erasable=self._erasable_sql(), limit=PREVIEW_HELD_LIMIT))
+        held_cases = self.env['crm.lead'].with_context(active_test=False).browse([row[0] for row in cr.fetchall()])
+        cr.execute(SQL("SELECT COUNT(*) FROM crm_lead WHERE closure_plan_id = %s AND closure_erased_date IS NOT NULL",
+                       plan.id))
+        erased = cr.fetchone()[0]
+        kept = ('identity_kept_count', 'kept_move_count')
+        return {
+            'date': plan.data_erasure_date,
+            'today': today,
+            'due': bool(plan.data_erasure_date and plan.data_erasure_date <= today),
+            'erase': [(labels[fname], counts[fname]) for fname in ERASURE_COUNTS
+                      if fname in counts and fname not in kept],
+            'kept': [(labels[fname], counts.get(fname, 0)) for fname in kept],
+            'held': [(label, count) for label, count in (
+                (_("Legal hold"), hold), (_("Open dispute"), dispute),
+                (_("A claim still owed to the customer"), owed)) if count],
+            'held_count': held,
+            'held_cases': held_cases,
+            'held_more': max(held - len(held_cases), 0),
+            'erased_count': erased,
+            'erasure': plan.erasure_id,
+        }
 
     @api.model
     def _count_labels(self):

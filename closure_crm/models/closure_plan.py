@@ -612,14 +612,36 @@ class ClosurePlan(models.Model):
         large ones are queued to the scheduled job, which works in batches.
         For closure managers: it creates a case per customer of the company."""
         self._closure_check_manager(_("generate the customer cases of a plan"))
+        messages = []
         for plan in self:
             missing = plan._missing_case_partner_ids()
-            if len(missing) <= GENERATION_BATCH:
-                plan._create_cases(missing)
+            if not missing:
+                messages.append(_(
+                    "%(plan)s: no new case, every customer with revenue or open business in the look-back window "
+                    "already has one (%(count)s cases).", plan=plan.name, count=plan.case_count))
+            elif len(missing) <= GENERATION_BATCH:
+                created = plan._create_cases(missing)
+                plan.invalidate_recordset(['case_count'])
+                messages.append(_("%(plan)s: %(count)s cases generated (%(total)s cases in the plan).",
+                                  plan=plan.name, count=len(created), total=plan.case_count))
             else:
                 plan.generation_pending = True
                 self.env.ref('closure_crm.ir_cron_closure_generate_cases')._trigger()
-        return True
+                messages.append(_(
+                    "%(plan)s: %(count)s cases are being generated in the background; the plan's history says "
+                    "when they are all there.", plan=plan.name, count=len(missing)))
+        for plan, message in zip(self, messages, strict=True):
+            plan.message_post(body=message)
+        return {
+            'type': 'ir.actions.client',
+            'tag': 'display_notification',
+            'params': {
+                'title': _("Customer cases"),
+                'message': '\n'.join(messages),
+                'type': 'success',
+                'next': {'type': 'ir.actions.client', 'tag': 'soft_reload'},
+            },
+        }
 
     def action_compute_tiers(self):
         self._compute_tiers()

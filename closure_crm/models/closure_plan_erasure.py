@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class ClosurePlan(models.Model):
@@ -27,31 +28,50 @@ class ClosurePlan(models.Model):
     def action_start_erasure(self):
         """Start (or run again) the erasure of the plan's customer data; the
         scheduled job works through it in batches. Refused before the
-        plan's data erasure date, and for anyone but a closure manager."""
+        plan's data erasure date, and for anyone but a closure manager.
+        Says what was started: how many cases are erased, how many kept."""
         Erasure = self.env['closure.erasure']
+        messages = []
         for plan in self:
             Erasure._check_can_erase(plan)
-            Erasure._ensure_for_plan(plan, rerun=True)
+            erasure = Erasure._ensure_for_plan(plan, rerun=True)
+            messages.append(_(
+                "%(plan)s: erasing the data of %(count)s cases in the background; %(held)s cases are kept "
+                "(legal hold, open dispute or a claim still owed). The Erasure button on the plan shows the "
+                "progress and, once done, the certificate.",
+                plan=plan.name, count=erasure._count_remaining(), held=plan._closure_erasure_held_count()))
         self.env.ref('closure_crm.ir_cron_closure_erasure')._closure_trigger()
-        return True
-
-    def action_preview_erasure(self):
-        """What the erasure would erase now, counted per kind; changes nothing."""
-        self.ensure_one()
-        Erasure = self.env['closure.erasure']
-        counts = Erasure._preview_counts(self)
-        labels = Erasure._count_labels()
-        lines = [f"{labels[fname]}: {value}" for fname, value in counts.items() if fname in labels]
         return {
             'type': 'ir.actions.client',
             'tag': 'display_notification',
             'params': {
-                'title': _("Erasure preview of %(plan)s", plan=self.name),
-                'message': '\n'.join(lines),
+                'title': _("Erasure started"),
+                'message': '\n'.join(messages),
+                'type': 'success',
                 'sticky': True,
-                'type': 'info',
+                'next': {'type': 'ir.actions.client', 'tag': 'soft_reload'},
             },
         }
+
+    def action_preview_erasure(self):
+        """The erasure preview report: what the erasure would erase now, what
+        it keeps and why, and when it may run. A manager opens it at any time,
+        before the erasure date too; it changes nothing."""
+        for plan in self:
+            self.env['closure.erasure']._check_can_preview(plan)
+        return self.env.ref('closure_crm.action_report_closure_erasure_preview').report_action(self)
+
+    def _closure_erasure_held_count(self):
+        """How many cases of the plan the erasure keeps (not erased, not erasable)."""
+        self.ensure_one()
+        Erasure = self.env['closure.erasure']
+        self.env['crm.lead'].flush_model()
+        self.env['closure.obligation'].flush_model()
+        self.env.cr.execute(SQL(
+            """SELECT COUNT(*) FROM crm_lead l
+                WHERE l.closure_plan_id = %s AND l.closure_erased_date IS NULL AND NOT (%s)""",
+            self.id, Erasure._erasable_sql()))
+        return self.env.cr.fetchone()[0]
 
     def action_view_erasure(self):
         self.ensure_one()

@@ -47,7 +47,12 @@ class ClosureReceiverCapacity(models.Model):
     @api.depends('partner_id', 'plan_id')
     def _compute_display_name(self):
         for line in self:
-            line.display_name = f"{line.partner_id.display_name} ({line.plan_id.name})"
+            if line.partner_id and line.plan_id:
+                line.display_name = _("%(receiver)s in %(plan)s", receiver=line.partner_id.display_name,
+                                      plan=line.plan_id.name)
+            else:
+                # a new line: what is chosen so far, never "False (False)"
+                line.display_name = line.partner_id.display_name or line.plan_id.name or _("New Receiver Capacity")
 
     @api.constrains('capacity')
     def _check_capacity(self):

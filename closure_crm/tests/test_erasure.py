@@ -81,12 +81,66 @@ class TestErasure(TransferCommon):
         self.assertEqual(counts['activity_count'], 1)
         self.assertGreaterEqual(counts['message_count'], 3)
         action = self.plan.with_user(self.manager).action_preview_erasure()
-        self.assertIn('Cases Anonymised: 1', action['params']['message'])
+        self.assertEqual((action['type'], action['report_name'], action['report_type']),
+                         ('ir.actions.report', 'closure_crm.report_closure_erasure_preview', 'qweb-html'))
         self.env.invalidate_all()
         self.assertEqual(self.customer.name, 'Erase Me 0')
         self.assertFalse(self.plan.erasure_id)
         with self.assertRaises(AccessError):
             self.env['closure.erasure'].with_user(self.rep_1)._preview_counts(self.plan)
+
+    def _preview_html(self, user):
+        html, _kind = self.env['ir.actions.report'].with_user(user)._render_qweb_html(
+            'closure_crm.report_closure_erasure_preview', self.plan.ids)
+        return html.decode()
+
+    def test_preview_report_after_the_date(self):
+        """The manager's preview: what would be erased, what is kept by law,
+        which cases are held back and why; nothing changes."""
+        html = self._preview_html(self.manager)
+        self.assertIn('has come', html)
+        self.assertIn('Would be erased', html)
+        self.assertRegex(html, r'Cases Anonymised</td>\s*<td class="text-end">1</td>')
+        self.assertIn('Kept as the law requires', html)
+        self.assertIn('Held back: <span>2</span> cases', html)
+        self.assertRegex(html, r'Legal hold</td>\s*<td class="text-end">1</td>')
+        self.assertRegex(html, r'Open dispute</td>\s*<td class="text-end">1</td>')
+        self.assertIn('Court order 2026/17', html, "each held case with its reason")
+        self.assertIn(self.disputed.name, html)
+        self.assertNotIn(self.case.name + '</td>', html, "the erasable case is counted, not listed as held")
+        self.env.invalidate_all()
+        self.assertEqual(self.customer.name, 'Erase Me 0')
+        self.assertFalse(self.plan.erasure_id)
+        # after an erasure, the preview says what is already gone
+        self._erase()
+        html = self._preview_html(self.manager)
+        self.assertIn('Already erased: <strong>1</strong> cases', html)
+        self.assertRegex(html, r'Cases Anonymised</td>\s*<td class="text-end">0</td>')
+
+    def test_preview_report_before_the_date_and_refused_to_a_rep(self):
+        """Before the erasure date the preview opens too (no error): it says
+        nothing is erased before the date and what would be then."""
+        self.plan.write({'decision_date': fields.Date.today()})
+        self.assertGreater(self.plan.data_erasure_date, fields.Date.today())
+        action = self.plan.with_user(self.manager).action_preview_erasure()
+        self.assertEqual(action['type'], 'ir.actions.report')
+        html = self._preview_html(self.manager)
+        self.assertIn('Nothing is erased before the data erasure date', html)
+        self.assertRegex(html, r'Cases Anonymised</td>\s*<td class="text-end">1</td>')
+        self.assertIn('Court order 2026/17', html)
+        # a rep: neither the button nor the report's own URL
+        with self.assertRaises(AccessError):
+            self.plan.with_user(self.rep_1).action_preview_erasure()
+        with self.assertRaises(AccessError):
+            self._preview_html(self.rep_1)
+        self.env.invalidate_all()
+        self.assertEqual(self.customer.name, 'Erase Me 0')
+        self.assertFalse(self.plan.erasure_id)
+
+    def test_start_erasure_says_what_it_started(self):
+        action = self.plan.with_user(self.manager).action_start_erasure()
+        self.assertEqual(action['tag'], 'display_notification')
+        self.assertIn('erasing the data of 1 cases in the background; 2 cases are kept', action['params']['message'])
 
     def test_refused_before_the_date_and_for_a_rep(self):
         with self.assertRaises(AccessError):
@@ -133,9 +187,12 @@ class TestErasure(TransferCommon):
         self.assertFalse(self._messages(self.case))
         self.assertFalse(self.env['mail.message'].search(
             [('model', '=', 'res.partner'), ('res_id', '=', self.customer.id)]))
-        self.assertFalse(self.env['ir.attachment'].search([
-            ('res_model', 'in', ('crm.lead', 'closure.consent', 'closure.transfer')),
-            ('res_id', 'in', self.case.ids + self.consent.transfer_id.ids + self.consent.ids)]))
+        # each model with its own ids (a demo file on another case may share an id of a consent)
+        self.assertFalse(self.env['ir.attachment'].search(
+            ['|', '|',
+             '&', ('res_model', '=', 'crm.lead'), ('res_id', 'in', self.case.ids),
+             '&', ('res_model', '=', 'closure.transfer'), ('res_id', 'in', self.consent.transfer_id.ids),
+             '&', ('res_model', '=', 'closure.consent'), ('res_id', 'in', self.consent.ids)]))
         self.assertFalse(self.package.exists())
         self.assertFalse(self.consent.note or self.consent.evidence or self.consent.evidence_filename)
         self.assertFalse(self.recipient.address or self.recipient.letter_body)

@@ -1,6 +1,6 @@
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import RedirectWarning, UserError
 
 from ..tools.transfer_matching import DEFAULT_MIN_SCORE
 
@@ -51,6 +51,7 @@ class ClosureTransferAssign(models.TransientModel):
 
     def action_assign(self):
         self.ensure_one()
+        self._check_receivers()
         result = self.env['closure.transfer.matcher']._assign(
             self.plan_id, leads=self.lead_ids or None, min_score=self.min_score, replan=self.replan)
         issues = dict(self._fields_issue_labels())
@@ -64,6 +65,7 @@ class ClosureTransferAssign(models.TransientModel):
         if result['without_dpa']:
             lines.append(_("Left out, no data-protection commitment signed: %(names)s",
                            names=', '.join(result['without_dpa'].mapped('display_name'))))
+        lines.append(self._transfer_figures())
         self.write({
             'state': 'done',
             'assigned_count': result['assigned'],
@@ -81,6 +83,29 @@ class ClosureTransferAssign(models.TransientModel):
             'target': 'new',
         }
 
+    def _check_receivers(self):
+        """A plan no receiver can take customers from cannot be assigned:
+        say what to do first, with the way there (not "0 of N assigned")."""
+        plan = self.plan_id
+        lines = self.env['closure.receiver.capacity'].search([
+            ('plan_id', '=', plan.id), ('partner_id.active', '=', True), ('partner_id.closure_is_receiver', '=', True)])
+        if not lines:
+            raise RedirectWarning(
+                _("No receiving partner has a capacity in %(plan)s yet, so no case can be proposed. Register the "
+                  "receivers first: for each receiving partner, say how many customers of this plan it takes "
+                  "(Receiver Capacities), then assign again.", plan=plan.name),
+                self.env.ref('closure_crm.action_closure_receiver_capacity').id,
+                _("Add Receiver Capacities"),
+                {'default_plan_id': plan.id, 'search_default_plan_id': plan.id})
+        if not lines.filtered('partner_id.closure_dpa_date'):
+            raise RedirectWarning(
+                _("The receivers of %(plan)s (%(names)s) have not signed their data-protection commitment, so no "
+                  "customer data may go to them. Record the date each one signed it on the receiver, then assign "
+                  "again.", plan=plan.name, names=', '.join(lines.partner_id.mapped('display_name'))),
+                self.env.ref('closure_crm.action_closure_receiver').id,
+                _("Open the Receivers"),
+                {'search_default_closure_receivers_without_dpa': 1})
+
     def action_view_transfers(self):
         self.ensure_one()
         action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_transfer')
@@ -94,6 +119,15 @@ class ClosureTransferAssign(models.TransientModel):
         action['domain'] = [('closure_plan_id', '=', self.plan_id.id), ('closure_transfer_issue', '!=', False)]
         action['context'] = {'search_default_group_closure_transfer_issue': 1}
         return action
+
+    def _transfer_figures(self):
+        """The plan's transfers counted by state now (the rows the Transfers
+        button lists), for the summary and the plan's history."""
+        Transfer = self.env['closure.transfer']
+        labels = dict(Transfer._fields['state']._description_selection(self.env))
+        counts = dict(Transfer._read_group([('plan_id', '=', self.plan_id.id)], ['state'], ['__count']))
+        figures = ', '.join(f"{labels[state]} {counts[state]}" for state in labels if counts.get(state))
+        return _("Transfers of the plan now: %(figures)s.", figures=figures or _("none"))
 
     def _fields_issue_labels(self):
         return self.env['crm.lead']._fields['closure_transfer_issue']._description_selection(self.env)
