@@ -59,3 +59,5 @@ from . import mail_message
 from . import crm_lead_taboo
 from . import closure_plan_guide
 from . import closure_plan_dashboard
+from . import closure_plan_books
+from . import closure_books_reconcile

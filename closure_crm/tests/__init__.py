@@ -36,3 +36,4 @@ from . import test_taboo_replies
 from . import test_case_workspace
 from . import test_plan_guidance
 from . import test_plan_feedback
+from . import test_obligation_books
