@@ -140,10 +140,10 @@ def write_demo(seed=2026, customers=200, today=None):
     _write_csv('crm.lead-history.csv', history)
     _write_csv('crm.lead-cases.csv', cases)
     _write_csv('closure.obligation.csv', obligations)
-    _write_stage_spread(rng, [case['id'] for case in cases], today)
+    _write_stage_spread(rng, [case['id'] for case in cases])
 
 
-def _write_stage_spread(rng, case_ids, today):
+def _write_stage_spread(rng, case_ids):
     """Demo XML moving the generated cases through the closure steps."""
     ids = list(case_ids)
     rng.shuffle(ids)
@@ -158,9 +158,10 @@ def _write_stage_spread(rng, case_ids, today):
             continue
         refs = ', '.join(f"ref('{xmlid}')" for xmlid in chunk)
         lines.append(f'    <function model="crm.lead" name="_closure_set_stage" eval="[[{refs}], \'{code}\']"/>')
-        notified = today - datetime.timedelta(days=rng.randint(3, 12))
+        # notified on the day the demo database is made (the demo plan's decision
+        # date is that day too): the claim deadlines lie ahead, whenever it is made
         lines.append(f'    <function model="crm.lead" name="write" '
-                     f'eval="[[{refs}], {{\'closure_notified_date\': \'{notified}\'}}]"/>')
+                     f'eval="[[{refs}], {{\'closure_notified_date\': DateTime.today().strftime(\'%Y-%m-%d\')}}]"/>')
     lines.append('</odoo>')
     with open(os.path.join(DEMO_DIR, 'closure_case_stage_demo.xml'), 'w', encoding='utf-8') as f:
         f.write('\n'.join(lines) + '\n')
