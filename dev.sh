@@ -132,14 +132,17 @@ cmd_demo() {
         if [[ "$with_demo" != "$(tr ',' '\n' <<<"$ADDONS" | wc -l)" ]]; then
             die "database $DEMO_DB exists but does not hold $ADDONS with their demo data; drop it (dropdb $DEMO_DB) or set CLOSURE_DB to another name"
         fi
-        run_odoo_once "$DEMO_DB" "$log" "updated $ADDONS" -u "$ADDONS" --load-language=zh_CN
+        run_odoo_once "$DEMO_DB" "$log" "updated $ADDONS" -u "$ADDONS" --load-language=zh_CN --i18n-overwrite
     else
         # English first (a new database created with --load-language would have
         # Chinese as its only language), then the Chinese translations beside it.
         # Invoicing, Sales and Loyalty first: the demo loads their books (closure_crm/demo/closure_books_demo.xml)
         install_addons "$DEMO_DB" "sale_management,loyalty" "$LOGS/demo-apps-install.log"
         install_addons "$DEMO_DB" "$ADDONS" "$log"
-        run_odoo_once "$DEMO_DB" "$LOGS/demo-language.log" "loaded Simplified Chinese" --load-language=zh_CN
+        # (with an update of closure_crm: its language hook, which offers the
+        # language on the websites, runs only once the add-on is loaded)
+        run_odoo_once "$DEMO_DB" "$LOGS/demo-language.log" "loaded Simplified Chinese" \
+            --load-language=zh_CN -u closure_crm
     fi
     local common
     mapfile -t common < <(odoo_common_args)
