@@ -114,7 +114,6 @@ class TestComplaintsAndCare(NoticeCommon):
             Lead._cron_closure_care()
         progress.assert_called_once_with(done=due, remaining=0)
         self.assertEqual(Lead._closure_care_count_due(), 0)
-        handled = waiting
         care = self._mails_of(waiting)[waiting]
         self.assertEqual(len(care), 1)
         self.assertIn('we have not forgotten you', care.subject)

@@ -20,7 +20,8 @@ class TestTemplateMigration(TransactionCase):
 
     def test_untouched_templates_take_the_new_wording_edited_ones_are_kept(self):
         migration = _load_migration('18.0.1.2.0', 'post-mail-templates')
-        admin = new_test_user(self.env, login='template_admin', groups='base.group_system,closure_crm.group_closure_manager')
+        admin = new_test_user(self.env, login='template_admin',
+                              groups='base.group_system,closure_crm.group_closure_manager')
         untouched = self.env.ref('closure_crm.mail_template_notice_a_b2b')
         edited = self.env.ref('closure_crm.mail_template_notice_a_b2c')
         shipped = untouched.body_html

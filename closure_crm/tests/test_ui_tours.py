@@ -135,7 +135,7 @@ class TestUiTours(HttpCase, TransferCommon):
                                   subtype_xmlid='mail.mt_comment')
 
                 self._tour('/odoo', f'closure_rep_taboo_{lang}', login=login)
-                replies = case.message_ids.filtered(lambda message: message.author_id == rep.partner_id)
+                replies = case.message_ids.filtered(lambda message, rep=rep: message.author_id == rep.partner_id)
                 self.assertEqual(len(replies), 1, "only the edited reply was sent")
                 self.assertIn('已为您安排替代方案', str(replies.body))
                 self.assertNotIn('倒闭', str(replies.body))
