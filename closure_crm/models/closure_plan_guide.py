@@ -61,7 +61,7 @@ class ClosurePlan(models.Model):
         grouped queries whatever the number of plans and cases."""
         plan_ids = self.ids
         figures = {plan_id: dict.fromkeys((
-            'cases', 'tiered', 'notified', 'unassigned', 'declared', 'reviewed', 'paid', 'export_asked',
+            'cases', 'tiered', 'notified', 'unassigned', 'declared', 'reviewed', 'paid', 'export_asked', 'receivers',
         ), 0) for plan_id in plan_ids}
         Lead = self.env['crm.lead'].with_context(active_test=False)
         for plan, count, tiered, notified, asked in Lead._read_group(
@@ -83,12 +83,11 @@ class ClosurePlan(models.Model):
             figures[plan.id]['paid'] += paid
             if review in REVIEWED_STATES:
                 figures[plan.id]['reviewed'] += count
-        receivers = {}
-        for company in self.company_id:
-            receivers[company.id] = self.env['res.partner'].search_count(
-                [('closure_is_receiver', '=', True), ('company_id', 'in', [company.id, False])])
-        for plan in self:
-            figures[plan.id]['receivers'] = receivers.get(plan.company_id.id, 0)
+        # the receivers that take customers of the plan: a capacity in it (what the bulk assignment needs)
+        for plan, count in self.env['closure.receiver.capacity']._read_group(
+                [('plan_id', 'in', plan_ids), ('partner_id.active', '=', True),
+                 ('partner_id.closure_is_receiver', '=', True)], ['plan_id'], ['__count']):
+            figures[plan.id]['receivers'] = count
         return figures
 
     @api.depends('state', 'tiered_date', 'generation_pending', 'data_export_deadline', 'data_erasure_date',
@@ -122,8 +121,8 @@ class ClosurePlan(models.Model):
     def _guide_step_receivers(self, fig, today):
         # the companies that can take the customers over
         if fig['receivers']:
-            return 'done', _("%(count)s receiving partners registered", count=fig['receivers'])
-        return 'todo', _("No receiving partner yet: register the companies that can take your customers over")
+            return 'done', _("%(count)s receivers take customers of this plan", count=fig['receivers'])
+        return 'todo', _("No receiver takes customers of this plan yet: register the receivers and their capacity")
 
     def _guide_step_cases(self, fig, today):
         # one case per customer with revenue or open business
@@ -215,7 +214,8 @@ class ClosurePlan(models.Model):
             raise RedirectWarning(
                 _("No receiving partner is registered, so no customer can be assigned one. Register the "
                   "receivers first: the companies that can take your customers over."),
-                self.env.ref('closure_crm.action_closure_receiver').id, _("Register Receivers"))
+                self.env.ref('closure_crm.action_closure_receiver_capacity').id, _("Register Receivers"),
+                {'default_plan_id': self.id, 'search_default_plan_id': self.id})
 
     def _guide_check_tiers(self, what):
         self.ensure_one()
@@ -230,8 +230,12 @@ class ClosurePlan(models.Model):
     # Each step's next action
     # ------------------------------------------------------------------
     def action_guide_receivers(self):
+        """The receivers' capacities in this plan: how many of its customers each takes."""
         self.ensure_one()
-        return self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_receiver')
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_receiver_capacity')
+        action['domain'] = [('plan_id', '=', self.id)]
+        action['context'] = {'default_plan_id': self.id}
+        return action
 
     def action_guide_tiers(self):
         self.ensure_one()

@@ -38,9 +38,12 @@ class TestPlanGuidance(NoticeCommon):
             'receivers', 'cases', 'tiers', 'assignment', 'notices', 'claims', 'export', 'erasure')}
 
     def _register_receiver(self):
-        return self.env['res.partner'].create({
+        receiver = self.env['res.partner'].create({
             'name': 'Guided Receiver', 'is_company': True, 'email': 'receiver@guided.example.com',
             'closure_is_receiver': True, 'closure_dpa_date': '2026-05-01'})
+        self.env['closure.receiver.capacity'].create(
+            {'plan_id': self.guided.id, 'partner_id': receiver.id, 'capacity': 5})
+        return receiver
 
     def test_fresh_plan_says_what_comes_first(self):
         self.env['res.partner'].search([('closure_is_receiver', '=', True)]).closure_is_receiver = False
@@ -117,7 +120,7 @@ class TestPlanGuidance(NoticeCommon):
             plan.action_guide_new_wave()
         with self.assertRaisesRegex(RedirectWarning, "Register the receivers first") as caught:
             plan.action_guide_assignment()
-        self.assertEqual(caught.exception.args[1], self.env.ref('closure_crm.action_closure_receiver').id)
+        self.assertEqual(caught.exception.args[1], self.env.ref('closure_crm.action_closure_receiver_capacity').id)
         self.assertFalse(self.env['closure.notice.wave'].search([('plan_id', '=', plan.id)]), "nothing was created")
 
     def test_dashboard_opens_on_the_plan(self):

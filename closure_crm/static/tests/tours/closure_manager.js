@@ -97,6 +97,40 @@ function managerSteps(texts, lang) {
             run: "click",
         },
         {
+            content: "first step: the receivers that take this plan's customers",
+            trigger: `${stepState("receivers", texts.todo)}`,
+        },
+        {
+            trigger: ".o_statusbar_buttons button.btn-primary[name=action_guide_receivers]",
+            run: "click",
+        },
+        {
+            content: "a receiver's capacity in this plan",
+            trigger: ".o_list_button_add",
+            run: "click",
+        },
+        {
+            trigger: ".o_data_row .o_field_widget[name=partner_id] input",
+            run: "edit Harbour IT",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item a:contains(Harbour IT)",
+            run: "click",
+        },
+        {
+            trigger: ".o_data_row .o_field_widget[name=capacity] input",
+            run: "edit 5",
+        },
+        {
+            trigger: ".o_list_button_save",
+            run: "click",
+        },
+        {
+            content: "saved; back to the plan by the breadcrumb",
+            trigger: `.o_list_view:not(:has(.o_data_row.o_selected_row)) .o_breadcrumb .breadcrumb-item a:contains("${planName}")`,
+            run: "click",
+        },
+        {
             content: "the steps: receivers are registered, the cases come next, the tiers wait for them",
             trigger: `${stepState("receivers", texts.done)}`,
         },
