@@ -6,7 +6,8 @@
 Logs in as the demo users over Odoo's JSON-RPC, then drives a headless Chromium
 (the browser Odoo's UI tours use) over its DevTools protocol with
 websocket-client (the package the tours need too), and writes one PNG per screen
-into docs/ at 1400x900. Each screen waits until what it must show is on the
+into docs/img/ at 1400x900 (the customer's page at a
+phone's 390x844). Each screen waits until what it must show is on the
 page, so a screen that no longer shows it fails loudly instead of saving an
 empty picture. The browser runs in a temporary profile and is stopped at the
 end, whatever happens.
@@ -215,12 +216,6 @@ def take_all(base, db, out_dir, width, height, only=None):
     receiver = Session(base, db, 'receiver.portal', 'receiver.portal')
 
     plan = admin.one('closure.plan', [('state', '=', 'in_progress')], ['id', 'name'], order='id', what='running plan')
-    # the furthest a demo transfer went: handed over, with its consent and package
-    transfer = admin.one('closure.transfer', [('consent_id', '!=', False), ('lead_id.closure_plan_id', '=', plan['id']),
-                                              ('state', 'in', ('handed_over', 'completed', 'receiver_accepted'))],
-                         ['id', 'lead_id'], order='date_handed_over, id', what='transfer with a consent')
-    wave = admin.one('closure.notice.wave', [('plan_id', '=', plan['id']), ('sent_count', '>', 0)],
-                     ['id', 'name'], order='id', what='notice wave that sent notices')
     case_fields = ['id', 'closure_answer_url']
     en_case = admin.one('crm.lead', [('closure_plan_id', '=', plan['id']), ('partner_id.lang', '=', 'en_US'),
                                      ('closure_transfer_ids', '!=', False)], case_fields, order='id',
@@ -234,19 +229,45 @@ def take_all(base, db, out_dir, width, height, only=None):
         url = case['closure_answer_url']
         return base + url[url.index('/closure/answer/'):]
 
+    lin = Session(base, db, 'closure.lin', 'closure.lin')            # a rep who reads Chinese
+    manager = Session(base, db, 'closure.manager', 'closure.manager')  # a manager who reads Chinese
+    # a case with money owed, for each rep
+    worked = [('closure_plan_id', '=', plan['id']), ('closure_refund_due', '>', 0)]
+    anna_case = admin.one('crm.lead', worked + [('user_id.login', '=', 'closure.anna')], order='id',
+                          what="Anna's case with money owed")
+    lin_case = admin.one('crm.lead', worked + [('user_id.login', '=', 'closure.lin')], order='id',
+                         what="Lin's case with money owed")
+
+    def case_form(case):
+        return lambda b: backend(b, base, f"action-closure_crm.action_closure_case/{case['id']}",
+                                 '.o_form_view .o_notebook')
+
+    def pipeline(b):
+        backend(b, base, 'action-closure_crm.action_closure_case', '.o_kanban_group .o_kanban_record')
+
+    def plan_form(b):
+        backend(b, base, f"action-closure_crm.action_closure_plan/{plan['id']}", '.o_form_view', plan['name'])
+
+    def phone(url, text):
+        def show(b):
+            b.send('Emulation.setDeviceMetricsOverride', width=390, height=844, deviceScaleFactor=1, mobile=True)
+            public(b, url, 'form', text)
+        return show
+
     screens = [
         # name, user, action, wait for (selector, text)
-        ('plan-timeline', admin, lambda b: backend(b, base, f"action-closure_crm.action_closure_plan/{plan['id']}",
-                                                   '.o_form_view', plan['name'])),
-        ('case-kanban', anna, lambda b: backend(b, base, 'action-closure_crm.action_closure_case',
-                                                '.o_kanban_group .o_kanban_record')),
-        ('case-transfer', admin, lambda b: case_transfer(b, base, transfer)),
-        ('transfer-consent', admin, lambda b: transfer_consent(b, base, transfer)),
-        ('notice-wave', admin, lambda b: backend(b, base, f"action-closure_crm.action_closure_notice_wave/{wave['id']}",
-                                                 '.o_form_view .o_stat_text', 'Sent')),
-        ('answer-page-en', None, lambda b: public(b, answer_url(en_case), 'form', 'Send')),
-        ('answer-page-zh', None, lambda b: public(b, answer_url(zh_case), 'form', '提交')),
-        ('receiver-portal', receiver, lambda b: public(b, f'{base}/my/closure/transfers', 'table', None)),
+        ('case-form-en', anna, case_form(anna_case)),
+        ('case-form-zh', lin, case_form(lin_case)),
+        ('pipeline-en', anna, pipeline),
+        ('pipeline-zh', lin, pipeline),
+        ('plan-en', admin, plan_form),
+        ('plan-zh', manager, plan_form),
+        ('dashboard-en', admin, lambda b: plan_dashboard(b, base, plan)),
+        ('dashboard-zh', manager, lambda b: plan_dashboard(b, base, plan)),
+        ('receiver-portal-en', receiver, lambda b: public(b, f'{base}/en/my/closure/transfers', 'table', None)),
+        ('receiver-portal-zh', receiver, lambda b: public(b, f'{base}/zh_CN/my/closure/transfers', 'table', None)),
+        ('customer-page-phone-en', None, phone(answer_url(en_case), 'Send')),
+        ('customer-page-phone-zh', None, phone(answer_url(zh_case), '提交')),
         ('training-dashboard', admin, lambda b: training_dashboard(b, base)),
     ]
     browser = Browser(width, height)
@@ -256,6 +277,8 @@ def take_all(base, db, out_dir, width, height, only=None):
             if only and name not in only:
                 continue
             browser.login_as(base, session)
+            browser.send('Emulation.setDeviceMetricsOverride', width=width, height=height,
+                         deviceScaleFactor=1, mobile=False)
             show(browser)
             path = out_dir / f'{name}.png'
             size = browser.screenshot(path)
@@ -271,18 +294,10 @@ def public(browser, url, selector, text):
     browser.wait_for(selector, text)
 
 
-def case_transfer(browser, base, transfer):
-    backend(browser, base, f"action-closure_crm.action_closure_case/{transfer['lead_id'][0]}",
-            '.o_form_view .o_notebook')
-    browser.click('.o_notebook .nav-link', 'Transfer')
-    browser.wait_for('.o_notebook .tab-pane.active .o_data_row')
-
-
-def transfer_consent(browser, base, transfer):
-    backend(browser, base, f"action-closure_crm.action_closure_transfer/{transfer['id']}",
-            '.o_form_view .o_statusbar_status')
-    browser.click('.o_notebook .nav-link', 'Consent')
-    browser.wait_for('.o_notebook .tab-pane.active .o_field_many2many_tags .badge')
+def plan_dashboard(browser, base, plan):
+    backend(browser, base, f"action-closure_crm.action_closure_plan/{plan['id']}", '.o_form_view', plan['name'])
+    browser.click('.o_form_view button[name="action_dashboard"]')
+    browser.wait_for('.o_action_manager .o_view_controller .o_kanban_record')
 
 
 def training_dashboard(browser, base):
@@ -297,7 +312,8 @@ def main():
                         help='the demo server (default: http://localhost:$CLOSURE_HTTP_PORT or 8069)')
     parser.add_argument('--db', default=os.environ.get('CLOSURE_DB', 'closure_demo'),
                         help='the demo database (default: $CLOSURE_DB or closure_demo)')
-    parser.add_argument('--out', default=str(ROOT / 'docs'), help='folder for the PNG files (default: docs/)')
+    parser.add_argument('--out', default=str(ROOT / 'docs' / 'img'),
+                        help='folder for the PNG files (default: docs/img/)')
     parser.add_argument('--size', default='1400x900', help='browser window WIDTHxHEIGHT (default: 1400x900)')
     parser.add_argument('only', nargs='*', help='take only these screens (names without .png)')
     args = parser.parse_args()
