@@ -88,6 +88,14 @@ class TestTraineeTours(HttpCase, TrainingCommon):
                 self.assertEqual(len(attempt.user_input_line_ids.question_id), len(questions))
                 self.assertTrue(any(q._closure_answers_in_order(attempt).ids != q.suggested_answer_ids.ids
                                     for q in questions), "the attempt saw the answers shuffled")
+                # the certificate goes to the trainee by mail, the report attached (rendered as HTML
+                # under Odoo's test mode; tests/test_pdf_reports.py renders it as a real PDF)
+                certificate_mail = self.env['mail.mail'].search(
+                    [('model', '=', 'survey.user_input'), ('res_id', '=', attempt.id)])
+                self.assertEqual(len(certificate_mail), 1)
+                self.assertIn(trainee.partner_id.email, certificate_mail.email_to)
+                self.assertEqual(len(certificate_mail.attachment_ids), 1)
+                self.assertFalse(attempt.closure_certificate_pending)
                 # certified: the gate now lets the trainee own the A-tier case
                 self.assertTrue(self.plan._check_closure_gate('own_tier_a', users=trainee))
                 case.user_id = trainee
