@@ -363,6 +363,11 @@ class CrmLead(models.Model):
 
     def write(self, vals):
         self._closure_check_customer_fields(vals)
+        if self.env.context.get('closure_merging') and 'stage_id' in vals and self.filtered('closure_plan_id') \
+                and not self.env['crm.stage'].browse(vals['stage_id']).is_closure_stage:
+            # crm's merge gives the kept record the first stage of its team when the merged one is not
+            # among them; the closure stages belong to no plan's team: a kept case keeps its own stage
+            vals = {key: value for key, value in vals.items() if key != 'stage_id'}
         self._closure_check_pipeline(vals)
         touches_partner = any(fname in vals for fname in self.CLOSURE_PARTNER_FIELDS)
         partners = self.filtered('closure_plan_id').partner_id if touches_partner else None
@@ -519,8 +524,8 @@ class CrmLead(models.Model):
             raise UserError(_(
                 "%(case)s holds evidence (%(evidence)s): it cannot be merged into another lead. "
                 "Archive it instead.", case=case.display_name, evidence=', '.join(kinds)))
-        return super()._merge_opportunity(user_id=user_id, team_id=team_id, auto_unlink=auto_unlink,
-                                          max_length=max_length)
+        return super(CrmLead, self.with_context(closure_merging=True))._merge_opportunity(
+            user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, max_length=max_length)
 
     def _closure_evidence_held(self):
         """{case: [what it holds, translated]} for the closure cases among these

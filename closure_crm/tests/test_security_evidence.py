@@ -161,8 +161,12 @@ class TestEvidenceOutlivesItsCase(EvidenceCommon):
         duplicate = self.env['crm.lead'].create({
             'name': 'Plain duplicate', 'type': 'lead', 'partner_id': self.case_claim.partner_id.id,
             'user_id': self.rep_1.id})
+        stage = self.case_claim.stage_id
         merged = (self.case_claim | duplicate).with_user(self.rep_1).merge_opportunity()
         self.assertEqual(merged, self.case_claim)
+        # the kept case stays where it was in the closure pipeline (crm would give it its team's first stage)
+        self.assertEqual(merged.stage_id, stage)
+        self.assertTrue(merged.stage_id.is_closure_stage)
         self.assertFalse(duplicate.exists())
         self.assertTrue(self.claim.exists())
 
