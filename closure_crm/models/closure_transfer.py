@@ -565,11 +565,16 @@ class ClosureTransfer(models.Model):
                 'date_receiver_answer': fields.Datetime.now(),
                 'decline_reason': False if accept else reason,
             })
+            # a note for the staff who follow the case, in the case owner's language (not the receiver's);
+            # sudo: a receiver's portal user may not read who owns the case, only its language is used
+            owner_lang = (transfer.sudo().user_id or transfer.sudo().plan_id.user_id).lang
+            staff_env = transfer.with_context(lang=owner_lang).env if owner_lang else transfer.env
             if accept:
-                body = _("%(receiver)s accepted the customer.", receiver=transfer.receiver_id.display_name)
+                body = staff_env._("%(receiver)s accepted the customer.", receiver=transfer.receiver_id.display_name)
             else:
-                body = _("%(receiver)s declined the customer: %(reason)s",
-                         receiver=transfer.receiver_id.display_name, reason=reason or _("no reason given"))
+                body = staff_env._("%(receiver)s declined the customer: %(reason)s",
+                                   receiver=transfer.receiver_id.display_name,
+                                   reason=reason or staff_env._("no reason given"))
             transfer.message_post(body=body, author_id=author.id if author else None)
         return True
 

@@ -132,6 +132,23 @@ class TestTransferPortal(HttpCase, TransferCommon):
         notice = lxml.html.fromstring(self._page(url).text).find_class('o_closure_transfer_next')
         self.assertIn("The customer's data is handed over to you.", notice[0].text_content())
 
+    def test_answer_noted_in_the_case_owners_language(self):
+        """A receiver answering in Chinese leaves the staff's note on the
+        transfer in the language of the case's owner, who reads it."""
+        self.env['res.lang']._activate_lang('zh_CN')
+        self.portal_a.lang = 'zh_CN'
+        owner = self.case_x.user_id or self.plan.user_id
+        self.assertEqual(owner.lang, 'en_US')
+        self._consent(self.case_x, receiver=self.receiver_a, transfer=self.transfer_x, categories=self.cat_contact)
+        self.authenticate('receiver_a_portal', 'receiver_a_portal')
+        url = f'/my/closure/transfers/{self.transfer_x.id}'
+        response = self.url_open(f'{url}/answer', data={'decision': 'accept',
+                                                         'csrf_token': http.Request.csrf_token(self)})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self.transfer_x.state, 'receiver_accepted')
+        note = self.transfer_x.message_ids.filtered(lambda m: 'Alpha Receiver' in (m.body or ''))[:1]
+        self.assertIn('Alpha Receiver accepted the customer.', note.body)
+
     def test_status_column_stays_on_a_phone(self):
         """At 390 px (below Bootstrap's sm/md breakpoints) the list keeps the
         customer and the status; the other columns hide instead of pushing
