@@ -18,7 +18,8 @@ EXPORT_FORMAT_VERSION = 1
 # copies of a case's data produced per hour, from the page and by staff (ir.config_parameter)
 EXPORT_RATE_PARAM, EXPORT_RATE_DEFAULT = 'closure_crm.export_max_per_hour', 5
 
-README = """Copy of your data (PIPL Art. 45, GDPR Art. 15 and 20)
+# the archive's README.txt, in the customer's language (data.json's keys stay as documented)
+README = _lt("""Copy of your data (PIPL Art. 45, GDPR Art. 15 and 20)
 =====================================================
 
 This archive holds the personal data {company} keeps about you, as on {date}:
@@ -51,7 +52,7 @@ messages      the messages exchanged with you: id, case_id, date, author, subjec
               body (plain text), type (email, comment), attachment_ids.
 attachments   the files you sent us: id, message_id, name, mimetype, size (bytes), file
               (path in this archive).
-"""
+""")
 
 
 # the XLSX's column titles: the field each key of data.json holds, whose label
@@ -214,7 +215,9 @@ class CrmLead(models.Model):
         data, files = self._closure_data_export_values(cases)
         output = io.BytesIO()
         with zipfile.ZipFile(output, 'w', zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr('README.txt', README.format(company=data['company'], date=data['generated_at']))
+            reader_lang = self.partner_id.lang or self.env.lang
+            archive.writestr('README.txt', README._translate(reader_lang).format(
+                company=data['company'], date=data['generated_at']))
             archive.writestr('data.json', json.dumps(data, ensure_ascii=False, indent=1, default=str))
             archive.writestr('data.xlsx', self._closure_data_export_xlsx(data))
             for path, attachment in files:

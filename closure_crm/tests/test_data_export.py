@@ -193,3 +193,9 @@ class TestDataExport(HttpCase, TransferCommon):
         self.assertIn('申报截止日', cases[0])
         self.assertNotIn('prepaid_balance', cases[0])
         self.assertEqual(cases[1][cases[0].index('预付余额')], self.case.closure_prepaid_balance)
+        # and a README in Chinese that still names data.json's keys as they are
+        readme = archive.read('README.txt').decode()
+        self.assertIn('您的数据副本', readme)
+        self.assertIn(self.case.company_id.name, readme)
+        self.assertIn('prepaid_balance', readme)
+        self.assertNotIn('Copy of your data', readme)
