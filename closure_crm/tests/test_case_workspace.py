@@ -114,6 +114,10 @@ class TestCaseWorkspace(ClosureCommon):
             self.assertIn('closure_is_case', lost.get('invisible'))
         self.assertIn('closure_is_case', arch.xpath("//div[hasclass('oe_title')]/h2")[0].get('invisible'))
         self.assertIn('closure_is_case', arch.xpath("//sheet/widget[@title='Won']")[0].get('invisible'))
+        # no expected closing date: the case closes on the law's dates (Next Legal Deadline)
+        self.assertIn('closure_is_case', arch.xpath("//label[@for='date_deadline']")[0].get('invisible'))
+        self.assertIn('closure_is_case', arch.xpath(
+            "//div[hasclass('o_lead_opportunity_form_inline_fields')]")[0].get('invisible'))
         # the obligations table: a few readable columns, the rest in the row's form
         columns = arch.xpath("//field[@name='closure_obligation_ids']/list/field[not(@column_invisible)]")
         self.assertLessEqual(len(columns), 5)
