@@ -1,7 +1,7 @@
 from lxml import etree
 
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, JsonRpcException, tagged
 
 from odoo.addons.closure_crm.tests.common import ClosureCommon
 
@@ -54,3 +54,36 @@ class TestClosureCaseIsNoSale(ClosureCommon):
             with self.subTest(button=button):
                 [node] = arch.xpath(f"//button[@name='{button}']")
                 self.assertTrue(node.get('invisible').startswith('closure_is_case or '), node.get('invisible'))
+
+
+@tagged('post_install', '-at_install')
+class TestClosureCaseIsNoSaleOverRpc(HttpCase, ClosureCommon):
+    """The same refusals through the web client's RPC, as a rep logged in:
+    no quotation from a closure case, no order attached to one."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls._create_customers(1, prefix='Rpc Customer')
+        cls.case = cls._create_cases(cls.customer, user_id=cls.rep_1.id)
+
+    def _call(self, model, method, args, kwargs=None):
+        return self.make_jsonrpc_request(f'/web/dataset/call_kw/{model}/{method}', {
+            'model': model, 'method': method, 'args': args, 'kwargs': kwargs or {}})
+
+    def test_rep_cannot_quote_or_order_a_closure_case_over_rpc(self):
+        Order = self.env['sale.order']
+        before = Order.search_count([])
+        self.authenticate(self.rep_1.login, self.rep_1.login)
+        with self.assertRaisesRegex(JsonRpcException, 'UserError'):
+            self.make_jsonrpc_request('/web/dataset/call_button', {
+                'model': 'crm.lead', 'method': 'action_new_quotation', 'args': [[self.case.id]], 'kwargs': {}})
+        with self.assertRaisesRegex(JsonRpcException, 'ValidationError'):
+            self._call('sale.order', 'create', [{'partner_id': self.customer.id, 'opportunity_id': self.case.id}])
+        order_id = self._call('sale.order', 'create', [{'partner_id': self.customer.id}])
+        with self.assertRaisesRegex(JsonRpcException, 'ValidationError'):
+            self._call('sale.order', 'write', [[order_id], {'opportunity_id': self.case.id}])
+        self.env.invalidate_all()
+        self.assertEqual(Order.search_count([]), before + 1)
+        self.assertFalse(Order.browse(order_id).opportunity_id)
+        self.assertEqual(Order.search_count([('opportunity_id', '=', self.case.id)]), 0)
