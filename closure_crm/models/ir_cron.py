@@ -39,12 +39,12 @@ class IrCron(models.Model):
         a new transaction (an erasure record to close once every server's
         batches are committed): while something remains the job is triggered
         again, at once after a batch that did something, a minute later after
-        one that found only rows others hold. A deadlock, a serialization failure or a lock
-        timeout (another job on the same cases, another server) rolls the
-        batch back and runs it again in a new transaction, whose snapshot sees
-        what the other one committed, after a short growing pause
-        (BATCH_ATTEMPTS times; then the job is triggered again a minute
-        later). Nothing is recorded as an error for a manager: this is
+        one that found only rows others hold. A deadlock, a serialization
+        failure or a lock timeout (another job on the same cases, another
+        server) rolls the batch back and runs it again in a new transaction,
+        whose snapshot sees what the other one committed, after a short
+        growing pause (BATCH_ATTEMPTS times; then the job is triggered again
+        a minute later). Nothing is recorded as an error for a manager: this is
         ordinary concurrency. A lost database connection ends the
         transaction: nothing of the batch was committed, and Odoo's scheduler
         runs the job again (its next call was not moved)."""
