@@ -851,14 +851,18 @@ class ClosurePlan(models.Model):
         each claims the plan it works on (SKIP LOCKED), so no plan is worked
         twice at the same time, and the unique (plan, customer) index makes a
         duplicate impossible."""
+        worked = {}  # what the batch's plan still misses: not looked up twice in a call
         self.env.ref('closure_crm.ir_cron_closure_generate_cases')._closure_run_batch(
-            self._generate_cases_batch, self._count_cases_to_generate)
+            lambda: self._generate_cases_batch(worked), lambda: self._count_cases_to_generate(worked))
 
     @api.model
-    def _generate_cases_batch(self):
+    def _generate_cases_batch(self, worked=None):
         """Create up to GENERATION_BATCH missing cases of the first queued
         plan no other worker holds; the plan's last batch takes it off the
-        queue and says so in its history. Returns the cases created."""
+        queue and says so in its history. Returns the cases created, and
+        puts in ``worked`` {plan id: customers it still misses}."""
+        worked = {} if worked is None else worked
+        worked.clear()  # a batch run again after a deadlock may claim another plan
         self.flush_model(['generation_pending'])
         self.env.cr.execute(SQL(
             """SELECT id FROM closure_plan WHERE generation_pending
@@ -869,15 +873,19 @@ class ClosurePlan(models.Model):
         plan = self.browse(row[0])
         missing = plan._missing_case_partner_ids()
         created = plan._create_cases(missing[:GENERATION_BATCH])
+        worked[plan.id] = len(missing) - len(created)
         if len(missing) <= GENERATION_BATCH:
             plan.generation_pending = False
             plan.message_post(body=_("All customer cases are generated (%s cases).", plan.case_count))
         return len(created)
 
     @api.model
-    def _count_cases_to_generate(self):
-        """The cases the queued plans still miss."""
-        return sum(len(plan._missing_case_partner_ids()) for plan in self.search([('generation_pending', '=', True)]))
+    def _count_cases_to_generate(self, worked=None):
+        """The cases the queued plans still miss; ``worked``: {plan id: count}
+        already known from this call's batch."""
+        worked = worked or {}
+        others = self.search([('generation_pending', '=', True), ('id', 'not in', list(worked))])
+        return sum(worked.values()) + sum(len(plan._missing_case_partner_ids()) for plan in others)
 
     def _post_tier_summary(self, changed):
         """One message on the plan for a tiering that changed ``changed``
