@@ -303,7 +303,7 @@ def reset(env, label, func, *args):
 
 
 def shares(servers, job_names):
-    """{port: records processed by the jobs named ``job_names`` (lanes included)}."""
+    """{port: records processed by the jobs named ``job_names``}."""
     result = {}
     for server in servers:
         done = 0
@@ -547,7 +547,7 @@ def run_introductions(args, env, plan, sink, smtp_port, ports, phase):
     try:
         result = {'transfers': len(ids), 'plan_id': plan.id}
         t0 = time.perf_counter()
-        # *Send Introductions* on the list: more than one batch, so queued for the job and its lanes
+        # *Send Introductions* on the list: more than one batch, so queued for the job
         env['closure.transfer'].browse(ids).action_introduce()
         env.cr.commit()
         wait_for(env, 'introductions',
@@ -655,9 +655,13 @@ def due_plans(env, allowed=()):
 
 
 def run_erasure(args, env, plan, smtp_port, ports, phase):
-    # the plan's erasure date comes: its own date (export deadline + erasure delay), in the past
-    reset(env, 'erasure date', lambda: plan.write(
-        {'data_erasure_date': plan._days_after(plan.data_export_deadline, plan.erasure_days)}))
+    # the plan's erasure date comes: its own date (export deadline + erasure delay), in the past,
+    # and not before the claims are settled (the plan's timeline refuses an earlier one)
+    erasure_date = max(filter(None, [plan._days_after(plan.data_export_deadline, plan.erasure_days),
+                                     plan.plan_type == 'standard' and plan.claims_settlement_date]))
+    if erasure_date > date.today():
+        sys.exit(f"plan {plan.name}: its erasure date {erasure_date} is not past yet")
+    reset(env, 'erasure date', lambda: plan.write({'data_erasure_date': erasure_date}))
     others = due_plans(env, plan.ids)
     if others:
         sys.exit(f"plans {', '.join(others.mapped('name'))} are past their erasure date too: the erasure job "
@@ -670,7 +674,7 @@ def run_erasure(args, env, plan, smtp_port, ports, phase):
         env.cr.execute("SELECT COUNT(*) FROM crm_lead WHERE closure_plan_id = %s", [plan.id])
         result = {'cases': env.cr.fetchone()[0], 'plan_id': plan.id}
         t0 = time.perf_counter()
-        plan.action_start_erasure()  # the manager's *Start Erasure*: the erasure record, then the job and its lanes
+        plan.action_start_erasure()  # the manager's *Start Erasure*: the erasure record, then the job
         env.cr.commit()
         wait_for(env, 'erasure',
                  "SELECT COUNT(*) FROM crm_lead WHERE closure_plan_id = %s AND closure_erased_date IS NULL",

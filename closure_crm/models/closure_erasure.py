@@ -201,44 +201,62 @@ class ClosureErasure(models.Model):
 
     @api.model
     def _cron_erase(self):
-        """Scheduled job: one batch of the first plan due for erasure. The
-        cron framework commits after each call and calls again while
-        progress reports something remaining."""
+        """Scheduled job: one batch of the first plan due for erasure, on the
+        closure jobs' batch protocol (``ir.cron._closure_run_batch``). The
+        cases are claimed with SKIP LOCKED, so several servers erase a plan
+        together and no case twice. A record is closed by a call that finds
+        none of its cases left (``_finish``), in a transaction that sees every
+        server's batches: until then it counts as work remaining, so the job
+        comes back at once after its last batch instead of at its next
+        daily run."""
+        self.env.ref('closure_crm.ir_cron_closure_erasure')._closure_run_batch(
+            self._erase_due_batch, self._count_due_work)
+
+    @api.model
+    def _due_plans(self):
+        """The plans due for erasure: from their data erasure date on, in
+        progress or closed, and any plan whose erasure a manager started (or
+        ran again) that is past its date, first due first."""
         today = fields.Date.context_today(self)
         plans = self.env['closure.plan'].search([
             ('data_erasure_date', '<=', today), ('state', 'in', ('in_progress', 'closed')),
         ], order='data_erasure_date, id')
+        started = self.search([('state', '=', 'running'), ('plan_id.data_erasure_date', '<=', today)]).plan_id
+        return plans, started
+
+    @api.model
+    def _erase_due_batch(self):
+        """Erase one batch of the first due plan with cases left (its record
+        made, or run again when cases became erasable: a claim paid, a hold
+        lifted); the plans found with none left get their record closed on
+        the way. Returns the cases erased."""
+        plans, started = self._due_plans()
         done = self.search([('plan_id', 'in', plans.ids), ('state', '=', 'done')])
-        # a done erasure whose skipped cases may now go (a claim paid, a hold lifted) runs again
         for erasure in done._with_erasable_cases():
             self._ensure_for_plan(erasure.plan_id, rerun=True)
         done_plans = done.filtered(lambda erasure: erasure.state == 'done').plan_id
-        # and the erasures a manager started (or ran again) on a plan in another state
-        started = self.search([('state', '=', 'running'), ('plan_id.data_erasure_date', '<=', today)]).plan_id
         for plan in (plans - done_plans) | started:
             erasure = self._ensure_for_plan(plan)
-            try:
-                with self.env.cr.savepoint():
-                    done = erasure._erase_batch()
-            except errors.SerializationFailure:
-                # another worker erased a case this transaction's snapshot still
-                # sees as to do: try again soon, in a new transaction
-                self.env['ir.cron']._notify_progress(done=0, remaining=erasure._count_remaining())
-                self.env.ref('closure_crm.ir_cron_closure_erasure')._closure_trigger()
-                return
-            remaining = erasure._count_remaining()
-            if done:
-                self.env['ir.cron']._notify_progress(done=done, remaining=remaining)
-                job = self.env.ref('closure_crm.ir_cron_closure_erasure')
-                if remaining:
-                    job._closure_trigger()
-                else:
-                    # the last batch: the job's next call closes the record (the
-                    # lanes that ran meanwhile saw this batch's cases still to do)
-                    job._trigger()
-                return
+            erased = erasure._erase_batch()
+            if erased:
+                return erased
             erasure._finish()
-        self.env['ir.cron']._notify_progress(done=0, remaining=0)
+        return 0
+
+    @api.model
+    def _count_due_work(self):
+        """What the job has left: the cases of the due plans still to erase,
+        and their erasure records still to close."""
+        plans, started = self._due_plans()
+        plans |= started
+        if not plans:
+            return 0
+        self.env['crm.lead'].flush_model()
+        self.env['closure.obligation'].flush_model()
+        self.env.cr.execute(SQL("SELECT COUNT(*) FROM crm_lead l WHERE l.closure_plan_id IN %s AND %s",
+                                tuple(plans.ids), self._erasable_sql()))
+        cases = self.env.cr.fetchone()[0]
+        return cases + self.search_count([('plan_id', 'in', plans.ids), ('state', '=', 'running')])
 
     def _run_until_done(self, limit=None):
         """Erase every case left in this transaction (small plans, demo,

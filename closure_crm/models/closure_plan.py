@@ -845,25 +845,47 @@ class ClosurePlan(models.Model):
 
     @api.model
     def _cron_generate_cases(self):
-        """Scheduled job: create the missing cases of queued plans, one batch
-        per call. Several workers may run it at once: each locks the plan it
-        works on (SKIP LOCKED), so no plan is worked twice at the same time and
-        the unique (plan, customer) index makes a duplicate impossible."""
+        """Scheduled job: create the missing cases of the queued plans, one
+        batch per call, on the closure jobs' batch protocol
+        (``ir.cron._closure_run_batch``). Several servers may run it at once:
+        each claims the plan it works on (SKIP LOCKED), so no plan is worked
+        twice at the same time, and the unique (plan, customer) index makes a
+        duplicate impossible."""
+        worked = {}  # what the batch's plan still misses: not looked up twice in a call
+        self.env.ref('closure_crm.ir_cron_closure_generate_cases')._closure_run_batch(
+            lambda: self._generate_cases_batch(worked), lambda: self._count_cases_to_generate(worked))
+
+    @api.model
+    def _generate_cases_batch(self, worked=None):
+        """Create up to GENERATION_BATCH missing cases of the first queued
+        plan no other worker holds; the plan's last batch takes it off the
+        queue and says so in its history. Returns the cases created, and
+        puts in ``worked`` {plan id: customers it still misses}."""
+        worked = {} if worked is None else worked
+        worked.clear()  # a batch run again after a deadlock may claim another plan
         self.flush_model(['generation_pending'])
         self.env.cr.execute(SQL(
             """SELECT id FROM closure_plan WHERE generation_pending
                ORDER BY id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED"""))
         row = self.env.cr.fetchone()
         if not row:
-            return
+            return 0
         plan = self.browse(row[0])
         missing = plan._missing_case_partner_ids()
-        plan._create_cases(missing[:GENERATION_BATCH])
-        remaining = max(len(missing) - GENERATION_BATCH, 0)
-        if not remaining:
+        created = plan._create_cases(missing[:GENERATION_BATCH])
+        worked[plan.id] = len(missing) - len(created)
+        if len(missing) <= GENERATION_BATCH:
             plan.generation_pending = False
             plan.message_post(body=_("All customer cases are generated (%s cases).", plan.case_count))
-        self.env['ir.cron']._notify_progress(done=min(len(missing), GENERATION_BATCH), remaining=remaining)
+        return len(created)
+
+    @api.model
+    def _count_cases_to_generate(self, worked=None):
+        """The cases the queued plans still miss; ``worked``: {plan id: count}
+        already known from this call's batch."""
+        worked = worked or {}
+        others = self.search([('generation_pending', '=', True), ('id', 'not in', list(worked))])
+        return sum(worked.values()) + sum(len(plan._missing_case_partner_ids()) for plan in others)
 
     def _post_tier_summary(self, changed):
         """One message on the plan for a tiering that changed ``changed``

@@ -40,7 +40,7 @@ class ClosurePlan(models.Model):
                 "(legal hold, open dispute or a claim still owed). The Erasure button on the plan shows the "
                 "progress and, once done, the certificate.",
                 plan=plan.name, count=erasure._count_remaining(), held=plan._closure_erasure_held_count()))
-        self.env.ref('closure_crm.ir_cron_closure_erasure')._closure_trigger()
+        self.env.ref('closure_crm.ir_cron_closure_erasure')._trigger()
         return {
             'type': 'ir.actions.client',
             'tag': 'display_notification',

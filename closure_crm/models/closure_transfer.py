@@ -1,8 +1,6 @@
 import base64
 import json
 
-import psycopg2.errors
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, html2plaintext
@@ -255,7 +253,7 @@ class ClosureTransfer(models.Model):
             to_introduce._send_introduction(raise_if_missing=len(self) == 1)
         else:
             to_introduce._workflow().write({'introduction_pending': True})
-            self.env.ref('closure_crm.ir_cron_closure_transfer_introduce')._closure_trigger()
+            self.env.ref('closure_crm.ir_cron_closure_transfer_introduce')._trigger()
         return True
 
     def action_receiver_accept(self):
@@ -494,26 +492,31 @@ class ClosureTransfer(models.Model):
 
     @api.model
     def _cron_send_introductions(self):
-        """Scheduled job: send the queued introductions, one batch per call.
-        Rows are claimed with SKIP LOCKED, so two workers never mail twice."""
-        try:
-            with self.env.cr.savepoint():
-                self.env.cr.execute(SQL(
-                    """SELECT id FROM closure_transfer
-                        WHERE introduction_pending AND state IN %s AND date_introduced IS NULL
-                        ORDER BY id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED""", INTRODUCE_STATES, INTRODUCTION_BATCH))
-                transfers = self.browse([row[0] for row in self.env.cr.fetchall()])
-                transfers._send_introduction()
-        except psycopg2.errors.SerializationFailure:
-            # another lane introduced transfers this snapshot still saw as queued: again soon
-            self.env['ir.cron']._notify_progress(done=0, remaining=1)
-            self.env.ref('closure_crm.ir_cron_closure_transfer_introduce')._closure_trigger()
-            return
-        remaining = self.search_count([('introduction_pending', '=', True), ('state', 'in', INTRODUCE_STATES),
-                                       ('date_introduced', '=', False)])
-        self.env['ir.cron']._notify_progress(done=len(transfers), remaining=remaining)
-        if transfers and remaining:
-            self.env.ref('closure_crm.ir_cron_closure_transfer_introduce')._closure_trigger()
+        """Scheduled job: send the queued introductions, one batch per call,
+        on the closure jobs' batch protocol (``ir.cron._closure_run_batch``).
+        The transfers are claimed with SKIP LOCKED, so two servers never
+        mail the same one twice."""
+        self.env.ref('closure_crm.ir_cron_closure_transfer_introduce')._closure_run_batch(
+            self._send_introductions_batch, self._count_introductions_queued)
+
+    @api.model
+    def _send_introductions_batch(self):
+        """Claim up to INTRODUCTION_BATCH queued transfers no other worker
+        holds and introduce them (the ones without an address are noted and
+        taken off the queue). Returns the transfers handled."""
+        self.flush_model(['introduction_pending', 'state', 'date_introduced'])
+        self.env.cr.execute(SQL(
+            """SELECT id FROM closure_transfer
+                WHERE introduction_pending AND state IN %s AND date_introduced IS NULL
+                ORDER BY id LIMIT %s FOR NO KEY UPDATE SKIP LOCKED""", INTRODUCE_STATES, INTRODUCTION_BATCH))
+        transfers = self.browse([row[0] for row in self.env.cr.fetchall()])
+        transfers._send_introduction()
+        return len(transfers)
+
+    @api.model
+    def _count_introductions_queued(self):
+        return self.search_count([('introduction_pending', '=', True), ('state', 'in', INTRODUCE_STATES),
+                                  ('date_introduced', '=', False)])
 
     # ------------------------------------------------------------------
     # Answers

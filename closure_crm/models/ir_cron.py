@@ -17,29 +17,34 @@ BATCH_ATTEMPTS = 5
 
 
 class IrCron(models.Model):
-    """The batch protocol of the long closure jobs (notice waves, reminders),
-    written once, as mass_mailing runs its queue: each job is one scheduled
-    job that claims a batch of rows with FOR UPDATE SKIP LOCKED, handles it
-    in a savepoint, reports ``_notify_progress`` and triggers itself again
-    while rows remain. Odoo runs a job on one cron worker at a time; the
-    SKIP LOCKED claim keeps a user's Send and a worker of another server
-    from taking the same rows."""
+    """The batch protocol of the long closure jobs, written once, as
+    mass_mailing runs its queue: each job is one scheduled job that claims a
+    batch of rows with FOR UPDATE SKIP LOCKED, handles it in a savepoint,
+    reports ``_notify_progress`` and triggers itself again with ``_trigger()``
+    while rows remain. Its jobs: the notice waves and reminders, the
+    three-day care rule, the staff hand-over, the books load, the case
+    generation of a plan, the erasure, the transfer introductions and
+    closure_training's daily practice question.
+    Odoo runs a job on one cron worker at a time; the SKIP LOCKED claim keeps
+    a user's action and a worker of another server from taking the same
+    rows. A job that only needs to be woken up calls Odoo's ``_trigger()``."""
     _inherit = 'ir.cron'
-
-    def _closure_trigger(self, at=None):
-        """Odoo's ``_trigger`` (kept for the closure jobs that call it)."""
-        return self._trigger(at=at)
 
     def _closure_run_batch(self, batch, count_remaining):
         """Run one batch of this job and return how many rows it handled.
 
-        ``batch()`` claims its rows and handles them; ``count_remaining()``
-        counts what is left. A deadlock, a serialization failure or a lock
-        timeout (another job on the same cases, another server) rolls the
-        batch back and runs it again in a new transaction, whose snapshot sees
-        what the other one committed, after a short growing pause
-        (BATCH_ATTEMPTS times; then the job is triggered again a minute
-        later). Nothing is recorded as an error for a manager: this is
+        ``batch()`` claims its rows (FOR UPDATE SKIP LOCKED: rows another
+        transaction holds are left to a later batch) and handles them;
+        ``count_remaining()`` counts what is left, including work that needs
+        a new transaction (an erasure record to close once every server's
+        batches are committed): while something remains the job is triggered
+        again, at once after a batch that did something, a minute later after
+        one that found only rows others hold. A deadlock, a serialization
+        failure or a lock timeout (another job on the same cases, another
+        server) rolls the batch back and runs it again in a new transaction,
+        whose snapshot sees what the other one committed, after a short
+        growing pause (BATCH_ATTEMPTS times; then the job is triggered again
+        a minute later). Nothing is recorded as an error for a manager: this is
         ordinary concurrency. A lost database connection ends the
         transaction: nothing of the batch was committed, and Odoo's scheduler
         runs the job again (its next call was not moved)."""

@@ -37,3 +37,4 @@ from . import test_plan_guidance
 from . import test_obligation_books
 from . import test_case_workspace
 from . import test_plan_feedback
+from . import test_batch_jobs

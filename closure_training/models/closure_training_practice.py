@@ -89,19 +89,27 @@ class ClosureTrainingPractice(models.Model):
 
     @api.model
     def _cron_send_daily_questions(self, batch_size=PRACTICE_BATCH):
-        """Scheduled job: send today's practice question to a batch of enrolled
-        staff. The participants are claimed with SKIP LOCKED so that two workers
-        take different people, and the row of the day is inserted with
-        ON CONFLICT DO NOTHING on (user, day): a person already served today,
-        by this run, an earlier one or another worker, gets nothing more."""
-        today = fields.Date.context_today(self)
+        """Scheduled job: send today's practice question to a batch of
+        enrolled staff, one batch per call, on the closure jobs' batch
+        protocol (``ir.cron._closure_run_batch``: savepoint, a retry on a
+        deadlock or serialization failure, progress, triggered again while
+        people remain). Nothing to do without a scenario to ask."""
         scenarios = self.env['closure.training.scenario'].search([])
         if not scenarios:
             return
-        self.env['closure.training.participant'].flush_model()
-        self.env['closure.plan'].flush_model(['state'])
-        self.env['res.users'].flush_model(['active'])
-        self.flush_model()
+        self.env.ref('closure_training.ir_cron_closure_training_daily_question')._closure_run_batch(
+            lambda: len(self._send_daily_batch(scenarios, batch_size)), self._count_daily_todo)
+
+    @api.model
+    def _send_daily_batch(self, scenarios, batch_size=PRACTICE_BATCH):
+        """Send today's question (the next of ``scenarios`` for each person)
+        to up to ``batch_size`` people. The participants are claimed with
+        SKIP LOCKED so that two workers take different people, and the row of
+        the day is inserted with ON CONFLICT DO NOTHING on (user, day): a
+        person already served today, by this run, an earlier one or another
+        worker, gets nothing more. Returns the practices sent."""
+        today = fields.Date.context_today(self)
+        self._flush_daily_todo()
         self.env.cr.execute(SQL(
             """SELECT p.user_id, p.plan_id %(todo)s
                 ORDER BY p.user_id, p.id LIMIT %(limit)s
@@ -112,10 +120,23 @@ class ClosureTrainingPractice(models.Model):
             plan_by_user.setdefault(user_id, plan_id)
         practices = self._create_daily(plan_by_user, scenarios, today)
         practices._send_question()
-        self.env.cr.execute(SQL("SELECT COUNT(DISTINCT p.user_id) %s", self._training_todo_sql(today)))
-        remaining = self.env.cr.fetchone()[0]
-        _logger.info("Daily practice: %s questions sent, %s people left today", len(practices), remaining)
-        self.env['ir.cron']._notify_progress(done=len(practices), remaining=remaining)
+        _logger.info("Daily practice: %s questions sent", len(practices))
+        return practices
+
+    @api.model
+    def _count_daily_todo(self):
+        """The people still without today's question."""
+        self._flush_daily_todo()
+        self.env.cr.execute(SQL("SELECT COUNT(DISTINCT p.user_id) %s",
+                                self._training_todo_sql(fields.Date.context_today(self))))
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _flush_daily_todo(self):
+        self.env['closure.training.participant'].flush_model()
+        self.env['closure.plan'].flush_model(['state'])
+        self.env['res.users'].flush_model(['active'])
+        self.flush_model()
 
     @api.model
     def _create_daily(self, plan_by_user, scenarios, today):
