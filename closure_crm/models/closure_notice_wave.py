@@ -363,7 +363,7 @@ class ClosureNoticeWave(models.Model):
 
     def _claim_start(self):
         """Lock the queued wave to prepare its recipients, or False when
-        another worker holds it: one lane prepares, the others send."""
+        another worker (a user's Send, another server's job) holds it: one prepares, the others send."""
         self.ensure_one()
         self.env.cr.execute(SQL(
             "SELECT id FROM closure_notice_wave WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED", self.id))
