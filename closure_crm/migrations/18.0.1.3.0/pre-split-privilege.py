@@ -1,0 +1,57 @@
+"""The customer privileges moved from closure_crm into their own add-on,
+closure_crm_privilege (18.0.1.3.0, issue 23): an update of closure_crm brings
+it along, with its data intact.
+
+Before closure_crm's new code loads: (1) every external id of the seam
+(models, fields, selections, constraints, views and templates, actions, menu,
+access rights, record rules, demo privileges and opt-ins; all have
+'privilege' in their name) moves from module closure_crm to
+closure_crm_privilege, with the database constraints of its tables, so
+closure_crm's update does not delete them as obsolete; (2) the new add-on is
+marked to be loaded in the same run.
+
+It is marked 'to upgrade', not 'to install': its tables, rows and external ids
+exist already, and Odoo installs a module in 'init' mode, which rewrites the
+noupdate records an admin may have edited (record rules) and replays the demo
+(a granted privilege refuses to be rewritten). Loaded as an update, it keeps
+them, adds what is new, and is marked installed at the end of the run."""
+
+import logging
+
+from odoo import SUPERUSER_ID, api
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+NEW_MODULE = 'closure_crm_privilege'
+
+
+def migrate(cr, version):
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    Module = env['ir.module.module']
+    new = Module.search([('name', '=', NEW_MODULE)])
+    if not new:
+        Module.update_list()
+        new = Module.search([('name', '=', NEW_MODULE)])
+    if not new:
+        _logger.error("closure_crm %s: add-on %s not found in the addons path: the privileges are "
+                      "not loaded", version, NEW_MODULE)
+        return
+    cr.execute(SQL(
+        """UPDATE ir_model_data SET module = %(new)s
+            WHERE module = 'closure_crm' AND name LIKE %(pattern)s""",
+        new=NEW_MODULE, pattern='%privilege%'))
+    moved = cr.rowcount
+    cr.execute(SQL(
+        """UPDATE ir_model_constraint SET module = %(new_id)s
+            WHERE module = (SELECT id FROM ir_module_module WHERE name = 'closure_crm')
+              AND (name LIKE 'closure\\_privilege%%' OR name LIKE 'closure\\_plan\\_privilege\\_%%')""",
+        new_id=new.id))
+    if new.state in ('uninstalled', 'to install'):
+        closure_crm = Module.search([('name', '=', 'closure_crm')])
+        cr.execute(SQL(
+            "UPDATE ir_module_module SET state = 'to upgrade', demo = %s WHERE id = %s",
+            closure_crm.demo, new.id))
+        Module.invalidate_model(['state', 'demo'])
+    _logger.info("closure_crm %s: %s external ids moved to %s, which is loaded in this update",
+                 version, moved, NEW_MODULE)
