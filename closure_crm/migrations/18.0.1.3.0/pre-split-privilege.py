@@ -8,7 +8,9 @@ access rights, record rules, demo privileges and opt-ins; all have
 'privilege' in their name) moves from module closure_crm to
 closure_crm_privilege, with the database constraints of its tables, so
 closure_crm's update does not delete them as obsolete; (2) the new add-on is
-marked to be loaded in the same run.
+marked to be loaded in the same run; (3) the plan form's guide view, which
+hid a button of the privileges' view, is emptied: closure_crm's update
+writes its new arch.
 
 It is marked 'to upgrade', not 'to install': its tables, rows and external ids
 exist already, and Odoo installs a module in 'init' mode, which rewrites the
@@ -42,11 +44,19 @@ def migrate(cr, version):
             WHERE module = 'closure_crm' AND name LIKE %(pattern)s""",
         new=NEW_MODULE, pattern='%privilege%'))
     moved = cr.rowcount
+    # the database constraints of its tables and of its columns on closure_plan
     cr.execute(SQL(
         """UPDATE ir_model_constraint SET module = %(new_id)s
             WHERE module = (SELECT id FROM ir_module_module WHERE name = 'closure_crm')
-              AND (name LIKE 'closure\\_privilege%%' OR name LIKE 'closure\\_plan\\_privilege\\_%%')""",
-        new_id=new.id))
+              AND (name LIKE %(tables)s OR name LIKE %(plan_columns)s)""",
+        new_id=new.id, tables='closure\\_privilege%', plan_columns='closure\\_plan\\_privilege\\_%'))
+    # the plan form's guide view hid the privileges' header button; its old
+    # arch would fail closure_crm's view checks before its file rewrites it
+    # (the privileges' views load later, with their add-on): emptied here
+    guide = env.ref('closure_crm.closure_plan_view_form_guide', raise_if_not_found=False)
+    if guide:
+        cr.execute(SQL("""UPDATE ir_ui_view SET arch_db = jsonb_build_object('en_US', '<data/>') WHERE id = %s""",
+                       guide.id))
     if new.state in ('uninstalled', 'to install'):
         closure_crm = Module.search([('name', '=', 'closure_crm')])
         cr.execute(SQL(
