@@ -10,7 +10,8 @@ closure_crm_privilege, with the database constraints of its tables, so
 closure_crm's update does not delete them as obsolete; (2) the new add-on is
 marked to be loaded in the same run; (3) the plan form's guide view, which
 hid a button of the privileges' view, is emptied: closure_crm's update
-writes its new arch.
+writes its new arch; (4) the notice templates read the privileges through
+closure_crm's field closure_notice_offers.
 
 It is marked 'to upgrade', not 'to install': its tables, rows and external ids
 exist already, and Odoo installs a module in 'init' mode, which rewrites the
@@ -57,6 +58,15 @@ def migrate(cr, version):
     if guide:
         cr.execute(SQL("""UPDATE ir_ui_view SET arch_db = jsonb_build_object('en_US', '<data/>') WHERE id = %s""",
                        guide.id))
+    # the notices (noupdate, maybe edited) show the privileges through
+    # closure_crm's field now, which works with or without the add-on: the
+    # name changes in every language, any other wording an admin gave stays
+    cr.execute(SQL(
+        """UPDATE mail_template
+              SET body_html = replace(body_html::text, %(old)s, %(new)s)::jsonb
+            WHERE body_html::text LIKE %(pattern)s""",
+        old='object.closure_privilege_notice', new='object.closure_notice_offers',
+        pattern='%object.closure\\_privilege\\_notice%'))
     if new.state in ('uninstalled', 'to install'):
         closure_crm = Module.search([('name', '=', 'closure_crm')])
         cr.execute(SQL(
