@@ -22,13 +22,14 @@ class TestDemoPlan(TransactionCase):
     def test_both_add_ons_hold_all_their_demo_data(self):
         """Odoo installs an add-on without its demo data when one demo file
         fails, and only warns: the demo would then miss everything."""
-        modules = self.env['ir.module.module'].search([('name', 'in', ('closure_crm', 'closure_training'))])
-        self.assertEqual(sorted(modules.filtered('demo').mapped('name')), ['closure_crm', 'closure_training'])
-        # the last demo file of closure_crm: approved privileges with the customers' answers
+        names = ['closure_crm', 'closure_crm_privilege', 'closure_training']
+        modules = self.env['ir.module.module'].search([('name', 'in', names)])
+        self.assertEqual(sorted(modules.filtered('demo').mapped('name')), names)
+        # the demo of closure_crm_privilege (on closure_crm's plan): approved privileges with the customers' answers
         plan = self.env.ref('closure_crm.demo_plan')
         self.assertTrue(plan.privilege_priority_approved_by_id and plan.privilege_advisory_approved_by_id)
         self.assertEqual(plan.privilege_count, 6)
-        self.assertTrue(self.env.ref('closure_crm.demo_privilege_answer_008_priority').exists())
+        self.assertTrue(self.env.ref('closure_crm_privilege.demo_privilege_answer_008_priority').exists())
 
     def test_demo_plan_shows_a_declared_claim_and_a_paid_refund(self):
         paid = self.env.ref('closure_crm.demo_obligation_prepaid_002')

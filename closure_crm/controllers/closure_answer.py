@@ -298,17 +298,13 @@ class ClosureAnswer(http.Controller):
         raw_categories = form.getlist('category_ids')
         category_ids = [_parse_id(cid) for cid in raw_categories]
         categories = Category.search([('id', 'in', [cid for cid in category_ids if cid])])
-        # the privileges offered on this case: ticked ones opt in, the others opt out
-        raw_privileges = form.getlist('privilege_ids')
-        privilege_ids = [_parse_id(pid) for pid in raw_privileges]
-        privileges = None
-        if form.get('privileges_asked'):
-            privileges = {privilege: privilege.id in privilege_ids for privilege in case_sudo.closure_privilege_ids}
+        # the answers to what add-ons ask on the page
+        extra, extra_malformed = self._closure_answer_form_extra(case_sudo, form)
         # choice: a receiver's id (the proposed one or another offered one),
         # 'decline' (no transfer at all), or nothing
         receiver = case_sudo.env['res.partner']
         decision = False
-        malformed = None in category_ids or None in privilege_ids
+        malformed = None in category_ids or extra_malformed
         if choice == 'decline':
             decision = 'decline'
         elif choice:
@@ -342,7 +338,7 @@ class ClosureAnswer(http.Controller):
                 case_sudo.with_context(**consent_context)._closure_record_answer(
                     decision=values['decision'], receiver=receiver, categories=categories,
                     refund=values['refund'], data_copy=values['data_copy'], message=values['message'],
-                    evidence=self._closure_evidence(), news=values['news'], privileges=privileges)
+                    evidence=self._closure_evidence(), news=values['news'], **extra)
         except ClosurePublicError as error:
             return self._closure_render(case_sudo, access_token, error=error.args[0], form=values)
         except (UserError, ValidationError, AccessError) as error:
@@ -354,6 +350,13 @@ class ClosureAnswer(http.Controller):
                 "or contact us."))
         return request.redirect(
             f'/closure/answer/{case_id}?access_token={access_token}&answered=1#closure_recorded_answer')
+
+    def _closure_answer_form_extra(self, case_sudo, form):
+        """Hook: (keywords for ``crm.lead._closure_record_answer``, whether the
+        form sent a choice the page does not offer) for the questions add-ons
+        add to the answer page (closure_crm_privilege: the privileges). An
+        add-on inherits this controller and extends the keywords with super()."""
+        return {}, False
 
     def _closure_check_answer(self, case_sudo, values, receiver, categories):
         """{field: message} for what the customer can correct in the answer

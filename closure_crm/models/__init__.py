@@ -38,11 +38,7 @@ from . import closure_plan_suggestion
 from . import closure_consent_erasure
 from . import ir_attachment
 from . import ir_cron
-from . import closure_privilege
-from . import closure_privilege_answer
-from . import closure_plan_privilege
 from . import closure_plan_news
-from . import crm_lead_privilege
 from . import crm_lead_creditor_notice
 from . import crm_lead_care
 from . import closure_plan_care

@@ -2,8 +2,8 @@ from odoo import api, fields, models
 
 
 class ClosureCaseMixin(models.AbstractModel):
-    """A record kept on one closure case (a complaint, a privilege, a
-    transfer consent): the case, and its customer, plan and company stored
+    """A record kept on one closure case (a complaint, a transfer consent;
+    closure_crm_privilege: a privilege): the case, and its customer, plan and company stored
     on the record, so lists filter and group on them and record rules read
     them without a join.
 
@@ -11,7 +11,8 @@ class ClosureCaseMixin(models.AbstractModel):
     depend on ``lead_id`` only, which also keeps crm's own flows
     (assignment, merge) from looking up these records on every lead write.
     An inheriting model narrows the cases it accepts by overriding
-    ``lead_id``'s domain (``closure.privilege``: tier A and B only)."""
+    ``lead_id``'s domain (closure_crm_privilege's ``closure.privilege``:
+    tier A and B only)."""
     _name = 'closure.case.mixin'
     _description = 'Record of a Closure Case'
     _check_company_auto = True

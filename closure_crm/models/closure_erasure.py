@@ -45,10 +45,9 @@ OBLIGATION_DONE_STATES = ('settled', 'transferred', 'waived')
 # the password hash is emptied too: the user can no longer sign in)
 USER_PERSONAL_COLUMNS = ('signature',)
 # the closure records of a case (model, table): their messages, activities and
-# files go with the case's
+# files go with the case's; add-ons add theirs in _closure_case_record_tables()
 CASE_RECORD_TABLES = (
     ('closure.consent', 'closure_consent'), ('closure.complaint', 'closure_complaint'),
-    ('closure.privilege', 'closure_privilege'), ('closure.privilege.answer', 'closure_privilege_answer'),
     ('closure.notice.recipient', 'closure_notice_recipient'), ('closure.obligation', 'closure_obligation'),
 )
 # the consent's evidence of how the answer came in (address, browser, call note);
@@ -418,6 +417,13 @@ class ClosureErasure(models.Model):
         _logger.info("Closure erasure %s: %s cases erased", self.id, len(lead_ids))
         return len(lead_ids)
 
+    @api.model
+    def _closure_case_record_tables(self):
+        """Hook: [(model, table)] of the records kept on a case (by their
+        ``lead_id``) whose messages, activities and files the erasure removes
+        with the case's. Add-ons with such records extend it with super()."""
+        return list(CASE_RECORD_TABLES)
+
     def _scope(self, lead_ids, plan=None):
         """{kind: ids} of what the cases ``lead_ids`` hold or touch; 'records'
         is {model: ids} of every record whose messages, activities and files
@@ -448,7 +454,7 @@ class ClosureErasure(models.Model):
             leads, partners))
         transfers = ids(SQL("SELECT id FROM closure_transfer WHERE lead_id IN %s", leads))
         records = {'crm.lead': all_leads, 'res.partner': partners, 'closure.transfer': transfers}
-        for model, table in CASE_RECORD_TABLES:
+        for model, table in self._closure_case_record_tables():
             if model in self.env:
                 records[model] = ids(SQL("SELECT id FROM %s WHERE lead_id IN %s", SQL.identifier(table), leads))
         users = ids(SQL("SELECT id FROM res_users WHERE partner_id IN %s AND share", partners))

@@ -17,8 +17,8 @@ ERASURE_KEY = 'closure_consent_erasure'
 
 
 class ClosureEvidenceMixin(models.AbstractModel):
-    """A customer's answer kept as evidence (a transfer consent, a privilege
-    opt-in): how and when they gave it, recorded by whom, with the call note
+    """A customer's answer kept as evidence (a transfer consent;
+    closure_crm_privilege: a privilege opt-in): how and when they gave it, recorded by whom, with the call note
     or the signed form. Written once, never changed nor deleted; only the
     data erasure job may anonymise it. The channel 'customer portal' is the
     answer page's only, and the page dates the answer itself.

@@ -13,7 +13,8 @@ PHRASE_KINDS = [
     ('promise_priority', 'Promise: Priority Rights'),
     ('promise_advisory', 'Promise: Advisory Circle'),
 ]
-# a promise phrase's kind -> the plan offer that makes it allowed (closure_plan_privilege.py)
+# a promise phrase's kind -> the plan offer that makes it allowed
+# (closure.plan._closure_approved_kinds(), extended by closure_crm_privilege)
 PROMISE_KINDS = {'promise_priority': 'priority', 'promise_advisory': 'advisory'}
 # Reply moods, in the order a tie is broken: an angry customer is helped
 # first, then one who asks for their rights, then a worried one.

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from .closure_transfer import ACCEPTED_STATES
@@ -712,6 +712,35 @@ class ClosurePlan(models.Model):
             return False, False
         return self.liquidation_formed_date, max(filter(None, [
             self.claims_deadline, claim_deadline, self.liquidation_formed_date]))
+
+    def _closure_approved_kinds(self):
+        """Hook: the offers (``closure.phrase`` promise kinds without their
+        ``promise_`` prefix, e.g. 'priority') the plan's manager approved, so
+        that messages and notices may promise them. Nothing here: an add-on
+        that lets the plan approve offers (closure_crm_privilege) returns them."""
+        self.ensure_one()
+        return set()
+
+    def _closure_check_promises(self, texts):
+        """Refuse ``texts`` ({label: text}) promising priority rights or an
+        advisory circle the plan's manager has not approved: over-promising."""
+        self.ensure_one()
+        Phrase = self.env['closure.phrase']
+        approved = self._closure_approved_kinds()
+        matchers = Phrase._get_matchers(['promise_priority', 'promise_advisory'])
+        for label, text in texts.items():
+            found = Phrase._find_unapproved_promises(text, approved, matchers)
+            if found:
+                raise UserError(_(
+                    "%(where)s promises \"%(phrase)s\", which plan %(plan)s has not approved: an over-promise. "
+                    "Promise only what the plan's manager approved on the plan.",
+                    where=label, phrase=found[0].name, plan=self.name))
+
+    def _closure_personal_contact_user(self):
+        """Who calls or meets the tier A customers: the plan's signatory (the
+        founder) or its manager, never the rep."""
+        self.ensure_one()
+        return self.notice_signatory_id or self.user_id or self.env.user
 
     def _ensure_closure_team(self):
         """Mark the plan's team as a closure team: its pipeline shows the

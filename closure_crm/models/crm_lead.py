@@ -533,9 +533,24 @@ class CrmLead(models.Model):
         cases = self.filtered('closure_plan_id')
         if not cases:
             return {}
-        kinds = [
+        held = {}
+        for model, domain, label in self._closure_evidence_kinds():
+            # whoever deletes or merges, the evidence exists: counted as the system,
+            # on every company's and team's records
+            groups = self.env[model].sudo().with_context(active_test=False)._read_group(
+                [('lead_id', 'in', cases.ids), *domain], ['lead_id'])
+            for lead, in groups:
+                held.setdefault(self.browse(lead.id), []).append(label)
+        return held
+
+    @api.model
+    def _closure_evidence_kinds(self):
+        """Hook: the records kept on a case that make it evidence, as
+        [(model, domain, what it holds, translated)]: a case holding one is
+        never deleted nor merged. Add-ons that keep evidence on a case (e.g.
+        closure_crm_privilege's opt-ins) extend the list with super()."""
+        return [
             ('closure.consent', [], _("the customer's recorded consents")),
-            ('closure.privilege.answer', [], _("privilege opt-ins")),
             ('closure.complaint', [], _("complaints")),
             ('closure.obligation', ['|', ('claim_declared_date', '!=', False), ('refund_paid_date', '!=', False)],
              _("declared claims or paid refunds")),
@@ -544,15 +559,6 @@ class CrmLead(models.Model):
              _("transfers past the introduction")),
             ('closure.notice.recipient', [], _("notices sent")),
         ]
-        held = {}
-        for model, domain, label in kinds:
-            # whoever deletes or merges, the evidence exists: counted as the system,
-            # on every company's and team's records
-            groups = self.env[model].sudo().with_context(active_test=False)._read_group(
-                [('lead_id', 'in', cases.ids), *domain], ['lead_id'])
-            for lead, in groups:
-                held.setdefault(self.browse(lead.id), []).append(label)
-        return held
 
     # ------------------------------------------------------------------
     # Pipeline: one closure pipeline, shared by every plan's team; a closure
@@ -849,21 +855,22 @@ class CrmLead(models.Model):
             'receivers_have_terms': receivers._closure_has_offer_terms(),
             'categories': self.env['closure.data.category'].search([]),
             'last_consent': self.env['closure.consent'].search([('lead_id', '=', self.id)], limit=1),
-            'privileges': self.closure_privilege_ids,
             'export_url': self.closure_plan_id._closure_safe_export_url(),
             'message_max_length': self._closure_answer_setting(ANSWER_LENGTH_PARAM, ANSWER_LENGTH_DEFAULT),
         }
 
     def _closure_record_answer(self, decision=False, receiver=None, categories=None,
                                refund=False, data_copy=False, message=False, evidence=False, news=None,
-                               privileges=None):
+                               **extra):
         """Record what the customer answered on their page, all or nothing.
 
         ``decision``: accept the proposed receiver, ``pick_another`` (one of
         the receivers offered), ``decline`` any transfer, or nothing; then a
         refund request, a request for a copy of their data, and a message
         (triaged like a reply). ``evidence`` says how the answer came in; it
-        goes on the recorded consent. Raises UserError naming what is wrong.
+        goes on the recorded consent. ``extra``: the answers to what add-ons
+        ask on the page (e.g. ``privileges`` of closure_crm_privilege), see
+        ``_closure_answer_extra_changes``. Raises UserError naming what is wrong.
         """
         self.ensure_one()
         if self.closure_plan_id.state not in ('draft', 'in_progress'):
@@ -871,16 +878,9 @@ class CrmLead(models.Model):
                 _("This closure is finished and no longer takes answers here: please write to us.")
             )
         news_changed = news is not None and bool(news) != self.closure_news_opt_in
-        # {privilege: wanted} for the privileges offered whose answer changes
-        privileges_changed = {
-            privilege: wanted
-            for privilege, wanted in (privileges or {}).items()
-            if privilege.lead_id == self
-            and wanted != (privilege.state == 'opted_in')
-            and (wanted or privilege.state != 'pending')
-        }
+        extra_changes = self._closure_answer_extra_changes(**extra)
         if not (
-            decision or refund or data_copy or news_changed or privileges_changed or (message or '').strip()
+            decision or refund or data_copy or news_changed or extra_changes or (message or '').strip()
         ):
             raise ClosurePublicError(
                 _("Choose an answer, ask for a refund or a copy of your data, or write us a message.")
@@ -927,14 +927,31 @@ class CrmLead(models.Model):
                 date_deadline=max(deadline, today) if deadline else today)
         if news_changed:
             lead.closure_news_opt_in = bool(news)
-        if privileges_changed:
-            lead._closure_record_privilege_answers(privileges_changed, evidence=evidence)
+        if extra_changes:
+            lead._closure_record_answer_extra(extra_changes, evidence=evidence)
         if (message or '').strip():
             # posted in the customer's name, so the reply triage reads it
             lead.message_post(body=plaintext2html(message.strip()), author_id=lead.partner_id.id,
                               message_type='comment', subtype_xmlid='mail.mt_comment')
         lead.filtered(lambda case: case.closure_stage_code in ('to_notify', 'notified'))._closure_set_stage('answered')
         return True
+
+    def _closure_answer_extra_changes(self, **extra):
+        """Hook of ``_closure_record_answer``: what the answers to the add-ons'
+        questions on the page change, as {key: changes} ({} when nothing
+        changes: then the answer must hold something else). An add-on that
+        asks a question takes its keyword, e.g. ``privileges=None``, and adds
+        its key to what ``super()`` returns; a keyword nobody takes is refused."""
+        if extra:
+            raise TypeError(f"_closure_record_answer() got unexpected answers: {', '.join(sorted(extra))}")
+        return {}
+
+    def _closure_record_answer_extra(self, changes, evidence=False):
+        """Hook of ``_closure_record_answer``: record ``changes`` (from
+        ``_closure_answer_extra_changes``) on this case, inside the answer's
+        lock and transaction; ``evidence`` says how the answer came in. Each
+        add-on records its own key and calls ``super()``."""
+        self.ensure_one()
 
     def _closure_refund_activity_note(self):
         """The owner's to-do for a refund asked: amount, date and why, in the env's language."""

@@ -23,12 +23,24 @@ class CrmLead(models.Model):
         help="The paragraph every first notice gives the customer as a creditor: the liquidation, "
              "the liquidation group and its contact, how and with what to declare, and their deadline.")
 
+    closure_notice_offers = fields.Html(
+        'Offers in the Notice', compute='_compute_closure_notice_offers', sanitize=False,
+        groups='closure_crm.group_closure_user',
+        help="The paragraph the tier A and B notices add for what the customer is offered beyond the "
+             "service, e.g. privileges.")
+
     @api.depends('closure_plan_id', 'closure_claim_deadline', 'closure_refund_requested_date',
                  'closure_refund_due_date', 'closure_refund_regime', 'partner_id')
     @api.depends_context('lang')
     def _compute_closure_creditor_notice(self):
         for lead in self:
             lead.closure_creditor_notice = lead._closure_creditor_notice_html() if lead.closure_plan_id else False
+
+    @api.depends_context('lang')
+    def _compute_closure_notice_offers(self):
+        """Hook: empty here; an add-on that offers the customer something in
+        the notice (closure_crm_privilege) extends the compute and its depends."""
+        self.closure_notice_offers = False
 
     def _closure_creditor_notice_html(self, on_page=False):
         """The creditor notice of this case in the env's language; ``on_page``:

@@ -6,7 +6,8 @@ class CrmLead(models.Model):
     """Wording checked before it leaves: a message or mail a staff member
     sends the customer of a closure case is refused while it holds a taboo
     phrase of the handbook, unless its author confirmed it ("Send anyway":
-    ``closure_taboo_confirmed`` in the context or as a post parameter); every
+    ``closure_taboo_confirmed`` in the context or as a post parameter), and
+    never while it promises an offer the plan has not approved; every
     staff outgoing message is marked clean, taboo or confirmed for procedure
     compliance."""
 
@@ -36,7 +37,24 @@ class CrmLead(models.Model):
             self = self.with_context(closure_taboo_confirmed=confirmed)
         elif 'closure_taboo_confirmed' in self.env.context:
             self = self.with_context(closure_taboo_confirmed=False)  # a confirmation counts for its own message only
+        self._closure_check_message_promises(kwargs)
         return super().message_post(**kwargs)
+
+    def _closure_check_message_promises(self, post_values):
+        """A message our staff send the customer from a closure case never
+        promises priority rights or an advisory circle the plan has not
+        approved (over-promising, ``closure.plan._closure_check_promises``).
+        Internal notes are not sent: not checked."""
+        note_id = self.env['ir.model.data']._xmlid_to_res_id('mail.mt_note')
+        note = post_values.get('subtype_xmlid') == 'mail.mt_note' or (
+            bool(post_values.get('subtype_id')) and post_values['subtype_id'] == note_id)
+        if len(self) == 1 and self.closure_plan_id and not self.env.user.share and not note \
+                and post_values.get('message_type', 'notification') in ('comment', 'email') \
+                and (not post_values.get('author_id') or post_values['author_id'] == self.env.user.partner_id.id):
+            self.closure_plan_id._closure_check_promises({
+                _("The message to %(customer)s", customer=self.partner_id.display_name):
+                    post_values.get('body') or '',
+                _("The subject"): post_values.get('subject') or ''})
 
     def _message_post_after_hook(self, message, msg_vals):
         res = super()._message_post_after_hook(message, msg_vals)

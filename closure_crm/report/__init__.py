@@ -1,5 +1,4 @@
 from . import closure_transfer_report
 from . import closure_register
-from . import closure_register_privilege
 from . import closure_reconciliation
 from . import closure_erasure_preview

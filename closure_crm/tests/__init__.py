@@ -22,8 +22,6 @@ from . import test_cost_benefit
 from . import test_data_export
 from . import test_erasure
 from . import test_ui_tours
-from . import test_customer_privileges
-from . import test_customer_privilege_page
 from . import test_complaints_care
 from . import test_satisfaction
 from . import test_evidence_mixin

@@ -11,8 +11,8 @@ from odoo.addons.closure_crm.tools.trust import trusted
 
 from .notice_common import NoticeCommon
 
-# both kinds of answer kept as evidence (closure.evidence.mixin)
-EVIDENCE_MODELS = ('closure.consent', 'closure.privilege.answer')
+# the answers kept as evidence (closure.evidence.mixin) that closure_crm has
+EVIDENCE_MODELS = ('closure.consent',)
 # what JSON-RPC can send: the trusted keys with plain strings
 FORGED_PORTAL = {PORTAL_KEY: 'closure-trusted'}
 FORGED_ERASURE = {ERASURE_KEY: 'closure-trusted'}
@@ -21,32 +21,37 @@ FORGED_ERASURE = {ERASURE_KEY: 'closure-trusted'}
 @tagged('post_install', '-at_install')
 class TestEvidenceMixin(NoticeCommon):
     """The rules every customer's answer kept as evidence shares (a transfer
-    consent, a privilege opt-in), attacked on both models by the same
-    helpers: as a rep, a manager, the administrator, a portal user and the
-    public user through the ORM, with the trusted keys forged as a client
-    sends them."""
+    consent; closure_crm_privilege runs them on its opt-ins), attacked on
+    each model of ``evidence_models`` by the same helpers: as a rep, a
+    manager, the administrator, a portal user and the public user through
+    the ORM, with the trusted keys forged as a client sends them."""
+
+    evidence_models = EVIDENCE_MODELS
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.portal = new_test_user(cls.env, login='evidence_portal', groups='base.group_portal')
         cls.public = cls.env.ref('base.public_user')
-        cls.plan.write({'privilege_priority_terms': "First access to the founders' next offer."})
-        cls.plan.with_user(cls.manager)._closure_approve_offer('priority')
         cls.case = cls._notice_cases(1, prefix='Evidence Customer', tier='a')
-        cls.privilege = cls.env['closure.privilege'].with_user(cls.manager).create(
-            {'lead_id': cls.case.id, 'kind': 'priority'})
+        cls._setup_subjects()
         # recorded by the rep, read back as the superuser
-        cls.recorded = {model: cls._record(model, cls.rep_1).with_env(cls.env) for model in EVIDENCE_MODELS}
+        cls.recorded = {model: cls._record(model, cls.rep_1).with_env(cls.env) for model in cls.evidence_models}
+
+    @classmethod
+    def _setup_subjects(cls):
+        """What the answers of ``evidence_models`` are about, on ``cls.case``
+        (a consent: the case itself)."""
+
+    @classmethod
+    def _subject(cls, model):
+        """The answer's subject and decision in the values of ``model``."""
+        return {'lead_id': cls.case.id, 'decision': 'decline'}
 
     @classmethod
     def _values(cls, model, **values):
         """What a rep sends to record an answer of ``model`` on the case."""
-        if model == 'closure.consent':
-            subject = {'lead_id': cls.case.id, 'decision': 'decline'}
-        else:
-            subject = {'privilege_id': cls.privilege.id, 'decision': 'opt_in'}
-        return {**subject, 'channel': 'phone', 'note': 'Called the customer.', **values}
+        return {**cls._subject(model), 'channel': 'phone', 'note': 'Called the customer.', **values}
 
     @classmethod
     def _record(cls, model, user, context=None, **values):
@@ -70,7 +75,7 @@ class TestEvidenceMixin(NoticeCommon):
     # Recording
     # ------------------------------------------------------------------
     def test_client_portal_channel_refused(self):
-        for model in EVIDENCE_MODELS:
+        for model in self.evidence_models:
             for context in ({}, FORGED_PORTAL):
                 for user in self._attackers():
                     with self.subTest(model=model, user=user.login, context=context), \
@@ -82,7 +87,7 @@ class TestEvidenceMixin(NoticeCommon):
 
     def test_client_user_id_and_portal_date_ignored(self):
         last_week = fields.Datetime.now() - timedelta(days=7)
-        for model in EVIDENCE_MODELS:
+        for model in self.evidence_models:
             with self.subTest(model=model):
                 answer = self._record(model, self.rep_1, user_id=self.manager.id, date=last_week)
                 self.assertRecordValues(answer, [{'user_id': self.rep_1.id, 'channel': 'phone', 'date': last_week}])
@@ -96,12 +101,12 @@ class TestEvidenceMixin(NoticeCommon):
 
     def test_future_date_refused(self):
         tomorrow = fields.Datetime.now() + timedelta(days=1)
-        for model in EVIDENCE_MODELS:
+        for model in self.evidence_models:
             with self.subTest(model=model), self.assertNotRecorded(model, ValidationError, 'dated in the future'):
                 self._record(model, self.rep_1, date=tomorrow)
 
     def test_evidence_file_or_call_note_required(self):
-        for model in EVIDENCE_MODELS:
+        for model in self.evidence_models:
             for channel in ('paper', 'email'):
                 with self.subTest(model=model, channel=channel), \
                         self.assertNotRecorded(model, ValidationError, 'attach the evidence'):
@@ -168,20 +173,7 @@ class TestEvidenceMixin(NoticeCommon):
     # ------------------------------------------------------------------
     def test_messages_keep_each_models_wording(self):
         tomorrow = fields.Datetime.now() + timedelta(days=1)
-        customer = self.case.partner_id.display_name
-        expected = {
-            ('closure.consent', 'en_US'): (
-                f"Consent of {customer}: the answer cannot be dated in the future",
-                "A recorded consent is evidence and cannot be changed (field 'Note')"),
-            ('closure.consent', 'zh_CN'): (
-                f"{customer} 的同意：答复日期不能是将来的日期", "已记录的同意是证据，不能修改"),
-            ('closure.privilege.answer', 'en_US'): (
-                f"Opt-in of {customer}: the answer cannot be dated in the future",
-                "A recorded opt-in is evidence and cannot be changed: record"),
-            ('closure.privilege.answer', 'zh_CN'): (
-                f"{customer} 的加入确认：答复日期不能是将来的日期", "已记录的加入确认是证据，不能修改"),
-        }
-        for (model, lang), (future, frozen) in expected.items():
+        for (model, lang), (future, frozen) in self._expected_messages().items():
             with self.subTest(model=model, lang=lang):
                 with self.assertNotRecorded(model, ValidationError) as caught:
                     self._record(model, self.rep_1, {'lang': lang}, date=tomorrow)
@@ -189,3 +181,14 @@ class TestEvidenceMixin(NoticeCommon):
                 with self.assertRefused(self.recorded[model], UserError) as caught:
                     self.recorded[model].with_user(self.rep_1).with_context(lang=lang).write({'note': 'Changed.'})
                 self.assertIn(frozen, str(caught.exception))
+
+    def _expected_messages(self):
+        """{(model, lang): (the future date's message, the frozen answer's)}."""
+        customer = self.case.partner_id.display_name
+        return {
+            ('closure.consent', 'en_US'): (
+                f"Consent of {customer}: the answer cannot be dated in the future",
+                "A recorded consent is evidence and cannot be changed (field 'Note')"),
+            ('closure.consent', 'zh_CN'): (
+                f"{customer} 的同意：答复日期不能是将来的日期", "已记录的同意是证据，不能修改"),
+        }

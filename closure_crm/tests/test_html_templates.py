@@ -9,8 +9,9 @@ SCRIPT = '<script>alert(1)</script>'
 
 @tagged('post_install', '-at_install')
 class TestHtmlTemplates(NoticeCommon):
-    """The HTML the add-on computes (a case's reply playbook, the privileges
-    of its notice; a plan's deadline warnings in test_deadline_watch) is rendered from QWeb
+    """The HTML the add-on computes (a case's reply playbook; a plan's deadline
+    warnings in test_deadline_watch; closure_crm_privilege: the privileges of
+    the notice) is rendered from QWeb
     templates: names and texts people type are shown as text, never as
     markup, in English and in Chinese."""
 
@@ -57,19 +58,3 @@ class TestHtmlTemplates(NoticeCommon):
         self.assertNotIn('推荐的接收方', playbook, "no receiver with terms: no side-by-side table")
         self.assertIn('<p>中性：回答问题并确认下一步。</p>', self._playbook(case, 'neutral', 'zh_CN'))
         self.assertIn('<strong>Angry: solve the problem first.</strong>', self._playbook(case, 'angry', 'en_US'))
-
-    def test_privilege_notice_escapes_the_terms(self):
-        case = self._notice_cases(1, prefix='Valued', tier='a')
-        self.plan.privilege_priority_terms = f'{SCRIPT} First access to the <b>next</b> offer.'
-        self.plan.with_user(self.manager)._closure_approve_offer('priority')
-        self.env['closure.privilege'].with_user(self.manager).create({'lead_id': case.id, 'kind': 'priority'})
-        notice = case.with_context(lang='en_US').closure_privilege_notice
-        self.assertEscaped(notice, SCRIPT, '<b>next</b>')
-        self.assertIn('<p><strong>What we offer you, as a valued customer</strong></p>', notice)
-        self.assertIn('<li><strong>Priority Rights</strong>: ', notice)
-        self.assertIn('You can say no, and change your mind later.', notice)
-        notice = case.with_context(lang='zh_CN').closure_privilege_notice
-        self.assertEscaped(notice, SCRIPT, '<b>next</b>')
-        self.assertIn('<p><strong>作为我们珍视的客户，我们为您提供</strong></p>', notice)
-        self.assertIn('<li><strong>优先权益</strong>: ', notice)
-        self.assertIn('只有在您同意后才生效', notice)

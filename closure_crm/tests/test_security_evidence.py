@@ -11,7 +11,6 @@ from odoo.tools import mute_logger
 
 from .transfer_common import TransferCommon
 
-PRIORITY_TERMS = "First access to the founders' next offer, for 12 months, at the launch price."
 FOREIGN_TEAM = 'FOREIGN-TEAM-MARKER'
 FOREIGN_COMPANY = 'FOREIGN-COMPANY-MARKER'
 
@@ -38,8 +37,8 @@ class EvidenceCommon(TransferCommon):
             groups='closure_crm.group_closure_manager,sales_team.group_sale_manager')
         cls.receiver = cls._create_receiver('Evidence Harbour', industries=cls.retail, states=cls.shanghai)
         (cls.case_consent, cls.case_complaint, cls.case_claim, cls.case_paid_free, cls.case_transfer,
-         cls.case_notice, cls.case_privilege, cls.case_plain) = cls._create_need_cases(
-            8, prefix='Evidence Customer', industry=cls.retail, state=cls.shanghai)
+         cls.case_notice, cls.case_plain) = cls._create_need_cases(
+            7, prefix='Evidence Customer', industry=cls.retail, state=cls.shanghai)
         Transfer = cls.env['closure.transfer']
         # a recorded consent
         cls.consent = cls.env['closure.consent'].create({
@@ -61,16 +60,9 @@ class EvidenceCommon(TransferCommon):
         wave = cls.env['closure.notice.wave'].create({'name': 'Evidence wave', 'plan_id': cls.plan.id})
         cls.notice = cls.env['closure.notice.recipient'].create({
             'wave_id': wave.id, 'lead_id': cls.case_notice.id, 'channel': 'email'})
-        # a privilege the customer opted in to
-        cls.case_privilege.closure_tier = 'a'
-        cls.plan.write({'privilege_priority_terms': PRIORITY_TERMS})
-        cls.plan.with_user(cls.manager)._closure_approve_offer('priority')
-        cls.privilege = cls.env['closure.privilege'].with_user(cls.manager).create(
-            {'lead_id': cls.case_privilege.id, 'kind': 'priority'}).sudo()
-        cls.opt_in = cls.privilege._record_answer('opt_in', 'phone', note='Yes, gladly.')
         cls.holding = {
             cls.case_consent: cls.consent, cls.case_complaint: cls.complaint, cls.case_claim: cls.claim,
-            cls.case_transfer: cls.transfer, cls.case_notice: cls.notice, cls.case_privilege: cls.opt_in,
+            cls.case_transfer: cls.transfer, cls.case_notice: cls.notice,
         }
 
     def _evidence_rows(self):
@@ -189,16 +181,16 @@ class TestEvidenceOutlivesItsCase(EvidenceCommon):
 
 @tagged('post_install', '-at_install')
 class TestChildRecordsFollowTheCaseRule(EvidenceCommon):
-    """Obligations, consents, complaints, privileges, opt-ins, notice rows and
-    transfers are read by exactly those who read their case: its owner, its team while
-    nobody owns it, the closure managers of its company."""
+    """Obligations, consents, complaints, notice rows and transfers (and
+    closure_crm_privilege's privileges and opt-ins) are read by exactly those
+    who read their case: its owner, its team while nobody owns it, the
+    closure managers of its company."""
 
     def _children(self):
-        return [self.consent, self.complaint, self.claim, self.notice, self.privilege, self.opt_in, self.transfer]
+        return [self.consent, self.complaint, self.claim, self.notice, self.transfer]
 
     def test_unassigned_case_is_its_teams_only(self):
-        cases = (self.case_consent | self.case_complaint | self.case_claim | self.case_notice | self.case_privilege
-                 | self.case_transfer)
+        cases = self.env['crm.lead'].browse({record.lead_id.id for record in self._children()})
         cases.write({'user_id': False})
         expected = {self.rep_2: False, self.rep_team: True, self.manager: True, self.sales_admin: True,
                     self.user_co2: False}

@@ -1,15 +1,13 @@
 from odoo import _, api, models
 from odoo.tools import SQL
 
-from .closure_register import Column
+from odoo.addons.closure_crm.report.closure_register import Column
 
 
 class ClosureRegister(models.AbstractModel):
     """The privileges register: every priority right and advisory circle
     invitation offered, on which terms, by whom, and the customer's latest
     opt-in with its channel and date."""
-    # one behaviour per file keeps the model short
-    # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'closure.register'
 
     @api.model

@@ -5,7 +5,7 @@ from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import ClosureCommon
+from odoo.addons.closure_crm.tests.common import ClosureCommon
 
 TERMS = "First access to the founders' next offer, for 12 months."
 

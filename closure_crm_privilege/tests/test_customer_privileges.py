@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .notice_common import NoticeCommon
+from odoo.addons.closure_crm.tests.notice_common import NoticeCommon
 
 PRIORITY_TERMS = "First access to the founders' next offer, for 12 months, at the launch price."
 ADVISORY_TERMS = "Two meetings a year with the founders about their next venture; no fee either way."

@@ -1,7 +1,7 @@
 from odoo import _, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools.trust import is_trusted, trusted
+from odoo.addons.closure_crm.tools.trust import is_trusted, trusted
 
 # context key of the approval actions (tools/trust.py)
 APPROVAL_KEY = 'closure_privilege_approval'
@@ -16,8 +16,6 @@ class ClosurePlan(models.Model):
     and an advisory circle, each with its terms written down and approved by
     the plan's manager. Nothing else is promised: the taboo checks treat a
     promise the plan has not approved as over-promising."""
-    # one behaviour per file keeps the model short
-    # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'closure.plan'
 
     privilege_priority_terms = fields.Text(
@@ -72,7 +70,7 @@ class ClosurePlan(models.Model):
 
     def action_closure_view_privileges(self):
         self.ensure_one()
-        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_privilege')
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm_privilege.action_closure_privilege')
         action['domain'] = [('plan_id', '=', self.id)]
         return action
 
@@ -124,25 +122,5 @@ class ClosurePlan(models.Model):
 
     def _closure_approved_kinds(self):
         self.ensure_one()
-        return {kind for kind in APPROVAL_FIELDS if self._closure_privilege_terms(kind)}
-
-    def _closure_check_promises(self, texts):
-        """Refuse ``texts`` ({label: text}) promising priority rights or an
-        advisory circle the plan's manager has not approved: over-promising."""
-        self.ensure_one()
-        Phrase = self.env['closure.phrase']
-        approved = self._closure_approved_kinds()
-        matchers = Phrase._get_matchers(['promise_priority', 'promise_advisory'])
-        for label, text in texts.items():
-            found = Phrase._find_unapproved_promises(text, approved, matchers)
-            if found:
-                raise UserError(_(
-                    "%(where)s promises \"%(phrase)s\", which plan %(plan)s has not approved: an over-promise. "
-                    "Promise only what the plan's manager approved on the plan.",
-                    where=label, phrase=found[0].name, plan=self.name))
-
-    def _closure_personal_contact_user(self):
-        """Who calls or meets the tier A customers: the plan's signatory (the
-        founder) or its manager, never the rep."""
-        self.ensure_one()
-        return self.notice_signatory_id or self.user_id or self.env.user
+        return super()._closure_approved_kinds() | {
+            kind for kind in APPROVAL_FIELDS if self._closure_privilege_terms(kind)}
