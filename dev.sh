@@ -159,7 +159,7 @@ cmd_demo() {
 # Test directories that exist and hold test files.
 test_dirs() {
     local d
-    for d in closure_crm/tests closure_training/tests tests; do
+    for d in closure_crm/tests closure_crm_care/tests closure_training/tests tests; do
         [[ -n "$(find "$ROOT/$d" \( -name 'test_*.py' -o -name '*_test.py' \) -print -quit 2>/dev/null)" ]] && echo "$d"
     done
 }

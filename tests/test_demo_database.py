@@ -22,8 +22,9 @@ class TestDemoPlan(TransactionCase):
     def test_both_add_ons_hold_all_their_demo_data(self):
         """Odoo installs an add-on without its demo data when one demo file
         fails, and only warns: the demo would then miss everything."""
-        modules = self.env['ir.module.module'].search([('name', 'in', ('closure_crm', 'closure_training'))])
-        self.assertEqual(sorted(modules.filtered('demo').mapped('name')), ['closure_crm', 'closure_training'])
+        names = ['closure_crm', 'closure_crm_care', 'closure_training']
+        modules = self.env['ir.module.module'].search([('name', 'in', names)])
+        self.assertEqual(sorted(modules.filtered('demo').mapped('name')), names)
         # the last demo file of closure_crm: approved privileges with the customers' answers
         plan = self.env.ref('closure_crm.demo_plan')
         self.assertTrue(plan.privilege_priority_approved_by_id and plan.privilege_advisory_approved_by_id)

@@ -44,15 +44,10 @@ from . import closure_plan_privilege
 from . import closure_plan_news
 from . import crm_lead_privilege
 from . import crm_lead_creditor_notice
-from . import crm_lead_care
-from . import closure_plan_care
-from . import closure_complaint
-from . import crm_lead_complaint
+from . import crm_lead_contact
+from . import closure_plan_score
 from . import crm_lead_score
 from . import res_partner_receiver_terms
-from . import survey_user_input
-from . import crm_lead_satisfaction
-from . import closure_plan_satisfaction
 from . import closure_erasure_care
 from . import crm_lead_tier
 from . import mail_message

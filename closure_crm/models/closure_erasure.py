@@ -47,7 +47,7 @@ USER_PERSONAL_COLUMNS = ('signature',)
 # the closure records of a case (model, table): their messages, activities and
 # files go with the case's
 CASE_RECORD_TABLES = (
-    ('closure.consent', 'closure_consent'), ('closure.complaint', 'closure_complaint'),
+    ('closure.consent', 'closure_consent'),
     ('closure.privilege', 'closure_privilege'), ('closure.privilege.answer', 'closure_privilege_answer'),
     ('closure.notice.recipient', 'closure_notice_recipient'), ('closure.obligation', 'closure_obligation'),
 )
@@ -430,7 +430,7 @@ class ClosureErasure(models.Model):
             leads, partners))
         transfers = ids(SQL("SELECT id FROM closure_transfer WHERE lead_id IN %s", leads))
         records = {'crm.lead': all_leads, 'res.partner': partners, 'closure.transfer': transfers}
-        for model, table in CASE_RECORD_TABLES:
+        for model, table in self._case_record_tables():
             if model in self.env:
                 records[model] = ids(SQL("SELECT id FROM %s WHERE lead_id IN %s", SQL.identifier(table), leads))
         users = ids(SQL("SELECT id FROM res_users WHERE partner_id IN %s AND share", partners))
@@ -453,6 +453,12 @@ class ClosureErasure(models.Model):
         return {'leads': leads, 'partners': partners, 'all_leads': all_leads, 'transfers': transfers,
                 'consents': records.get('closure.consent', (0,)), 'messages': messages, 'records': records,
                 'users': users, 'events': events}
+
+    def _case_record_tables(self):
+        """Hook: the closure records of a case, as [(model, table)] (each table
+        has a ``lead_id``): their messages, activities and files go with the
+        case's. Add-ons add theirs with super() (closure_crm_care: complaints)."""
+        return list(CASE_RECORD_TABLES)
 
     def _records_sql(self, records, model_column, id_column):
         """SQL true for a row whose (``model_column``, ``id_column``) is one of ``records``."""

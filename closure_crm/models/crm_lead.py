@@ -533,19 +533,8 @@ class CrmLead(models.Model):
         cases = self.filtered('closure_plan_id')
         if not cases:
             return {}
-        kinds = [
-            ('closure.consent', [], _("the customer's recorded consents")),
-            ('closure.privilege.answer', [], _("privilege opt-ins")),
-            ('closure.complaint', [], _("complaints")),
-            ('closure.obligation', ['|', ('claim_declared_date', '!=', False), ('refund_paid_date', '!=', False)],
-             _("declared claims or paid refunds")),
-            ('closure.transfer',
-             ['|', ('date_introduced', '!=', False), ('state', 'not in', ('proposed', 'cancelled'))],
-             _("transfers past the introduction")),
-            ('closure.notice.recipient', [], _("notices sent")),
-        ]
         held = {}
-        for model, domain, label in kinds:
+        for model, domain, label in self._closure_evidence_kinds():
             # whoever deletes or merges, the evidence exists: counted as the system,
             # on every company's and team's records
             groups = self.env[model].sudo().with_context(active_test=False)._read_group(
@@ -553,6 +542,23 @@ class CrmLead(models.Model):
             for lead, in groups:
                 held.setdefault(self.browse(lead.id), []).append(label)
         return held
+
+    @api.model
+    def _closure_evidence_kinds(self):
+        """Hook: the records that are evidence on a case, as [(model, domain,
+        label translated)]; each model has a ``lead_id``. A case holding one is
+        archived, never deleted or merged. Add-ons add theirs with super()
+        (closure_crm_care: complaints)."""
+        return [
+            ('closure.consent', [], _("the customer's recorded consents")),
+            ('closure.privilege.answer', [], _("privilege opt-ins")),
+            ('closure.obligation', ['|', ('claim_declared_date', '!=', False), ('refund_paid_date', '!=', False)],
+             _("declared claims or paid refunds")),
+            ('closure.transfer',
+             ['|', ('date_introduced', '!=', False), ('state', 'not in', ('proposed', 'cancelled'))],
+             _("transfers past the introduction")),
+            ('closure.notice.recipient', [], _("notices sent")),
+        ]
 
     # ------------------------------------------------------------------
     # Pipeline: one closure pipeline, shared by every plan's team; a closure
@@ -806,7 +812,16 @@ class CrmLead(models.Model):
             _("The customer is angry. Call today: listen, acknowledge, and solve their concrete "
               "problem (refund, data, replacement) before anything else; follow up within 24 hours."),
             date_deadline=fields.Date.context_today(self), notify=True)
+        answered.filtered(lambda lead: lead.closure_reply_mood == 'angry')._closure_on_angry_reply(messages)
         return answered
+
+    def _closure_on_angry_reply(self, messages):
+        """Hook, called by the reply triage once it is done: these cases' latest
+        reply is angry (``messages``: the mail.message records triaged in this
+        call). Add-ons extend it with super(), e.g. closure_crm_care opens a
+        complaint with its 24-hour follow-up. Runs for the customer's message
+        (mail gateway, public page): sudo() only around what must be trusted."""
+        return True
 
     # ------------------------------------------------------------------
     # The customer's personal answer page (controllers/closure_answer.py)

@@ -3,9 +3,8 @@ from odoo.tests import tagged
 
 from .common import ClosureCommon
 
-ADDONS = {'closure_crm', 'closure_training'}
-# the records kept on one case, and what closure.case.mixin gives them
-CASE_RECORDS = ('closure.complaint', 'closure.privilege', 'closure.consent')
+# the records kept on one case (closure.case.mixin's children, add-ons' included),
+# and what the mixin gives them
 CASE_FIELDS = ('lead_id', 'partner_id', 'plan_id', 'company_id')
 
 
@@ -40,7 +39,8 @@ class TestOdooConventions(ClosureCommon):
         for name in self.env.registry:
             model = self.env[name]
             fields_ = [field for field in model._fields.values()
-                       if getattr(field, 'check_company', False) and ADDONS & set(field._modules)]
+                       if getattr(field, 'check_company', False)
+                       and any(module.startswith('closure_') for module in field._modules)]
             if fields_:
                 checked.append(name)
                 self.assertTrue(model._check_company_auto, f"{name}: {[field.name for field in fields_]}")
@@ -53,6 +53,8 @@ class TestOdooConventions(ClosureCommon):
         computed once (a model may narrow lead_id's domain, nothing more),
         the same columns and indexes on the three tables."""
         mixin = self.env['closure.case.mixin']
+        case_records = tuple(sorted(mixin._inherit_children))
+        self.assertIn('closure.consent', case_records)
 
         def definition(model, fname):
             field = model._fields[fname]
@@ -60,7 +62,7 @@ class TestOdooConventions(ClosureCommon):
                     field.ondelete, field.compute, field.precompute, field.check_company,
                     tuple(self.registry.field_depends[field]))
 
-        for name in CASE_RECORDS:
+        for name in case_records:
             model = self.env[name]
             self.assertIn(name, mixin._inherit_children)
             self.assertTrue(model._check_company_auto, name)
@@ -77,17 +79,17 @@ class TestOdooConventions(ClosureCommon):
             SELECT column_name, array_agg(DISTINCT (data_type, is_nullable)::text), count(*)
               FROM information_schema.columns
              WHERE table_name IN %s AND column_name IN %s
-          GROUP BY column_name""", [tuple(model.replace('.', '_') for model in CASE_RECORDS), CASE_FIELDS])
+          GROUP BY column_name""", [tuple(model.replace('.', '_') for model in case_records), CASE_FIELDS])
         columns = {column: (kinds, count) for column, kinds, count in self.env.cr.fetchall()}
         self.assertEqual(columns, {
-            'lead_id': (['(integer,NO)'], 3),
-            'partner_id': (['(integer,YES)'], 3),
-            'plan_id': (['(integer,YES)'], 3),
-            'company_id': (['(integer,YES)'], 3),
+            'lead_id': (['(integer,NO)'], len(case_records)),
+            'partner_id': (['(integer,YES)'], len(case_records)),
+            'plan_id': (['(integer,YES)'], len(case_records)),
+            'company_id': (['(integer,YES)'], len(case_records)),
         })
         self.env.cr.execute("SELECT indexname FROM pg_indexes WHERE tablename IN %s",
-                            [tuple(model.replace('.', '_') for model in CASE_RECORDS)])
+                            [tuple(model.replace('.', '_') for model in case_records)])
         indexes = {row[0] for row in self.env.cr.fetchall()}
-        for name in CASE_RECORDS:
+        for name in case_records:
             for fname in CASE_FIELDS:
                 self.assertIn(f"{name.replace('.', '_')}__{fname}_index", indexes)
