@@ -4,11 +4,15 @@ and the records users may have edited (the care and satisfaction mail
 templates, the survey, the cron, the record rules) stay as they are: their
 xml ids change module from closure_crm to closure_crm_care before closure_crm
 loads, so that neither module deletes what the other now declares, and the new
-add-on is marked for installation, which Odoo's loader then does in the same
-run (the 'to install' pass of odoo/modules/loading.py), with demo data when
-closure_crm has it."""
+add-on is marked for loading in the same run, as an update ('to upgrade': the
+loader's next pass in odoo/modules/loading.py loads it in 'update' mode, which
+keeps the noupdate records users edited, where 'to install' would rewrite
+them), with demo data when closure_crm has it."""
 
 import logging
+import re
+
+from psycopg2.extras import Json
 
 from odoo import SUPERUSER_ID, api
 
@@ -52,6 +56,14 @@ FIELDS = {
         'target_csat_rate', 'target_nps', 'target_complaint_rate', 'target_transferred_rate'),
 }
 
+# closure_crm's own views that showed care fields beside the score's: their new
+# arch comes with their file, after the views they extend were checked against
+# closure_crm's fields; until then their stored arch must not name care fields
+CORE_VIEWS = {
+    'closure_plan_view_form_care': ('care_silence_days',),
+    'crm_lead_view_form_closure_care': ('closure_no_contact', 'closure_care_sent_date'),
+}
+
 
 def migrate(cr, version):
     names = list(NAMES) + [f'field_{model}__{fname}' for model, fnames in FIELDS.items() for fname in fnames]
@@ -63,6 +75,15 @@ def migrate(cr, version):
                             WHERE other.module = %s AND other.name = ir_model_data.name)""",
                [NEW_MODULE, names, [prefix.replace('_', r'\_') + '%' for prefix in PREFIXES], NEW_MODULE])
     moved = cr.rowcount
+    for name, fnames in CORE_VIEWS.items():
+        cr.execute("""
+            SELECT view.id, view.arch_db FROM ir_ui_view view
+              JOIN ir_model_data data ON data.res_id = view.id AND data.model = 'ir.ui.view'
+             WHERE data.module = 'closure_crm' AND data.name = %s""", [name])
+        care_field = re.compile(r'\s*<field name="(?:%s)"[^>]*/>' % '|'.join(fnames))
+        for view_id, arch in cr.fetchall():
+            arch = {lang: care_field.sub('', text) for lang, text in (arch or {}).items()}
+            cr.execute("UPDATE ir_ui_view SET arch_db = %s WHERE id = %s", [Json(arch), view_id])
     env = api.Environment(cr, SUPERUSER_ID, {})
     Module = env['ir.module.module']
     care = Module.search([('name', '=', NEW_MODULE)])
@@ -72,6 +93,10 @@ def migrate(cr, version):
     if care and care.state == 'uninstalled':
         cr.execute("SELECT demo FROM ir_module_module WHERE name = 'closure_crm'")
         demo = bool(cr.fetchone()[0])
-        cr.execute("UPDATE ir_module_module SET state = 'to install', demo = %s WHERE id = %s", [demo, care.id])
+        # 'to upgrade', not 'to install': Odoo loads a module being installed in
+        # 'init' mode, which rewrites noupdate records (the templates and the
+        # survey an admin may have edited); 'update' mode keeps them, as any
+        # update of closure_crm did. The module's tables exist already.
+        cr.execute("UPDATE ir_module_module SET state = 'to upgrade', demo = %s WHERE id = %s", [demo, care.id])
         care.invalidate_recordset(['state', 'demo'])
     _logger.info("closure_crm %s: %d records moved to %s, which installs now", version, moved, NEW_MODULE)
