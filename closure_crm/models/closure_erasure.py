@@ -47,7 +47,7 @@ USER_PERSONAL_COLUMNS = ('signature',)
 # the closure records of a case (model, table): their messages, activities and
 # files go with the case's; add-ons add theirs in _closure_case_record_tables()
 CASE_RECORD_TABLES = (
-    ('closure.consent', 'closure_consent'), ('closure.complaint', 'closure_complaint'),
+    ('closure.consent', 'closure_consent'),
     ('closure.notice.recipient', 'closure_notice_recipient'), ('closure.obligation', 'closure_obligation'),
 )
 # the consent's evidence of how the answer came in (address, browser, call note);
@@ -421,7 +421,8 @@ class ClosureErasure(models.Model):
     def _closure_case_record_tables(self):
         """Hook: [(model, table)] of the records kept on a case (by their
         ``lead_id``) whose messages, activities and files the erasure removes
-        with the case's. Add-ons with such records extend it with super()."""
+        with the case's. Add-ons with such records extend it with super()
+        (closure_crm_privilege: privileges and opt-ins; closure_crm_care: complaints)."""
         return list(CASE_RECORD_TABLES)
 
     def _scope(self, lead_ids, plan=None):

@@ -171,12 +171,6 @@ class ClosurePlan(models.Model):
     cb_referral_fees = fields.Monetary(
         'Referral Fees', compute='_compute_cost_benefit', currency_field='currency_id',
         help="Expected referral fees of the transfers kept, in the company currency.")
-    cb_complaint_count = fields.Integer(
-        'Angry Replies', compute='_compute_cost_benefit',
-        help="Cases with a complaint (opened by an angry reply or recorded by a rep): the complaints to prevent.")
-    cb_complaint_rate = fields.Float(
-        'Complaint Rate', compute='_compute_cost_benefit', digits=(5, 4),
-        help="Angry replies per notified customer.")
     case_count = fields.Integer(compute='_compute_case_stats')
     tier_a_count = fields.Integer('Tier A', compute='_compute_case_stats')
     tier_b_count = fields.Integer('Tier B', compute='_compute_case_stats')
@@ -318,13 +312,9 @@ class ClosurePlan(models.Model):
         plan_ids = tuple(self.ids) or (0,)
         cr = self.env.cr
         self.env['crm.lead'].flush_model()
-        self.env['closure.complaint'].flush_model(['lead_id'])
         self.env['closure.transfer'].flush_model(['plan_id', 'lead_id', 'state', 'fee_expected', 'currency_id'])
         cr.execute(SQL("""
             SELECT lead.closure_plan_id,
-                   count(*) FILTER (WHERE lead.closure_notified_date IS NOT NULL),
-                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM closure_complaint complaint
-                                                  WHERE complaint.lead_id = lead.id)),
                    count(*),
                    count(kept.lead_id),
                    COALESCE(sum(lead.closure_revenue), 0),
@@ -358,7 +348,7 @@ class ClosurePlan(models.Model):
                 amount = currency._convert(amount, plan.currency_id, plan.company_id, fields.Date.context_today(self))
             fees[plan.id] = fees.get(plan.id, 0.0) + amount
         for plan in self:
-            notified, angry, total, kept, revenue, kept_revenue, owed, requested = cases.get(plan.id, (0,) * 8)
+            total, kept, revenue, kept_revenue, owed, requested = cases.get(plan.id, (0,) * 6)
             plan.cb_refund_owed = owed
             plan.cb_refund_requested = requested
             plan.cb_notice_count = notices.get(plan.id, 0)
@@ -368,8 +358,6 @@ class ClosurePlan(models.Model):
             plan.cb_transferred_revenue = kept_revenue
             plan.cb_revenue_kept_rate = kept_revenue / revenue if revenue else 0.0
             plan.cb_referral_fees = fees.get(plan.id, 0.0)
-            plan.cb_complaint_count = angry
-            plan.cb_complaint_rate = angry / notified if notified else 0.0
 
     # ------------------------------------------------------------------
     # Tiering

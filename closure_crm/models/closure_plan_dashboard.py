@@ -2,22 +2,23 @@ from odoo import _, fields, models
 
 from .closure_transfer import ACCEPTED_STATES
 
-# the charts of a plan's dashboard: (action xmlid, the model's field that names the plan, extra domain)
+# the charts of a plan's dashboard: (action xmlid, the model's field that names the plan, extra domain);
+# add-ons add theirs with ClosurePlan._dashboard_charts()
 DASHBOARD_CHARTS = {
     'cases': ('closure_crm.action_closure_dashboard_cases', 'closure_plan_id', []),
     'notices': ('closure_crm.action_closure_dashboard_notices', 'wave_id.plan_id',
                 [('state', 'in', ('sent', 'personal')), ('reminder_number', '=', 0)]),
     'claims': ('closure_crm.action_closure_dashboard_claims', 'plan_id', [('claim_declared_date', '!=', False)]),
     'transfers': ('closure_crm.action_closure_dashboard_transfers', 'plan_id', []),
-    'complaints': ('closure_crm.action_closure_dashboard_complaints', 'plan_id', []),
 }
 
 
 class ClosurePlan(models.Model):
     """A plan at a glance, for its managers: the plan's card (cases by tier,
     notices delivered, claims declared, reviewed and paid, transfers
-    offered, accepted and completed, CSAT/NPS and complaints), each figure
-    opening Odoo's graph and pivot views on the plan's own rows."""
+    offered, accepted and completed; add-ons add theirs: closure_crm_care's
+    CSAT/NPS and complaints), each figure opening Odoo's graph and pivot
+    views on the plan's own rows."""
 
     # one behaviour per file keeps the model short
     # pylint: disable-next=consider-merging-classes-inherited
@@ -58,6 +59,12 @@ class ClosurePlan(models.Model):
     def _dashboard_fields(self):
         return [name for name in self._fields if name.startswith('dash_')]
 
+    def _dashboard_charts(self):
+        """Hook: {chart: (action xmlid, the model's field that names the plan,
+        extra domain)} of the charts the dashboard's figures open (method
+        ``action_dashboard_<chart>``). Add-ons add theirs with super()."""
+        return dict(DASHBOARD_CHARTS)
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -74,7 +81,7 @@ class ClosurePlan(models.Model):
         """The graph and pivot views of one chart, on this plan's rows only."""
         self.ensure_one()
         self._closure_check_manager(_("open the dashboard of a plan"))
-        xmlid, plan_field, domain = DASHBOARD_CHARTS[chart]
+        xmlid, plan_field, domain = self._dashboard_charts()[chart]
         action = self.env['ir.actions.act_window']._for_xml_id(xmlid)
         action['domain'] = [(plan_field, '=', self.id), *domain]
         action['display_name'] = f"{action['name']} · {self.name}"
@@ -92,6 +99,3 @@ class ClosurePlan(models.Model):
 
     def action_dashboard_transfers(self):
         return self._action_dashboard_chart('transfers')
-
-    def action_dashboard_complaints(self):
-        return self._action_dashboard_chart('complaints')

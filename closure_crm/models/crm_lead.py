@@ -545,13 +545,12 @@ class CrmLead(models.Model):
 
     @api.model
     def _closure_evidence_kinds(self):
-        """Hook: the records kept on a case that make it evidence, as
-        [(model, domain, what it holds, translated)]: a case holding one is
-        never deleted nor merged. Add-ons that keep evidence on a case (e.g.
-        closure_crm_privilege's opt-ins) extend the list with super()."""
+        """Hook: the records that are evidence on a case, as [(model, domain,
+        label translated)]; each model has a ``lead_id``. A case holding one is
+        archived, never deleted or merged. Add-ons add theirs with super()
+        (closure_crm_privilege: opt-ins; closure_crm_care: complaints)."""
         return [
             ('closure.consent', [], _("the customer's recorded consents")),
-            ('closure.complaint', [], _("complaints")),
             ('closure.obligation', ['|', ('claim_declared_date', '!=', False), ('refund_paid_date', '!=', False)],
              _("declared claims or paid refunds")),
             ('closure.transfer',
@@ -812,7 +811,16 @@ class CrmLead(models.Model):
             _("The customer is angry. Call today: listen, acknowledge, and solve their concrete "
               "problem (refund, data, replacement) before anything else; follow up within 24 hours."),
             date_deadline=fields.Date.context_today(self), notify=True)
+        answered.filtered(lambda lead: lead.closure_reply_mood == 'angry')._closure_on_angry_reply(messages)
         return answered
+
+    def _closure_on_angry_reply(self, messages):
+        """Hook, called by the reply triage once it is done: these cases' latest
+        reply is angry (``messages``: the mail.message records triaged in this
+        call). Add-ons extend it with super(), e.g. closure_crm_care opens a
+        complaint with its 24-hour follow-up. Runs for the customer's message
+        (mail gateway, public page): sudo() only around what must be trusted."""
+        return True
 
     # ------------------------------------------------------------------
     # The customer's personal answer page (controllers/closure_answer.py)

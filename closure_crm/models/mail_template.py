@@ -11,7 +11,6 @@ CLOSURE_TEMPLATE_KINDS = [
     ('refund', 'Refund Confirmation'),
     ('farewell', 'Farewell'),
     ('handover', 'New Contact After a Staff Hand-over'),
-    ('care', 'Care Message (Three-Day Rule)'),
 ]
 
 

@@ -22,8 +22,7 @@ from . import test_cost_benefit
 from . import test_data_export
 from . import test_erasure
 from . import test_ui_tours
-from . import test_complaints_care
-from . import test_satisfaction
+from . import test_news_and_scores
 from . import test_evidence_mixin
 from . import test_liquidation_facts
 from . import test_liquidation_takeover

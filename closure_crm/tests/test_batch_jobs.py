@@ -326,8 +326,8 @@ class TestBatchJobsTwoServers(CommittedDataCase):
                 for future in [executor.submit(server_1), executor.submit(server_2)]:
                     future.result(timeout=120)
             with self.registry.cursor() as cr:
-                cr.execute("SELECT COUNT(*) FROM crm_lead WHERE closure_plan_id = %s AND closure_erased_date IS NOT NULL",
-                           [self.ids['plan']])
+                cr.execute("SELECT COUNT(*) FROM crm_lead"
+                           " WHERE closure_plan_id = %s AND closure_erased_date IS NOT NULL", [self.ids['plan']])
                 self.assertEqual(cr.fetchone()[0], 6, "both servers erased a batch")
             self._run_until_done(lambda env: env['closure.erasure']._cron_erase() or env['closure.erasure'].search(
                 [('plan_id', '=', self.ids['plan']), ('state', '=', 'running')]))

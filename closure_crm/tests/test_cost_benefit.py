@@ -7,7 +7,7 @@ from .transfer_common import TransferCommon
 class TestCostBenefit(TransferCommon):
     """The plan's cost and benefit: what the closure costs (refunds, contact
     effort) beside the value it keeps (customers and revenue kept with
-    receivers, referral fees, complaints avoided)."""
+    receivers, referral fees; the complaints avoided: closure_crm_care)."""
 
     def test_figures_on_constructed_cases(self):
         receiver = self._create_receiver('Harbour IT', industries=self.retail, closure_fee_type='fixed',
@@ -20,8 +20,6 @@ class TestCostBenefit(TransferCommon):
         Transfer.create({'lead_id': proposed.id, 'receiver_id': receiver.id})
         (angry | refund).write({'closure_notified_date': '2026-07-01'})
         angry.closure_reply_mood = 'angry'
-        # the complaint rate counts complaints, not angry words
-        self.env['closure.complaint'].create({'lead_id': angry.id})
         refund.closure_reply_mood = 'angry'
         self.env['closure.obligation'].create([
             {'lead_id': refund.id, 'obligation_type': 'prepaid', 'name': 'Card', 'amount': 300},
@@ -46,8 +44,6 @@ class TestCostBenefit(TransferCommon):
             'cb_transferred_revenue': 1000.0,
             'cb_revenue_kept_rate': 0.5,
             'cb_referral_fees': 80.0,
-            'cb_complaint_count': 1,
-            'cb_complaint_rate': 0.5,
         }])
         # a receiver that declines after all: the customer is no longer kept
         Transfer.search([('lead_id', '=', kept.id)]).write({'state': 'receiver_declined'})

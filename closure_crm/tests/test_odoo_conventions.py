@@ -7,7 +7,7 @@ from .common import ClosureCommon
 ADDON_PREFIX = 'closure_'
 # the records kept on one case closure_crm has (add-ons' are found through
 # the mixin's children), and what closure.case.mixin gives them
-CASE_RECORDS = ('closure.complaint', 'closure.consent')
+CASE_RECORDS = ('closure.consent',)
 CASE_FIELDS = ('lead_id', 'partner_id', 'plan_id', 'company_id')
 
 

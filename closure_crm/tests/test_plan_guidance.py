@@ -133,8 +133,7 @@ class TestPlanGuidance(NoticeCommon):
         for method, model in (('action_dashboard_cases', 'crm.lead'),
                               ('action_dashboard_notices', 'closure.notice.recipient'),
                               ('action_dashboard_claims', 'closure.obligation'),
-                              ('action_dashboard_transfers', 'closure.transfer'),
-                              ('action_dashboard_complaints', 'closure.complaint')):
+                              ('action_dashboard_transfers', 'closure.transfer')):
             with self.subTest(method=method):
                 action = getattr(plan, method)()
                 self.assertEqual(action['res_model'], model)
@@ -152,7 +151,7 @@ class TestPlanGuidance(NoticeCommon):
         rep = new_test_user(self.env, login='guide_rep', name='Guide Rep', groups='closure_crm.group_closure_user',
                             company_id=self.guide_company.id, company_ids=self.guide_company.ids)
         for method in ('action_dashboard', 'action_dashboard_cases', 'action_dashboard_notices',
-                       'action_dashboard_claims', 'action_dashboard_transfers', 'action_dashboard_complaints'):
+                       'action_dashboard_claims', 'action_dashboard_transfers'):
             with self.subTest(method=method), self.assertRaises(AccessError):
                 getattr(plan.with_user(rep), method)()
         # the rows behind the charts: a rep of another team reads none of the plan's cases

@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.tests import tagged
 
-from .notice_common import NoticeCommon
+from odoo.addons.closure_crm.tests.notice_common import NoticeCommon
 
 
 @tagged('post_install', '-at_install')
@@ -15,9 +15,9 @@ class TestSatisfaction(NoticeCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.survey = cls.env.ref('closure_crm.survey_closure_satisfaction')
-        cls.csat = cls.env.ref('closure_crm.survey_closure_question_csat')
-        cls.nps = cls.env.ref('closure_crm.survey_closure_question_nps')
+        cls.survey = cls.env.ref('closure_crm_care.survey_closure_satisfaction')
+        cls.csat = cls.env.ref('closure_crm_care.survey_closure_question_csat')
+        cls.nps = cls.env.ref('closure_crm_care.survey_closure_question_nps')
 
     def _answers(self, case):
         return self.env['survey.user_input'].search([('closure_lead_id', '=', case.id)])

@@ -10,8 +10,6 @@ SATISFACTION_TRIGGERS = [
 class SurveyUserInput(models.Model):
     """A satisfaction survey answer of a closure case: sent after the
     customer's transfer completed or their case was settled."""
-    # one behaviour per file keeps the model short
-    # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'survey.user_input'
 
     closure_lead_id = fields.Many2one(

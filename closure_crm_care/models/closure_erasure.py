@@ -1,14 +1,17 @@
-from odoo import models
+from odoo import api, models
 from odoo.tools import SQL
 
 
 class ClosureErasure(models.Model):
     """The erasure also empties what the customer-care records hold about the
-    person (the complaint's words, the survey's free text and contact);
+    person (the complaint's words, the survey's free text and contact), and
+    takes the complaints' messages, activities and files with the case's;
     decisions, dates, steps and scores stay."""
-    # one behaviour per file keeps the model short
-    # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'closure.erasure'
+
+    @api.model
+    def _closure_case_record_tables(self):
+        return super()._closure_case_record_tables() + [('closure.complaint', 'closure_complaint')]
 
     def _erase_cases(self, lead_ids):
         counts = super()._erase_cases(lead_ids)

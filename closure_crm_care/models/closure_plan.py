@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 # the trend compares the last TREND_DAYS days with the TREND_DAYS before
@@ -6,18 +7,28 @@ TREND_DAYS = 30
 
 
 class ClosurePlan(models.Model):
-    """Satisfaction measured: CSAT (1-5) and NPS (0-10) from the plan's
-    survey, their trend, beside the complaint rate and the share
-    transferred, each against its target (settings with the domain's
-    example figures as defaults)."""
-
-    # one behaviour per file keeps the model short
-    # pylint: disable-next=consider-merging-classes-inherited
+    """Customer care on the plan: the three-day rule's setting (a customer
+    waiting for an answer gets a care message and their case an activity),
+    the complaint rate, and satisfaction measured: CSAT (1-5) and NPS (0-10)
+    from the plan's survey, their trend, beside the complaint rate and the
+    share transferred, each against its target (settings with the domain's
+    example figures as defaults). The dashboard gets the complaints chart."""
     _inherit = 'closure.plan'
 
+    care_silence_days = fields.Integer(
+        'Care Message After (days)', default=3,
+        help="A customer whose answer, complaint or question has had no contact from us for this many days "
+             "gets a care message (email, SMS when installed) and their case an activity, once per silence. "
+             "0: off.")
+    cb_complaint_count = fields.Integer(
+        'Angry Replies', compute='_compute_complaint_rate',
+        help="Cases with a complaint (opened by an angry reply or recorded by a rep): the complaints to prevent.")
+    cb_complaint_rate = fields.Float(
+        'Complaint Rate', compute='_compute_complaint_rate', digits=(5, 4),
+        help="Angry replies per notified customer.")
     satisfaction_survey_id = fields.Many2one(
         'survey.survey',
-        default=lambda self: self.env.ref('closure_crm.survey_closure_satisfaction', raise_if_not_found=False),
+        default=lambda self: self.env.ref('closure_crm_care.survey_closure_satisfaction', raise_if_not_found=False),
         help="Sent after a transfer completes and after a case is settled. Its first scale question 1-5 is "
              "the CSAT, its scale question 0-10 the NPS.")
     sat_response_count = fields.Integer('Survey Answers', compute='_compute_satisfaction')
@@ -39,6 +50,25 @@ class ClosurePlan(models.Model):
     target_transferred_rate = fields.Float(
         'Target: Share Transferred', default=0.8, digits=(5, 4),
         help="The domain's examples: 80% (B2C) to 85% (B2B) of customers transferred.")
+
+    def _compute_complaint_rate(self):
+        """All plans' complaint rates in one grouped query: cases with a
+        complaint per notified case."""
+        self.env['crm.lead'].flush_model(['closure_plan_id', 'closure_notified_date'])
+        self.env['closure.complaint'].flush_model(['lead_id'])
+        self.env.cr.execute(SQL("""
+            SELECT lead.closure_plan_id,
+                   count(*) FILTER (WHERE lead.closure_notified_date IS NOT NULL),
+                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM closure_complaint complaint
+                                                  WHERE complaint.lead_id = lead.id))
+              FROM crm_lead lead
+             WHERE lead.closure_plan_id IN %s
+          GROUP BY lead.closure_plan_id""", tuple(self.ids) or (0,)))
+        cases = {plan_id: (notified, angry) for plan_id, notified, angry in self.env.cr.fetchall()}
+        for plan in self:
+            notified, angry = cases.get(plan.id, (0, 0))
+            plan.cb_complaint_count = angry
+            plan.cb_complaint_rate = angry / notified if notified else 0.0
 
     def _compute_satisfaction(self):
         """All plans' figures in one grouped query over the answer lines."""
@@ -102,11 +132,26 @@ class ClosurePlan(models.Model):
             plan.sat_csat_trend = recent['csat'] - previous['csat'] if both_csat else 0.0
             plan.sat_nps_trend = recent['nps'] - previous['nps'] if both_nps else 0
 
+    @api.constrains('care_silence_days')
+    def _check_care_silence_days(self):
+        for plan in self:
+            if plan.care_silence_days < 0:
+                raise ValidationError(_(
+                    "Care Message After (days) of %(plan)s must be 0 (off) or more (got %(days)s).",
+                    plan=plan.name, days=plan.care_silence_days))
+
+    def action_dashboard_complaints(self):
+        return self._action_dashboard_chart('complaints')
+
+    def _dashboard_charts(self):
+        return dict(super()._dashboard_charts(),
+                    complaints=('closure_crm_care.action_closure_dashboard_complaints', 'plan_id', []))
+
     def _closure_satisfaction_survey(self):
         """The plan's survey; plans made before the setting existed use the shipped one."""
         self.ensure_one()
         return self.sudo().satisfaction_survey_id or self.env.ref(
-            'closure_crm.survey_closure_satisfaction', raise_if_not_found=False) or self.env['survey.survey']
+            'closure_crm_care.survey_closure_satisfaction', raise_if_not_found=False) or self.env['survey.survey']
 
     @api.model
     def _closure_satisfaction_questions(self, surveys):

@@ -1,20 +1,21 @@
 import logging
 
 from odoo import _, api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, html2plaintext
 
 _logger = logging.getLogger(__name__)
 
 # cases handled per call of the care job (the cron calls again while some remain)
 CARE_BATCH = 200
+# the stages after which the customer gets the satisfaction survey
+SATISFACTION_STAGES = ('transferred', 'settled')
 
 
 class CrmLead(models.Model):
-    """Care around a closure case: the news list kept in step with the
-    customer's opt-in, the personal meeting of tier A cases, and the
-    three-day rule (no customer waits for an answer in silence)."""
-    # one behaviour per file keeps the model short
-    # pylint: disable-next=consider-merging-classes-inherited
+    """Customer care on a closure case: the three-day rule (no customer waits
+    for an answer in silence), the complaint an angry reply opens (four steps,
+    24-hour follow-up), and the satisfaction survey after a transfer completes
+    or a case is settled."""
     _inherit = 'crm.lead'
 
     closure_no_contact = fields.Boolean(
@@ -23,39 +24,61 @@ class CrmLead(models.Model):
     closure_care_sent_date = fields.Datetime(
         'Care Message Sent On', readonly=True, copy=False, groups='closure_crm.group_closure_user',
         help="The last care message of the three-day rule: one per silence.")
+    closure_complaint_ids = fields.One2many(
+        'closure.complaint', 'lead_id', string='Complaints', groups='closure_crm.group_closure_user')
+    closure_complaint_open = fields.Boolean(
+        'Open Complaint', compute='_compute_closure_complaint_open', groups='closure_crm.group_closure_user')
+
+    @api.depends('closure_complaint_ids.state')
+    def _compute_closure_complaint_open(self):
+        for lead in self:
+            lead.closure_complaint_open = 'open' in lead.closure_complaint_ids.mapped('state')
 
     def write(self, vals):
+        if 'stage_id' not in vals:
+            return super().write(vals)
+        before = {lead.id: lead.closure_stage_code for lead in self if lead.closure_plan_id}
         res = super().write(vals)
-        if 'closure_news_opt_in' in vals and not self.env.context.get('closure_news_no_sync'):
-            cases = self.filtered('closure_plan_id')
-            if cases:
-                resubscribe = cases if vals['closure_news_opt_in'] else self.browse()
-                cases.closure_plan_id._closure_sync_news_list(resubscribe=resubscribe)
+        for code in SATISFACTION_STAGES:
+            reached = self.filtered(lambda lead, code=code: lead.id in before and lead.closure_stage_code == code
+                                    and before[lead.id] != code)
+            if reached:
+                reached._closure_send_satisfaction(code)
         return res
 
-    def action_closure_book_meeting(self):
-        """Book the personal meeting of the case in the calendar, as crm's
-        own button does, with the plan's manager or signatory (tier A: the
-        founder meets the customer) as organiser and attendee."""
+    def action_closure_view_complaints(self):
         self.ensure_one()
-        action = self.action_schedule_meeting()
-        host = self._closure_personal_contact_user()
-        partner_ids = list(dict.fromkeys(host.partner_id.ids + self.env.user.partner_id.ids + self.partner_id.ids))
-        action['context'] = dict(
-            action['context'],
-            default_partner_ids=partner_ids,
-            default_user_id=host.id,
-            default_name=_("Personal meeting: %(customer)s", customer=self.partner_id.display_name),
-        )
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm_care.action_closure_complaint')
+        action['domain'] = [('lead_id', '=', self.id)]
+        action['context'] = {'default_lead_id': self.id}
         return action
 
-    def _closure_personal_contact_user(self):
-        """Who contacts the customer personally: for a tier A case the plan's
-        signatory (the founder) or manager, for the others the case's owner."""
-        self.ensure_one()
-        if self.closure_tier == 'a':
-            return self.closure_plan_id._closure_personal_contact_user()
-        return self.user_id or self.closure_plan_id.user_id or self.env.user
+    # ------------------------------------------------------------------
+    # Complaints: an angry reply opens one (closure.complaint), with the four
+    # steps as its checklist and the 24-hour follow-up
+    # ------------------------------------------------------------------
+    @api.model
+    def _closure_evidence_kinds(self):
+        # a complaint is part of the plan's record: its case is archived, never deleted or merged
+        return [*super()._closure_evidence_kinds(), ('closure.complaint', [], _("complaints"))]
+
+    def _closure_on_angry_reply(self, messages):
+        res = super()._closure_on_angry_reply(messages)
+        if not self:
+            return res
+        if not isinstance(messages, models.BaseModel):
+            messages = self.env['mail.message'].browse(messages)
+        open_leads = self.env['closure.complaint'].sudo().search(
+            [('lead_id', 'in', self.ids), ('state', '=', 'open')]).lead_id
+        last_message = {message.res_id: message for message in messages.sorted('id')}
+        # the triage runs for the customer's message (mail gateway, public page): a trusted step
+        self.env['closure.complaint'].sudo().create([{
+            'lead_id': lead.id,
+            'message_id': last_message.get(lead.id, messages.browse()).id,
+            'reply_excerpt': html2plaintext(last_message[lead.id].body or '')[:2000]
+            if lead.id in last_message else False,
+        } for lead in self - open_leads])
+        return res
 
     # ------------------------------------------------------------------
     # The three-day rule
@@ -145,7 +168,7 @@ class CrmLead(models.Model):
     def _cron_closure_care(self):
         """The three-day rule's job, one batch per call on the closure jobs'
         batch protocol (``ir.cron._closure_run_batch``)."""
-        self.env.ref('closure_crm.ir_cron_closure_care')._closure_run_batch(
+        self.env.ref('closure_crm_care.ir_cron_closure_care')._closure_run_batch(
             lambda: len(self._closure_send_care()), self._closure_care_count_due)
 
     @api.model
@@ -153,3 +176,31 @@ class CrmLead(models.Model):
         self.env.flush_all()
         query = self._closure_care_due_sql(lock=False)
         return self.env.execute_query(SQL("SELECT count(*) FROM (%s) due", query))[0][0]
+
+    # ------------------------------------------------------------------
+    # Satisfaction: after a transfer completes and after a case is settled,
+    # the customer gets the plan's short survey (CSAT 1-5 and the NPS
+    # question 0-10), once per occasion, never when they asked not to be
+    # contacted
+    # ------------------------------------------------------------------
+    def _closure_send_satisfaction(self, trigger):
+        """Invite each case's customer to the plan's satisfaction survey,
+        in their language; returns the answers created."""
+        Answer = self.env['survey.user_input'].sudo()  # invitations are the plan's, whoever moves the case
+        sent = set(Answer.search([('closure_lead_id', 'in', self.ids), ('closure_trigger', '=', trigger)])
+                   .mapped('closure_lead_id').ids)
+        template = self.env.ref('closure_crm_care.mail_template_satisfaction', raise_if_not_found=False)
+        answers = Answer
+        for lead in self.sudo():  # the customer's contact flags (closure fields), read for whoever moves the case
+            survey = lead.closure_plan_id._closure_satisfaction_survey()
+            if lead.id in sent or not survey or not lead.partner_id.email or lead.closure_no_contact \
+                    or lead.partner_id.is_blacklisted:
+                continue
+            answers |= survey.sudo()._create_answer(
+                partner=lead.partner_id, check_attempts=False, closure_lead_id=lead.id, closure_trigger=trigger)
+        if template:
+            for answer in answers:
+                template.sudo().send_mail(answer.id, email_layout_xmlid='mail.mail_notification_light')
+        if answers:
+            _logger.info("Satisfaction survey sent to %s customers (%s)", len(answers), trigger)
+        return answers

@@ -5,15 +5,14 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from .notice_common import NoticeCommon
+from odoo.addons.closure_crm.tests.notice_common import NoticeCommon
 
 ANGRY = "This is unacceptable and ridiculous. You cheated us, I will file a complaint!"
 
 
 @tagged('post_install', '-at_install')
 class TestComplaintsAndCare(NoticeCommon):
-    """Complaints in four steps, the three-day rule, the news list and the
-    case score, on constructed cases."""
+    """Complaints in four steps and the three-day rule, on constructed cases."""
 
     @classmethod
     def setUpClass(cls):
@@ -155,69 +154,3 @@ class TestComplaintsAndCare(NoticeCommon):
         sms = self.env['sms.sms'].sudo().search([('partner_id', '=', case.partner_id.id)])
         self.assertEqual(len(sms), 1)
         self.assertIn('we have not forgotten your message', sms.body)
-
-    # ------------------------------------------------------------------
-    # Case score
-    # ------------------------------------------------------------------
-    def test_score_on_constructed_cases_and_senior_rep(self):
-        senior = self.manager
-        self.plan.score_senior_user_id = senior
-        strong, busy, quiet = (self._notice_cases(1, prefix=prefix, tier='b') for prefix in ('Strong', 'Busy', 'Quiet'))
-        strong.closure_need_match = 100.0
-        busy.closure_need_match = 50.0
-        quiet.closure_need_match = 90.0
-        for days_ago in (0, 1, 2, 3, 4):
-            self._customer_says(strong, "A question.", days_ago=days_ago)
-        for days_ago in (1, 2):
-            self._customer_says(busy, "A question.", days_ago=days_ago)
-        self._customer_says(busy, "An old question.", days_ago=10)
-        handed = self.env['crm.lead']._closure_update_scores(self.plan)
-        # 100 x 0.6 + min(100, 5 x 20) x 0.4 = 100; 50 x 0.6 + 2 x 20 x 0.4 = 46; 90 x 0.6 = 54
-        self.assertRecordValues(strong | busy | quiet, [
-            {'closure_score': 100, 'closure_interactions_7d': 5, 'user_id': senior.id},
-            {'closure_score': 46, 'closure_interactions_7d': 2, 'user_id': self.rep_1.id},
-            {'closure_score': 54, 'closure_interactions_7d': 0, 'user_id': self.rep_1.id},
-        ])
-        self.assertEqual(handed, strong)
-        # the work is ordered by score
-        ordered = self.env['crm.lead'].search([('id', 'in', (strong | busy | quiet).ids)], order='closure_score desc')
-        self.assertEqual(ordered.ids, [strong.id, quiet.id, busy.id])
-        # a rep cannot run the scoring that reassigns cases
-        with self.assertRaises(AccessError):
-            self.plan.with_user(self.rep_1).action_closure_update_scores()
-
-    # ------------------------------------------------------------------
-    # News after the closure
-    # ------------------------------------------------------------------
-    def test_news_opt_ins_without_mass_mailing_are_exportable(self):
-        cases = self._notice_cases(3, prefix='News', tier='c')
-        cases[:2].write({'closure_news_opt_in': True})
-        with patch.object(type(self.plan), '_closure_has_mailing', lambda self: False):
-            action = self.plan.action_closure_view_news()
-            self.assertEqual(self.plan._closure_sync_news_list(), {})
-        self.assertEqual(action['res_model'], 'crm.lead')
-        self.assertEqual(self.env['crm.lead'].search(action['domain']), cases[:2])
-        self.assertEqual(self.plan.news_opt_in_count, 2)
-
-    def test_news_list_kept_in_sync_with_mass_mailing(self):
-        if 'mailing.list' not in self.env:
-            self.skipTest("mass_mailing is not installed in this database: the list sync is tested where it is")
-        cases = self._notice_cases(3, prefix='Letters', tier='c')
-        cases[:2].write({'closure_news_opt_in': True})
-        news_list = self.env['mailing.list'].browse(self.plan.news_list_ref)
-        self.assertTrue(news_list)
-        subscriptions = news_list.subscription_ids
-        self.assertEqual(sorted(subscriptions.contact_id.mapped('email')), sorted(cases[:2].partner_id.mapped('email')))
-        self.assertFalse(any(subscriptions.mapped('opt_out')))
-        # taking it back on the page opts them out of the list
-        cases[0].closure_news_opt_in = False
-        self.assertTrue(subscriptions.filtered(lambda s: s.contact_id.email == cases[0].partner_id.email).opt_out)
-        # an opt-out through a mailing's unsubscribe link is honoured on the case
-        other = subscriptions.filtered(lambda s: s.contact_id.email == cases[1].partner_id.email)
-        other.opt_out = True
-        self.plan._closure_sync_news_list()
-        self.assertFalse(cases[1].closure_news_opt_in)
-        # opting in again on the page lifts the list's opt-out
-        cases[1].closure_news_opt_in = True
-        self.assertFalse(other.opt_out)
-        self.assertEqual(len(news_list.subscription_ids), 2, "one contact per customer, no duplicates")

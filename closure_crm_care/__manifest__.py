@@ -1,0 +1,26 @@
+{
+    'name': 'Closure CRM: Customer Care',
+    'version': '18.0.1.0.0',
+    'category': 'Sales/CRM',
+    'summary': 'Complaints in four steps, the three-day rule and the satisfaction survey of closure cases',
+    'author': 'Closure Suite contributors',
+    'website': 'https://github.com/closure-suite/closure-suite',
+    'license': 'LGPL-3',
+    'depends': ['closure_crm', 'survey'],
+    'data': [
+        'security/ir.model.access.csv',
+        'security/closure_crm_care_security.xml',
+        'data/ir_cron_data.xml',
+        'data/mail_template_care.xml',
+        'data/survey_satisfaction_data.xml',
+        'views/closure_complaint_views.xml',
+        'views/crm_lead_views.xml',
+        'views/closure_plan_views.xml',
+        'views/closure_crm_care_menus.xml',
+    ],
+    'demo': [
+        'demo/closure_customer_care_demo.xml',
+    ],
+    'auto_install': True,
+    'installable': True,
+}

@@ -1,0 +1,19 @@
+from odoo.tests import tagged
+
+from odoo.addons.closure_crm.tests import test_erasure
+
+
+@tagged('post_install', '-at_install')
+class TestErasureLeavesNoTraceOfCare(test_erasure.TestErasureLeavesNoTrace):
+    """closure_crm's no-trace erasure, with a complaint (its words, messages
+    and files) on the customer's case."""
+    TRACE_TABLES = (*test_erasure.TestErasureLeavesNoTrace.TRACE_TABLES, 'closure_complaint')
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # a complaint with its messages and files
+        complaint = cls.env['closure.complaint'].create({'lead_id': cls.case.id})
+        complaint.sudo().write({'reply_excerpt': 'Zqxmarker: this is unacceptable'})
+        complaint.message_post(body='Zqxmarker called again', subtype_xmlid='mail.mt_note',
+                               attachments=[('zqxmarker-call.txt', b'zqxmail@example.com')])

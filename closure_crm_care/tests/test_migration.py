@@ -1,0 +1,56 @@
+import importlib.util
+
+from psycopg2.extras import Json
+
+from odoo.modules.module import get_module_path
+from odoo.tests import TransactionCase, tagged
+
+# declared by closure_crm_care and new in it: no closure_crm record to take over
+NEW_IN_CARE = {'closure_plan_view_kanban_dashboard_care'}
+
+
+def _load_split_migration():
+    path = f"{get_module_path('closure_crm')}/migrations/18.0.1.3.0/pre-split-care.py"
+    spec = importlib.util.spec_from_file_location('closure_crm_migration_pre_split_care', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@tagged('post_install', '-at_install')
+class TestSplitMigration(TransactionCase):
+    """A database of closure_crm 18.0.1.2.0 held the care records under
+    closure_crm: the update hands every one of them to closure_crm_care
+    before closure_crm loads, and strips the care fields from closure_crm's
+    own views that showed them."""
+
+    def test_every_care_record_changes_module(self):
+        cr = self.env.cr
+        # as before the split: the care records were closure_crm's (the ids
+        # closure_crm also has, e.g. ir.model rows of extended models, stay apart)
+        cr.execute("""
+            UPDATE ir_model_data care SET module = 'closure_crm'
+             WHERE module = 'closure_crm_care' AND name NOT IN %s
+               AND NOT EXISTS (SELECT 1 FROM ir_model_data core
+                                WHERE core.module = 'closure_crm' AND core.name = care.name)
+         RETURNING name""", [tuple(NEW_IN_CARE)])
+        before = {name for name, in cr.fetchall()}
+        self.assertIn('mail_template_care', before)
+        self.assertIn('field_crm_lead__closure_no_contact', before)
+        view = self.env.ref('closure_crm.closure_plan_view_form_care')
+        cr.execute("UPDATE ir_ui_view SET arch_db = %s WHERE id = %s", [Json({'en_US': (
+            '<xpath expr="//field[@name=\'notice_reminder_max\']" position="after">\n'
+            '    <field name="care_silence_days"/>\n'
+            '    <field name="score_senior_user_id" widget="many2one_avatar_user"/>\n'
+            '</xpath>')}), view.id])
+
+        _load_split_migration().migrate(cr, '18.0.1.2.0')
+
+        cr.execute("SELECT name FROM ir_model_data WHERE module = 'closure_crm' AND name IN %s", [tuple(before)])
+        self.assertEqual([name for name, in cr.fetchall()], [], "left to closure_crm")
+        cr.execute("SELECT arch_db->>'en_US' FROM ir_ui_view WHERE id = %s", [view.id])
+        arch = cr.fetchone()[0]
+        self.assertNotIn('care_silence_days', arch)
+        self.assertIn('score_senior_user_id', arch)
+        # the add-on is installed here: its state stays
+        self.assertEqual(self.env['ir.module.module'].search([('name', '=', 'closure_crm_care')]).state, 'installed')
