@@ -22,7 +22,6 @@
         'data/ir_actions_server_data.xml',
         'data/closure_message_templates.xml',
         'data/ir_cron_care_data.xml',
-        'data/ir_cron_obligation_data.xml',
         'data/closure_phrase_data.xml',
         'data/closure_phrase_promise_data.xml',
         'data/mail_template_notice.xml',
@@ -32,7 +31,6 @@
         'views/crm_lead_tier_views.xml',
         'views/res_partner_views.xml',
         'views/closure_obligation_views.xml',
-        'views/closure_obligation_reconcile_views.xml',
         'views/closure_revenue_line_views.xml',
         'views/crm_stage_views.xml',
         'views/closure_notice_wave_views.xml',
@@ -82,7 +80,6 @@
         'demo/closure_liquidation_demo.xml',
         'demo/closure_erasure_demo.xml',
         'demo/closure_customer_care_demo.xml',
-        'demo/closure_books_demo.xml',
     ],
     'assets': {
         'web.assets_backend': [

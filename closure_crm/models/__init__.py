@@ -47,7 +47,5 @@ from . import res_partner_receiver_terms
 from . import crm_lead_tier
 from . import mail_message
 from . import crm_lead_taboo
-from . import closure_plan_books
-from . import closure_books_reconcile
 from . import closure_plan_guide
 from . import closure_plan_dashboard

@@ -34,7 +34,7 @@ TAKE_OVER_KEY = 'closure_take_over'
 # money owed is a manager's business: these change what the customer is owed
 MONEY_FIELDS = ('amount', 'obligation_type', 'is_paid', 'period_start', 'period_end', 'lead_id')
 # where an obligation comes from: typed in or imported, or loaded from the
-# company's own books by closure.plan.action_compute_obligations (closure_plan_books.py)
+# company's own books by closure.plan.action_compute_obligations (add-on closure_crm_books)
 OBLIGATION_SOURCES = [
     ('manual', 'Entered or Imported'),
     ('account', 'Invoicing'),

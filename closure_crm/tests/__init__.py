@@ -31,7 +31,7 @@ from . import test_creditor_notice
 from . import test_migrations
 from . import test_taboo_replies
 from . import test_plan_guidance
-from . import test_obligation_books
+from . import test_obligation_import
 from . import test_case_workspace
 from . import test_plan_feedback
 from . import test_batch_jobs

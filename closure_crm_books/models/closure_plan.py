@@ -5,7 +5,7 @@ from markupsafe import Markup, escape
 from odoo import _, api, fields, models
 from odoo.tools import SQL, format_amount
 
-from .crm_lead import REFUND_TYPES
+from odoo.addons.closure_crm.models.crm_lead import REFUND_TYPES
 
 _logger = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class ClosurePlan(models.Model):
 
     def action_view_books_differences(self):
         self.ensure_one()
-        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_books_difference')
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm_books.action_closure_books_difference')
         action['domain'] = [('plan_id', '=', self.id)]
         return action
 
@@ -555,7 +555,7 @@ class ClosurePlan(models.Model):
         """Load what we owe for the plans in progress whose claims deadline has
         not passed and that were not loaded today, one plan per batch (a load
         is a few queries per source, whatever the number of customers)."""
-        cron = self.env.ref('closure_crm.ir_cron_closure_load_obligations')
+        cron = self.env.ref('closure_crm_books.ir_cron_closure_load_obligations')
         self.flush_model(['obligations_loaded_date', 'state', 'claims_deadline'])
 
         def batch():

@@ -5,25 +5,23 @@ from datetime import date
 import openpyxl
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
-from odoo.tools import SQL, file_open
+from odoo.tools import SQL
 
-from .common import ClosureCommon
+from odoo.addons.closure_crm.tests.common import ClosureCommon
 
 
 @tagged('post_install', '-at_install')
 class TestObligationsWithoutBooks(ClosureCommon):
     """Without Invoicing, Sales and Loyalty the load runs and finds no books;
-    obligations are entered or imported as before (Odoo's import, with a
-    template: the customer found by reference, tax ID or email)."""
+    obligations entered or imported by hand (closure_crm's
+    test_obligation_import.py) are listed by the reconciliation."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.customers = cls._create_customers(3, prefix='Importer', is_company=True)
-        cls.customers[0].ref = 'IMP-0'
-        cls.customers[1].vat = 'CN-VAT-0001'
         cls.cases = cls._create_cases(cls.customers)
 
     def test_load_without_books(self):
@@ -40,55 +38,20 @@ class TestObligationsWithoutBooks(ClosureCommon):
             self.plan.with_user(self.rep_1).action_compute_obligations()
         self.assertFalse(self.plan.obligations_loaded_date)
 
-    def test_source_written_by_the_load_only(self):
-        obligation = self.env['closure.obligation'].create({
-            'lead_id': self.cases[0].id, 'name': 'Deposit', 'obligation_type': 'deposit', 'amount': 50})
-        self.assertEqual(obligation.source, 'manual')
-        with self.assertRefused(obligation, UserError, 'Load What We Owe'):
-            obligation.with_user(self.manager).write({'source': 'loyalty', 'change_reason': 'test'})
-        with self.assertRaisesRegex(UserError, 'Load What We Owe'):
-            self.env['closure.obligation'].with_user(self.manager).create({
-                'lead_id': self.cases[1].id, 'name': 'Fake', 'amount': 10, 'source_document': False,
-                'books_amount': 10})
-
-    def test_import_template_and_lines(self):
-        templates = self.env['closure.obligation'].get_import_templates()
-        self.assertTrue(templates[0]['template'].endswith('closure_obligation_import.xlsx'))
-        with file_open(templates[0]['template'].lstrip('/'), 'rb') as template:
-            header_row = [cell.value for cell in openpyxl.load_workbook(template).active[1]]
-        self.assertIn('Customer (Reference, Tax ID or Email)', header_row)
+    def test_obligations_entered_by_hand_have_no_document(self):
         Obligation = self.env['closure.obligation'].with_user(self.manager)
-        header = ['closure_import_plan', 'closure_import_customer', 'obligation_type', 'name', 'amount']
-        rows = [
-            [self.plan.name, 'imp-0', 'prepaid', 'Prepaid card', '245'],         # reference, any case
-            [self.plan.name, 'CN-VAT-0001', 'deposit', 'Deposit', '100'],        # tax ID
-            [self.plan.name, self.customers[2].email, 'prepaid', 'Balance', '30'],  # email
-            [self.plan.name, 'nobody@example.com', 'prepaid', 'Unknown', '10'],  # no such customer
-            ['No Such Plan', 'IMP-0', 'prepaid', 'Wrong plan', '10'],
-        ]
-        result = Obligation.load(header, rows)
-        # each refused line is reported with its own reason (Odoo repeats the first one at the top)
-        errors = {message['record']: message['message'] for message in result['messages']
-                  if message['type'] == 'error' and message['record'] > 0}
-        self.assertEqual(sorted(errors), [3, 4], result['messages'])
-        self.assertIn('nobody@example.com', errors[3])
-        self.assertIn('No Such Plan', errors[4])
-        self.assertFalse(result['ids'])
-        # nothing half-imported
-        self.assertFalse(self.env['closure.obligation'].search([('plan_id', '=', self.plan.id)]))
-        result = Obligation.load(header, rows[:3])
-        self.assertFalse(result['messages'], result['messages'])
-        imported = self.env['closure.obligation'].browse(result['ids'])
-        self.assertEqual(imported.mapped('lead_id'), self.cases)
-        self.assertEqual(sorted(imported.mapped('amount')), [30, 100, 245])
-        self.assertEqual(set(imported.mapped('source')), {'manual'})
+        entered = Obligation.create([
+            {'lead_id': case.id, 'name': name, 'obligation_type': kind, 'amount': amount}
+            for case, name, kind, amount in zip(self.cases, ('Prepaid card', 'Deposit', 'Balance'),
+                                                ('prepaid', 'deposit', 'prepaid'), (245, 100, 30), strict=True)])
+        self.assertEqual(set(entered.mapped('source')), {'manual'})
         # an obligation entered by hand has no document: the reconciliation lists it
         self.plan.with_user(self.manager).action_reconcile_books()
         manual = self.plan.books_total_ids.filtered(lambda t: t.source == 'manual')
         self.assertEqual(manual.obligation_total, 375)
         by_hand = self.plan.books_difference_ids.filtered(lambda d: d.source == 'manual')
         self.assertEqual(set(by_hand.mapped('reason')), {'no_document'})
-        self.assertEqual(by_hand.obligation_id, imported)
+        self.assertEqual(by_hand.obligation_id, entered)
 
 
 @tagged('post_install', '-at_install')

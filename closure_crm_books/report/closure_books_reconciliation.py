@@ -5,7 +5,7 @@ import xlsxwriter
 from odoo import _, api, models
 from odoo.tools import SQL
 
-from .closure_register import REGISTER_BATCH
+from odoo.addons.closure_crm.report.closure_register import REGISTER_BATCH
 
 
 class ClosureBooksReconciliation(models.AbstractModel):
@@ -13,7 +13,7 @@ class ClosureBooksReconciliation(models.AbstractModel):
     as XLSX for the liquidation group: the totals per source, then every
     difference with the document and the obligation on each side. Written
     with xlsxwriter in constant-memory mode from keyset pages of rows, as the
-    registers are (closure_register.py)."""
+    registers are (closure_crm's report/closure_register.py)."""
     _name = 'closure.books.reconciliation'
     _description = 'Closure Reconciliation with the Books (XLSX)'
 

@@ -1,0 +1,3 @@
+from . import closure_plan
+from . import closure_books_total
+from . import closure_books_difference

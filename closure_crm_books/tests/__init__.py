@@ -1,0 +1,2 @@
+from . import test_obligation_books
+from . import test_migration
