@@ -1,4 +1,3 @@
 from . import closure_transfer_report
 from . import closure_register
 from . import closure_reconciliation
-from . import closure_erasure_preview

@@ -1,11 +1,11 @@
 from odoo.tests import tagged
 
-from odoo.addons.closure_crm.tests import test_erasure
+from odoo.addons.closure_crm_data.tests import test_erasure
 
 
 @tagged('post_install', '-at_install')
 class TestErasureLeavesNoTraceOfCare(test_erasure.TestErasureLeavesNoTrace):
-    """closure_crm's no-trace erasure, with a complaint (its words, messages
+    """closure_crm_data's no-trace erasure, with a complaint (its words, messages
     and files) on the customer's case."""
     TRACE_TABLES = (*test_erasure.TestErasureLeavesNoTrace.TRACE_TABLES, 'closure_complaint')
 
