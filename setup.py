@@ -13,7 +13,8 @@ import os
 from setuptools import find_packages, setup
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ADDONS = ['closure_crm', 'closure_crm_books', 'closure_crm_care', 'closure_crm_privilege', 'closure_training']
+ADDONS = ['closure_crm', 'closure_crm_books', 'closure_crm_care', 'closure_crm_data', 'closure_crm_privilege',
+          'closure_training']
 
 
 def manifest(addon):

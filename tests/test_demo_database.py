@@ -22,7 +22,7 @@ class TestDemoPlan(TransactionCase):
     def test_both_add_ons_hold_all_their_demo_data(self):
         """Odoo installs an add-on without its demo data when one demo file
         fails, and only warns: the demo would then miss everything."""
-        names = ['closure_crm', 'closure_crm_care', 'closure_crm_privilege', 'closure_training']
+        names = ['closure_crm', 'closure_crm_care', 'closure_crm_data', 'closure_crm_privilege', 'closure_training']
         modules = self.env['ir.module.module'].search([('name', 'in', names)])
         self.assertEqual(sorted(modules.filtered('demo').mapped('name')), names)
         # the demo of closure_crm_privilege (on closure_crm's plan): approved privileges with the customers' answers

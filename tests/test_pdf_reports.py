@@ -33,7 +33,7 @@ class TestPdfReports(TransactionCase):
     def test_erasure_certificate_is_a_pdf(self):
         erasure = self.env['closure.erasure'].search([], limit=1)
         self.assertTrue(erasure, "the demo holds an erasure with its certificate")
-        self.render_pdf('closure_crm.action_report_closure_erasure', erasure)
+        self.render_pdf('closure_crm_data.action_report_closure_erasure', erasure)
 
     def test_certification_certificate_is_a_pdf(self):
         """A staff member who passes a closure certification gets Odoo's

@@ -1,4 +1,3 @@
 from . import closure_answer
 from . import closure_transfer_portal
 from . import closure_register
-from . import closure_data_export

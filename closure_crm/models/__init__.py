@@ -28,14 +28,9 @@ from . import closure_evidence_mixin
 from . import closure_consent
 from . import closure_transfer_matcher
 from . import closure_handover
-from . import crm_lead_data_export
-from . import closure_erasure
-from . import closure_erasure_batch
 from . import crm_lead_erasure
 from . import crm_lead_suggestion
-from . import closure_plan_erasure
 from . import closure_plan_suggestion
-from . import closure_consent_erasure
 from . import ir_attachment
 from . import ir_cron
 from . import closure_plan_news

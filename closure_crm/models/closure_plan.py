@@ -288,6 +288,22 @@ class ClosurePlan(models.Model):
                 erasure = max(erasure, plan.claims_settlement_date)
             plan.data_erasure_date = erasure
 
+    # the export channel every notice names
+    def _has_export_channel(self):
+        """The customers can get their data: on their personal page until
+        the export deadline, or through the plan's export link."""
+        self.ensure_one()
+        deadline = self.data_export_deadline
+        return bool(self.notice_export_url) or bool(deadline and deadline >= fields.Date.context_today(self))
+
+    def _check_export_channel(self):
+        for plan in self:
+            if not plan._has_export_channel():
+                raise UserError(_(
+                    "Plan %(plan)s offers its customers no way to export their data: set its Data Export "
+                    "Deadline to a future date (customers download their data on their personal page until "
+                    "then), or its Data Export Channel (a link).", plan=plan.name))
+
     @api.depends('decision_date', 'lookback_months')
     def _compute_lookback_start(self):
         for plan in self:

@@ -182,11 +182,7 @@ class ClosurePlan(models.Model):
             "%(count)s customers asked for a copy of their data", count=fig['export_asked'])
 
     def _guide_step_erasure(self, fig, today):
-        # on the data erasure date
-        if self.erasure_state == 'done':
-            return 'done', _("Customer data erased")
-        if self.erasure_state == 'running':
-            return 'todo', _("Erasure running")
+        # on the data erasure date (closure_crm_data runs the erasure and says when it is running or done)
         if self.data_erasure_date and today < self.data_erasure_date:
             return 'blocked', _("Opens on %(date)s: preview what it would erase meanwhile", date=self.data_erasure_date)
         return 'todo', _("The erasure date has come: erase the customers' data")

@@ -1,3 +1,2 @@
 from . import closure_transfer_report
 from . import closure_register
-from . import closure_erasure_preview

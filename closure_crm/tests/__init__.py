@@ -19,8 +19,6 @@ from . import test_answer_page
 from . import test_registers
 from . import test_staff_handover
 from . import test_cost_benefit
-from . import test_data_export
-from . import test_erasure
 from . import test_ui_tours
 from . import test_news_and_scores
 from . import test_evidence_mixin

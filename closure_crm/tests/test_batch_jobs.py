@@ -7,23 +7,22 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.closure_crm.models import closure_erasure, closure_plan, closure_transfer
+from odoo.addons.closure_crm.models import closure_plan, closure_transfer
 
 from .common import CommittedDataCase
 from .transfer_common import TransferCommon
 
 GENERATE = 'closure_crm.ir_cron_closure_generate_cases'
-ERASE = 'closure_crm.ir_cron_closure_erasure'
 INTRODUCE = 'closure_crm.ir_cron_closure_transfer_introduce'
 
 
-@tagged('post_install', '-at_install')
-class TestBatchJobsProgress(TransferCommon):
+class BatchJobsProgressCase(TransferCommon):
     """The long jobs moved onto the closure jobs' batch protocol (case
     generation, erasure, introductions) as the scheduler sees them: each call
     handles one batch, reports how much it did and how much is left, and
     wakes the job up again at once while something is left; the call that
-    finishes leaves no trigger behind."""
+    finishes leaves no trigger behind. (closure_crm_data tests its erasure
+    job on this base.)"""
 
     def _run_job(self, xmlid, method, max_calls=10):
         """Call the job as Odoo's scheduler does until it reports nothing
@@ -46,6 +45,10 @@ class TestBatchJobsProgress(TransferCommon):
             if not remaining:
                 return calls
         self.fail(f"{job.name} did not finish in {max_calls} calls: {calls}")
+
+
+@tagged('post_install', '-at_install')
+class TestBatchJobsProgress(BatchJobsProgressCase):
 
     def test_case_generation_reports_and_comes_back(self):
         customers = self._create_customers(7, prefix='Queued Buyer')
@@ -71,23 +74,6 @@ class TestBatchJobsProgress(TransferCommon):
         self.assertEqual(len(self.plan.message_ids.filtered(
             lambda m: 'All customer cases are generated' in (m.body or ''))), 1)
 
-    def test_erasure_reports_and_closes_its_record(self):
-        erasure = self.env['closure.erasure']
-        self.assertEqual(erasure._count_due_work(), 0, "nothing else of the database to erase")
-        self.plan.write({'decision_date': fields.Date.today() - timedelta(days=200)})
-        cases = self._create_need_cases(3, prefix='Erase Job')
-        with patch.object(closure_erasure, 'ERASURE_BATCH', 2):
-            self.plan.with_user(self.manager).action_start_erasure()
-            calls = self._run_job(ERASE, erasure._cron_erase)
-        # the record counts as work until a call that sees every batch closes it
-        self.assertEqual(calls, [(2, 1 + 1, True), (1, 0 + 1, True), (0, 0, False)])
-        record = self.plan.erasure_id
-        self.assertEqual((record.state, record.case_count), ('done', 3))
-        self.assertTrue(all(case.closure_erased_date for case in cases))
-        self.assertEqual(len(self.plan.message_ids.filtered(lambda m: 'Customer data erased' in (m.body or ''))), 1)
-        # nothing left: the next daily run reports nothing and is not woken up again
-        self.assertEqual(self._run_job(ERASE, erasure._cron_erase), [(0, 0, False)])
-
     def test_introductions_report_and_come_back(self):
         receiver = self._create_receiver('Batch Job Harbour', capacity=10)
         cases = self._create_need_cases(5, prefix='Introduced By Job')
@@ -103,18 +89,17 @@ class TestBatchJobsProgress(TransferCommon):
             self.assertEqual(len(transfer.message_ids.filtered(lambda m: 'Introduction sent' in (m.body or ''))), 1)
 
 
-@tagged('post_install', '-at_install')
-class TestBatchJobsTwoServers(CommittedDataCase):
+class BatchJobsTwoServersCase(CommittedDataCase):
     """The same jobs run by two servers on one database, each call in its own
     committed transaction as Odoo's cron workers do: a server never takes
-    the rows another one is working on, none is done twice, none is left."""
+    the rows another one is working on, none is done twice, none is left.
+    (closure_crm_data tests its erasure job on this base.)"""
 
     CUSTOMERS = 8
 
     def setUp(self):
         super().setUp()
         with self.committed_env() as env:
-            self.other_erasure_work = env['closure.erasure']._count_due_work()
             plan = env['closure.plan'].create({
                 'name': f'Batch jobs {self._testMethodName}',
                 'decision_date': date.today() - timedelta(days=200),
@@ -147,7 +132,6 @@ class TestBatchJobsTwoServers(CommittedDataCase):
             env['mail.mail'].search([('model', 'in', ('crm.lead', 'closure.transfer')),
                                      ('res_id', 'in', cases.ids + [0])]).unlink()
             env.invalidate_all()
-            env['closure.erasure'].search([('plan_id', '=', plan.id)]).unlink()
             cases.unlink()
             env['closure.revenue.line'].search([('plan_id', '=', plan.id)]).unlink()
             env['closure.receiver.capacity'].search([('plan_id', '=', plan.id)]).unlink()
@@ -209,6 +193,15 @@ class TestBatchJobsTwoServers(CommittedDataCase):
                     return
         self.fail("the job did not finish")
 
+    def _cases(self, env):
+        """A case for each of this test's customers only (an erasure must
+        not reach the demo's customers)."""
+        return env['closure.plan'].browse(self.ids['plan'])._create_cases(self.ids['partners'])
+
+
+@tagged('post_install', '-at_install')
+class TestBatchJobsTwoServers(BatchJobsTwoServersCase):
+
     def test_case_generation_on_two_servers(self):
         """Server 1 generates a batch of the plan; server 2's job finds the
         plan taken and creates nothing; the job goes on until every customer
@@ -236,11 +229,6 @@ class TestBatchJobsTwoServers(CommittedDataCase):
             cr.execute("""SELECT COUNT(*) FROM mail_message WHERE model = 'closure.plan' AND res_id = %s
                              AND body LIKE %s""", [self.ids['plan'], '%All customer cases are generated%'])
             self.assertEqual(cr.fetchone()[0], 1)
-
-    def _cases(self, env):
-        """A case for each of this test's customers only (an erasure must
-        not reach the demo's customers)."""
-        return env['closure.plan'].browse(self.ids['plan'])._create_cases(self.ids['partners'])
 
     def _queue_introductions(self, receiver_ids):
         """A transfer of each case to the receivers in turn, queued for the job."""
@@ -295,52 +283,3 @@ class TestBatchJobsTwoServers(CommittedDataCase):
         self.assertEqual(first, 3)
         self.assertEqual(second[0], 3, "server 2 introduced the next batch, not server 1's")
         self._assert_introduced_once(transfer_ids)
-
-    @mute_logger('odoo.sql_db')
-    def test_erasure_on_two_servers(self):
-        """Server 2's transaction began before server 1 erased a batch: its
-        job runs the batch again in a new transaction instead of failing;
-        every case is erased once, counted once, and the record closed once."""
-        with self.committed_env() as env:
-            self.assertTrue(self._cases(env))
-            if self.other_erasure_work:
-                self.skipTest("other plans of this database have cases to erase: the job would erase them too")
-            env['closure.plan'].browse(self.ids['plan']).action_start_erasure()
-        snapshot_taken, first_done = threading.Event(), threading.Event()
-
-        def server_1():
-            assert snapshot_taken.wait(timeout=60)
-            with self.committed_env() as env:
-                env['closure.erasure']._cron_erase()
-            first_done.set()
-
-        def server_2():
-            with self.committed_env() as env:
-                env.cr.execute("SELECT 1 FROM crm_lead LIMIT 1")  # its snapshot starts here
-                snapshot_taken.set()
-                assert first_done.wait(timeout=60)
-                env['closure.erasure']._cron_erase()
-
-        with patch.object(closure_erasure, 'ERASURE_BATCH', 3):
-            with ThreadPoolExecutor(max_workers=2) as executor:
-                for future in [executor.submit(server_1), executor.submit(server_2)]:
-                    future.result(timeout=120)
-            with self.registry.cursor() as cr:
-                cr.execute("SELECT COUNT(*) FROM crm_lead"
-                           " WHERE closure_plan_id = %s AND closure_erased_date IS NOT NULL", [self.ids['plan']])
-                self.assertEqual(cr.fetchone()[0], 6, "both servers erased a batch")
-            self._run_until_done(lambda env: env['closure.erasure']._cron_erase() or env['closure.erasure'].search(
-                [('plan_id', '=', self.ids['plan']), ('state', '=', 'running')]))
-        with self.registry.cursor() as cr:
-            cr.execute("""SELECT COUNT(*) FILTER (WHERE closure_erased_date IS NOT NULL), COUNT(*)
-                            FROM crm_lead WHERE closure_plan_id = %s""", [self.ids['plan']])
-            erased, total = cr.fetchone()
-            cr.execute("""SELECT e.state, SUM(b.case_count) FROM closure_erasure e
-                            JOIN closure_erasure_batch b ON b.erasure_id = e.id
-                           WHERE e.plan_id = %s GROUP BY e.state""", [self.ids['plan']])
-            state, counted = cr.fetchone()
-            cr.execute("""SELECT COUNT(*) FROM mail_message WHERE model = 'closure.plan' AND res_id = %s
-                             AND body LIKE %s""", [self.ids['plan'], '%Customer data erased%'])
-            closed = cr.fetchone()[0]
-        self.assertEqual((erased, counted), (total, total), "every case erased and counted once")
-        self.assertEqual((state, closed), ('done', 1))

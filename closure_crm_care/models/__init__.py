@@ -1,5 +1,4 @@
 from . import closure_complaint
-from . import closure_erasure
 from . import closure_plan
 from . import crm_lead
 from . import mail_template

@@ -2,5 +2,4 @@ from . import closure_privilege
 from . import closure_privilege_answer
 from . import closure_plan
 from . import crm_lead
-from . import closure_erasure
 from . import ir_attachment

@@ -1,6 +1,7 @@
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
+from odoo.tools import SQL
 
 
 class CrmLead(models.Model):
@@ -90,3 +91,34 @@ class CrmLead(models.Model):
                 continue
             # in this call's environment: the answer page's trusted context records the portal channel
             privilege.with_env(self.env)._record_answer(decision, 'portal', note=evidence)
+
+    # ------------------------------------------------------------------
+    # The erasure of the case's data (closure_crm's hooks, which the erasure
+    # of closure_crm_data calls): privileges and opt-ins go with it
+    # ------------------------------------------------------------------
+    @api.model
+    def _closure_case_record_tables(self):
+        return super()._closure_case_record_tables() + [
+            ('closure.privilege', 'closure_privilege'), ('closure.privilege.answer', 'closure_privilege_answer'),
+        ]
+
+    @api.model
+    def _closure_erase_case_records(self, lead_ids):
+        """The erasure takes the privileges and opt-ins with their case (their
+        messages, activities and files) and empties how an opt-in came in (the
+        call note, the evidence file); the decisions and dates stay."""
+        result = super()._closure_erase_case_records(lead_ids)
+        cr = self.env.cr
+        cr.execute(SQL("SELECT id FROM closure_privilege_answer WHERE lead_id IN %s", tuple(lead_ids) or (0,)))
+        answer_ids = [row[0] for row in cr.fetchall()]
+        if answer_ids:
+            attachments = self.env['ir.attachment'].sudo().search(
+                [('res_model', '=', 'closure.privilege.answer'), ('res_id', 'in', answer_ids)])
+            # the erasure's trusted path: evidence files may be removed (closure.evidence.mixin)
+            attachments.with_context(closure_erasure=True,
+                                     **self.env['closure.consent']._closure_erasure_context()).unlink()
+            cr.execute(SQL(
+                "UPDATE closure_privilege_answer SET note = NULL, evidence_filename = NULL WHERE id IN %s",
+                tuple(answer_ids)))
+        self.env['closure.privilege.answer'].invalidate_model()
+        return result

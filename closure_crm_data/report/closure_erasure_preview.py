@@ -8,7 +8,7 @@ class ClosureErasurePreviewReport(models.AbstractModel):
     nothing; it is refused to anyone but a closure manager, whatever the
     way in (the plan's button or the report's URL)."""
 
-    _name = 'report.closure_crm.report_closure_erasure_preview'
+    _name = 'report.closure_crm_data.report_closure_erasure_preview'
     _description = 'Closure Erasure Preview'
 
     @api.model

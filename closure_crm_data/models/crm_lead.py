@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import xlsxwriter
 
-from odoo import _, _lt, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo import _, _lt, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, html2plaintext
 
-from .crm_lead import ClosurePublicError
+from odoo.addons.closure_crm.models.crm_lead import ClosurePublicError
 
 # what the customer gets, in the order of the JSON file and of the XLSX sheets
 EXPORT_SECTIONS = ('contact', 'cases', 'obligations', 'consents', 'transfers', 'messages', 'attachments')
@@ -112,14 +112,18 @@ EXPORT_SHEET_LABELS = {
 
 
 class CrmLead(models.Model):
-    """A copy of the customer's own data (PIPL Art. 45, GDPR Art. 15 and 20):
+    """The customer's data on a case.
+
+    A copy of the customer's own data (PIPL Art. 45, GDPR Art. 15 and 20):
     a ZIP with a JSON file (machine-readable), an XLSX of the same and the
     files they sent. The customer downloads it on their personal page until
     the plan's data export deadline (controllers/closure_data_export.py);
-    staff who may work the case produce the same file from the case."""
+    staff who may work the case produce the same file from the case.
 
-    # one behaviour per file keeps the model short
-    # pylint: disable-next=consider-merging-classes-inherited
+    What the erasure of a plan needs on a case: whether its data must be
+    kept longer (a legal hold with its reason, an open dispute) and which
+    erasure erased it (closure.erasure)."""
+
     _inherit = 'crm.lead'
 
     # the copies' rate limit: copies produced from the case in the current hour
@@ -128,6 +132,47 @@ class CrmLead(models.Model):
         'Data Copies Hour Started', copy=False, readonly=True, groups='closure_crm.group_closure_manager')
     closure_export_window_count = fields.Integer(
         'Data Copies This Hour', copy=False, readonly=True, groups='closure_crm.group_closure_manager')
+    closure_legal_hold = fields.Boolean(
+        'Legal Hold', tracking=True, copy=False,
+        help="The customer's data must be kept beyond the erasure date (a court order, an "
+             "authority's request, a pending claim): the erasure skips this case and lists it.")
+    closure_legal_hold_reason = fields.Text('Legal Hold Reason', copy=False)
+    closure_dispute_open = fields.Boolean(
+        'Open Dispute', tracking=True, copy=False,
+        help="A dispute with the customer is open: the erasure skips this case until it is closed.")
+    closure_erasure_id = fields.Many2one('closure.erasure', 'Erasure', readonly=True, copy=False,
+                                         ondelete='set null')
+    closure_erasure_skip_reason = fields.Char(
+        'Why Kept', compute='_compute_closure_erasure_skip_reason',
+        help="Why the erasure keeps this case's data: a legal hold, an open dispute, or a claim still owed "
+             "to the customer (an open refundable balance, a declared claim not settled).")
+
+    @api.depends('closure_legal_hold', 'closure_legal_hold_reason', 'closure_dispute_open',
+                 'closure_obligation_ids.state', 'closure_obligation_ids.refundable_amount',
+                 'closure_obligation_ids.claim_declared_date')
+    def _compute_closure_erasure_skip_reason(self):
+        owed = self.env['closure.erasure']._owed_lead_ids(self._origin.ids)
+        for lead in self:
+            reasons = []
+            if lead.closure_legal_hold:
+                reasons.append(_("Legal hold: %(reason)s", reason=lead.closure_legal_hold_reason or ''))
+            if lead.closure_dispute_open:
+                reasons.append(_("Open dispute"))
+            if lead._origin.id in owed:
+                reasons.append(_("A claim is still owed to the customer (open refundable balance or declared "
+                                 "claim not settled): kept until it is paid, taken over or waived"))
+            lead.closure_erasure_skip_reason = '; '.join(reasons)
+
+    @api.constrains('closure_legal_hold', 'closure_legal_hold_reason')
+    def _check_closure_legal_hold(self):
+        for lead in self:
+            if lead.closure_legal_hold and not (lead.closure_legal_hold_reason or '').strip():
+                raise ValidationError(_(
+                    "Case %(case)s: say why its data is kept longer (Legal Hold Reason).", case=lead.display_name))
+
+    @api.model
+    def _closure_erasure_fields(self):
+        return super()._closure_erasure_fields() + ['closure_erasure_id']
 
     def action_closure_data_export(self):
         """Download the copy of the customer's data, as the customer gets it."""
@@ -139,6 +184,15 @@ class CrmLead(models.Model):
             'url': f'/closure/case/{self.id}/data_export',
             'target': 'download',
         }
+
+    def _closure_answer_link_expired(self):
+        """A customer still owed a claim keeps their page after the data
+        erasure date, until it is paid, taken over or waived: the erasure
+        skips the case, and the page is where they follow the claim."""
+        expired = super()._closure_answer_link_expired()
+        if not expired or self.closure_erased_date:
+            return expired
+        return self.id not in self.env['closure.erasure']._owed_lead_ids(self.ids)
 
     def _closure_data_export_open(self):
         """True while the customer may still download a copy of their data."""

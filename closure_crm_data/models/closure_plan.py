@@ -1,14 +1,12 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 
 class ClosurePlan(models.Model):
-    """The plan's data promises: the export channel every notice names, and
-    the erasure on the data erasure date (closure.erasure)."""
+    """The erasure of the plan's customer data on its data erasure date
+    (closure.erasure): start it, preview it, follow it; the plan guide's
+    erasure step knows when it runs and when it is done."""
 
-    # one behaviour per file keeps the model short
-    # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'closure.plan'
 
     erasure_ids = fields.One2many('closure.erasure', 'plan_id', string='Erasures')
@@ -21,6 +19,14 @@ class ClosurePlan(models.Model):
         for plan in self:
             plan.erasure_id = plan.erasure_ids[:1]
             plan.erasure_state = plan.erasure_id.state
+
+    def _guide_step_erasure(self, fig, today):
+        # the plan guide's erasure step (closure_crm): running or done once the erasure started
+        if self.erasure_state == 'done':
+            return 'done', _("Customer data erased")
+        if self.erasure_state == 'running':
+            return 'todo', _("Erasure running")
+        return super()._guide_step_erasure(fig, today)
 
     # ------------------------------------------------------------------
     # Erasure
@@ -40,7 +46,7 @@ class ClosurePlan(models.Model):
                 "(legal hold, open dispute or a claim still owed). The Erasure button on the plan shows the "
                 "progress and, once done, the certificate.",
                 plan=plan.name, count=erasure._count_remaining(), held=plan._closure_erasure_held_count()))
-        self.env.ref('closure_crm.ir_cron_closure_erasure')._trigger()
+        self.env.ref('closure_crm_data.ir_cron_closure_erasure')._trigger()
         return {
             'type': 'ir.actions.client',
             'tag': 'display_notification',
@@ -59,7 +65,7 @@ class ClosurePlan(models.Model):
         before the erasure date too; it changes nothing."""
         for plan in self:
             self.env['closure.erasure']._check_can_preview(plan)
-        return self.env.ref('closure_crm.action_report_closure_erasure_preview').report_action(self)
+        return self.env.ref('closure_crm_data.action_report_closure_erasure_preview').report_action(self)
 
     def _closure_erasure_held_count(self):
         """How many cases of the plan the erasure keeps (not erased, not erasable)."""
@@ -82,24 +88,6 @@ class ClosurePlan(models.Model):
             'view_mode': 'form',
             'name': _('Erasure'),
         }
-
-    # ------------------------------------------------------------------
-    # Export channel: a notice promises one
-    # ------------------------------------------------------------------
-    def _has_export_channel(self):
-        """The customers can get their data: on their personal page until
-        the export deadline, or through the plan's export link."""
-        self.ensure_one()
-        deadline = self.data_export_deadline
-        return bool(self.notice_export_url) or bool(deadline and deadline >= fields.Date.context_today(self))
-
-    def _check_export_channel(self):
-        for plan in self:
-            if not plan._has_export_channel():
-                raise UserError(_(
-                    "Plan %(plan)s offers its customers no way to export their data: set its Data Export "
-                    "Deadline to a future date (customers download their data on their personal page until "
-                    "then), or its Data Export Channel (a link).", plan=plan.name))
 
     def _closure_erase_now(self):
         """Erase at once, in this transaction (demo data, small plans)."""

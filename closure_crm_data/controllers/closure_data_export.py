@@ -2,8 +2,8 @@ from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import content_disposition, request
 
-from ..models.crm_lead import ClosurePublicError
-from .closure_answer import ClosureAnswer
+from odoo.addons.closure_crm.controllers.closure_answer import ClosureAnswer
+from odoo.addons.closure_crm.models.crm_lead import ClosurePublicError
 
 
 class ClosureDataExport(ClosureAnswer):

@@ -10,8 +10,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user
 from odoo.tests.common import tagged
 
-from .common import CommittedDataCase
-from .transfer_common import TransferCommon
+from odoo.addons.closure_crm.tests.common import CommittedDataCase
+from odoo.addons.closure_crm.tests.transfer_common import TransferCommon
 
 
 @tagged('post_install', '-at_install')
@@ -82,7 +82,7 @@ class TestErasure(TransferCommon):
         self.assertGreaterEqual(counts['message_count'], 3)
         action = self.plan.with_user(self.manager).action_preview_erasure()
         self.assertEqual((action['type'], action['report_name'], action['report_type']),
-                         ('ir.actions.report', 'closure_crm.report_closure_erasure_preview', 'qweb-html'))
+                         ('ir.actions.report', 'closure_crm_data.report_closure_erasure_preview', 'qweb-html'))
         self.env.invalidate_all()
         self.assertEqual(self.customer.name, 'Erase Me 0')
         self.assertFalse(self.plan.erasure_id)
@@ -91,7 +91,7 @@ class TestErasure(TransferCommon):
 
     def _preview_html(self, user):
         html, _kind = self.env['ir.actions.report'].with_user(user)._render_qweb_html(
-            'closure_crm.report_closure_erasure_preview', self.plan.ids)
+            'closure_crm_data.report_closure_erasure_preview', self.plan.ids)
         return html.decode()
 
     def test_preview_report_after_the_date(self):
@@ -221,7 +221,7 @@ class TestErasure(TransferCommon):
         self.assertIn('Customer data erased', self.plan.message_ids[0].body)
         # the certificate
         html = str(self.env['ir.actions.report']._render_qweb_html(
-            'closure_crm.report_closure_erasure', erasure.ids)[0])
+            'closure_crm_data.report_closure_erasure', erasure.ids)[0])
         self.assertIn('Certificate of Erasure', html)
         self.assertIn('Court order 2026/17', html)
         self.assertIn('Cases Anonymised', html)
@@ -266,7 +266,7 @@ class TestErasure(TransferCommon):
         self.assertIn('Court order 2026/17', self.held.closure_erasure_skip_reason)
         self.assertIn('still owed', erasure.kept_note)
         html = str(self.env['ir.actions.report']._render_qweb_html(
-            'closure_crm.report_closure_erasure', erasure.ids)[0])
+            'closure_crm_data.report_closure_erasure', erasure.ids)[0])
         self.assertIn('claim is still owed', html)
         # settled, the scheduled job takes the erasure up again and erases them
         self.env.cr.execute("UPDATE closure_obligation SET state = 'settled' WHERE id IN %s",
@@ -314,7 +314,7 @@ class TestErasure(TransferCommon):
         self.assertEqual(queries_to_erase(2), queries_to_erase(8))
 
     def test_scheduled_job(self):
-        job = self.env.ref('closure_crm.ir_cron_closure_erasure')
+        job = self.env.ref('closure_crm_data.ir_cron_closure_erasure')
         Trigger = self.env['ir.cron.trigger'].sudo()
         triggers = Trigger.search_count([('cron_id', '=', job.id)])
         self.env['closure.erasure']._cron_erase()
@@ -622,6 +622,6 @@ class TestErasureLeavesNoTrace(TransferCommon):
         self.assertEqual((erasure.user_count, erasure.bank_count, erasure.event_count, erasure.blacklist_kept_count),
                          (1, 1, 1, 1))
         html = str(self.env['ir.actions.report']._render_qweb_html(
-            'closure_crm.report_closure_erasure', erasure.ids)[0])
+            'closure_crm_data.report_closure_erasure', erasure.ids)[0])
         self.assertIn('Suppression list', html)
         self.assertIn('Kept by law', html)

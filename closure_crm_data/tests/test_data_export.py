@@ -10,7 +10,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
-from .transfer_common import TransferCommon
+from odoo.addons.closure_crm.tests.transfer_common import TransferCommon
 
 
 @tagged('post_install', '-at_install')

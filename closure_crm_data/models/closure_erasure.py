@@ -44,12 +44,6 @@ OBLIGATION_DONE_STATES = ('settled', 'transferred', 'waived')
 # personal data on a customer's portal user (its partner is erased as a contact;
 # the password hash is emptied too: the user can no longer sign in)
 USER_PERSONAL_COLUMNS = ('signature',)
-# the closure records of a case (model, table): their messages, activities and
-# files go with the case's; add-ons add theirs in _closure_case_record_tables()
-CASE_RECORD_TABLES = (
-    ('closure.consent', 'closure_consent'),
-    ('closure.notice.recipient', 'closure_notice_recipient'), ('closure.obligation', 'closure_obligation'),
-)
 # the consent's evidence of how the answer came in (address, browser, call note);
 # closure.consent may list more fields in _closure_erasure_columns()
 CONSENT_EVIDENCE_COLUMNS = ('note', 'evidence_filename')
@@ -152,7 +146,7 @@ class ClosureErasure(models.Model):
 
     def action_print_certificate(self):
         self.ensure_one()
-        return self.env.ref('closure_crm.action_report_closure_erasure').report_action(self)
+        return self.env.ref('closure_crm_data.action_report_closure_erasure').report_action(self)
 
     # ------------------------------------------------------------------
     # Checks
@@ -208,7 +202,7 @@ class ClosureErasure(models.Model):
         server's batches: until then it counts as work remaining, so the job
         comes back at once after its last batch instead of at its next
         daily run."""
-        self.env.ref('closure_crm.ir_cron_closure_erasure')._closure_run_batch(
+        self.env.ref('closure_crm_data.ir_cron_closure_erasure')._closure_run_batch(
             self._erase_due_batch, self._count_due_work)
 
     @api.model
@@ -419,11 +413,10 @@ class ClosureErasure(models.Model):
 
     @api.model
     def _closure_case_record_tables(self):
-        """Hook: [(model, table)] of the records kept on a case (by their
-        ``lead_id``) whose messages, activities and files the erasure removes
-        with the case's. Add-ons with such records extend it with super()
-        (closure_crm_privilege: privileges and opt-ins; closure_crm_care: complaints)."""
-        return list(CASE_RECORD_TABLES)
+        """[(model, table)] of the records kept on a case whose messages,
+        activities and files the erasure removes with the case's: closure_crm's
+        hook ``crm.lead._closure_case_record_tables()``, which add-ons extend."""
+        return self.env['crm.lead']._closure_case_record_tables()
 
     def _scope(self, lead_ids, plan=None):
         """{kind: ids} of what the cases ``lead_ids`` hold or touch; 'records'
@@ -664,6 +657,8 @@ class ClosureErasure(models.Model):
                 if self._stored(Partner, fname):
                     self.env.add_to_compute(Partner._fields[fname], partners)
             partners.flush_recordset()
+        # what add-ons keep on these cases (closure_crm's hook: privileges, complaints...)
+        self.env['crm.lead']._closure_erase_case_records(lead_ids)
         return counts
 
     def _erase_around(self, scope, counts):

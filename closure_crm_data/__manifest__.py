@@ -1,0 +1,25 @@
+{
+    'name': 'Closure CRM: Customer Data',
+    'version': '18.0.1.0.0',
+    'category': 'Sales/CRM',
+    'summary': "The customer's copy of their data and the erasure of closure cases on the data erasure date",
+    'author': 'Closure Suite contributors',
+    'website': 'https://github.com/closure-suite/closure-suite',
+    'license': 'LGPL-3',
+    'depends': ['closure_crm'],
+    'external_dependencies': {'python': ['xlsxwriter']},
+    'data': [
+        'security/ir.model.access.csv',
+        'security/closure_erasure_security.xml',
+        'data/ir_cron_erasure_data.xml',
+        'views/closure_erasure_views.xml',
+        'views/closure_data_export_templates.xml',
+        'report/closure_erasure_report.xml',
+        'report/closure_erasure_preview.xml',
+    ],
+    'demo': [
+        'demo/closure_erasure_demo.xml',
+    ],
+    'auto_install': True,
+    'installable': True,
+}

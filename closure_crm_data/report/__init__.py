@@ -1,0 +1,1 @@
+from . import closure_erasure_preview
