@@ -25,7 +25,10 @@ from odoo.sql_db import close_db, db_connect
 from odoo.tools import config
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ADDONS = ('closure_crm', 'closure_training')
+# closure_crm, its parts that install with it (auto_install), closure_training
+ADDONS = ('closure_crm', 'closure_crm_books', 'closure_crm_care', 'closure_crm_data', 'closure_crm_privilege',
+          'closure_training')
+PARTS = ('closure_crm_books', 'closure_crm_care', 'closure_crm_data', 'closure_crm_privilege')
 TIMEOUT = 600
 
 
@@ -87,6 +90,11 @@ def test_wheels_install_next_to_odoo_and_load(tmp_path):
     assert meta['Name'] == 'odoo-addon-closure_training'
     assert sorted(meta.get_all('Requires-Dist')) == ['odoo-addon-closure_crm==18.0.*', 'odoo==18.0.*']
     assert 'odoo/addons/closure_training/__manifest__.py' in names
+    for part in PARTS:
+        names, meta = _wheel_metadata(wheels[part])
+        assert meta['Name'] == f'odoo-addon-{part}'
+        assert 'odoo-addon-closure_crm==18.0.*' in meta.get_all('Requires-Dist'), meta.get_all('Requires-Dist')
+        assert f'odoo/addons/{part}/i18n/zh_CN.po' in names, part
 
     # 2. a fresh venv that sees Odoo and its requirements through a .pth
     venv = tmp_path / 'venv'
@@ -104,11 +112,13 @@ def test_wheels_install_next_to_odoo_and_load(tmp_path):
     with open(os.path.join(stub, 'INSTALLER'), 'w', encoding='utf-8') as f:
         f.write('closure-test-stub\n')
 
-    # 3. pip installs closure_training, which pulls closure_crm's wheel by its
-    #    manifest dependency; nothing comes from an index
+    # 3. pip installs closure_training and closure_crm's parts, which pull
+    #    closure_crm's wheel by their manifest dependency; nothing comes from an index
     out = _run([sys.executable, '-m', 'pip', '--python', str(python), 'install', '--no-index',
-                '--find-links', str(dist), 'odoo-addon-closure_training'], tmp_path / 'install.log')
-    assert 'odoo-addon-closure_crm' in out and 'odoo-addon-closure_training' in out, out
+                '--find-links', str(dist), 'odoo-addon-closure_training', *(f'odoo-addon-{part}' for part in PARTS)],
+               tmp_path / 'install.log')
+    for addon in ADDONS:
+        assert f'odoo-addon-{addon}' in out, out
 
     # 4. Odoo, run from the fresh venv with an add-ons path that does not hold
     #    the checkout, finds both add-ons in site-packages, imports them and
@@ -133,8 +143,8 @@ for addon in {ADDONS!r}:
         f"{addon} {os.path.join(site, 'odoo', 'addons', addon)} {version} []"
         for addon, version in zip(ADDONS, _manifest_versions(), strict=True)], check.stdout
 
-    # 5. and installs both from there in a scratch database (without demo data:
-    #    ~1 min of CPU)
+    # 5. and installs them from there in a scratch database (without demo data:
+    #    ~1 min of CPU): closure_training brings closure_crm, which brings its parts
     db = f"{config['db_name']}_wheels"
     db_args = [f'--{key}={config[key]}' for key in ('db_host', 'db_port', 'db_user', 'db_password') if config[key]]
     _drop_database(db)
