@@ -21,15 +21,46 @@ cases:
 
 Prints the seconds of each from start to the last mail accepted by the sink,
 and the wave's time over the two others.
+
+``--before REV`` first runs the wave alone with the add-ons of an earlier git
+revision (checked out under .state/bench-before/REV, its own database
+``<db>_before`` with the same data), in a process of its own, and prints the
+two waves side by side: the before and after figure of the same run.
 """
 import argparse
+import json
+import os
+import subprocess
 import sys
 import time
 from datetime import timedelta
 
 from bench_notice_wave import MAILING_BODY, MODULES, bench_plan, load_notice_translations, reset, smtp_sink
 
-from _common import ensure_database, in_seconds, odoo_addons_path, odoo_env, times
+from _common import ROOT, ensure_database, in_seconds, odoo_addons_path, odoo_env, times
+
+
+def run_before(args):
+    """The wave alone with the add-ons of git revision ``args.before``, in its
+    own process and database; return its figures."""
+    tree = os.path.join(ROOT, '.state', 'bench-before', args.before)
+    if not os.path.isdir(tree):
+        subprocess.run(['git', '-C', ROOT, 'worktree', 'add', '--detach', tree, args.before], check=True)
+    odoo_addons = odoo_addons_path().split(',', 1)[1]
+    command = [sys.executable, os.path.abspath(__file__), '--db', f'{args.db}_before', '--customers',
+               str(args.customers), '--seed', str(args.seed), '--addons-path', f'{tree},{odoo_addons}',
+               '--wave-only']
+    print(f"before ({args.before}): the wave alone, database {args.db}_before", flush=True)
+    result = None
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as process:
+        for line in process.stdout:
+            if line.startswith('RESULT '):
+                result = json.loads(line[len('RESULT '):])
+            else:
+                print(f"  before: {line}", end='', flush=True)
+    if process.returncode or not result:
+        sys.exit(f"the wave of revision {args.before} failed (exit {process.returncode})")
+    return result
 
 
 def deliver(env, received, target, t0, timeout=3600):
@@ -54,7 +85,11 @@ def main():
     parser.add_argument('--customers', type=int, default=20_000)
     parser.add_argument('--seed', type=int, default=7)
     parser.add_argument('--addons-path', default=None)
+    parser.add_argument('--before', metavar='REV', help="also run the wave with the add-ons of this git revision, "
+                        "same data, same run (before/after figure)")
+    parser.add_argument('--wave-only', action='store_true', help=argparse.SUPPRESS)
     args = parser.parse_args()
+    before = run_before(args) if args.before else None
     addons_path = args.addons_path or odoo_addons_path()
     ensure_database(args.db, addons_path, False, MODULES)
     import odoo
@@ -93,6 +128,11 @@ def main():
         env.cr.execute("SELECT COUNT(*) FROM crm_lead WHERE closure_plan_id = %s AND closure_notified_date IS NOT NULL",
                        [plan.id])
         notified = env.cr.fetchone()[0]
+        if args.wave_only:
+            reset(env, plan)
+            print('RESULT ' + json.dumps({'wave_s': wave_s, 'queued_s': queued_s, 'mails': len(mail_ids),
+                                          'notified': notified}), flush=True)
+            return 0
 
         # Odoo's queue alone: the same mails, ready
         env.cr.execute("UPDATE mail_mail SET state = 'outgoing' WHERE id = ANY(%s)", [mail_ids])
@@ -133,6 +173,12 @@ def main():
     print(f"mass_mailing:  {mm_mails} mails from Send to the last one accepted {in_seconds(mm_mails, mm_s, 'mails')}")
     print(f"wave / queue alone: {times(wave_s, queue_s)}; wave / mass_mailing: {times(wave_s, mm_s)} "
           f"(time, lower is faster)")
+    if before:
+        print(f"wave before:   ({args.before}) {before['mails']} notices from Send to the last one accepted "
+              f"{in_seconds(before['mails'], before['wave_s'], 'mails')} (queued in {before['queued_s']:.1f} s; "
+              f"{before['notified']} cases notified)")
+        print(f"wave now / before: {times(wave_s, before['wave_s'])} (time, lower is faster; "
+              f"target: no worse than before)")
     return 0
 
 

@@ -13,6 +13,7 @@ from . import crm_lead
 from . import res_partner
 from . import closure_phrase
 from . import mail_template
+from . import ir_qweb
 from . import mail_render_mixin
 from . import mail_mail
 from . import mail_thread

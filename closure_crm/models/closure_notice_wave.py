@@ -481,7 +481,9 @@ class ClosureNoticeWave(models.Model):
                 if self.is_notice and kind == 'notice' else {}
             with leads._closure_as_notified(expected):
                 leads._closure_forget_derived()
-                values = template._generate_template(leads.ids, RENDER_FIELDS)
+                # one compilation of the body for the batch (mail.render.mixin)
+                values = template.with_context(closure_render_batch=True)._generate_template(
+                    leads.ids, RENDER_FIELDS)
             reply_to = {} if template.reply_to else leads.sudo()._notify_get_reply_to(default=False)
             # the case's history logs the notice in one line; the mail keeps the full text
             # (the closure templates keep their mails: auto_delete off)
@@ -574,7 +576,8 @@ class ClosureNoticeWave(models.Model):
             expected = dict.fromkeys(leads.ids, now.date()) if self.is_notice else {}
             with leads._closure_as_notified(expected):
                 leads._closure_forget_derived()
-                values = template._generate_template(leads.ids, ('subject', 'body_html'))
+                values = template.with_context(closure_render_batch=True)._generate_template(
+                    leads.ids, ('subject', 'body_html'))
             for row in template_rows:
                 row.letter_body = values[row.lead_id.id].get('body_html')
             messages = leads._message_log_batch(

@@ -5,6 +5,7 @@ from . import test_tiering_storage
 from . import test_odoo_conventions
 from . import test_closure_security
 from . import test_notice_wave
+from . import test_mail_render_batch
 from . import test_notice_triage
 from . import test_html_templates
 from . import test_notice_concurrency
