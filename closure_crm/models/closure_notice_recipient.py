@@ -322,21 +322,29 @@ class ClosureNoticeRecipient(models.Model):
         # the mail queue runs as whoever triggered it: the rows are bookkeeping
         return self.sudo().search([('mail_mail_id', 'in', mails.ids), ('state', '!=', 'cancel')])
 
-    @api.model
-    def _closure_mail_sent(self, mails):
-        """``mails`` went out now, whatever sent them (the queue's first try,
-        an automatic retry, Retry, Send Now, a resend): their rows are sent
-        and the cases of their notices are notified today, when their claim
-        period starts; the next reminder counts from now."""
-        rows = self._closure_rows_of(mails).filtered(lambda r: r.state != 'sent')
+    def _closure_mail_sent(self):
+        """The mails of these rows went out, whatever sent them (the queue's
+        first try, an automatic retry, Retry, Send Now, a resend): the rows
+        are sent at the moment Odoo marked their mail sent, and the cases of
+        their notices notified that day, when their claim period starts; the
+        next reminder counts from then. One UPDATE, one write per day."""
+        rows = self.filtered(lambda r: r.state != 'sent' and r.mail_mail_id)
         if not rows:
             return rows
-        now = fields.Datetime.now()
+        rows.flush_recordset()
+        self.env.cr.execute(SQL(
+            """UPDATE closure_notice_recipient r
+                  SET state = 'sent', sent_date = m.write_date, failure_reason = NULL, failure_detail = NULL,
+                      last_contact_date = CASE WHEN r.reminder_number = 0 AND w.is_notice THEN m.write_date
+                                               ELSE r.last_contact_date END,
+                      write_uid = %(uid)s, write_date = %(now)s
+                 FROM mail_mail m, closure_notice_wave w
+                WHERE m.id = r.mail_mail_id AND w.id = r.wave_id AND r.id IN %(ids)s""",
+            uid=self.env.uid, now=fields.Datetime.now(), ids=tuple(rows.ids)))
+        rows.invalidate_recordset()
         notices = rows.filtered(lambda r: r.reminder_number == 0 and r.wave_id.is_notice)
-        rows.write({'state': 'sent', 'sent_date': now, 'failure_reason': False, 'failure_detail': False})
-        notices.write({'last_contact_date': now})
-        today = fields.Date.context_today(self, now)
-        self._closure_set_notified(notices, dict.fromkeys(notices.ids, today))
+        self._closure_set_notified(notices, {
+            row.id: fields.Date.context_today(self, row.sent_date) for row in notices})
         rows.wave_id._closure_check_delivered()
         return rows
 

@@ -33,8 +33,8 @@ FIGURES = (
 # Fields a notice mail is rendered with, in one batch per template
 # (mail.template._generate_template, as send_mail_batch and the mass composer do).
 RENDER_FIELDS = (
-    'attachment_ids', 'auto_delete', 'body_html', 'email_cc', 'email_from', 'email_to',
-    'mail_server_id', 'partner_to', 'reply_to', 'scheduled_date', 'subject',
+    'attachment_ids', 'body_html', 'email_cc', 'email_from', 'email_to', 'mail_server_id', 'partner_to',
+    'reply_to', 'scheduled_date', 'subject',
 )
 
 
@@ -512,7 +512,9 @@ class ClosureNoticeWave(models.Model):
                     'email_to': rendered.get('email_to') or False,
                     'email_cc': rendered.get('email_cc') or False,
                     'recipient_ids': [(4, pid) for pid in rendered.get('partner_ids') or []],
-                    'auto_delete': rendered.get('auto_delete', False),
+                    # kept, whatever the template says: the notice row follows its mail's state
+                    # (retries, delivery: mail.mail._closure_mark_sent) and the mail is the evidence
+                    'auto_delete': False,
                     'is_notification': True,  # the message stays when the mail is deleted
                     'scheduled_date': scheduled.get(row.id) or rendered.get('scheduled_date') or False,
                 }

@@ -31,7 +31,9 @@ class MailMail(models.Model):
     (closure.notice.recipient) what happened, whatever path sent the mail:
 
     - delivered (first try, automatic retry, Retry, Send Now, a resend):
-      the row is sent and the case notified now (``_postprocess_sent_message``);
+      the row is sent and the case notified at the moment Odoo marked the
+      mail sent, for the whole batch once ``send`` is done (and by the next
+      run of the queue if the worker stopped before: ``_closure_mark_sent``);
     - a temporary failure (no connection, connection dropped, timeout, SMTP
       4xx): the mail goes back to the queue (``state`` outgoing, a later
       ``scheduled_date``, doubling from a minute up to an hour) until the
@@ -52,13 +54,14 @@ class MailMail(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def process_email_queue(self, ids=None, batch_size=1000):
+        self._closure_mark_sent()
         self._closure_recover_in_flight()
         return super().process_email_queue(ids=ids, batch_size=batch_size)
 
     def send(self, auto_commit=False, raise_exception=False, post_send_callback=None):
         try:
-            return super().send(auto_commit=auto_commit, raise_exception=raise_exception,
-                                post_send_callback=post_send_callback)
+            res = super().send(auto_commit=auto_commit, raise_exception=raise_exception,
+                               post_send_callback=post_send_callback)
         except smtplib.SMTPServerDisconnected:
             # Odoo stops the batch and leaves the mail in flight failed, unprocessed
             self._closure_recover_in_flight(self)
@@ -66,6 +69,8 @@ class MailMail(models.Model):
             if self._closure_notice_mails().filtered(lambda mail: mail.state == 'outgoing'):
                 self._closure_trigger_queue(fields.Datetime.now() + timedelta(minutes=RETRY_FIRST_MINUTES))
             raise
+        self._closure_mark_sent(self)
+        return res
 
     def mark_outgoing(self):
         # Retry (form, list) and the closure resend: the notice rows wait for the mail again
@@ -96,18 +101,15 @@ class MailMail(models.Model):
         return body
 
     def _postprocess_sent_message(self, success_pids, failure_reason=False, failure_type=None):
-        # notified means delivered: Odoo calls this once it has tried a mail
-        # (state sent or exception already written), in the transaction it
-        # commits right after the SMTP server's answer
-        closure = self._closure_notice_mails()
+        # Odoo calls this once it has tried a mail (state sent or exception
+        # already written), in the transaction it commits right after the SMTP
+        # server's answer: a failure is handled at once (retry or failed for
+        # good); the delivered ones are booked for the batch (send)
+        failed = self.filtered(lambda mail: mail.state != 'sent' and mail.model == 'crm.lead')
+        closure = failed._closure_notice_mails() if failed else failed
         if closure:
-            sent = closure.filtered(lambda mail: mail.state == 'sent')
-            if sent:
-                self.env['closure.notice.recipient']._closure_mail_sent(sent)
-            failed = closure - sent
-            if failed:
-                # no failure type and not sent: Odoo found no recipient to send to
-                failed._closure_failed(failure_type or 'mail_email_missing', failure_reason)
+            # no failure type and not sent: Odoo found no recipient to send to
+            closure._closure_failed(failure_type or 'mail_email_missing', failure_reason)
         return super()._postprocess_sent_message(
             success_pids, failure_reason=failure_reason, failure_type=failure_type)
 
@@ -189,6 +191,23 @@ class MailMail(models.Model):
         retried._closure_mail_retrying(detail)
         _logger.info("Closure notices: %s mails failed (%s), %s retried, %s failed for good",
                      len(self), kind, len(retried), len(expired))
+
+    @api.model
+    def _closure_mark_sent(self, mails=None):
+        """Notified means delivered: the notice rows whose mail Odoo marked
+        sent (of ``mails``, or all: a worker stopped between the mail's commit
+        and the end of its batch) are sent, at the moment their mail was."""
+        Recipient = self.env['closure.notice.recipient'].sudo()  # bookkeeping of the queue
+        if mails is not None:
+            # a mail of another kind may have been deleted once sent (auto_delete)
+            mails = mails.exists().filtered(lambda mail: mail.model == 'crm.lead')
+            if not mails:
+                return Recipient
+        self.env['mail.mail'].flush_model(['state'])
+        domain = [('state', '=', 'queued'), ('mail_mail_id.state', '=', 'sent')]
+        if mails is not None:
+            domain.append(('mail_mail_id', 'in', mails.ids))
+        return Recipient.search(domain)._closure_mail_sent()
 
     @api.model
     def _closure_recover_in_flight(self, mails=None):

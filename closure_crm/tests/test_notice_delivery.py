@@ -187,3 +187,45 @@ class TestNoticeDelivery(NoticeCommon):
         self.assertEqual(kind('unknown', "SMTPDataError: (554, b'rejected')"), 'server')
         self.assertEqual(kind('mail_email_invalid', False), 'address')
         self.assertEqual(kind('mail_from_invalid', False), 'server')
+
+    def test_worker_stopped_before_the_batch_bookkeeping(self):
+        """Odoo commits each mail as sent right after the SMTP server took it;
+        the notice rows of a batch are booked once the batch is done. A worker
+        stopped in between leaves the row waiting: the next run of the queue
+        books it at the moment its mail went out, and the case is notified
+        that day (its claim period starts), not on the day of the recovery."""
+        self._send_wave()
+        delivered = T0 + timedelta(minutes=2)
+        MailMail = type(self.env['mail.mail'])
+        # the worker stops after Odoo's send, before the batch's bookkeeping
+        with patch.object(MailMail, '_closure_mark_sent', lambda self, mails=None: None):
+            self._run_queue(delivered)
+        self.assertEqual((self.mail.state, self.row.state), ('sent', 'queued'))
+        self.assertFalse(self.case.closure_notified_date)
+
+        later = T0 + timedelta(days=1, hours=2)
+        self._run_queue(later)
+        self.assertEqual((self.row.state, self.row.sent_date), ('sent', delivered))
+        self.assertEqual(self.case.closure_notified_date, self._day(delivered))
+        self.assertEqual(self.row.last_contact_date, delivered, "the reminders count from the delivery")
+        self.assertEqual(self._figures(), {'queued_count': 0, 'sent_count': 1, 'invalid_count': 0, 'failed_count': 0})
+
+    def test_notice_mail_is_kept_and_other_mails_of_the_batch_may_go(self):
+        """An admin ticked Auto Delete on the notice template: the notice's
+        mail is kept all the same (the row follows it, and it is the evidence
+        of what was sent). A mail of another kind sent in the same batch and
+        deleted once sent (as a mass mailing's) does not disturb the
+        bookkeeping."""
+        self.env.ref('closure_crm.mail_template_notice_c_b2c').auto_delete = True
+        self._send_wave()
+        self.assertFalse(self.mail.auto_delete)
+        other = self.env['mail.mail'].sudo().create({
+            'subject': 'Newsletter', 'body_html': '<p>News</p>', 'email_to': 'reader@example.com',
+            'auto_delete': True})
+        with self.mock_datetime_and_now(T0), self.mock_mail_gateway(mail_unlink_sent=True):
+            (self.mail | other).sudo().send()
+        self.env.invalidate_all()
+        self.assertFalse(other.exists(), "the other mail was sent and deleted")
+        self.assertTrue(self.mail.exists())
+        self.assertEqual((self.mail.state, self.row.state, self.row.sent_date), ('sent', 'sent', T0))
+        self.assertEqual(self.case.closure_notified_date, self._day(T0))
