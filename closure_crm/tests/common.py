@@ -1,3 +1,4 @@
+import importlib.util
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -6,10 +7,22 @@ from functools import partial
 
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
+from odoo.modules.module import get_module_path
 from odoo.modules.registry import Registry
 from odoo.service.model import retrying
 from odoo.tests import TransactionCase, new_test_user
 from odoo.tests.common import BaseCase, get_db_name
+
+
+def load_migration(version, script, module='closure_crm'):
+    """The migration script ``module/migrations/version/script.py`` as a
+    Python module (Odoo's loader runs it the same way), for a test to call
+    its ``migrate(cr, version)``."""
+    path = f"{get_module_path(module)}/migrations/{version}/{script}.py"
+    spec = importlib.util.spec_from_file_location(f"{module}_migration_{script}", path)  # its logger's name
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    return migration
 
 
 class ClosureCommon(TransactionCase):
@@ -132,3 +145,55 @@ class CommittedDataCase(BaseCase):
         with ThreadPoolExecutor(max_workers=workers) as executor:
             futures = [executor.submit(work) for _i in range(workers)]
             return [future.result(timeout=timeout) for future in futures]
+
+    def run_on_two_servers(self, job, snapshot_sql="SELECT 1", timeout=120):
+        """A scheduled job picked by two servers at once: server 2's
+        transaction (its snapshot, taken by ``snapshot_sql``) begins before
+        server 1 runs ``job(env)`` and commits; then server 2 runs it on that
+        snapshot, which still shows what server 1 has just done as to do."""
+        snapshot_taken, first_done = threading.Event(), threading.Event()
+
+        def server_1():
+            assert snapshot_taken.wait(timeout=60)
+            with self.committed_env() as env:
+                job(env)
+            first_done.set()
+
+        def server_2():
+            with self.committed_env() as env:
+                env.cr.execute(snapshot_sql)  # its snapshot starts here
+                snapshot_taken.set()
+                assert first_done.wait(timeout=60)
+                job(env)
+
+        with ThreadPoolExecutor(max_workers=2) as executor:
+            for future in [executor.submit(server_1), executor.submit(server_2)]:
+                future.result(timeout=timeout)
+
+    def run_beside_open_batch(self, first, second, timeout=60):
+        """Worker 1 runs ``first(env)`` and keeps its transaction open (the
+        rows it claimed stay locked) while worker 2 runs ``second(env)`` in
+        its own; then worker 1 commits. Returns what each returned."""
+        claimed, release = threading.Event(), threading.Event()
+
+        def worker_1():
+            with self.committed_env() as env:
+                done = first(env)
+                env.flush_all()
+                claimed.set()
+                assert release.wait(timeout=timeout), "worker 2 did not finish"
+                return done
+
+        def worker_2():
+            with self.committed_env() as env:
+                return second(env)
+
+        with ThreadPoolExecutor(max_workers=2) as executor:
+            future_1 = executor.submit(worker_1)
+            assert claimed.wait(timeout=timeout), "worker 1 did not claim its batch"
+            future_2 = executor.submit(worker_2)
+            try:
+                done_2 = future_2.result(timeout=timeout)
+            finally:
+                release.set()
+            return future_1.result(timeout=timeout), done_2

@@ -1,3 +1,7 @@
+from datetime import timedelta
+
+from odoo import fields
+
 from odoo.addons.mail.tests.common import MailCase
 
 from .common import ClosureCommon
@@ -47,6 +51,16 @@ class NoticeCommon(ClosureCommon, MailCase):
         cases = cls._create_cases(partners, user_id=case_values.pop('user_id', cls.rep_1.id), **case_values)
         cases.write({'closure_tier': tier})
         return cases
+
+    def _customer_says(self, case, text, days_ago=0):
+        """The customer's message on the case, as the answer page posts it,
+        dated ``days_ago`` days back."""
+        message = case.message_post(body=text, author_id=case.partner_id.id, message_type='comment',
+                                    subtype_xmlid='mail.mt_comment')
+        when = fields.Datetime.now() - timedelta(days=days_ago)
+        message.sudo().write({'date': when})
+        case.closure_reply_date = when
+        return message
 
     def _new_wave(self, **values):
         return self.env['closure.notice.wave'].create({

@@ -1,16 +1,7 @@
-import importlib.util
-
 from odoo import SUPERUSER_ID
-from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase, new_test_user, tagged
 
-
-def _load_migration(version, name):
-    path = f"{get_module_path('closure_crm')}/migrations/{version}/{name}.py"
-    spec = importlib.util.spec_from_file_location(f'closure_crm_migration_{name}', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from .common import load_migration
 
 
 @tagged('post_install', '-at_install')
@@ -19,7 +10,7 @@ class TestTemplateMigration(TransactionCase):
     new wording (statutory creditor notice) unless an admin edited them."""
 
     def test_untouched_templates_take_the_new_wording_edited_ones_are_kept(self):
-        migration = _load_migration('18.0.1.2.0', 'post-mail-templates')
+        migration = load_migration('18.0.1.2.0', 'post-mail-templates')
         admin = new_test_user(self.env, login='template_admin',
                               groups='base.group_system,closure_crm.group_closure_manager')
         untouched = self.env.ref('closure_crm.mail_template_notice_a_b2b')

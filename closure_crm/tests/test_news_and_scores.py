@@ -1,7 +1,5 @@
-from datetime import timedelta
 from unittest.mock import patch
 
-from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -12,16 +10,6 @@ from .notice_common import NoticeCommon
 class TestNewsAndScores(NoticeCommon):
     """The news list kept in step with the customers' opt-ins, and the case
     score, on constructed cases."""
-
-    def _customer_says(self, case, text, days_ago=0):
-        """The customer's message on the case, as the answer page posts it,
-        dated ``days_ago`` days back."""
-        message = case.message_post(body=text, author_id=case.partner_id.id, message_type='comment',
-                                    subtype_xmlid='mail.mt_comment')
-        when = fields.Datetime.now() - timedelta(days=days_ago)
-        message.sudo().write({'date': when})
-        case.closure_reply_date = when
-        return message
 
     # ------------------------------------------------------------------
     # Case score

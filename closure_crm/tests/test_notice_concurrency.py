@@ -73,24 +73,10 @@ class TestNoticeConcurrency(CommittedDataCase):
             wave = env['closure.notice.wave'].browse(self.ids['wave'])
             wave.state = 'in_queue'
             wave._start_sending()
-        claimed, release = threading.Event(), threading.Event()
+        def batch(limit):
+            return lambda env: env['closure.notice.wave'].browse(self.ids['wave'])._process_batch(limit=limit)
 
-        def worker(limit, hold):
-            with self.committed_env() as env:
-                done = env['closure.notice.wave'].browse(self.ids['wave'])._process_batch(limit=limit)
-                env.flush_all()
-                if hold:
-                    claimed.set()
-                    assert release.wait(timeout=60), "worker 2 did not finish"
-                return done
-
-        with ThreadPoolExecutor(max_workers=2) as executor:
-            first = executor.submit(worker, 5, True)
-            self.assertTrue(claimed.wait(timeout=60))
-            second = executor.submit(worker, 100, False)
-            done_2 = second.result(timeout=60)
-            release.set()
-            done_1 = first.result(timeout=60)
+        done_1, done_2 = self.run_beside_open_batch(batch(5), batch(100))
         self.assertEqual((done_1, done_2), (5, CASES - 5))
         per_case, states = self._notices_per_case()
         self.assertEqual(per_case, [1] * CASES)
@@ -122,26 +108,10 @@ class TestNoticeConcurrency(CommittedDataCase):
         with self.committed_env() as env:
             wave = env['closure.notice.wave'].browse(self.ids['wave'])
             wave.write({'state': 'in_queue', 'scheduled_date': '2026-01-01 00:00:00'})
-        snapshot_taken, first_done = threading.Event(), threading.Event()
-
-        def lane_1():
-            assert snapshot_taken.wait(timeout=60)
-            with self.committed_env() as env:
-                env['closure.notice.wave']._cron_process_waves()
-            first_done.set()
-
-        def lane_2():
-            with self.committed_env() as env:
-                env.cr.execute("SELECT 1 FROM closure_notice_wave")  # its snapshot starts here
-                snapshot_taken.set()
-                assert first_done.wait(timeout=60)
-                env['closure.notice.wave']._cron_process_waves()
-
-        with patch.object(closure_notice_wave, 'NOTICE_BATCH', 5), ThreadPoolExecutor(max_workers=2) as executor:
-            futures = [executor.submit(lane_1), executor.submit(lane_2)]
-            for future in futures:
-                future.result(timeout=120)
-            for _i in range(5):  # the lanes go on, each batch in a new transaction
+        with patch.object(closure_notice_wave, 'NOTICE_BATCH', 5):
+            self.run_on_two_servers(lambda env: env['closure.notice.wave']._cron_process_waves(),
+                                    snapshot_sql="SELECT 1 FROM closure_notice_wave")
+            for _i in range(5):  # the job goes on, each batch in a new transaction
                 with self.committed_env() as env:
                     env['closure.notice.wave']._cron_process_waves()
         per_case, states = self._notices_per_case()

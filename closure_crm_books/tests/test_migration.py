@@ -1,15 +1,6 @@
-import importlib.util
-
-from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase, tagged
 
-
-def _load_split_migration():
-    path = f"{get_module_path('closure_crm')}/migrations/18.0.1.3.0/pre-split-books.py"
-    spec = importlib.util.spec_from_file_location('closure_crm_migration_pre_split_books', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from odoo.addons.closure_crm.tests.common import load_migration
 
 
 @tagged('post_install', '-at_install')
@@ -55,7 +46,7 @@ class TestSplitMigration(TransactionCase):
         cr.execute("UPDATE ir_module_module SET state = 'uninstalled', demo = FALSE WHERE name = 'closure_crm_books'")
         self.assertFalse(self._imd('closure_crm_books'))
 
-        _load_split_migration().migrate(cr, '18.0.1.2.0')
+        load_migration('18.0.1.3.0', 'pre-split-books').migrate(cr, '18.0.1.2.0')
         self.env.invalidate_all()
 
         self.assertEqual(self._imd('closure_crm_books'), moved)

@@ -19,16 +19,6 @@ class TestComplaintsAndCare(NoticeCommon):
         super().setUpClass()
         cls.Complaint = cls.env['closure.complaint']
 
-    def _customer_says(self, case, text, days_ago=0):
-        """The customer's message on the case, as the answer page posts it,
-        dated ``days_ago`` days back."""
-        message = case.message_post(body=text, author_id=case.partner_id.id, message_type='comment',
-                                    subtype_xmlid='mail.mt_comment')
-        when = fields.Datetime.now() - timedelta(days=days_ago)
-        message.sudo().write({'date': when})
-        case.closure_reply_date = when
-        return message
-
     # ------------------------------------------------------------------
     # Complaints in four steps
     # ------------------------------------------------------------------

@@ -1,20 +1,12 @@
-import importlib.util
-
 from psycopg2.extras import Json
 
-from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.closure_crm.tests.common import load_migration
 
 # declared by closure_crm_care and new in it: no closure_crm record to take over
 NEW_IN_CARE = {'closure_plan_view_kanban_dashboard_care'}
 
-
-def _load_split_migration():
-    path = f"{get_module_path('closure_crm')}/migrations/18.0.1.3.0/pre-split-care.py"
-    spec = importlib.util.spec_from_file_location('closure_crm_migration_pre_split_care', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @tagged('post_install', '-at_install')
@@ -44,7 +36,7 @@ class TestSplitMigration(TransactionCase):
             '    <field name="score_senior_user_id" widget="many2one_avatar_user"/>\n'
             '</xpath>')}), view.id])
 
-        _load_split_migration().migrate(cr, '18.0.1.2.0')
+        load_migration('18.0.1.3.0', 'pre-split-care').migrate(cr, '18.0.1.2.0')
 
         cr.execute("SELECT name FROM ir_model_data WHERE module = 'closure_crm' AND name IN %s", [tuple(before)])
         self.assertEqual([name for name, in cr.fetchall()], [], "left to closure_crm")

@@ -397,27 +397,16 @@ class TestErasureConcurrency(CommittedDataCase):
             return erased, messages, cr.fetchone()
 
     def test_a_worker_skips_the_cases_another_holds(self):
-        claimed, release = threading.Event(), threading.Event()
+        def erase_one_batch(env):
+            return env['closure.erasure'].browse(self.ids['erasure'])._erase_batch(limit=5)
 
-        def worker(limit, hold):
-            with self.committed_env() as env:
-                erasure = env['closure.erasure'].browse(self.ids['erasure'])
-                done = erasure._erase_batch(limit=limit)
-                if hold:
-                    claimed.set()
-                    assert release.wait(timeout=60), "worker 2 did not finish"
-                else:
-                    while batch := erasure._erase_batch(limit=limit):
-                        done += batch
-                return done
+        def erase_the_rest(env):
+            erasure, done = env['closure.erasure'].browse(self.ids['erasure']), 0
+            while batch := erasure._erase_batch(limit=7):
+                done += batch
+            return done
 
-        with ThreadPoolExecutor(max_workers=2) as executor:
-            first = executor.submit(worker, 5, True)
-            self.assertTrue(claimed.wait(timeout=60))
-            second = executor.submit(worker, 7, False)
-            done_2 = second.result(timeout=60)
-            release.set()
-            done_1 = first.result(timeout=60)
+        done_1, done_2 = self.run_beside_open_batch(erase_one_batch, erase_the_rest)
         self.assertEqual((done_1, done_2), (5, CASES - 5))
         with self.committed_env() as env:
             self.assertTrue(env['closure.erasure'].browse(self.ids['erasure'])._finish())

@@ -1,5 +1,3 @@
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -59,25 +57,9 @@ class TestErasureJobTwoServers(test_batch_jobs.BatchJobsTwoServersCase):
             if self.other_erasure_work:
                 self.skipTest("other plans of this database have cases to erase: the job would erase them too")
             env['closure.plan'].browse(self.ids['plan']).action_start_erasure()
-        snapshot_taken, first_done = threading.Event(), threading.Event()
-
-        def server_1():
-            assert snapshot_taken.wait(timeout=60)
-            with self.committed_env() as env:
-                env['closure.erasure']._cron_erase()
-            first_done.set()
-
-        def server_2():
-            with self.committed_env() as env:
-                env.cr.execute("SELECT 1 FROM crm_lead LIMIT 1")  # its snapshot starts here
-                snapshot_taken.set()
-                assert first_done.wait(timeout=60)
-                env['closure.erasure']._cron_erase()
-
         with patch.object(closure_erasure, 'ERASURE_BATCH', 3):
-            with ThreadPoolExecutor(max_workers=2) as executor:
-                for future in [executor.submit(server_1), executor.submit(server_2)]:
-                    future.result(timeout=120)
+            self.run_on_two_servers(lambda env: env['closure.erasure']._cron_erase(),
+                                    snapshot_sql="SELECT 1 FROM crm_lead LIMIT 1")
             with self.registry.cursor() as cr:
                 cr.execute("SELECT COUNT(*) FROM crm_lead"
                            " WHERE closure_plan_id = %s AND closure_erased_date IS NOT NULL", [self.ids['plan']])

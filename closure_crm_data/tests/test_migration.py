@@ -1,18 +1,10 @@
-import importlib.util
-
-from odoo.modules.module import get_module_path
 from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.closure_crm.tests.common import load_migration
 
 # declared by closure_crm_data and new in it: no closure_crm record to take over
 NEW_IN_DATA = {'closure_plan_view_form_guide_erasure', 'model_report_closure_crm_data_report_closure_erasure_preview'}
 
-
-def _load_split_migration():
-    path = f"{get_module_path('closure_crm')}/migrations/18.0.1.3.0/pre-split-data.py"
-    spec = importlib.util.spec_from_file_location('closure_crm_migration_pre_split_data', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @tagged('post_install', '-at_install')
@@ -40,7 +32,7 @@ class TestSplitMigration(TransactionCase):
             self.assertIn(name, before)
         guide = self.env.ref('closure_crm.closure_plan_view_form_guide')
 
-        _load_split_migration().migrate(cr, '18.0.1.2.0')
+        load_migration('18.0.1.3.0', 'pre-split-data').migrate(cr, '18.0.1.2.0')
 
         cr.execute("SELECT name FROM ir_model_data WHERE module = 'closure_crm' AND name IN %s", [tuple(before)])
         self.assertEqual([name for name, in cr.fetchall()], [], "left to closure_crm")

@@ -2,23 +2,16 @@
 complaints, the three-day rule and the satisfaction survey. Their tables, rows
 and the records users may have edited (the care and satisfaction mail
 templates, the survey, the cron, the record rules) stay as they are: their
-xml ids change module from closure_crm to closure_crm_care before closure_crm
-loads, so that neither module deletes what the other now declares, and the new
-add-on is marked for loading in the same run, as an update ('to upgrade': the
-loader's next pass in odoo/modules/loading.py loads it in 'update' mode, which
-keeps the noupdate records users edited, where 'to install' would rewrite
-them), with demo data when closure_crm has it."""
+external ids change module from closure_crm to closure_crm_care before
+closure_crm loads, and the add-on is loaded as an update in the same run
+(closure_crm/tools/addon_split.py). Here: the seam's names, and closure_crm's
+own views that showed care fields, stripped of them."""
 
-import logging
 import re
 
 from psycopg2.extras import Json
 
-from odoo import SUPERUSER_ID, api
-
-_logger = logging.getLogger(__name__)
-
-NEW_MODULE = 'closure_crm_care'
+from odoo.addons.closure_crm.tools.addon_split import move_to_addon, prefixed
 
 # records declared in closure_crm_care's files (views, actions, menus, rules,
 # access rights, cron, templates, survey, demo)
@@ -67,14 +60,6 @@ CORE_VIEWS = {
 
 def migrate(cr, version):
     names = list(NAMES) + [f'field_{model}__{fname}' for model, fnames in FIELDS.items() for fname in fnames]
-    cr.execute("""
-        UPDATE ir_model_data SET module = %s
-         WHERE module = 'closure_crm'
-           AND (name = ANY(%s) OR name LIKE ANY(%s))
-           AND NOT EXISTS (SELECT 1 FROM ir_model_data other
-                            WHERE other.module = %s AND other.name = ir_model_data.name)""",
-               [NEW_MODULE, names, [prefix.replace('_', r'\_') + '%' for prefix in PREFIXES], NEW_MODULE])
-    moved = cr.rowcount
     for name, fnames in CORE_VIEWS.items():
         cr.execute("""
             SELECT view.id, view.arch_db FROM ir_ui_view view
@@ -84,19 +69,5 @@ def migrate(cr, version):
         for view_id, arch in cr.fetchall():
             arch = {lang: care_field.sub('', text) for lang, text in (arch or {}).items()}
             cr.execute("UPDATE ir_ui_view SET arch_db = %s WHERE id = %s", [Json(arch), view_id])
-    env = api.Environment(cr, SUPERUSER_ID, {})
-    Module = env['ir.module.module']
-    care = Module.search([('name', '=', NEW_MODULE)])
-    if not care:
-        Module.update_list()
-        care = Module.search([('name', '=', NEW_MODULE)])
-    if care and care.state == 'uninstalled':
-        cr.execute("SELECT demo FROM ir_module_module WHERE name = 'closure_crm'")
-        demo = bool(cr.fetchone()[0])
-        # 'to upgrade', not 'to install': Odoo loads a module being installed in
-        # 'init' mode, which rewrites noupdate records (the templates and the
-        # survey an admin may have edited); 'update' mode keeps them, as any
-        # update of closure_crm did. The module's tables exist already.
-        cr.execute("UPDATE ir_module_module SET state = 'to upgrade', demo = %s WHERE id = %s", [demo, care.id])
-        care.invalidate_recordset(['state', 'demo'])
-    _logger.info("closure_crm %s: %d records moved to %s, which installs now", version, moved, NEW_MODULE)
+    move_to_addon(cr, version, 'closure_crm_care', names=names, patterns=prefixed(*PREFIXES),
+                  constraints=prefixed('closure_complaint_'))

@@ -6,26 +6,13 @@ plan's timeline (data export deadline, data erasure date) and the case's
 ``closure_erased_date`` stay in closure_crm. An update of closure_crm brings
 the add-on along, with its data intact.
 
-Before closure_crm's new code loads: (1) the external ids of the seam move
-from module closure_crm to closure_crm_data (models, fields, selections,
-constraints, views and templates, reports, the server action, the cron,
-access rights, record rules, demo), with the database constraints of its
-tables, so that closure_crm's update does not delete them as obsolete; (2)
-the plan form's guide view, which moved the erasure's header buttons, is
-emptied: its old arch would fail closure_crm's view checks before its file
-rewrites it (the erasure's views load later, with their add-on); (3) the new
-add-on is marked to be loaded in the same run, as an update ('to upgrade'),
-which keeps the noupdate records an admin may have edited (record rules, the
-cron's schedule), where 'to install' would rewrite them."""
+The steps (external ids and constraints moved, the add-on loaded as an
+update, keeping the noupdate records an admin may have edited: record rules,
+the cron's schedule) are closure_crm/tools/addon_split.py's. Here: the seam's
+names, and the plan form's guide view, which moved the erasure's header
+buttons, emptied (closure_crm's update writes its new arch)."""
 
-import logging
-
-from odoo import SUPERUSER_ID, api
-from odoo.tools import SQL
-
-_logger = logging.getLogger(__name__)
-
-NEW_MODULE = 'closure_crm_data'
+from odoo.addons.closure_crm.tools.addon_split import empty_view, move_to_addon, prefixed
 
 # records declared in closure_crm_data's files
 NAMES = (
@@ -51,41 +38,8 @@ FIELDS = {
 
 
 def migrate(cr, version):
-    env = api.Environment(cr, SUPERUSER_ID, {})
-    Module = env['ir.module.module']
-    new = Module.search([('name', '=', NEW_MODULE)])
-    if not new:
-        Module.update_list()
-        new = Module.search([('name', '=', NEW_MODULE)])
-    if not new:
-        _logger.error("closure_crm %s: add-on %s not found in the addons path: the customer data's export "
-                      "and erasure are not loaded", version, NEW_MODULE)
-        return
     names = list(NAMES) + [f'field_{model}__{fname}' for model, fnames in FIELDS.items() for fname in fnames]
-    cr.execute(SQL(
-        """UPDATE ir_model_data SET module = %(new)s
-            WHERE module = 'closure_crm'
-              AND (name = ANY(%(names)s) OR name LIKE ANY(%(prefixes)s))
-              AND NOT EXISTS (SELECT 1 FROM ir_model_data other
-                               WHERE other.module = %(new)s AND other.name = ir_model_data.name)""",
-        new=NEW_MODULE, names=names, prefixes=[prefix.replace('_', r'\_') + '%' for prefix in PREFIXES]))
-    moved = cr.rowcount
-    # the database constraints of its tables
-    cr.execute(SQL(
-        """UPDATE ir_model_constraint SET module = %(new_id)s
-            WHERE module = (SELECT id FROM ir_module_module WHERE name = 'closure_crm')
-              AND name LIKE %(tables)s""",
-        new_id=new.id, tables='closure\\_erasure%'))
-    # the guide view's old arch moved the erasure's header buttons (see the docstring)
-    guide = env.ref('closure_crm.closure_plan_view_form_guide', raise_if_not_found=False)
-    if guide:
-        cr.execute(SQL("""UPDATE ir_ui_view SET arch_db = jsonb_build_object('en_US', '<data/>') WHERE id = %s""",
-                       guide.id))
-    if new.state in ('uninstalled', 'to install'):
-        closure_crm = Module.search([('name', '=', 'closure_crm')])
-        cr.execute(SQL(
-            "UPDATE ir_module_module SET state = 'to upgrade', demo = %s WHERE id = %s",
-            closure_crm.demo, new.id))
-        Module.invalidate_model(['state', 'demo'])
-    _logger.info("closure_crm %s: %s external ids moved to %s, which is loaded in this update",
-                 version, moved, NEW_MODULE)
+    env = move_to_addon(cr, version, 'closure_crm_data', names=names, patterns=prefixed(*PREFIXES),
+                        constraints=prefixed('closure_erasure'))
+    if env:
+        empty_view(env, 'closure_crm.closure_plan_view_form_guide')
