@@ -213,21 +213,6 @@ class ClosurePlan(models.Model):
          'The look-back window must be at least one month.'),
     ]
 
-    @api.depends('notice_wave_ids')
-    def _compute_notice_wave_count(self):
-        counts = dict(self.env['closure.notice.wave']._read_group(
-            [('plan_id', 'in', self.ids)], ['plan_id'], ['__count']))
-        for plan in self:
-            plan.notice_wave_count = counts.get(plan, 0)
-
-    @api.model
-    def _selection_revenue_source(self):
-        selection = [('crm', _('Won opportunities'))]
-        if 'account.move' in self.env:
-            selection.append(('invoice', _('Posted customer invoices')))
-        selection.append(('import', _('Imported revenue lines')))
-        return selection
-
     # Each date is the recorded fact when there is one (closure_plan_liquidation.py),
     # else the deadline the law gives it, counted from the date before it.
     @api.depends('decision_date', 'plan_type', 'formation_days', 'liquidation_formed_recorded_date')
@@ -288,39 +273,10 @@ class ClosurePlan(models.Model):
                 erasure = max(erasure, plan.claims_settlement_date)
             plan.data_erasure_date = erasure
 
-    # the export channel every notice names
-    def _has_export_channel(self):
-        """The customers can get their data: on their personal page until
-        the export deadline, or through the plan's export link."""
-        self.ensure_one()
-        deadline = self.data_export_deadline
-        return bool(self.notice_export_url) or bool(deadline and deadline >= fields.Date.context_today(self))
-
-    def _check_export_channel(self):
-        for plan in self:
-            if not plan._has_export_channel():
-                raise UserError(_(
-                    "Plan %(plan)s offers its customers no way to export their data: set its Data Export "
-                    "Deadline to a future date (customers download their data on their personal page until "
-                    "then), or its Data Export Channel (a link).", plan=plan.name))
-
     @api.depends('decision_date', 'lookback_months')
     def _compute_lookback_start(self):
         for plan in self:
             plan.lookback_start = plan.decision_date and plan.decision_date - relativedelta(months=plan.lookback_months)
-
-    @api.depends('case_ids.closure_tier')
-    def _compute_case_stats(self):
-        counts = {
-            (plan.id, tier): count
-            for plan, tier, count in self.env['crm.lead'].with_context(active_test=False)._read_group(
-                [('closure_plan_id', 'in', self.ids)], ['closure_plan_id', 'closure_tier'], ['__count'])
-        }
-        for plan in self:
-            plan.tier_a_count = counts.get((plan.id, 'a'), 0)
-            plan.tier_b_count = counts.get((plan.id, 'b'), 0)
-            plan.tier_c_count = counts.get((plan.id, 'c'), 0)
-            plan.case_count = sum(n for (plan_id, _tier), n in counts.items() if plan_id == plan.id)
 
     def _compute_cost_benefit(self):
         """All plans' figures in four grouped queries (cases, notices,
@@ -374,6 +330,271 @@ class ClosurePlan(models.Model):
             plan.cb_transferred_revenue = kept_revenue
             plan.cb_revenue_kept_rate = kept_revenue / revenue if revenue else 0.0
             plan.cb_referral_fees = fees.get(plan.id, 0.0)
+
+    @api.depends('case_ids.closure_tier')
+    def _compute_case_stats(self):
+        counts = {
+            (plan.id, tier): count
+            for plan, tier, count in self.env['crm.lead'].with_context(active_test=False)._read_group(
+                [('closure_plan_id', 'in', self.ids)], ['closure_plan_id', 'closure_tier'], ['__count'])
+        }
+        for plan in self:
+            plan.tier_a_count = counts.get((plan.id, 'a'), 0)
+            plan.tier_b_count = counts.get((plan.id, 'b'), 0)
+            plan.tier_c_count = counts.get((plan.id, 'c'), 0)
+            plan.case_count = sum(n for (plan_id, _tier), n in counts.items() if plan_id == plan.id)
+
+    @api.depends('notice_wave_ids')
+    def _compute_notice_wave_count(self):
+        counts = dict(self.env['closure.notice.wave']._read_group(
+            [('plan_id', 'in', self.ids)], ['plan_id'], ['__count']))
+        for plan in self:
+            plan.notice_wave_count = counts.get(plan, 0)
+
+    @api.model
+    def _selection_revenue_source(self):
+        selection = [('crm', _('Won opportunities'))]
+        if 'account.move' in self.env:
+            selection.append(('invoice', _('Posted customer invoices')))
+        selection.append(('import', _('Imported revenue lines')))
+        return selection
+
+    @api.constrains('notice_tier_a_delay_days', 'notice_reminder_days', 'notice_reminder_max')
+    def _check_notice_settings(self):
+        for plan in self:
+            for fname in ('notice_tier_a_delay_days', 'notice_reminder_days', 'notice_reminder_max'):
+                if plan[fname] < 0:
+                    raise ValidationError(_(
+                        "%(field)s cannot be negative (got %(value)s).",
+                        field=plan._fields[fname].get_description(self.env)['string'], value=plan[fname]))
+
+    @api.constrains('notice_export_url')
+    def _check_notice_export_url(self):
+        for plan in self:
+            if plan.notice_export_url and not plan._closure_safe_export_url():
+                raise ValidationError(_(
+                    "%(field)s must be a web address starting with http:// or https:// (got %(value)s).",
+                    field=plan._fields['notice_export_url'].get_description(self.env)['string'],
+                    value=plan.notice_export_url))
+
+    @api.constrains('reason')
+    def _check_reason_taboo(self):
+        """The neutral reason goes into every notice: no taboo phrase, in any
+        of its languages."""
+        self.env['closure.phrase']._check_taboo_translations(self, 'reason', lambda plan, lang: self.env._(
+            "Plan %(plan)s: the neutral reason (%(lang)s)", plan=plan.name, lang=lang))
+
+    @api.constrains(*DEFAULT_PERIODS)
+    def _check_periods(self):
+        for plan in self:
+            for fname in DEFAULT_PERIODS:
+                if plan[fname] < 0:
+                    raise ValidationError(_(
+                        "%(field)s cannot be negative (got %(value)s).",
+                        field=plan._fields[fname].get_description(self.env)['string'],
+                        value=plan[fname]))
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        plans = super().create(vals_list)
+        plans._check_timeline()
+        plans.filtered(lambda p: p.state == 'in_progress')._closure_check_simplified(starting=True)
+        for plan in plans:
+            if not plan.team_id:
+                # the plan's own pipeline: a closure manager creates plans without being a sales admin
+                plan.team_id = self.env['crm.team'].sudo().create({
+                    'name': plan.name,
+                    'company_id': plan.company_id.id,
+                    'user_id': plan.user_id.id,
+                    'use_leads': False,
+                    'use_opportunities': True,
+                })
+            plan._ensure_closure_team()
+        return plans
+
+    def write(self, vals):
+        self._closure_check_recorded_dates(vals)
+        res = super().write(vals)
+        if TIMELINE_KEYS & set(vals):
+            self._check_timeline()
+        if vals.get('plan_type') == 'simplified' or vals.get('state') == 'in_progress':
+            # starting or switching to the simplified procedure: only without debts, and
+            # (once in progress) on the shareholders' recorded commitment
+            for plan in self:
+                plan._closure_check_simplified(starting=plan.state == 'in_progress')
+        if vals.get('team_id'):
+            self._ensure_closure_team()
+        return res
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_view_notice_waves(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_notice_wave')
+        action['domain'] = [('plan_id', '=', self.id)]
+        action['context'] = {'default_plan_id': self.id}
+        return action
+
+    def action_start(self):
+        self.filtered(lambda p: p.state == 'draft').write({'state': 'in_progress'})
+
+    def action_close(self):
+        self.write({'state': 'closed'})
+
+    def action_cancel(self):
+        self.write({'state': 'cancel'})
+
+    def action_reset_draft(self):
+        self.write({'state': 'draft'})
+
+    def action_export_register(self):
+        """Download the register named in the context (claims, consents,
+        cases) as XLSX."""
+        self.ensure_one()
+        register = self.env.context.get('closure_register', 'claims')
+        return {
+            'type': 'ir.actions.act_url',
+            'url': f'/closure/register/{self.id}/{register}',
+            'target': 'download',
+        }
+
+    def action_view_cases(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_case')
+        action['domain'] = [('closure_plan_id', '=', self.id)]
+        action['context'] = {
+            'default_closure_plan_id': self.id,
+            'default_team_id': self.team_id.id,
+            'default_type': 'opportunity',
+            'search_default_closure_plan_id': self.id,
+            # the manager lands on all the plan's cases, in the closure pipeline
+            'closure_pipeline': True,
+        }
+        return action
+
+    def action_generate_cases(self):
+        """Create a case for every customer with revenue or open business in
+        the look-back window that has none yet. Small plans are done at once;
+        large ones are queued to the scheduled job, which works in batches.
+        For closure managers: it creates a case per customer of the company."""
+        self._closure_check_manager(_("generate the customer cases of a plan"))
+        messages = []
+        for plan in self:
+            missing = plan._missing_case_partner_ids()
+            if not missing:
+                messages.append(_(
+                    "%(plan)s: no new case, every customer with revenue or open business in the look-back window "
+                    "already has one (%(count)s cases).", plan=plan.name, count=plan.case_count))
+            elif len(missing) <= GENERATION_BATCH:
+                created = plan._create_cases(missing)
+                plan.invalidate_recordset(['case_count'])
+                messages.append(_("%(plan)s: %(count)s cases generated (%(total)s cases in the plan).",
+                                  plan=plan.name, count=len(created), total=plan.case_count))
+            else:
+                plan.generation_pending = True
+                self.env.ref('closure_crm.ir_cron_closure_generate_cases')._trigger()
+                messages.append(_(
+                    "%(plan)s: %(count)s cases are being generated in the background; the plan's history says "
+                    "when they are all there.", plan=plan.name, count=len(missing)))
+        for plan, message in zip(self, messages, strict=True):
+            plan.message_post(body=message)
+        return {
+            'type': 'ir.actions.client',
+            'tag': 'display_notification',
+            'params': {
+                'title': _("Customer cases"),
+                'message': '\n'.join(messages),
+                'type': 'success',
+                'next': {'type': 'ir.actions.client', 'tag': 'soft_reload'},
+            },
+        }
+
+    def action_compute_tiers(self):
+        self._compute_tiers()
+        return True
+
+    # ------------------------------------------------------------------
+    # Checks (create, write and the steps call them)
+    # ------------------------------------------------------------------
+    # the export channel every notice names
+    def _has_export_channel(self):
+        """The customers can get their data: on their personal page until
+        the export deadline, or through the plan's export link."""
+        self.ensure_one()
+        deadline = self.data_export_deadline
+        return bool(self.notice_export_url) or bool(deadline and deadline >= fields.Date.context_today(self))
+
+    def _check_export_channel(self):
+        for plan in self:
+            if not plan._has_export_channel():
+                raise UserError(_(
+                    "Plan %(plan)s offers its customers no way to export their data: set its Data Export "
+                    "Deadline to a future date (customers download their data on their personal page until "
+                    "then), or its Data Export Channel (a link).", plan=plan.name))
+
+    # Not an @api.constrains: Odoo checks the constraints of a computed field while the
+    # fields it is computed from are still being computed, and this check reads them
+    # all. create(), write() and a recorded fact call it once every date is computed.
+    def _check_timeline(self):
+        for plan in self:
+            order = [
+                ('decision_date', 'liquidation_formed_date'),
+                ('liquidation_formed_date', 'creditor_notice_deadline'),
+                ('liquidation_formed_date', 'announcement_date'),
+                ('announcement_date', 'claims_deadline'),
+                ('creditor_notice_deadline', 'service_end_date'),
+                ('service_end_date', 'data_export_deadline'),
+                ('data_export_deadline', 'data_erasure_date'),
+            ]
+            for before, after in order:
+                if plan[before] and plan[after] and plan[after] < plan[before]:
+                    raise ValidationError(_(
+                        "Plan %(plan)s: %(after)s (%(after_date)s) cannot be before %(before)s (%(before_date)s).",
+                        plan=plan.name,
+                        after=plan._fields[after].get_description(self.env)['string'],
+                        after_date=plan[after],
+                        before=plan._fields[before].get_description(self.env)['string'],
+                        before_date=plan[before],
+                    ))
+            if plan.plan_type == 'standard' and plan.data_erasure_date and plan.claims_settlement_date \
+                    and plan.data_erasure_date < plan.claims_settlement_date:
+                raise ValidationError(_(
+                    "Plan %(plan)s: Data Erasure Date (%(erasure)s) cannot be before the claims are settled "
+                    "(%(settled)s): a creditor whose data is erased can no longer be identified and paid.",
+                    plan=plan.name, erasure=plan.data_erasure_date, settled=plan.claims_settlement_date))
+            if plan.plan_type == 'simplified' and plan.deregistration_date and not plan.deregistration_is_recorded:
+                for fname in ('data_export_deadline', 'data_erasure_date'):
+                    if plan[fname] and plan[fname] > plan.deregistration_date:
+                        raise ValidationError(_(
+                            "Plan %(plan)s: %(field)s (%(date)s) must fall before the deregistration "
+                            "(%(deregistration)s): the company that keeps the data then ceases to exist.",
+                            plan=plan.name, field=plan._fields[fname].get_description(self.env)['string'],
+                            date=plan[fname], deregistration=plan.deregistration_date))
+            if (plan.creditor_notice_deadline and plan.service_end_date
+                    and (plan.service_end_date - plan.creditor_notice_deadline).days < plan.prepaid_notice_days):
+                raise ValidationError(_(
+                    "Plan %(plan)s: Service End (%(end)s) must be at least %(days)s days after the "
+                    "Creditor Notice Deadline (%(notice)s), so that prepaid customers are told in advance.",
+                    plan=plan.name, end=plan.service_end_date, days=plan.prepaid_notice_days,
+                    notice=plan.creditor_notice_deadline))
+
+    def _closure_safe_export_url(self):
+        """The export channel when it is a web address (http or https), else
+        False: customers' pages and notices show nothing else."""
+        self.ensure_one()
+        url = (self.notice_export_url or '').strip()
+        try:
+            parsed = urlsplit(url)
+        except ValueError:
+            return False
+        if parsed.scheme.lower() not in ('http', 'https') or not parsed.netloc \
+                or any(char.isspace() or ord(char) < 32 for char in url):
+            return False
+        return url
 
     # ------------------------------------------------------------------
     # Tiering
@@ -444,226 +665,38 @@ class ClosurePlan(models.Model):
                         f'{lead.display_name} ({(lead.closure_tier or "").upper()}: {lead.closure_tier_reason})'
                         for lead in manual[:20]) + (', …' if len(manual) > 20 else '')))
 
-    @api.constrains('notice_tier_a_delay_days', 'notice_reminder_days', 'notice_reminder_max')
-    def _check_notice_settings(self):
-        for plan in self:
-            for fname in ('notice_tier_a_delay_days', 'notice_reminder_days', 'notice_reminder_max'):
-                if plan[fname] < 0:
-                    raise ValidationError(_(
-                        "%(field)s cannot be negative (got %(value)s).",
-                        field=plan._fields[fname].get_description(self.env)['string'], value=plan[fname]))
-
-    @api.constrains('notice_export_url')
-    def _check_notice_export_url(self):
-        for plan in self:
-            if plan.notice_export_url and not plan._closure_safe_export_url():
-                raise ValidationError(_(
-                    "%(field)s must be a web address starting with http:// or https:// (got %(value)s).",
-                    field=plan._fields['notice_export_url'].get_description(self.env)['string'],
-                    value=plan.notice_export_url))
-
-    # Not an @api.constrains: Odoo checks the constraints of a computed field while the
-    # fields it is computed from are still being computed, and this check reads them
-    # all. create(), write() and a recorded fact call it once every date is computed.
-    def _check_timeline(self):
-        for plan in self:
-            order = [
-                ('decision_date', 'liquidation_formed_date'),
-                ('liquidation_formed_date', 'creditor_notice_deadline'),
-                ('liquidation_formed_date', 'announcement_date'),
-                ('announcement_date', 'claims_deadline'),
-                ('creditor_notice_deadline', 'service_end_date'),
-                ('service_end_date', 'data_export_deadline'),
-                ('data_export_deadline', 'data_erasure_date'),
-            ]
-            for before, after in order:
-                if plan[before] and plan[after] and plan[after] < plan[before]:
-                    raise ValidationError(_(
-                        "Plan %(plan)s: %(after)s (%(after_date)s) cannot be before %(before)s (%(before_date)s).",
-                        plan=plan.name,
-                        after=plan._fields[after].get_description(self.env)['string'],
-                        after_date=plan[after],
-                        before=plan._fields[before].get_description(self.env)['string'],
-                        before_date=plan[before],
-                    ))
-            if plan.plan_type == 'standard' and plan.data_erasure_date and plan.claims_settlement_date \
-                    and plan.data_erasure_date < plan.claims_settlement_date:
-                raise ValidationError(_(
-                    "Plan %(plan)s: Data Erasure Date (%(erasure)s) cannot be before the claims are settled "
-                    "(%(settled)s): a creditor whose data is erased can no longer be identified and paid.",
-                    plan=plan.name, erasure=plan.data_erasure_date, settled=plan.claims_settlement_date))
-            if plan.plan_type == 'simplified' and plan.deregistration_date and not plan.deregistration_is_recorded:
-                for fname in ('data_export_deadline', 'data_erasure_date'):
-                    if plan[fname] and plan[fname] > plan.deregistration_date:
-                        raise ValidationError(_(
-                            "Plan %(plan)s: %(field)s (%(date)s) must fall before the deregistration "
-                            "(%(deregistration)s): the company that keeps the data then ceases to exist.",
-                            plan=plan.name, field=plan._fields[fname].get_description(self.env)['string'],
-                            date=plan[fname], deregistration=plan.deregistration_date))
-            if (plan.creditor_notice_deadline and plan.service_end_date
-                    and (plan.service_end_date - plan.creditor_notice_deadline).days < plan.prepaid_notice_days):
-                raise ValidationError(_(
-                    "Plan %(plan)s: Service End (%(end)s) must be at least %(days)s days after the "
-                    "Creditor Notice Deadline (%(notice)s), so that prepaid customers are told in advance.",
-                    plan=plan.name, end=plan.service_end_date, days=plan.prepaid_notice_days,
-                    notice=plan.creditor_notice_deadline))
-
-    @api.constrains('reason')
-    def _check_reason_taboo(self):
-        """The neutral reason goes into every notice: no taboo phrase, in any
-        of its languages."""
-        self.env['closure.phrase']._check_taboo_translations(self, 'reason', lambda plan, lang: self.env._(
-            "Plan %(plan)s: the neutral reason (%(lang)s)", plan=plan.name, lang=lang))
-
-    @api.constrains(*DEFAULT_PERIODS)
-    def _check_periods(self):
-        for plan in self:
-            for fname in DEFAULT_PERIODS:
-                if plan[fname] < 0:
-                    raise ValidationError(_(
-                        "%(field)s cannot be negative (got %(value)s).",
-                        field=plan._fields[fname].get_description(self.env)['string'],
-                        value=plan[fname]))
-
-    # ------------------------------------------------------------------
-    # CRUD: every plan works in its own sales team with the closure stages
-    # ------------------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        plans = super().create(vals_list)
-        plans._check_timeline()
-        plans.filtered(lambda p: p.state == 'in_progress')._closure_check_simplified(starting=True)
-        for plan in plans:
-            if not plan.team_id:
-                # the plan's own pipeline: a closure manager creates plans without being a sales admin
-                plan.team_id = self.env['crm.team'].sudo().create({
-                    'name': plan.name,
-                    'company_id': plan.company_id.id,
-                    'user_id': plan.user_id.id,
-                    'use_leads': False,
-                    'use_opportunities': True,
-                })
-            plan._ensure_closure_team()
-        return plans
-
-    def write(self, vals):
-        self._closure_check_recorded_dates(vals)
-        res = super().write(vals)
-        if TIMELINE_KEYS & set(vals):
-            self._check_timeline()
-        if vals.get('plan_type') == 'simplified' or vals.get('state') == 'in_progress':
-            # starting or switching to the simplified procedure: only without debts, and
-            # (once in progress) on the shareholders' recorded commitment
-            for plan in self:
-                plan._closure_check_simplified(starting=plan.state == 'in_progress')
-        if vals.get('team_id'):
-            self._ensure_closure_team()
-        return res
-
-    def action_view_notice_waves(self):
+    def _post_tier_summary(self, changed):
+        """One message on the plan for a tiering that changed ``changed``
+        cases: how many cases each tier holds now."""
         self.ensure_one()
-        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_notice_wave')
-        action['domain'] = [('plan_id', '=', self.id)]
-        action['context'] = {'default_plan_id': self.id}
-        return action
+        self.env.cr.execute(SQL(
+            "SELECT closure_tier, COUNT(*) FROM crm_lead WHERE closure_plan_id = %s GROUP BY closure_tier", self.id))
+        counts = dict(self.env.cr.fetchall())
+        self.message_post(body=_(
+            "Tiers recomputed: %(a)s A, %(b)s B, %(c)s C (%(changed)s cases changed tier or revenue).",
+            a=counts.get('a', 0), b=counts.get('b', 0), c=counts.get('c', 0), changed=changed))
 
-    # ------------------------------------------------------------------
-    # Actions
-    # ------------------------------------------------------------------
-    def action_start(self):
-        self.filtered(lambda p: p.state == 'draft').write({'state': 'in_progress'})
-
-    def action_close(self):
-        self.write({'state': 'closed'})
-
-    def action_cancel(self):
-        self.write({'state': 'cancel'})
-
-    def action_reset_draft(self):
-        self.write({'state': 'draft'})
-
-    # ------------------------------------------------------------------
-    # Registers (report/closure_register.py)
-    # ------------------------------------------------------------------
-    def action_export_register(self):
-        """Download the register named in the context (claims, consents,
-        cases) as XLSX."""
-        self.ensure_one()
-        register = self.env.context.get('closure_register', 'claims')
-        return {
-            'type': 'ir.actions.act_url',
-            'url': f'/closure/register/{self.id}/{register}',
-            'target': 'download',
-        }
-
-    def action_view_cases(self):
-        self.ensure_one()
-        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_case')
-        action['domain'] = [('closure_plan_id', '=', self.id)]
-        action['context'] = {
-            'default_closure_plan_id': self.id,
-            'default_team_id': self.team_id.id,
-            'default_type': 'opportunity',
-            'search_default_closure_plan_id': self.id,
-            # the manager lands on all the plan's cases, in the closure pipeline
-            'closure_pipeline': True,
-        }
-        return action
-
-    def action_generate_cases(self):
-        """Create a case for every customer with revenue or open business in
-        the look-back window that has none yet. Small plans are done at once;
-        large ones are queued to the scheduled job, which works in batches.
-        For closure managers: it creates a case per customer of the company."""
-        self._closure_check_manager(_("generate the customer cases of a plan"))
-        messages = []
-        for plan in self:
-            missing = plan._missing_case_partner_ids()
-            if not missing:
-                messages.append(_(
-                    "%(plan)s: no new case, every customer with revenue or open business in the look-back window "
-                    "already has one (%(count)s cases).", plan=plan.name, count=plan.case_count))
-            elif len(missing) <= GENERATION_BATCH:
-                created = plan._create_cases(missing)
-                plan.invalidate_recordset(['case_count'])
-                messages.append(_("%(plan)s: %(count)s cases generated (%(total)s cases in the plan).",
-                                  plan=plan.name, count=len(created), total=plan.case_count))
-            else:
-                plan.generation_pending = True
-                self.env.ref('closure_crm.ir_cron_closure_generate_cases')._trigger()
-                messages.append(_(
-                    "%(plan)s: %(count)s cases are being generated in the background; the plan's history says "
-                    "when they are all there.", plan=plan.name, count=len(missing)))
-        for plan, message in zip(self, messages, strict=True):
-            plan.message_post(body=message)
+    @api.model
+    def _closure_tune_tiering_storage(self, tuned=True):
+        """For large closures (tens of thousands of cases): leave room in the
+        pages of crm_lead and res_partner so that tiering rewrites their rows in
+        place (crm_lead.TIERING_FILLFACTOR), or give both tables PostgreSQL's
+        default back (``tuned=False``). An administrator's explicit choice (the
+        server actions in closure_crm/data/ir_actions_server_data.xml), never
+        done by an install or update; pages already written get the room at the
+        next ``VACUUM FULL crm_lead, res_partner``. README.md, "Large databases"."""
+        if not self.env.is_system():
+            raise AccessError(_("Only an administrator changes how database tables are stored."))
+        for model in ('crm.lead', 'res.partner'):
+            set_tiering_storage(self.env.cr, self.env[model]._table, tuned=tuned)
+        message = _("crm_lead and res_partner now leave room in their pages for in-place tier updates. "
+                    "Run VACUUM FULL on both tables in a quiet hour to give the existing pages that room.") \
+            if tuned else _("crm_lead and res_partner use PostgreSQL's default storage again.")
         return {
             'type': 'ir.actions.client',
             'tag': 'display_notification',
-            'params': {
-                'title': _("Customer cases"),
-                'message': '\n'.join(messages),
-                'type': 'success',
-                'next': {'type': 'ir.actions.client', 'tag': 'soft_reload'},
-            },
+            'params': {'message': message, 'type': 'success', 'sticky': True},
         }
-
-    def action_compute_tiers(self):
-        self._compute_tiers()
-        return True
-
-    def _closure_safe_export_url(self):
-        """The export channel when it is a web address (http or https), else
-        False: customers' pages and notices show nothing else."""
-        self.ensure_one()
-        url = (self.notice_export_url or '').strip()
-        try:
-            parsed = urlsplit(url)
-        except ValueError:
-            return False
-        if parsed.scheme.lower() not in ('http', 'https') or not parsed.netloc \
-                or any(char.isspace() or ord(char) < 32 for char in url):
-            return False
-        return url
 
     # ------------------------------------------------------------------
     # Timeline
@@ -919,36 +952,3 @@ class ClosurePlan(models.Model):
         worked = worked or {}
         others = self.search([('generation_pending', '=', True), ('id', 'not in', list(worked))])
         return sum(worked.values()) + sum(len(plan._missing_case_partner_ids()) for plan in others)
-
-    def _post_tier_summary(self, changed):
-        """One message on the plan for a tiering that changed ``changed``
-        cases: how many cases each tier holds now."""
-        self.ensure_one()
-        self.env.cr.execute(SQL(
-            "SELECT closure_tier, COUNT(*) FROM crm_lead WHERE closure_plan_id = %s GROUP BY closure_tier", self.id))
-        counts = dict(self.env.cr.fetchall())
-        self.message_post(body=_(
-            "Tiers recomputed: %(a)s A, %(b)s B, %(c)s C (%(changed)s cases changed tier or revenue).",
-            a=counts.get('a', 0), b=counts.get('b', 0), c=counts.get('c', 0), changed=changed))
-
-    @api.model
-    def _closure_tune_tiering_storage(self, tuned=True):
-        """For large closures (tens of thousands of cases): leave room in the
-        pages of crm_lead and res_partner so that tiering rewrites their rows in
-        place (crm_lead.TIERING_FILLFACTOR), or give both tables PostgreSQL's
-        default back (``tuned=False``). An administrator's explicit choice (the
-        server actions in closure_crm/data/ir_actions_server_data.xml), never
-        done by an install or update; pages already written get the room at the
-        next ``VACUUM FULL crm_lead, res_partner``. README.md, "Large databases"."""
-        if not self.env.is_system():
-            raise AccessError(_("Only an administrator changes how database tables are stored."))
-        for model in ('crm.lead', 'res.partner'):
-            set_tiering_storage(self.env.cr, self.env[model]._table, tuned=tuned)
-        message = _("crm_lead and res_partner now leave room in their pages for in-place tier updates. "
-                    "Run VACUUM FULL on both tables in a quiet hour to give the existing pages that room.") \
-            if tuned else _("crm_lead and res_partner use PostgreSQL's default storage again.")
-        return {
-            'type': 'ir.actions.client',
-            'tag': 'display_notification',
-            'params': {'message': message, 'type': 'success', 'sticky': True},
-        }

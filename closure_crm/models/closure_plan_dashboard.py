@@ -56,15 +56,6 @@ class ClosurePlan(models.Model):
             plan.dash_transfers_accepted = sum(by_state.get(state, 0) for state in ACCEPTED_STATES)
             plan.dash_transfers_completed = by_state.get('completed', 0)
 
-    def _dashboard_fields(self):
-        return [name for name in self._fields if name.startswith('dash_')]
-
-    def _dashboard_charts(self):
-        """Hook: {chart: (action xmlid, the model's field that names the plan,
-        extra domain)} of the charts the dashboard's figures open (method
-        ``action_dashboard_<chart>``). Add-ons add theirs with super()."""
-        return dict(DASHBOARD_CHARTS)
-
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
@@ -75,17 +66,6 @@ class ClosurePlan(models.Model):
         action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_plan_dashboard')
         action['domain'] = [('id', '=', self.id)]
         action['display_name'] = _("Dashboard of %(plan)s", plan=self.name)
-        return action
-
-    def _action_dashboard_chart(self, chart):
-        """The graph and pivot views of one chart, on this plan's rows only."""
-        self.ensure_one()
-        self._closure_check_manager(_("open the dashboard of a plan"))
-        xmlid, plan_field, domain = self._dashboard_charts()[chart]
-        action = self.env['ir.actions.act_window']._for_xml_id(xmlid)
-        action['domain'] = [(plan_field, '=', self.id), *domain]
-        action['display_name'] = f"{action['name']} · {self.name}"
-        action['context'] = {'closure_dashboard_plan_id': self.id}
         return action
 
     def action_dashboard_cases(self):
@@ -99,3 +79,26 @@ class ClosurePlan(models.Model):
 
     def action_dashboard_transfers(self):
         return self._action_dashboard_chart('transfers')
+
+    def _dashboard_fields(self):
+        return [name for name in self._fields if name.startswith('dash_')]
+
+    def _dashboard_charts(self):
+        """Hook: {chart: (action xmlid, the model's field that names the plan,
+        extra domain)} of the charts the dashboard's figures open (method
+        ``action_dashboard_<chart>``). Add-ons add theirs with super()."""
+        return dict(DASHBOARD_CHARTS)
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def _action_dashboard_chart(self, chart):
+        """The graph and pivot views of one chart, on this plan's rows only."""
+        self.ensure_one()
+        self._closure_check_manager(_("open the dashboard of a plan"))
+        xmlid, plan_field, domain = self._dashboard_charts()[chart]
+        action = self.env['ir.actions.act_window']._for_xml_id(xmlid)
+        action['domain'] = [(plan_field, '=', self.id), *domain]
+        action['display_name'] = f"{action['name']} · {self.name}"
+        action['context'] = {'closure_dashboard_plan_id': self.id}
+        return action

@@ -119,6 +119,11 @@ class ClosurePlanFact(models.Model):
                 "Fact recorded: %(fact)s by %(user)s.", fact=fact.display_name, user=fact.user_id.name))
         return facts
 
+    def copy(self, default=None):
+        if self:
+            raise UserError(_("A recorded fact is not copied: record the new fact with its own evidence."))
+        return super().copy(default)
+
     def write(self, vals):
         if self:
             raise UserError(_("A recorded fact is evidence and cannot be changed: record a correction "
@@ -130,8 +135,3 @@ class ClosurePlanFact(models.Model):
         if self:
             raise UserError(_("A recorded fact is evidence and cannot be deleted: record a correction "
                               "(a new record of the same fact), which then counts."))
-
-    def copy(self, default=None):
-        if self:
-            raise UserError(_("A recorded fact is not copied: record the new fact with its own evidence."))
-        return super().copy(default)

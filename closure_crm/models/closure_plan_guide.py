@@ -53,6 +53,84 @@ class ClosurePlan(models.Model):
     guide_erasure_state = fields.Selection(GUIDE_STATES, 'Erasure Step', compute='_compute_guide')
     guide_erasure_info = fields.Char('Erasure Step Detail', compute='_compute_guide')
 
+    @api.depends('state', 'tiered_date', 'generation_pending', 'data_export_deadline', 'data_erasure_date',
+                 'claims_deadline', 'plan_type')
+    @api.depends_context('uid')
+    def _compute_guide(self):
+        # the guide is the closure managers' (the form shows it to them only): nobody else pays its queries
+        if not self.env.user.has_group('closure_crm.group_closure_manager'):
+            for plan in self:
+                plan.guide_step = False
+                for code, _label in GUIDE_STEPS:
+                    plan[f'guide_{code}_state'] = False
+                    plan[f'guide_{code}_info'] = False
+            return
+        figures = self._guide_figures() if self.ids else {}
+        today = fields.Date.context_today(self)
+        for plan in self:
+            steps = plan._guide_steps(figures.get(plan.id) or dict.fromkeys((
+                'cases', 'tiered', 'notified', 'unassigned', 'declared', 'reviewed', 'paid', 'export_asked',
+                'receivers'), 0), today)
+            for code, (state, info) in steps.items():
+                plan[f'guide_{code}_state'] = state
+                plan[f'guide_{code}_info'] = info
+            plan.guide_step = next((code for code, (state, _info) in steps.items() if state != 'done'), 'finished')
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_guide_receivers(self):
+        """The receivers' capacities in this plan: how many of its customers each takes."""
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_receiver_capacity')
+        action['domain'] = [('plan_id', '=', self.id)]
+        action['context'] = {'default_plan_id': self.id}
+        return action
+
+    def action_guide_tiers(self):
+        self.ensure_one()
+        self._guide_check_cases(_("compute their tiers"))
+        return self.action_compute_tiers()
+
+    def action_guide_assignment(self):
+        self.ensure_one()
+        self._closure_check_manager(_("assign receivers to the cases of a plan"))
+        self._guide_check_cases(_("assign receivers"))
+        self._guide_check_receivers()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_transfer_assign')
+        action['context'] = {'active_model': 'closure.plan', 'active_id': self.id, 'active_ids': self.ids}
+        return action
+
+    def action_guide_new_wave(self):
+        """A new notice wave of this plan, once it has cases and tiers."""
+        self.ensure_one()
+        self._closure_check_manager(_("send the notices of a plan"))
+        self._guide_check_cases(_("send notices"))
+        self._guide_check_tiers(_("send notices"))
+        return {
+            'type': 'ir.actions.act_window',
+            'name': _("New Notice Wave"),
+            'res_model': 'closure.notice.wave',
+            'view_mode': 'form',
+            'views': [(False, 'form')],
+            'context': {'default_plan_id': self.id},
+        }
+
+    def action_guide_claims(self):
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_obligation')
+        action['domain'] = [('plan_id', '=', self.id), ('claim_declared_date', '!=', False)]
+        action['context'] = {'group_by': 'claim_review_state'}
+        action['display_name'] = _("Claims of %(plan)s", plan=self.name)
+        return action
+
+    def action_guide_export(self):
+        self.ensure_one()
+        action = self.action_view_cases()
+        action['domain'] = [('closure_plan_id', '=', self.id), ('closure_export_requested_date', '!=', False)]
+        action['display_name'] = _("Data Copies Asked in %(plan)s", plan=self.name)
+        return action
+
     # ------------------------------------------------------------------
     # The steps' states: a few grouped queries for all plans at once
     # ------------------------------------------------------------------
@@ -89,29 +167,6 @@ class ClosurePlan(models.Model):
                  ('partner_id.closure_is_receiver', '=', True)], ['plan_id'], ['__count']):
             figures[plan.id]['receivers'] = count
         return figures
-
-    @api.depends('state', 'tiered_date', 'generation_pending', 'data_export_deadline', 'data_erasure_date',
-                 'claims_deadline', 'plan_type')
-    @api.depends_context('uid')
-    def _compute_guide(self):
-        # the guide is the closure managers' (the form shows it to them only): nobody else pays its queries
-        if not self.env.user.has_group('closure_crm.group_closure_manager'):
-            for plan in self:
-                plan.guide_step = False
-                for code, _label in GUIDE_STEPS:
-                    plan[f'guide_{code}_state'] = False
-                    plan[f'guide_{code}_info'] = False
-            return
-        figures = self._guide_figures() if self.ids else {}
-        today = fields.Date.context_today(self)
-        for plan in self:
-            steps = plan._guide_steps(figures.get(plan.id) or dict.fromkeys((
-                'cases', 'tiered', 'notified', 'unassigned', 'declared', 'reviewed', 'paid', 'export_asked',
-                'receivers'), 0), today)
-            for code, (state, info) in steps.items():
-                plan[f'guide_{code}_state'] = state
-                plan[f'guide_{code}_info'] = info
-            plan.guide_step = next((code for code, (state, _info) in steps.items() if state != 'done'), 'finished')
 
     def _guide_steps(self, fig, today):
         """{step: (state, detail)} of one plan from its figures, in the steps' order."""
@@ -225,58 +280,6 @@ class ClosurePlan(models.Model):
     # ------------------------------------------------------------------
     # Each step's next action
     # ------------------------------------------------------------------
-    def action_guide_receivers(self):
-        """The receivers' capacities in this plan: how many of its customers each takes."""
-        self.ensure_one()
-        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_receiver_capacity')
-        action['domain'] = [('plan_id', '=', self.id)]
-        action['context'] = {'default_plan_id': self.id}
-        return action
-
-    def action_guide_tiers(self):
-        self.ensure_one()
-        self._guide_check_cases(_("compute their tiers"))
-        return self.action_compute_tiers()
-
-    def action_guide_assignment(self):
-        self.ensure_one()
-        self._closure_check_manager(_("assign receivers to the cases of a plan"))
-        self._guide_check_cases(_("assign receivers"))
-        self._guide_check_receivers()
-        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_transfer_assign')
-        action['context'] = {'active_model': 'closure.plan', 'active_id': self.id, 'active_ids': self.ids}
-        return action
-
-    def action_guide_new_wave(self):
-        """A new notice wave of this plan, once it has cases and tiers."""
-        self.ensure_one()
-        self._closure_check_manager(_("send the notices of a plan"))
-        self._guide_check_cases(_("send notices"))
-        self._guide_check_tiers(_("send notices"))
-        return {
-            'type': 'ir.actions.act_window',
-            'name': _("New Notice Wave"),
-            'res_model': 'closure.notice.wave',
-            'view_mode': 'form',
-            'views': [(False, 'form')],
-            'context': {'default_plan_id': self.id},
-        }
-
-    def action_guide_claims(self):
-        self.ensure_one()
-        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_obligation')
-        action['domain'] = [('plan_id', '=', self.id), ('claim_declared_date', '!=', False)]
-        action['context'] = {'group_by': 'claim_review_state'}
-        action['display_name'] = _("Claims of %(plan)s", plan=self.name)
-        return action
-
-    def action_guide_export(self):
-        self.ensure_one()
-        action = self.action_view_cases()
-        action['domain'] = [('closure_plan_id', '=', self.id), ('closure_export_requested_date', '!=', False)]
-        action['display_name'] = _("Data Copies Asked in %(plan)s", plan=self.name)
-        return action
-
     @api.model
     def _guide_server_action_result(self, result):
         """What a server action of the gear menu returns for a plan action's

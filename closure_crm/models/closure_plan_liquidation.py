@@ -110,14 +110,6 @@ class ClosurePlan(models.Model):
              "(Art. 237): no claim is paid by this plan.")
     timeline_html = fields.Html('Legal Steps', compute='_compute_timeline_html', sanitize=False)
 
-    # ------------------------------------------------------------------
-    # Computes
-    # ------------------------------------------------------------------
-    def _current_facts(self):
-        """{(plan id, fact type): newest fact} for these plans, one query."""
-        facts = self.env['closure.plan.fact'].sudo().search([('plan_id', 'in', self.ids)], order='id')
-        return {(fact.plan_id.id, fact.fact_type): fact for fact in facts}
-
     @api.depends('fact_ids', 'fact_ids.date', 'fact_ids.fact_type')
     def _compute_recorded_facts(self):
         current = self._current_facts() if self.ids else {}
@@ -154,6 +146,18 @@ class ClosurePlan(models.Model):
             plan.dissolution_published_date = plan.dissolution_recorded_date or plan._days_after(
                 plan.decision_date, 10)
 
+    @api.depends('plan_type', 'claims_deadline', 'claims_settlement_date', 'simplified_announcement_days',
+                 'deregistered_recorded_date')
+    def _compute_deregistration_date(self):
+        for plan in self:
+            if plan.deregistered_recorded_date:
+                plan.deregistration_date = plan.deregistered_recorded_date
+            elif plan.plan_type == 'simplified':
+                # the application follows the announcement within its own period
+                plan.deregistration_date = plan._days_after(plan.claims_deadline, plan.simplified_announcement_days)
+            else:
+                plan.deregistration_date = plan.claims_settlement_date
+
     @api.depends('plan_type', 'claims_deadline', 'settlement_days', 'liquidation_plan_payment_date')
     def _compute_claims_settlement_date(self):
         for plan in self:
@@ -166,18 +170,6 @@ class ClosurePlan(models.Model):
                                                   plan.liquidation_plan_payment_date)
             else:
                 plan.claims_settlement_date = plan._days_after(plan.claims_deadline, plan.settlement_days)
-
-    @api.depends('plan_type', 'claims_deadline', 'claims_settlement_date', 'simplified_announcement_days',
-                 'deregistered_recorded_date')
-    def _compute_deregistration_date(self):
-        for plan in self:
-            if plan.deregistered_recorded_date:
-                plan.deregistration_date = plan.deregistered_recorded_date
-            elif plan.plan_type == 'simplified':
-                # the application follows the announcement within its own period
-                plan.deregistration_date = plan._days_after(plan.claims_deadline, plan.simplified_announcement_days)
-            else:
-                plan.deregistration_date = plan.claims_settlement_date
 
     @api.depends('liquidation_assets', 'owed_liquidation_costs', 'owed_wages', 'owed_taxes', 'owed_other_debts')
     def _compute_pay_ratio(self):
@@ -196,6 +188,44 @@ class ClosurePlan(models.Model):
                 plan.claim_pay_ratio = 1.0
             else:
                 plan.claim_pay_ratio = 1.0 if total <= 0 or left >= total else max(left, 0.0) / total
+
+    @api.depends_context('lang')
+    def _compute_timeline_html(self):
+        for plan in self:
+            if not plan.id:
+                plan.timeline_html = False
+                continue
+            steps = plan._closure_timeline_steps()
+            following = next((step for step in steps if step['state'] != 'recorded'), None)
+            plan.timeline_html = self.env['ir.qweb']._render('closure_crm.plan_fact_timeline', {
+                'steps': steps, 'next_step': following, 'plan': plan,
+                'state_labels': {'recorded': _('Recorded'), 'planned': _('Planned'), 'late': _('Overdue')},
+            })
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_record_fact(self):
+        self.ensure_one()
+        self._closure_check_manager(_("record the legal facts of a liquidation"))
+        return {
+            'type': 'ir.actions.act_window',
+            'res_model': 'closure.plan.fact',
+            'view_mode': 'form',
+            'target': 'new',
+            'name': _('Record a Legal Fact'),
+            'context': {'default_plan_id': self.id,
+                        'default_fact_type': self.env.context.get('fact_type') or 'liquidation_formed',
+                        'default_date': fields.Date.context_today(self)},
+        }
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    def _current_facts(self):
+        """{(plan id, fact type): newest fact} for these plans, one query."""
+        facts = self.env['closure.plan.fact'].sudo().search([('plan_id', 'in', self.ids)], order='id')
+        return {(fact.plan_id.id, fact.fact_type): fact for fact in facts}
 
     # ------------------------------------------------------------------
     # Rules
@@ -294,30 +324,3 @@ class ClosurePlan(models.Model):
             steps.append({'type': fact_type, 'label': labels[fact_type], 'planned': planned.get(fact_type),
                           'fact': fact, 'state': state})
         return steps
-
-    @api.depends_context('lang')
-    def _compute_timeline_html(self):
-        for plan in self:
-            if not plan.id:
-                plan.timeline_html = False
-                continue
-            steps = plan._closure_timeline_steps()
-            following = next((step for step in steps if step['state'] != 'recorded'), None)
-            plan.timeline_html = self.env['ir.qweb']._render('closure_crm.plan_fact_timeline', {
-                'steps': steps, 'next_step': following, 'plan': plan,
-                'state_labels': {'recorded': _('Recorded'), 'planned': _('Planned'), 'late': _('Overdue')},
-            })
-
-    def action_record_fact(self):
-        self.ensure_one()
-        self._closure_check_manager(_("record the legal facts of a liquidation"))
-        return {
-            'type': 'ir.actions.act_window',
-            'res_model': 'closure.plan.fact',
-            'view_mode': 'form',
-            'target': 'new',
-            'name': _('Record a Legal Fact'),
-            'context': {'default_plan_id': self.id,
-                        'default_fact_type': self.env.context.get('fact_type') or 'liquidation_formed',
-                        'default_date': fields.Date.context_today(self)},
-        }

@@ -212,35 +212,6 @@ class CrmLead(models.Model):
          'A closure case needs a customer.'),
     ]
 
-    @api.depends('closure_plan_id')
-    def _compute_closure_is_case(self):
-        for lead in self:
-            lead.closure_is_case = bool(lead.closure_plan_id)
-
-    def _compute_closure_consent_state(self):
-        cases = self.filtered(lambda lead: lead.id and lead.closure_plan_id)
-        latest = {}
-        if cases:
-            # one search for all the cases, the newest answer first
-            for consent in self.env['closure.consent'].search([('lead_id', 'in', cases.ids)], order='id desc'):
-                latest.setdefault(consent.lead_id.id, consent.decision)
-        for lead in self:
-            lead.closure_consent_state = latest.get(lead.id, 'none') if lead in cases else False
-
-    @api.depends('closure_plan_id', 'closure_claim_deadline', 'closure_refund_due_date', 'closure_refund_due',
-                 'closure_refund_requested_date')
-    @api.depends_context('tz')
-    def _compute_closure_next_deadline(self):
-        today = fields.Date.context_today(self)
-        for lead in self:
-            dates = [lead.closure_claim_deadline]
-            if lead.closure_refund_requested_date and lead.closure_refund_due > 0:
-                dates.append(lead.closure_refund_due_date)
-            dates = [day for day in dates if day]
-            upcoming = [day for day in dates if day >= today]
-            lead.closure_next_deadline = (min(upcoming) if upcoming else max(dates, default=False)) \
-                if lead.closure_plan_id else False
-
     @api.depends('closure_plan_id', 'partner_id.commercial_partner_id.is_company')
     def _compute_closure_segment(self):
         for lead in self:
@@ -319,9 +290,6 @@ class CrmLead(models.Model):
         for lead in self:
             lead.closure_playbook = Phrase._reply_playbook(lead)
 
-    # ------------------------------------------------------------------
-    # Transfer to a receiving partner (see closure.transfer)
-    # ------------------------------------------------------------------
     @api.depends('closure_plan_id', 'partner_id.commercial_partner_id.industry_id')
     def _compute_closure_industry_id(self):
         for lead in self:
@@ -337,6 +305,44 @@ class CrmLead(models.Model):
         for lead in self:
             lead.closure_transfer_count = counts.get(lead, 0)
 
+    @api.depends('closure_plan_id')
+    def _compute_closure_is_case(self):
+        for lead in self:
+            lead.closure_is_case = bool(lead.closure_plan_id)
+
+    def _compute_closure_consent_state(self):
+        cases = self.filtered(lambda lead: lead.id and lead.closure_plan_id)
+        latest = {}
+        if cases:
+            # one search for all the cases, the newest answer first
+            for consent in self.env['closure.consent'].search([('lead_id', 'in', cases.ids)], order='id desc'):
+                latest.setdefault(consent.lead_id.id, consent.decision)
+        for lead in self:
+            lead.closure_consent_state = latest.get(lead.id, 'none') if lead in cases else False
+
+    @api.depends('closure_plan_id', 'closure_claim_deadline', 'closure_refund_due_date', 'closure_refund_due',
+                 'closure_refund_requested_date')
+    @api.depends_context('tz')
+    def _compute_closure_next_deadline(self):
+        today = fields.Date.context_today(self)
+        for lead in self:
+            dates = [lead.closure_claim_deadline]
+            if lead.closure_refund_requested_date and lead.closure_refund_due > 0:
+                dates.append(lead.closure_refund_due_date)
+            dates = [day for day in dates if day]
+            upcoming = [day for day in dates if day >= today]
+            lead.closure_next_deadline = (min(upcoming) if upcoming else max(dates, default=False)) \
+                if lead.closure_plan_id else False
+
+    def _compute_team_id(self):
+        # a closure case stays in its plan's team whoever it is assigned to
+        # (crm would move it to the new salesperson's own sales team)
+        cases = self.filtered(lambda lead: lead.closure_plan_id and lead.team_id.is_closure_team)
+        return super(CrmLead, self - cases)._compute_team_id()
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
     def init(self):
         res = super().init()
         # one case per customer and plan, archived cases included
@@ -384,24 +390,6 @@ class CrmLead(models.Model):
         partners.exists()._closure_refresh_case()
         return res
 
-    @api.model
-    def _closure_check_customer_fields(self, vals, creating=False):
-        """Refuse the answer link's token, whoever writes it (the server
-        makes it, in SQL: _closure_ensure_access_token), and what only the
-        customer's page or the workflow recording the customer's answer
-        writes (CLOSURE_CUSTOMER_FIELDS) from anyone else."""
-        if vals.get('closure_access_token') or (not creating and 'closure_access_token' in vals):
-            raise UserError(_(
-                "The customer's answer link is made by the server when the case is created: it cannot be written. "
-                "A closure manager renews it with 'Renew the Link'."))
-        if self.env.su or is_trusted(self.env, CASE_WORKFLOW_KEY):
-            return
-        written = [fname for fname in CLOSURE_CUSTOMER_FIELDS if fname in vals and (vals[fname] or not creating)]
-        if written:
-            raise UserError(_(
-                "'%(field)s' is written only by the customer's personal page or by recording the customer's "
-                "answer: it cannot be written here.", field=self._fields[written[0]]._description_string(self.env)))
-
     @api.ondelete(at_uninstall=False)
     def _unlink_except_closure_evidence(self):
         """A case holding evidence (the customer's recorded answers, complaints,
@@ -418,6 +406,9 @@ class CrmLead(models.Model):
                 "%(case)s holds evidence (%(evidence)s): it cannot be deleted. Archive it instead.",
                 case=case.display_name, evidence=', '.join(kinds)))
 
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
     def action_closure_view_plan(self):
         self.ensure_one()
         return {
@@ -453,6 +444,38 @@ class CrmLead(models.Model):
         action['context'] = {'default_lead_id': self.id}
         return action
 
+    def action_set_won(self):
+        self._closure_refuse_sales_outcome(won=True)
+        return super().action_set_won()
+
+    def action_set_lost(self, **additional_values):
+        self._closure_refuse_sales_outcome()
+        return super().action_set_lost(**additional_values)
+
+    # ------------------------------------------------------------------
+    # Checks (create and write call them)
+    # ------------------------------------------------------------------
+    @api.model
+    def _closure_check_customer_fields(self, vals, creating=False):
+        """Refuse the answer link's token, whoever writes it (the server
+        makes it, in SQL: _closure_ensure_access_token), and what only the
+        customer's page or the workflow recording the customer's answer
+        writes (CLOSURE_CUSTOMER_FIELDS) from anyone else."""
+        if vals.get('closure_access_token') or (not creating and 'closure_access_token' in vals):
+            raise UserError(_(
+                "The customer's answer link is made by the server when the case is created: it cannot be written. "
+                "A closure manager renews it with 'Renew the Link'."))
+        if self.env.su or is_trusted(self.env, CASE_WORKFLOW_KEY):
+            return
+        written = [fname for fname in CLOSURE_CUSTOMER_FIELDS if fname in vals and (vals[fname] or not creating)]
+        if written:
+            raise UserError(_(
+                "'%(field)s' is written only by the customer's personal page or by recording the customer's "
+                "answer: it cannot be written here.", field=self._fields[written[0]]._description_string(self.env)))
+
+    # ------------------------------------------------------------------
+    # Refunds and settlement
+    # ------------------------------------------------------------------
     def _closure_refund_why(self):
         """The refund's due date and the reason for it, in the env's language."""
         self.ensure_one()
@@ -513,6 +536,9 @@ class CrmLead(models.Model):
             [('lead_id', 'in', cases.ids), ('state', '=', 'open'), ('obligation_type', '!=', 'data')], ['lead_id'])}
         (cases - self.browse([lead.id for lead in still_open]))._closure_set_stage('settled')
 
+    # ------------------------------------------------------------------
+    # Merging duplicates (crm)
+    # ------------------------------------------------------------------
     def _merge_opportunity(self, user_id=False, team_id=False, auto_unlink=True, max_length=5):
         # crm's merge moves the history of all but the first record (by its own
         # ordering) onto that one and deletes them as superuser: a case holding
@@ -527,6 +553,9 @@ class CrmLead(models.Model):
         return super(CrmLead, self.with_context(closure_merging=True))._merge_opportunity(
             user_id=user_id, team_id=team_id, auto_unlink=auto_unlink, max_length=max_length)
 
+    # ------------------------------------------------------------------
+    # Evidence: what a case holds that must not be destroyed
+    # ------------------------------------------------------------------
     def _closure_evidence_held(self):
         """{case: [what it holds, translated]} for the closure cases among these
         that hold evidence: one grouped query per kind, none for ordinary leads."""
@@ -579,12 +608,6 @@ class CrmLead(models.Model):
             return self.env['crm.stage'].search(
                 [('is_closure_stage', '=', True), *(domain or [])], order=order, limit=limit)
         return super()._stage_find(team_id=team_id, domain=domain, order=order, limit=limit)
-
-    def _compute_team_id(self):
-        # a closure case stays in its plan's team whoever it is assigned to
-        # (crm would move it to the new salesperson's own sales team)
-        cases = self.filtered(lambda lead: lead.closure_plan_id and lead.team_id.is_closure_team)
-        return super(CrmLead, self - cases)._compute_team_id()
 
     def _closure_check_pipeline(self, vals):
         """Refuse what would take a closure case out of the closure pipeline:
@@ -649,14 +672,6 @@ class CrmLead(models.Model):
                 "customer's answer, a complaint or a refund; a case with nothing left to do goes to the "
                 "'Closed' stage.", case=case.display_name)
         raise UserError(message)
-
-    def action_set_won(self):
-        self._closure_refuse_sales_outcome(won=True)
-        return super().action_set_won()
-
-    def action_set_lost(self, **additional_values):
-        self._closure_refuse_sales_outcome()
-        return super().action_set_lost(**additional_values)
 
     # ------------------------------------------------------------------
     # Business steps

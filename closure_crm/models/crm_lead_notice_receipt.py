@@ -19,6 +19,17 @@ class CrmLead(models.Model):
         help="The day the customer received the printed notice (the postal receipt): their claim "
              "period runs from it.")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get('closure_notice_received_date') for vals in vals_list):
+            raise UserError(_("A letter's receipt is recorded with Record Letter Receipt, with its evidence."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if 'closure_notice_received_date' in vals and not is_trusted(self.env, RECEIPT_KEY):
+            raise UserError(_("A letter's receipt is recorded with Record Letter Receipt, with its evidence."))
+        return super().write(vals)
+
     def _closure_letter_only_ids(self):
         """Ids of these cases notified by printed letter only (no mail or
         message sent as notice): one grouped query."""
@@ -34,17 +45,6 @@ class CrmLead(models.Model):
         for lead, channel, _count in rows:
             channels.setdefault(lead.id, set()).add(channel)
         return {lead_id for lead_id, kinds in channels.items() if kinds == {'letter'}}
-
-    def write(self, vals):
-        if 'closure_notice_received_date' in vals and not is_trusted(self.env, RECEIPT_KEY):
-            raise UserError(_("A letter's receipt is recorded with Record Letter Receipt, with its evidence."))
-        return super().write(vals)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if any(vals.get('closure_notice_received_date') for vals in vals_list):
-            raise UserError(_("A letter's receipt is recorded with Record Letter Receipt, with its evidence."))
-        return super().create(vals_list)
 
     def _closure_record_notice_receipt(self, received, evidence_url=False, attachment=None):
         """Record that the printed notice of this case was received on

@@ -34,6 +34,9 @@ class CrmLead(models.Model):
         for lead in self:
             lead.closure_complaint_open = 'open' in lead.closure_complaint_ids.mapped('state')
 
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
     def write(self, vals):
         if 'stage_id' not in vals:
             return super().write(vals)
@@ -46,6 +49,9 @@ class CrmLead(models.Model):
                 reached._closure_send_satisfaction(code)
         return res
 
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
     def action_closure_view_complaints(self):
         self.ensure_one()
         action = self.env['ir.actions.act_window']._for_xml_id('closure_crm_care.action_closure_complaint')

@@ -20,16 +20,8 @@ class ClosurePlan(models.Model):
             plan.erasure_id = plan.erasure_ids[:1]
             plan.erasure_state = plan.erasure_id.state
 
-    def _guide_step_erasure(self, fig, today):
-        # the plan guide's erasure step (closure_crm): running or done once the erasure started
-        if self.erasure_state == 'done':
-            return 'done', _("Customer data erased")
-        if self.erasure_state == 'running':
-            return 'todo', _("Erasure running")
-        return super()._guide_step_erasure(fig, today)
-
     # ------------------------------------------------------------------
-    # Erasure
+    # Actions
     # ------------------------------------------------------------------
     def action_start_erasure(self):
         """Start (or run again) the erasure of the plan's customer data; the
@@ -67,6 +59,27 @@ class ClosurePlan(models.Model):
             self.env['closure.erasure']._check_can_preview(plan)
         return self.env.ref('closure_crm_data.action_report_closure_erasure_preview').report_action(self)
 
+    def action_view_erasure(self):
+        self.ensure_one()
+        return {
+            'type': 'ir.actions.act_window',
+            'res_model': 'closure.erasure',
+            'res_id': self.erasure_id.id,
+            'view_mode': 'form',
+            'name': _('Erasure'),
+        }
+
+    def _guide_step_erasure(self, fig, today):
+        # the plan guide's erasure step (closure_crm): running or done once the erasure started
+        if self.erasure_state == 'done':
+            return 'done', _("Customer data erased")
+        if self.erasure_state == 'running':
+            return 'todo', _("Erasure running")
+        return super()._guide_step_erasure(fig, today)
+
+    # ------------------------------------------------------------------
+    # Erasure
+    # ------------------------------------------------------------------
     def _closure_erasure_held_count(self):
         """How many cases of the plan the erasure keeps (not erased, not erasable)."""
         self.ensure_one()
@@ -78,16 +91,6 @@ class ClosurePlan(models.Model):
                 WHERE l.closure_plan_id = %s AND l.closure_erased_date IS NULL AND NOT (%s)""",
             self.id, Erasure._erasable_sql()))
         return self.env.cr.fetchone()[0]
-
-    def action_view_erasure(self):
-        self.ensure_one()
-        return {
-            'type': 'ir.actions.act_window',
-            'res_model': 'closure.erasure',
-            'res_id': self.erasure_id.id,
-            'view_mode': 'form',
-            'name': _('Erasure'),
-        }
 
     def _closure_erase_now(self):
         """Erase at once, in this transaction (demo data, small plans)."""

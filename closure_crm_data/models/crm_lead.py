@@ -170,10 +170,9 @@ class CrmLead(models.Model):
                 raise ValidationError(_(
                     "Case %(case)s: say why its data is kept longer (Legal Hold Reason).", case=lead.display_name))
 
-    @api.model
-    def _closure_erasure_fields(self):
-        return super()._closure_erasure_fields() + ['closure_erasure_id']
-
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
     def action_closure_data_export(self):
         """Download the copy of the customer's data, as the customer gets it."""
         self.ensure_one()
@@ -184,6 +183,10 @@ class CrmLead(models.Model):
             'url': f'/closure/case/{self.id}/data_export',
             'target': 'download',
         }
+
+    @api.model
+    def _closure_erasure_fields(self):
+        return super()._closure_erasure_fields() + ['closure_erasure_id']
 
     def _closure_answer_link_expired(self):
         """A customer still owed a claim keeps their page after the data

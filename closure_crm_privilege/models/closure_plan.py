@@ -42,6 +42,9 @@ class ClosurePlan(models.Model):
             plan.privilege_count = sum(n for (plan_id, _state), n in counts.items() if plan_id == plan.id)
             plan.privilege_opted_in_count = counts.get((plan.id, 'opted_in'), 0)
 
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
     def write(self, vals):
         if not is_trusted(self.env, APPROVAL_KEY):
             for kind, (terms, approved_by, approved_date) in APPROVAL_FIELDS.items():

@@ -36,6 +36,9 @@ class CrmLead(models.Model):
             lead.closure_notice_offers = (lead.closure_notice_offers or Markup()) + lead.closure_privilege_notice
         return result
 
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
     def action_closure_view_privileges(self):
         self.ensure_one()
         action = self.env['ir.actions.act_window']._for_xml_id('closure_crm_privilege.action_closure_privilege')

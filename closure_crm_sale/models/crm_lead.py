@@ -9,14 +9,6 @@ class CrmLead(models.Model):
 
     _inherit = 'crm.lead'
 
-    def _closure_refuse_quotation(self):
-        cases = self.filtered('closure_is_case')
-        if cases:
-            raise UserError(_(
-                "%(case)s is a closure case: no quotation is made from it. What the company owes the customer "
-                "is on its Closure tab (Load What We Owe on the plan reads Sales and Invoicing).",
-                case=cases[0].display_name))
-
     def action_sale_quotations_new(self):
         self._closure_refuse_quotation()
         return super().action_sale_quotations_new()
@@ -24,3 +16,11 @@ class CrmLead(models.Model):
     def action_new_quotation(self):
         self._closure_refuse_quotation()
         return super().action_new_quotation()
+
+    def _closure_refuse_quotation(self):
+        cases = self.filtered('closure_is_case')
+        if cases:
+            raise UserError(_(
+                "%(case)s is a closure case: no quotation is made from it. What the company owes the customer "
+                "is on its Closure tab (Load What We Owe on the plan reads Sales and Invoicing).",
+                case=cases[0].display_name))

@@ -91,22 +91,6 @@ class ClosurePlan(models.Model):
             plan_partners = set(plan.training_participant_ids.user_id.partner_id.ids)
             plan.training_certified_count = len(plan_partners & certified.get(plan.id, set()))
 
-    def _compute_tiers(self):
-        """After tiering, tell the plan's manager which owners of A-tier cases
-        the A-tier gate would stop (the cases stay assigned: a person decides)."""
-        res = super()._compute_tiers()
-        for plan in self.filtered('training_gate_own_tier_a'):
-            owners = self.env['crm.lead'].sudo()._read_group(
-                [('closure_plan_id', '=', plan.id), ('closure_tier', '=', 'a'), ('user_id', '!=', False)],
-                ['user_id'])
-            blocked = plan._training_blocked_users('own_tier_a', self.env['res.users'].browse([u.id for u, in owners]))
-            if blocked:
-                plan.message_post(body=_(
-                    "After tiering, these owners of A-tier cases lack the certification \"%(certification)s\": "
-                    "%(users)s. Reassign their A-tier cases or grant an exemption.",
-                    certification=plan._training_certification_title(), users=', '.join(blocked.mapped('name'))))
-        return res
-
     @api.constrains('training_certification_id', 'training_gate_send_wave', 'training_gate_own_tier_a',
                     'training_gate_confirm_handover')
     def _check_training_certification_gates(self):
@@ -140,7 +124,7 @@ class ClosurePlan(models.Model):
                     micro=plan.training_micro_share, total=round(total, 2)))
 
     # ------------------------------------------------------------------
-    # Team -> participants -> layers -> enrolment
+    # CRUD
     # ------------------------------------------------------------------
     def write(self, vals):
         res = super().write(vals)
@@ -148,6 +132,9 @@ class ClosurePlan(models.Model):
             self._training_sync_team()
         return res
 
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
     def action_training_sync_team(self):
         self._training_sync_team()
         return True
@@ -176,6 +163,25 @@ class ClosurePlan(models.Model):
         action['domain'] = [('plan_id', '=', self.id)]
         return action
 
+    def _compute_tiers(self):
+        """After tiering, tell the plan's manager which owners of A-tier cases
+        the A-tier gate would stop (the cases stay assigned: a person decides)."""
+        res = super()._compute_tiers()
+        for plan in self.filtered('training_gate_own_tier_a'):
+            owners = self.env['crm.lead'].sudo()._read_group(
+                [('closure_plan_id', '=', plan.id), ('closure_tier', '=', 'a'), ('user_id', '!=', False)],
+                ['user_id'])
+            blocked = plan._training_blocked_users('own_tier_a', self.env['res.users'].browse([u.id for u, in owners]))
+            if blocked:
+                plan.message_post(body=_(
+                    "After tiering, these owners of A-tier cases lack the certification \"%(certification)s\": "
+                    "%(users)s. Reassign their A-tier cases or grant an exemption.",
+                    certification=plan._training_certification_title(), users=', '.join(blocked.mapped('name'))))
+        return res
+
+    # ------------------------------------------------------------------
+    # Team -> participants -> layers -> enrolment
+    # ------------------------------------------------------------------
     def _training_sync_team(self):
         """Make every member (and the leader) of the plan's team a participant;
         new participants are given a layer and enrolled at once."""

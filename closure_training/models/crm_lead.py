@@ -6,6 +6,9 @@ from odoo import api, models
 class CrmLead(models.Model):
     _inherit = 'crm.lead'
 
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
         leads = super().create(vals_list)
@@ -21,6 +24,9 @@ class CrmLead(models.Model):
             self._closure_training_check_tier_a_owner()
         return res
 
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
     def action_closure_open_faq(self):
         """The handbook FAQ, searchable, opened on the case's topic."""
         self.ensure_one()
