@@ -70,6 +70,28 @@ def ensure_database(db, addons_path, update, modules=('closure_crm',)):
                    cwd=tempfile.gettempdir(), check=True)
 
 
+def checkout(rev):
+    """The add-ons of an earlier git revision of this repository, checked
+    out once under .state/bench-before/REV (a git worktree): what a
+    benchmark's before figure runs on, in the same run as the current code."""
+    tree = os.path.join(ROOT, '.state', 'bench-before', rev)
+    if not os.path.isdir(tree):
+        subprocess.run(['git', '-C', ROOT, 'worktree', 'add', '--detach', tree, rev], check=True)
+    return tree
+
+
+def ensure_demo_database(db, addons_path, modules=('closure_crm', 'closure_training')):
+    """``db`` with ``modules`` and their demo data, as ./dev.sh demo makes it
+    (Sales and Loyalty first, for the demo's books); created when missing."""
+    if modules_installed(db, modules):
+        return
+    print(f"installing {', '.join(modules)} with their demo data in database {db}...", flush=True)
+    for step in (('sale_management', 'loyalty'), modules):
+        subprocess.run([sys.executable, '-m', 'odoo', '-d', db, f'--addons-path={addons_path}', '-i', ','.join(step),
+                        '--stop-after-init', '--no-http', '--log-level=warn'],
+                       cwd=tempfile.gettempdir(), check=True)
+
+
 @contextmanager
 def odoo_env(db, addons_path, context=None):
     """A superuser environment on ``db``; its cursor commits at the end."""

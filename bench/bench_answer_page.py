@@ -39,7 +39,7 @@ import urllib.parse
 
 import requests
 
-from _common import ROOT, odoo_addons_path, odoo_server_command, verdict
+from _common import ROOT, checkout, ensure_demo_database, odoo_addons_path, odoo_server_command, verdict
 from _common import times as as_times
 
 
@@ -73,9 +73,9 @@ def free_port(wanted):
     raise OSError("no free port")
 
 
-def start_server(args, addons_path, log):
-    command = [*odoo_server_command(), '-d', args.db, f'--db-filter=^{args.db}$',
-               f'--addons-path={addons_path}', f'--http-port={args.port}', f'--gevent-port={args.gevent_port}',
+def start_server(args, db, addons_path, port, gevent_port, log):
+    command = [*odoo_server_command(), '-d', db, f'--db-filter=^{db}$',
+               f'--addons-path={addons_path}', f'--http-port={port}', f'--gevent-port={gevent_port}',
                '--http-interface=127.0.0.1',
                f'--workers={args.workers}', '--max-cron-threads=0', f'--logfile={log}', '--log-level=warn',
                '--log-handler=werkzeug:INFO',  # the access log: queries and server time per request
@@ -84,7 +84,7 @@ def start_server(args, addons_path, log):
         command.append(f'--data-dir={args.data_dir}')
     with open(log, 'ab') as output:  # the server's own messages (start-up, stop) beside its log
         process = subprocess.Popen(command, cwd=tempfile.gettempdir(), stdout=output, stderr=output)
-    base = f'http://127.0.0.1:{args.port}'
+    base = f'http://127.0.0.1:{port}'
     for _i in range(240):
         time.sleep(0.5)
         if process.poll() is not None:
@@ -157,6 +157,37 @@ def p95(values):
     return statistics.quantiles(values, n=20)[18] if len(values) >= 20 else max(values)
 
 
+def print_results(label, by_page, log, log_offset, args, customers):
+    """Print one server's figures; return (answer page requests/s, its share of the home page's)."""
+    print(f"\n{label}:")
+    summary = {}
+    for name, runs in by_page.items():
+        rate = statistics.median(run[0] for run in runs)
+        latencies = [value for run in runs for value in run[1]]
+        errors = sum(len(run[2]) for run in runs)
+        summary[name] = rate
+        print(f"  {name:12} {rate:7.1f} requests/s  median {statistics.median(latencies) * 1000:5.0f} ms  "
+              f"p95 {p95(latencies) * 1000:5.0f} ms  ({len(latencies)} requests, {errors} errors)")
+    # The clients share the machine with the server: the server's own time
+    # per request, from its access log, is the cost the pages compare on.
+    times = server_times(log, log_offset)
+    home = times.get('/', [])
+    answer = [value for path, values in times.items() if path.startswith('/closure/answer/') for value in values]
+    server = {}
+    for name, values in (('home page', home), ('answer page', answer)):
+        if values:
+            server[name] = statistics.median(value[1] for value in values)
+            print(f"  {name:12} server time per request: median {server[name] * 1000:5.1f} ms, "
+                  f"median {statistics.median(value[0] for value in values):.0f} queries ({len(values)} logged)")
+    if len(server) == 2:
+        print(f"  answer page / home page: {server['answer page'] / server['home page']:.2f}x the server "
+              f"time per request")
+    share = summary['answer page'] / summary['home page']
+    print(f"  answer page / home page: {as_times(share)} the requests per second "
+          f"({args.clients} clients on {customers} different customers' pages, {args.workers} workers)")
+    return summary['answer page'], share
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--db', default='closure_demo', help="the demo database (./dev.sh demo)")
@@ -176,68 +207,75 @@ def main():
                         help="Odoo's add-ons path (default: this checkout and Odoo's add-ons)")
     parser.add_argument('--data-dir', default=os.path.join(ROOT, '.state', 'odoo-data'),
                         help="Odoo's data directory (the demo's filestore)")
+    parser.add_argument('--before', metavar='REV',
+                        help="also measure the add-ons of this git revision, same run (before/after figure)")
+    parser.add_argument('--before-db', default=None,
+                        help="the demo database of --before (default: --db with _before)")
     args = parser.parse_args()
+    args.before_db = args.before_db or f'{args.db}_before'
     args.gevent_port = args.gevent_port or free_port(args.port + 1)
-
-    urls = answer_urls(args.db, args.cases or args.clients)
-    if not urls:
-        sys.exit(f"no open case with an answer link in {args.db}: build the demo with ./dev.sh demo")
-    if len(urls) < (args.cases or args.clients):
-        print(f"only {len(urls)} open cases in {args.db}: some clients share a customer's page", flush=True)
+    addons_path = args.addons_path or odoo_addons_path()
     os.makedirs(os.path.join(ROOT, 'bench', 'out'), exist_ok=True)
-    log = os.path.join(ROOT, 'bench', 'out', 'bench_answer_page.log')
-    process, base = start_server(args, args.addons_path or odoo_addons_path(), log)
-    try:
-        pages = {'home page': ['/'], 'answer page': urls}
-        print(f"server: {args.workers} workers on {base} (websocket port {args.gevent_port}), database {args.db}; "
-              f"{args.clients} clients; "
-              f"{len(urls)} different customers' answer pages", flush=True)
-        for name, page_urls in pages.items():   # warm-up: every page once, caches filled
-            for url in page_urls:
-                response = requests.get(base + url, timeout=120)
-                if response.status_code != 200:
-                    sys.exit(f"{name} {url}: HTTP {response.status_code}")
-        results = {name: [] for name in pages}
-        log_offset = os.path.getsize(log)
-        for round_index in range(args.rounds):
-            order = list(pages) if round_index % 2 == 0 else list(reversed(pages))
-            for name in order:
-                rate, latencies, errors = hammer(base, pages[name], args.clients, args.seconds)
-                results[name].append((rate, latencies, errors))
-                print(f"  round {round_index + 1}, {name}: {rate:.1f} requests/s, median "
-                      f"{statistics.median(latencies) * 1000:.0f} ms, p95 {p95(latencies) * 1000:.0f} ms"
-                      f"{f', {len(errors)} errors' if errors else ''}", flush=True)
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
+    # (label, database, add-ons path, port, websocket port, log)
+    targets = [('now', args.db, addons_path, args.port, args.gevent_port,
+                os.path.join(ROOT, 'bench', 'out', 'bench_answer_page.log'))]
+    if args.before:
+        tree = checkout(args.before)
+        before_addons = f"{tree},{addons_path.split(',', 1)[1]}"
+        ensure_demo_database(args.before_db, before_addons)
+        port = free_port(args.port + 2)
+        targets.append((f'before ({args.before})', args.before_db, before_addons, port, free_port(port + 1),
+                        os.path.join(ROOT, 'bench', 'out', 'bench_answer_page_before.log')))
 
+    servers, pages = {}, {}
+    try:
+        for label, db, target_addons, port, gevent_port, log in targets:
+            urls = answer_urls(db, args.cases or args.clients)
+            if not urls:
+                sys.exit(f"no open case with an answer link in {db}: build the demo with ./dev.sh demo")
+            if len(urls) < (args.cases or args.clients):
+                print(f"only {len(urls)} open cases in {db}: some clients share a customer's page", flush=True)
+            process, base = start_server(args, db, target_addons, port, gevent_port, log)
+            servers[label] = (process, base, log)
+            pages[label] = {'home page': ['/'], 'answer page': urls}
+            print(f"{label}: {args.workers} workers on {base}, database {db}; {args.clients} clients; "
+                  f"{len(urls)} different customers' answer pages", flush=True)
+            for name, page_urls in pages[label].items():   # warm-up: every page once, caches filled
+                for url in page_urls:
+                    response = requests.get(base + url, timeout=120)
+                    if response.status_code != 200:
+                        sys.exit(f"{label}, {name} {url}: HTTP {response.status_code}")
+        results = {label: {name: [] for name in pages[label]} for label in servers}
+        offsets = {label: os.path.getsize(log) for label, (_process, _base, log) in servers.items()}
+        for round_index in range(args.rounds):
+            # alternate the order of the servers and of the pages, so that a
+            # load change on a shared machine favours neither
+            labels = list(servers) if round_index % 2 == 0 else list(reversed(servers))
+            for label in labels:
+                names = list(pages[label]) if round_index % 2 == 0 else list(reversed(pages[label]))
+                for name in names:
+                    rate, latencies, errors = hammer(servers[label][1], pages[label][name], args.clients,
+                                                     args.seconds)
+                    results[label][name].append((rate, latencies, errors))
+                    print(f"  round {round_index + 1}, {label}, {name}: {rate:.1f} requests/s, median "
+                          f"{statistics.median(latencies) * 1000:.0f} ms, p95 {p95(latencies) * 1000:.0f} ms"
+                          f"{f', {len(errors)} errors' if errors else ''}", flush=True)
+    finally:
+        for process, _base, _log in servers.values():
+            process.terminate()
+            process.wait(timeout=60)
+
+    shares = {label: print_results(label, by_page, servers[label][2], offsets[label], args,
+                                   len(pages[label]['answer page']))
+              for label, by_page in results.items()}
     print()
-    summary = {}
-    for name, runs in results.items():
-        rate = statistics.median(run[0] for run in runs)
-        latencies = [value for run in runs for value in run[1]]
-        errors = sum(len(run[2]) for run in runs)
-        summary[name] = rate
-        print(f"{name:12} {rate:7.1f} requests/s  median {statistics.median(latencies) * 1000:5.0f} ms  "
-              f"p95 {p95(latencies) * 1000:5.0f} ms  ({len(latencies)} requests, {errors} errors)")
-    # The clients share the machine with the server: the server's own time
-    # per request, from its access log, is the cost the pages compare on.
-    times = server_times(log, log_offset)
-    home = times.get('/', [])
-    answer = [value for path, values in times.items() if path.startswith('/closure/answer/') for value in values]
-    server = {}
-    for name, values in (('home page', home), ('answer page', answer)):
-        if values:
-            server[name] = statistics.median(value[1] for value in values)
-            print(f"{name:12} server time per request: median {server[name] * 1000:5.1f} ms, "
-                  f"median {statistics.median(value[0] for value in values):.0f} queries ({len(values)} logged)")
-    if len(server) == 2:
-        print(f"answer page / home page: {server['answer page'] / server['home page']:.2f}x the server time "
-              f"per request")
-    share = summary['answer page'] / summary['home page']
-    print(f"answer page / home page: {as_times(share)} the requests per second "
-          f"({args.clients} clients on {len(urls)} different customers' pages, {args.workers} workers); "
-          f"target >= {as_times(args.target)}: {verdict(share >= args.target)}")
+    share = shares['now'][1]
+    print(f"now: answer page / home page {as_times(share)}; target >= {as_times(args.target)}: "
+          f"{verdict(share >= args.target)}")
+    for label, (rate, before_share) in shares.items():
+        if label != 'now':
+            print(f"answer page now / {label}: {as_times(shares['now'][0] / rate)} the requests per second "
+                  f"(answer / home page {as_times(share)} now, {as_times(before_share)} {label})")
     print("load average (1, 5, 15 min): " + ", ".join(f"{value:.2f}" for value in os.getloadavg())
           + f" on {os.cpu_count()} CPUs")
     return 0 if share >= args.target else 1

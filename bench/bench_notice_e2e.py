@@ -37,15 +37,13 @@ from datetime import timedelta
 
 from bench_notice_wave import MAILING_BODY, MODULES, bench_plan, load_notice_translations, reset, smtp_sink
 
-from _common import ROOT, ensure_database, in_seconds, odoo_addons_path, odoo_env, times
+from _common import checkout, ensure_database, in_seconds, odoo_addons_path, odoo_env, times
 
 
 def run_before(args):
     """The wave alone with the add-ons of git revision ``args.before``, in its
     own process and database; return its figures."""
-    tree = os.path.join(ROOT, '.state', 'bench-before', args.before)
-    if not os.path.isdir(tree):
-        subprocess.run(['git', '-C', ROOT, 'worktree', 'add', '--detach', tree, args.before], check=True)
+    tree = checkout(args.before)
     odoo_addons = odoo_addons_path().split(',', 1)[1]
     command = [sys.executable, os.path.abspath(__file__), '--db', f'{args.db}_before', '--customers',
                str(args.customers), '--seed', str(args.seed), '--addons-path', f'{tree},{odoo_addons}',
