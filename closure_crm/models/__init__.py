@@ -2,6 +2,7 @@ from . import crm_team
 from . import crm_stage
 from . import ir_module_module
 from . import closure_plan
+from . import closure_plan_cases
 from . import closure_plan_watch
 from . import closure_obligation
 from . import closure_plan_fact
@@ -10,6 +11,7 @@ from . import crm_lead_notice_receipt
 from . import res_partner_takeover
 from . import closure_revenue_line
 from . import crm_lead
+from . import crm_lead_answer
 from . import res_partner
 from . import closure_phrase
 from . import mail_template

@@ -1,17 +1,14 @@
 import re
 from contextlib import contextmanager
-from datetime import timedelta
-
-from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, format_amount, format_date, plaintext2html
+from odoo.tools import SQL, format_date
 
 from ..tools.trust import is_trusted
 from .closure_obligation import REFUND_REGIMES
 from .closure_phrase import REPLY_MOODS
-from .closure_transfer import CUSTOMER_SIZES, LIVE_STATES, OPEN_STATES, TRANSFER_ISSUES
+from .closure_transfer import CUSTOMER_SIZES, LIVE_STATES, TRANSFER_ISSUES
 
 CLOSURE_TIERS = [('a', 'A'), ('b', 'B'), ('c', 'C')]
 CLOSURE_SEGMENTS = [('b2b', 'B2B'), ('b2c', 'B2C')]
@@ -684,36 +681,6 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------------
     # Notices and replies (see closure.notice.wave and closure.phrase)
     # ------------------------------------------------------------------
-    def _closure_ensure_access_token(self, renew=False):
-        """Give the cases without one (``renew``: all of them) a new answer
-        token, in one statement. Called when cases are created, never on a read."""
-        if self.ids:
-            self.flush_recordset(['closure_access_token', 'closure_plan_id', 'closure_erased_date'])
-            self.env.cr.execute(SQL(
-                """UPDATE crm_lead SET closure_access_token = gen_random_uuid()::text
-                    WHERE id IN %s AND closure_plan_id IS NOT NULL AND closure_erased_date IS NULL
-                      AND (%s OR closure_access_token IS NULL)""", tuple(self.ids), bool(renew)))
-            self.invalidate_recordset(['closure_access_token'])
-
-    def _closure_fill_answer_token(self, body, partner=None):
-        """``body`` with the placeholder of this case's link replaced by its
-        token when it goes to the case's customer (``partner``); other
-        addressees, or a case closed for answers, keep the placeholder."""
-        self.ensure_one()
-        if not body or CLOSURE_TOKEN_PLACEHOLDER not in body:
-            return body
-        case = self.sudo()  # the mail queue or the printer of a letter fills the customer's own link
-        if not case.closure_plan_id or (partner is not None and partner != case.partner_id) \
-                or not case.closure_access_token:
-            return body
-
-        def fill(match):
-            if int(match.group(1)) != case.id:
-                return match.group(0)
-            return f'/closure/answer/{case.id}?access_token={case.closure_access_token}'
-        filled = CLOSURE_LINK_RE.sub(fill, str(body))
-        return Markup(filled) if isinstance(body, Markup) else filled
-
     @contextmanager
     def _closure_as_notified(self, dates):
         """Render these cases as their customers will read them once notified
@@ -737,12 +704,6 @@ class CrmLead(models.Model):
             yield
         finally:
             cases.invalidate_recordset(fnames)
-
-    def _closure_answer_link_expired(self):
-        """The page closes after the plan's data erasure date."""
-        self.ensure_one()
-        erasure = self.closure_plan_id.data_erasure_date
-        return bool(erasure) and fields.Date.context_today(self) > erasure
 
     def _closure_live_transfers(self):
         """{case id: live transfer} (proposed up to completed, never a
@@ -836,225 +797,3 @@ class CrmLead(models.Model):
         complaint with its 24-hour follow-up. Runs for the customer's message
         (mail gateway, public page): sudo() only around what must be trusted."""
         return True
-
-    # ------------------------------------------------------------------
-    # The customer's personal answer page (controllers/closure_answer.py)
-    # ------------------------------------------------------------------
-    def _closure_answer_transfer(self):
-        """The case's live transfer, or an empty one."""
-        self.ensure_one()
-        return self._closure_live_transfers().get(self.id, self.env['closure.transfer'])
-
-    def _closure_answer_receivers(self, live, limit=3):
-        """The receivers the customer may choose between on their page: the
-        proposed one (of ``live``, the case's live transfer) first, then the
-        best other matches with room left, up to ``limit`` in all. None once
-        the data is handed over."""
-        self.ensure_one()
-        if live and live.state not in OPEN_STATES:
-            return self.env['res.partner']
-        receivers = live.receiver_id
-        if self.closure_plan_id.state in ('draft', 'in_progress'):
-            for receiver in self._closure_suggested_receivers(limit=limit):
-                if len(receivers) >= limit:
-                    break
-                receivers |= receiver
-        return receivers
-
-    def _closure_answer_values(self):
-        """What the answer page shows, read once."""
-        self.ensure_one()
-        live = self._closure_answer_transfer()
-        receivers = self._closure_answer_receivers(live)
-        return {
-            'case': self,
-            'plan': self.closure_plan_id,
-            'company': self.company_id or self.closure_plan_id.company_id,
-            'contact_user': self.user_id or self.closure_plan_id.user_id,
-            'transfer': live,
-            'can_answer': self.closure_plan_id.state in ('draft', 'in_progress'),
-            'can_choose': not live or live.state in OPEN_STATES,
-            'receivers': receivers,
-            'receivers_have_terms': receivers._closure_has_offer_terms(),
-            'categories': self.env['closure.data.category'].search([]),
-            'last_consent': self.env['closure.consent'].search([('lead_id', '=', self.id)], limit=1),
-            'export_url': self.closure_plan_id._closure_safe_export_url(),
-            'message_max_length': self._closure_answer_setting(ANSWER_LENGTH_PARAM, ANSWER_LENGTH_DEFAULT),
-        }
-
-    def _closure_record_answer(self, decision=False, receiver=None, categories=None,
-                               refund=False, data_copy=False, message=False, evidence=False, news=None,
-                               **extra):
-        """Record what the customer answered on their page, all or nothing.
-
-        ``decision``: accept the proposed receiver, ``pick_another`` (one of
-        the receivers offered), ``decline`` any transfer, or nothing; then a
-        refund request, a request for a copy of their data, and a message
-        (triaged like a reply). ``evidence`` says how the answer came in; it
-        goes on the recorded consent. ``extra``: the answers to what add-ons
-        ask on the page (e.g. ``privileges`` of closure_crm_privilege), see
-        ``_closure_answer_extra_changes``. Raises UserError naming what is wrong.
-        """
-        self.ensure_one()
-        if self.closure_plan_id.state not in ('draft', 'in_progress'):
-            raise ClosurePublicError(
-                _("This closure is finished and no longer takes answers here: please write to us.")
-            )
-        news_changed = news is not None and bool(news) != self.closure_news_opt_in
-        extra_changes = self._closure_answer_extra_changes(**extra)
-        if not (
-            decision or refund or data_copy or news_changed or extra_changes or (message or '').strip()
-        ):
-            raise ClosurePublicError(
-                _("Choose an answer, ask for a refund or a copy of your data, or write us a message.")
-            )
-        max_length = self._closure_answer_setting(ANSWER_LENGTH_PARAM, ANSWER_LENGTH_DEFAULT)
-        if len(message or '') > max_length:
-            raise ClosurePublicError(_(
-                "Your message is too long (%(length)s characters): please keep it under %(max)s characters, "
-                "or write to us by email.", length=len(message), max=max_length))
-        # one answer at a time per case: a second tab or a double click waits
-        # here, then sees the first answer's result
-        self.env.cr.execute(SQL("SELECT id FROM crm_lead WHERE id = %s FOR UPDATE", self.id))
-        self._closure_count_answer()
-        lead = self.with_context(mail_create_nosubscribe=True)
-        if decision:
-            lead._closure_record_transfer_answer(decision, receiver, categories, evidence)
-        today = fields.Date.context_today(self)
-        # the page speaks the customer's language; the owner's to-dos speak theirs
-        owner_lang = (lead.user_id or lead.closure_plan_id.user_id).lang
-        staff = lead.with_context(lang=owner_lang) if owner_lang else lead
-        if refund and not lead.closure_refund_requested_date:
-            if lead.closure_refund_due <= 0:
-                raise ClosurePublicError(_("There is no unused prepaid balance to refund on your account."))
-            lead.closure_refund_requested_date = today
-            # registered at once: from the liquidation group's formation on, a declared claim
-            lead.closure_obligation_ids.filtered(
-                lambda o: o.obligation_type in REFUND_TYPES)._closure_declare_claim('portal', today)
-            template = self.env['mail.template']._closure_find(
-                'refund', tier=lead.closure_tier, segment=lead.closure_segment)
-            if template:
-                lead.message_post_with_source(
-                    template, subtype_xmlid='mail.mt_comment',
-                    author_id=(lead.user_id or lead.closure_plan_id.user_id).partner_id.id or None)
-            staff._closure_schedule_activity(
-                'mail.mail_activity_data_todo', staff.env._("Refund the unused prepaid balance"),
-                staff._closure_refund_activity_note(), date_deadline=lead.closure_refund_due_date)
-        if data_copy and not lead.closure_export_requested_date:
-            lead.closure_export_requested_date = today
-            deadline = lead.closure_plan_id.data_export_deadline
-            staff._closure_schedule_activity(
-                'mail.mail_activity_data_todo', staff.env._("Send the customer a copy of their data"),
-                staff.env._("The customer asked for a copy of their data on their personal page (PIPL Art. 45, "
-                            "GDPR Art. 20): send it in a machine-readable format."),
-                date_deadline=max(deadline, today) if deadline else today)
-        if news_changed:
-            lead.closure_news_opt_in = bool(news)
-        if extra_changes:
-            lead._closure_record_answer_extra(extra_changes, evidence=evidence)
-        if (message or '').strip():
-            # posted in the customer's name, so the reply triage reads it
-            lead.message_post(body=plaintext2html(message.strip()), author_id=lead.partner_id.id,
-                              message_type='comment', subtype_xmlid='mail.mt_comment')
-        lead.filtered(lambda case: case.closure_stage_code in ('to_notify', 'notified'))._closure_set_stage('answered')
-        return True
-
-    def _closure_answer_extra_changes(self, **extra):
-        """Hook of ``_closure_record_answer``: what the answers to the add-ons'
-        questions on the page change, as {key: changes} ({} when nothing
-        changes: then the answer must hold something else). An add-on that
-        asks a question takes its keyword, e.g. ``privileges=None``, and adds
-        its key to what ``super()`` returns; a keyword nobody takes is refused."""
-        if extra:
-            raise TypeError(f"_closure_record_answer() got unexpected answers: {', '.join(sorted(extra))}")
-        return {}
-
-    def _closure_record_answer_extra(self, changes, evidence=False):
-        """Hook of ``_closure_record_answer``: record ``changes`` (from
-        ``_closure_answer_extra_changes``) on this case, inside the answer's
-        lock and transaction; ``evidence`` says how the answer came in. Each
-        add-on records its own key and calls ``super()``."""
-        self.ensure_one()
-
-    def _closure_refund_activity_note(self):
-        """The owner's to-do for a refund asked: amount, date and why, in the env's language."""
-        self.ensure_one()
-        amount = format_amount(self.env, self.closure_refund_due, self.company_currency)
-        if self.closure_refund_regime == 'claim':
-            intro = self.env._(
-                "The customer asked for a refund on their personal page. It is a declared claim, registered in the "
-                "claims register: refund %(amount)s on %(date)s, not before.",
-                amount=amount, date=format_date(self.env, self.closure_refund_due_date))
-        else:
-            intro = self.env._(
-                "The customer asked for a refund on their personal page. Refund %(amount)s by %(date)s.",
-                amount=amount, date=format_date(self.env, self.closure_refund_due_date))
-        return plaintext2html(f"{intro}\n{self.closure_refund_explanation or ''}")
-
-    @api.model
-    def _closure_answer_setting(self, key, default):
-        """A positive whole number from the settings (ir.config_parameter),
-        else ``default``."""
-        value = self.env['ir.config_parameter'].sudo().get_param(key)  # settings, read for the public page
-        try:
-            value = int(value)
-        except (TypeError, ValueError):
-            return default
-        return value if value > 0 else default
-
-    def _closure_count_answer(self):
-        """Count an answer in the case's current hour, refusing it past the
-        setting: a leaked link cannot flood the owner's history and inbox.
-        Called under the case's row lock, inside the answer's savepoint, so
-        only recorded answers count."""
-        self.ensure_one()
-        limit = self._closure_answer_setting(ANSWER_RATE_PARAM, ANSWER_RATE_DEFAULT)
-        now = fields.Datetime.now()
-        case = self.sudo()  # the window is bookkeeping of the public page, hidden from reps
-        start, count = case.closure_answer_window_start, case.closure_answer_window_count
-        if not start or now - start >= timedelta(hours=1):
-            start, count = now, 0
-        if count >= limit:
-            raise ClosurePublicError(_(
-                "We have received many answers from this page in the last hour. Please wait a little "
-                "before answering again, or call us."))
-        case.write({'closure_answer_window_start': start, 'closure_answer_window_count': count + 1})
-
-    def _closure_record_transfer_answer(self, decision, receiver, categories, evidence):
-        self.ensure_one()
-        if decision not in ('accept', 'pick_another', 'decline'):
-            raise ClosurePublicError(_("Unknown answer '%(decision)s'.", decision=decision))
-        live = self._closure_answer_transfer()
-        if live and live.state not in OPEN_STATES:
-            raise ClosurePublicError(
-                _(
-                    "Your data has already been handed over to %(receiver)s: please contact them, or us.",
-                    receiver=live.receiver_id.display_name,
-                )
-            )
-        offered = self._closure_answer_receivers(live)
-        if decision == 'accept':
-            if not live:
-                raise ClosurePublicError(
-                    _("No partner is proposed to you yet: choose one of the partners listed, or decline.")
-                )
-            receiver = live.receiver_id
-        elif decision == 'pick_another':
-            if not receiver or receiver not in offered:
-                raise ClosurePublicError(_("Choose one of the partners listed on this page."))
-            if receiver == live.receiver_id:
-                decision = 'accept'
-        else:
-            receiver = self.env['res.partner']
-        if decision != 'decline' and not categories:
-            raise ClosurePublicError(_("Tick the data you agree to hand over to %(receiver)s.",
-                              receiver=receiver.display_name))
-        self.env['closure.consent'].create({
-            'lead_id': self.id,
-            'transfer_id': live.id,
-            'decision': decision,
-            'receiver_id': receiver.id,
-            'data_category_ids': [(6, 0, categories.ids if decision != 'decline' else [])],
-            'channel': 'portal',
-            'note': evidence,
-        })

@@ -77,4 +77,3 @@ class MailRenderMixin(models.AbstractModel):
             # drop the <div> wrapping the fragment, as Odoo does
             results[record.id] = rendered[5:-6]
         return results
-

@@ -7,7 +7,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.closure_crm.models import closure_plan, closure_transfer
+from odoo.addons.closure_crm.models import closure_plan_cases, closure_transfer
 
 from .common import CommittedDataCase
 from .transfer_common import TransferCommon
@@ -58,7 +58,7 @@ class TestBatchJobsProgress(BatchJobsProgressCase):
         self.plan.revenue_source = 'import'
         missing = len(self.plan._missing_case_partner_ids())  # with the database's other open business
         batch = -(-missing // 3)
-        with patch.object(closure_plan, 'GENERATION_BATCH', batch):
+        with patch.object(closure_plan_cases, 'GENERATION_BATCH', batch):
             self.plan.action_generate_cases()
             self.assertTrue(self.plan.generation_pending)
             calls = self._run_job(GENERATE, self.env['closure.plan']._cron_generate_cases)
@@ -214,7 +214,7 @@ class TestBatchJobsTwoServers(BatchJobsTwoServersCase):
             plan = env['closure.plan'].browse(self.ids['plan'])
             missing = len(plan._missing_case_partner_ids())
         self.assertGreaterEqual(missing, self.CUSTOMERS)
-        with patch.object(closure_plan, 'GENERATION_BATCH', 3):
+        with patch.object(closure_plan_cases, 'GENERATION_BATCH', 3):
             with self.committed_env() as env:
                 env['closure.plan'].browse(self.ids['plan']).action_generate_cases()
             first, second = self._holding_first(generate, generate)
