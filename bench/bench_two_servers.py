@@ -20,9 +20,10 @@ script (Odoo's ``--smtp``/``--smtp-port``):
   wave            builds (once) a plan with ``--customers`` customers, their
                   cases and revenue, tiered (the data of bench_notice_wave.py);
                   the wave is queued as *Send* does (``action_send``); the
-                  notice wave job queues the notices, then the reminder job
-                  sends one round of reminders (the notices made due by moving
-                  their last contact back by the plan's reminder delay).
+                  notice wave job queues the notices, Odoo's mail queue sends
+                  them, then the reminder job sends one round of reminders (the
+                  delivered notices made due by moving their last contact back
+                  by the plan's reminder delay).
   introductions   builds (once) a plan with ``--customers`` other customers,
                   each case with a transfer proposed to one of ``--receivers``
                   receivers; *Send Introductions* on all of them
@@ -385,6 +386,14 @@ def run_phase(args, env, plan, sink, smtp_port, ports, phase):
                                  COUNT(*) FILTER (WHERE state = 'invalid'), COUNT(*)
                             FROM closure_notice_recipient WHERE wave_id = %s AND reminder_number = 0""", [wave.id])
         result['sent'], result['personal'], result['invalid'], result['rows'] = env.cr.fetchone()
+        # a reminder counts from the notice's delivery (its row is sent when Odoo's queue
+        # sent the mail): wait for the notices due now to go out
+        wait_for(env, 'notices delivered', """SELECT COUNT(*) FROM closure_notice_recipient
+                                                WHERE wave_id = %s AND reminder_number = 0 AND state = 'queued'
+                                                  AND (scheduled_date IS NULL
+                                                       OR scheduled_date <= NOW() AT TIME ZONE 'UTC')""",
+                 [wave.id], args.timeout)
+        result['delivered_s'] = time.perf_counter() - t0
         # reminders: make the notices due (their last contact moved back by the plan's delay)
         env.cr.execute("""UPDATE closure_notice_recipient
                              SET last_contact_date = last_contact_date - make_interval(days => %s)
@@ -839,7 +848,8 @@ def print_wave(args, results):
     def print_result(result):
         print(f"  notice wave: {notices(result)} cases ({result['sent']} mails queued, {result['personal']} "
               f"personal contacts, {result['invalid']} invalid addresses) "
-              f"{in_seconds(notices(result), result['wave_s'], 'cases')}")
+              f"{in_seconds(notices(result), result['wave_s'], 'cases')}; the notices due now delivered "
+              f"{result['delivered_s']:.1f} s after Send")
         print(f"  reminders:   {result['reminders']} "
               f"{in_seconds(result['reminders'], result['reminder_s'], 'reminders')}")
         if 'mail_s' in result:
