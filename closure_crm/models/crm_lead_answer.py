@@ -231,17 +231,26 @@ class CrmLead(models.Model):
         Called under the case's row lock, inside the answer's savepoint, so
         only recorded answers count."""
         self.ensure_one()
-        limit = self._closure_answer_setting(ANSWER_RATE_PARAM, ANSWER_RATE_DEFAULT)
-        now = fields.Datetime.now()
-        case = self.sudo()  # the window is bookkeeping of the public page, hidden from reps
-        start, count = case.closure_answer_window_start, case.closure_answer_window_count
-        if not start or now - start >= timedelta(hours=1):
-            start, count = now, 0
-        if count >= limit:
+        start, count = self._closure_hour_window('closure_answer_window_start', 'closure_answer_window_count')
+        if count >= self._closure_answer_setting(ANSWER_RATE_PARAM, ANSWER_RATE_DEFAULT):
             raise ClosurePublicError(_(
                 "We have received many answers from this page in the last hour. Please wait a little "
                 "before answering again, or call us."))
-        case.write({'closure_answer_window_start': start, 'closure_answer_window_count': count + 1})
+        # the window is bookkeeping of the public page, hidden from reps
+        self.sudo().write({'closure_answer_window_start': start, 'closure_answer_window_count': count + 1})
+
+    def _closure_hour_window(self, start_field, count_field):
+        """(start, count) of the case's current hour of a counted action (its
+        window's start and count fields): a new window, counting from 0, once
+        the last began an hour ago or more. Read as superuser: the windows
+        are bookkeeping of the public page, hidden from reps."""
+        self.ensure_one()
+        case = self.sudo()
+        now = fields.Datetime.now()
+        start, count = case[start_field], case[count_field]
+        if not start or now - start >= timedelta(hours=1):
+            return now, 0
+        return start, count
 
     def _closure_record_transfer_answer(self, decision, receiver, categories, evidence):
         self.ensure_one()

@@ -2,7 +2,6 @@ import io
 import json
 import re
 import zipfile
-from datetime import timedelta
 
 import xlsxwriter
 
@@ -248,17 +247,14 @@ class CrmLead(models.Model):
         limit = self._closure_answer_setting(EXPORT_RATE_PARAM, EXPORT_RATE_DEFAULT)
         if not dry_run:
             self.env.cr.execute(SQL("SELECT id FROM crm_lead WHERE id = %s FOR UPDATE", self.id))
-        case = self.sudo()  # the window is bookkeeping of the exports, hidden from reps
-        now = fields.Datetime.now()
-        start, count = case.closure_export_window_start, case.closure_export_window_count
-        if not start or now - start >= timedelta(hours=1):
-            start, count = now, 0
+        start, count = self._closure_hour_window('closure_export_window_start', 'closure_export_window_count')
         if count >= limit:
             raise ClosurePublicError(_(
                 "A copy of this data was produced %(count)s times in the last hour: please wait a little "
                 "before asking for another one.", count=count))
         if not dry_run:
-            case.write({'closure_export_window_start': start, 'closure_export_window_count': count + 1})
+            # the window is bookkeeping of the exports, hidden from reps
+            self.sudo().write({'closure_export_window_start': start, 'closure_export_window_count': count + 1})
 
     # ------------------------------------------------------------------
     # The file
