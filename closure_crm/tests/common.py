@@ -25,6 +25,21 @@ def load_migration(version, script, module='closure_crm'):
     return migration
 
 
+def give_back_to_core(cr, addon, new_in_addon):
+    """Make this database look as before ``addon`` was split from
+    closure_crm: every record of the add-on becomes closure_crm's again,
+    except ``new_in_addon`` (declared by the add-on, no closure_crm record
+    to take over) and the ids closure_crm also has (e.g. the ir.model rows
+    of models both extend). Returns the names given back."""
+    cr.execute("""
+        UPDATE ir_model_data seam SET module = 'closure_crm'
+         WHERE module = %s AND name NOT IN %s
+           AND NOT EXISTS (SELECT 1 FROM ir_model_data core
+                            WHERE core.module = 'closure_crm' AND core.name = seam.name)
+     RETURNING name""", [addon, tuple(new_in_addon)])
+    return {name for name, in cr.fetchall()}
+
+
 class ClosureCommon(TransactionCase):
     """Shared fixtures: a closure manager, two reps, a plan with its team, and
     helpers building customers with won revenue and their cases."""

@@ -2,11 +2,10 @@ from psycopg2.extras import Json
 
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.closure_crm.tests.common import load_migration
+from odoo.addons.closure_crm.tests.common import give_back_to_core, load_migration
 
 # declared by closure_crm_care and new in it: no closure_crm record to take over
 NEW_IN_CARE = {'closure_plan_view_kanban_dashboard_care'}
-
 
 
 @tagged('post_install', '-at_install')
@@ -20,13 +19,7 @@ class TestSplitMigration(TransactionCase):
         cr = self.env.cr
         # as before the split: the care records were closure_crm's (the ids
         # closure_crm also has, e.g. ir.model rows of extended models, stay apart)
-        cr.execute("""
-            UPDATE ir_model_data care SET module = 'closure_crm'
-             WHERE module = 'closure_crm_care' AND name NOT IN %s
-               AND NOT EXISTS (SELECT 1 FROM ir_model_data core
-                                WHERE core.module = 'closure_crm' AND core.name = care.name)
-         RETURNING name""", [tuple(NEW_IN_CARE)])
-        before = {name for name, in cr.fetchall()}
+        before = give_back_to_core(cr, 'closure_crm_care', NEW_IN_CARE)
         self.assertIn('mail_template_care', before)
         self.assertIn('field_crm_lead__closure_no_contact', before)
         view = self.env.ref('closure_crm.closure_plan_view_form_care')

@@ -1,10 +1,9 @@
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.closure_crm.tests.common import load_migration
+from odoo.addons.closure_crm.tests.common import give_back_to_core, load_migration
 
 # declared by closure_crm_data and new in it: no closure_crm record to take over
 NEW_IN_DATA = {'closure_plan_view_form_guide_erasure', 'model_report_closure_crm_data_report_closure_erasure_preview'}
-
 
 
 @tagged('post_install', '-at_install')
@@ -18,13 +17,7 @@ class TestSplitMigration(TransactionCase):
         cr = self.env.cr
         # as before the split: the seam's records were closure_crm's (the ids
         # closure_crm also has, e.g. ir.model rows of extended models, stay apart)
-        cr.execute("""
-            UPDATE ir_model_data seam SET module = 'closure_crm'
-             WHERE module = 'closure_crm_data' AND name NOT IN %s
-               AND NOT EXISTS (SELECT 1 FROM ir_model_data core
-                                WHERE core.module = 'closure_crm' AND core.name = seam.name)
-         RETURNING name""", [tuple(NEW_IN_DATA)])
-        before = {name for name, in cr.fetchall()}
+        before = give_back_to_core(cr, 'closure_crm_data', NEW_IN_DATA)
         for name in ('model_closure_erasure', 'field_closure_erasure_batch__case_count', 'ir_cron_closure_erasure',
                      'action_report_closure_erasure', 'closure_erasure_rule_company',
                      'access_closure_erasure_batch_manager', 'field_crm_lead__closure_legal_hold',

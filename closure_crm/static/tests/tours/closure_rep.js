@@ -1,5 +1,6 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openChatterComposer } from "@closure_crm/../tests/tours/utils/chatter_util";
 
 /**
  * The closure rep: from the Closure menu, finds their A-tier case in the
@@ -132,22 +133,7 @@ function repSteps(texts, lang) {
             trigger: `.o_breadcrumb .breadcrumb-item a:contains("${caseName}")`,
             run: "click",
         },
-        {
-            content: "log the call in the chatter",
-            trigger: ".o-mail-Chatter-topbar button.o-mail-Chatter-logNote",
-            async run(helpers) {
-                // the chatter may still be mounting after the breadcrumb: a
-                // click on a chatter being replaced opens nothing, click again
-                for (let attempt = 0; attempt < 10; attempt++) {
-                    if (document.querySelector(".o-mail-Chatter .o-mail-Composer-input")) {
-                        return;
-                    }
-                    await helpers.click(".o-mail-Chatter-topbar button.o-mail-Chatter-logNote");
-                    await new Promise((resolve) => setTimeout(resolve, 1000));
-                }
-                throw new Error("the Log note composer did not open");
-            },
-        },
+        openChatterComposer("o-mail-Chatter-logNote", "log the call in the chatter"),
         {
             trigger: ".o-mail-Chatter .o-mail-Composer-input",
             run: `edit Tour call note ${lang}: called, the customer agrees to the transfer.`,

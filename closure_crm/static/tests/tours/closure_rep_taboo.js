@@ -1,5 +1,6 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openChatterComposer } from "@closure_crm/../tests/tours/utils/chatter_util";
 
 /**
  * The closure rep answers an angry customer: from the Closure menu, opens
@@ -41,21 +42,7 @@ function repTabooSteps(texts, lang) {
             content: "the customer's angry message is in the chatter",
             trigger: '.o-mail-Message:contains("unacceptable")',
         },
-        {
-            content: "reply to the customer",
-            trigger: ".o-mail-Chatter-topbar button.o-mail-Chatter-sendMessage",
-            async run(helpers) {
-                // the chatter may still be mounting: a click on a chatter being replaced opens nothing
-                for (let attempt = 0; attempt < 10; attempt++) {
-                    if (document.querySelector(".o-mail-Chatter .o-mail-Composer-input")) {
-                        return;
-                    }
-                    await helpers.click(".o-mail-Chatter-topbar button.o-mail-Chatter-sendMessage");
-                    await new Promise((resolve) => setTimeout(resolve, 1000));
-                }
-                throw new Error("the Send message composer did not open");
-            },
-        },
+        openChatterComposer("o-mail-Chatter-sendMessage", "reply to the customer"),
         {
             content: "write a reply with a taboo phrase",
             trigger: ".o-mail-Chatter .o-mail-Composer-input",
