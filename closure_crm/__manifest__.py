@@ -1,6 +1,6 @@
 {
     'name': 'Closure CRM',
-    'version': '18.0.1.3.0',
+    'version': '18.0.1.4.0',
     'category': 'Sales/CRM',
     'summary': 'Run a company closure in the CRM: plan, legal timeline, tiered customer cases',
     'author': 'Closure Suite contributors',

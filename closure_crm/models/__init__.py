@@ -36,7 +36,6 @@ from . import crm_lead_suggestion
 from . import closure_plan_suggestion
 from . import ir_attachment
 from . import ir_cron
-from . import closure_plan_news
 from . import crm_lead_creditor_notice
 from . import crm_lead_contact
 from . import closure_plan_score

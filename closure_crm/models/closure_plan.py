@@ -173,6 +173,9 @@ class ClosurePlan(models.Model):
     tier_a_count = fields.Integer('Tier A', compute='_compute_case_stats')
     tier_b_count = fields.Integer('Tier B', compute='_compute_case_stats')
     tier_c_count = fields.Integer('Tier C', compute='_compute_case_stats')
+    news_opt_in_count = fields.Integer(
+        'Customers Wanting News', compute='_compute_news_opt_in_count',
+        help="Customers who said yes, on their page, to occasional news after the closure.")
     revenue_line_ids = fields.One2many('closure.revenue.line', 'plan_id', string='Imported Revenue')
     generation_pending = fields.Boolean(
         'Case Generation Queued', copy=False, readonly=True,
@@ -342,6 +345,13 @@ class ClosurePlan(models.Model):
             plan.tier_c_count = counts.get((plan.id, 'c'), 0)
             plan.case_count = sum(n for (plan_id, _tier), n in counts.items() if plan_id == plan.id)
 
+    def _compute_news_opt_in_count(self):
+        counts = dict(self.env['crm.lead']._read_group(
+            [('closure_plan_id', 'in', self.ids), ('closure_news_opt_in', '=', True)],
+            ['closure_plan_id'], ['__count']))
+        for plan in self:
+            plan.news_opt_in_count = counts.get(plan, 0)
+
     @api.depends('notice_wave_ids')
     def _compute_notice_wave_count(self):
         counts = dict(self.env['closure.notice.wave']._read_group(
@@ -472,6 +482,20 @@ class ClosurePlan(models.Model):
             # the manager lands on all the plan's cases, in the closure pipeline
             'closure_pipeline': True,
         }
+        return action
+
+    def action_closure_view_news(self):
+        """The customers who want news after the closure, exportable with the
+        list's Export (closure_crm_mass_mailing opens the plan's mailing list
+        instead)."""
+        self.ensure_one()
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_case')
+        action.update({
+            'name': _("Customers Wanting News"),
+            'domain': [('closure_plan_id', '=', self.id), ('closure_news_opt_in', '=', True)],
+            'view_mode': 'list,form',
+            'views': [(False, 'list'), (False, 'form')],
+        })
         return action
 
     def action_compute_tiers(self):

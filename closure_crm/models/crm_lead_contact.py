@@ -2,21 +2,13 @@ from odoo import _, models
 
 
 class CrmLead(models.Model):
-    """Reaching the customer beyond the notices: the news opt-in of the
-    customer's answer page kept in step with the plan's news list, and the
-    personal meeting of the case (tier A: the founder meets the customer)."""
+    """Reaching the customer beyond the notices: the personal meeting of the
+    case (tier A: the founder meets the customer). The news opt-in of the
+    customer's answer page is a field of the case; closure_crm_mass_mailing
+    keeps the plan's news list in step with it."""
     # one behaviour per file keeps the model short
     # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'crm.lead'
-
-    def write(self, vals):
-        res = super().write(vals)
-        if 'closure_news_opt_in' in vals and not self.env.context.get('closure_news_no_sync'):
-            cases = self.filtered('closure_plan_id')
-            if cases:
-                resubscribe = cases if vals['closure_news_opt_in'] else self.browse()
-                cases.closure_plan_id._closure_sync_news_list(resubscribe=resubscribe)
-        return res
 
     def action_closure_book_meeting(self):
         """Book the personal meeting of the case in the calendar, as crm's

@@ -33,10 +33,10 @@ def give_back_to_core(cr, addon, new_in_addon):
     of models both extend). Returns the names given back."""
     cr.execute("""
         UPDATE ir_model_data seam SET module = 'closure_crm'
-         WHERE module = %s AND name NOT IN %s
+         WHERE module = %s AND NOT name = ANY(%s)
            AND NOT EXISTS (SELECT 1 FROM ir_model_data core
                             WHERE core.module = 'closure_crm' AND core.name = seam.name)
-     RETURNING name""", [addon, tuple(new_in_addon)])
+     RETURNING name""", [addon, list(new_in_addon)])
     return {name for name, in cr.fetchall()}
 
 

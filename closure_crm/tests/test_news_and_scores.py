@@ -1,5 +1,3 @@
-from unittest.mock import patch
-
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -8,8 +6,7 @@ from .notice_common import NoticeCommon
 
 @tagged('post_install', '-at_install')
 class TestNewsAndScores(NoticeCommon):
-    """The news list kept in step with the customers' opt-ins, and the case
-    score, on constructed cases."""
+    """The customers who want news, and the case score, on constructed cases."""
 
     # ------------------------------------------------------------------
     # Case score
@@ -44,35 +41,14 @@ class TestNewsAndScores(NoticeCommon):
     # ------------------------------------------------------------------
     # News after the closure
     # ------------------------------------------------------------------
-    def test_news_opt_ins_without_mass_mailing_are_exportable(self):
+    def test_news_opt_ins_are_exportable(self):
+        """Without Email Marketing (closure_crm_mass_mailing keeps a mailing
+        list instead, tested there): the plan's Want News lists the cases."""
+        if 'mailing.list' in self.env:
+            self.skipTest("Email Marketing is installed here: Want News opens the plan's mailing list")
         cases = self._notice_cases(3, prefix='News', tier='c')
         cases[:2].write({'closure_news_opt_in': True})
-        with patch.object(type(self.plan), '_closure_has_mailing', lambda self: False):
-            action = self.plan.action_closure_view_news()
-            self.assertEqual(self.plan._closure_sync_news_list(), {})
+        action = self.plan.action_closure_view_news()
         self.assertEqual(action['res_model'], 'crm.lead')
         self.assertEqual(self.env['crm.lead'].search(action['domain']), cases[:2])
         self.assertEqual(self.plan.news_opt_in_count, 2)
-
-    def test_news_list_kept_in_sync_with_mass_mailing(self):
-        if 'mailing.list' not in self.env:
-            self.skipTest("mass_mailing is not installed in this database: the list sync is tested where it is")
-        cases = self._notice_cases(3, prefix='Letters', tier='c')
-        cases[:2].write({'closure_news_opt_in': True})
-        news_list = self.env['mailing.list'].browse(self.plan.news_list_ref)
-        self.assertTrue(news_list)
-        subscriptions = news_list.subscription_ids
-        self.assertEqual(sorted(subscriptions.contact_id.mapped('email')), sorted(cases[:2].partner_id.mapped('email')))
-        self.assertFalse(any(subscriptions.mapped('opt_out')))
-        # taking it back on the page opts them out of the list
-        cases[0].closure_news_opt_in = False
-        self.assertTrue(subscriptions.filtered(lambda s: s.contact_id.email == cases[0].partner_id.email).opt_out)
-        # an opt-out through a mailing's unsubscribe link is honoured on the case
-        other = subscriptions.filtered(lambda s: s.contact_id.email == cases[1].partner_id.email)
-        other.opt_out = True
-        self.plan._closure_sync_news_list()
-        self.assertFalse(cases[1].closure_news_opt_in)
-        # opting in again on the page lifts the list's opt-out
-        cases[1].closure_news_opt_in = True
-        self.assertFalse(other.opt_out)
-        self.assertEqual(len(news_list.subscription_ids), 2, "one contact per customer, no duplicates")

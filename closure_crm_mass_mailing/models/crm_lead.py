@@ -1,0 +1,14 @@
+from odoo import models
+
+
+class CrmLead(models.Model):
+    _inherit = 'crm.lead'
+
+    def write(self, vals):
+        res = super().write(vals)
+        if 'closure_news_opt_in' in vals and not self.env.context.get('closure_news_no_sync'):
+            cases = self.filtered('closure_plan_id')
+            if cases:
+                resubscribe = cases if vals['closure_news_opt_in'] else self.browse()
+                cases.closure_plan_id._closure_sync_news_list(resubscribe=resubscribe)
+        return res
