@@ -2,6 +2,8 @@ from odoo import models
 
 
 class CrmLead(models.Model):
+    """A customer who says yes (or no) to news on their page joins (or
+    leaves) the plan's mailing list at once."""
     _inherit = 'crm.lead'
 
     def write(self, vals):
