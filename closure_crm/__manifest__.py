@@ -19,7 +19,6 @@
         'data/ir_cron_handover_data.xml',
         'data/ir_actions_server_data.xml',
         'data/closure_message_templates.xml',
-        'data/ir_cron_care_data.xml',
         'data/closure_phrase_data.xml',
         'data/closure_phrase_promise_data.xml',
         'data/mail_template_notice.xml',

@@ -38,8 +38,6 @@ from . import ir_attachment
 from . import ir_cron
 from . import crm_lead_creditor_notice
 from . import crm_lead_contact
-from . import closure_plan_score
-from . import crm_lead_score
 from . import res_partner_receiver_terms
 from . import crm_lead_tier
 from . import mail_message

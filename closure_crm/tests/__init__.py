@@ -21,7 +21,7 @@ from . import test_registers
 from . import test_staff_handover
 from . import test_cost_benefit
 from . import test_ui_tours
-from . import test_news_and_scores
+from . import test_news_opt_in
 from . import test_evidence_mixin
 from . import test_liquidation_facts
 from . import test_liquidation_takeover

@@ -123,9 +123,9 @@ class TestNoticeConcurrency(CommittedDataCase):
 
     @mute_logger('odoo.sql_db')
     def test_deadlock_with_the_score_job_resolves_itself(self):
-        """The case-score job updates every case of the plan in one statement
-        while the wave's batch moves the same cases: PostgreSQL aborts one of
-        them on a deadlock. The batch protocol rolls the batch back and runs it
+        """A job that updates every case of the plan in one statement (as
+        closure_crm_score's case scores do) while the wave's batch moves the
+        same cases: PostgreSQL aborts one of them on a deadlock. The batch protocol rolls the batch back and runs it
         again in a new transaction: no error for a manager, the wave goes on,
         every case gets its notice once."""
         with self.committed_env() as env:
@@ -138,7 +138,7 @@ class TestNoticeConcurrency(CommittedDataCase):
         def score_job():
             with self.committed_env() as env:
                 # the score statement's first row is the wave's last case
-                env.cr.execute("UPDATE crm_lead SET closure_score = COALESCE(closure_score, 0) WHERE id = %s", [last])
+                env.cr.execute("UPDATE crm_lead SET write_date = write_date WHERE id = %s", [last])
                 score_holds_last.set()
                 with self.registry.cursor() as watch:
                     for _i in range(600):  # until the wave's batch waits for that case
@@ -150,7 +150,7 @@ class TestNoticeConcurrency(CommittedDataCase):
                         watch.rollback()
                         threading.Event().wait(0.05)
                 try:
-                    env.cr.execute("""UPDATE crm_lead SET closure_score = COALESCE(closure_score, 0)
+                    env.cr.execute("""UPDATE crm_lead SET write_date = write_date
                                        WHERE closure_plan_id = %s""", [self.ids['plan']])
                     outcome['score'] = 'done'
                 except Exception as error:  # noqa: BLE001 - the test looks at who lost

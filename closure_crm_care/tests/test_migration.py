@@ -22,11 +22,13 @@ class TestSplitMigration(TransactionCase):
         before = give_back_to_core(cr, 'closure_crm_care', NEW_IN_CARE)
         self.assertIn('mail_template_care', before)
         self.assertIn('field_crm_lead__closure_no_contact', before)
-        view = self.env.ref('closure_crm.closure_plan_view_form_care')
+        # closure_crm's view that showed care fields beside its own (18.0.1.2.0)
+        view = self.env.ref('closure_crm.crm_lead_view_form_closure_care')
         cr.execute("UPDATE ir_ui_view SET arch_db = %s WHERE id = %s", [Json({'en_US': (
-            '<xpath expr="//field[@name=\'notice_reminder_max\']" position="after">\n'
-            '    <field name="care_silence_days"/>\n'
-            '    <field name="score_senior_user_id" widget="many2one_avatar_user"/>\n'
+            '<xpath expr="//field[@name=\'closure_news_opt_in\']" position="after">\n'
+            '    <field name="closure_no_contact"/>\n'
+            '    <field name="closure_care_sent_date"/>\n'
+            '    <field name="closure_need_match"/>\n'
             '</xpath>')}), view.id])
 
         load_migration('18.0.1.3.0', 'pre-split-care').migrate(cr, '18.0.1.2.0')
@@ -35,7 +37,8 @@ class TestSplitMigration(TransactionCase):
         self.assertEqual([name for name, in cr.fetchall()], [], "left to closure_crm")
         cr.execute("SELECT arch_db->>'en_US' FROM ir_ui_view WHERE id = %s", [view.id])
         arch = cr.fetchone()[0]
-        self.assertNotIn('care_silence_days', arch)
-        self.assertIn('score_senior_user_id', arch)
+        self.assertNotIn('closure_no_contact', arch)
+        self.assertNotIn('closure_care_sent_date', arch)
+        self.assertIn('closure_need_match', arch)
         # the add-on is installed here: its state stays
         self.assertEqual(self.env['ir.module.module'].search([('name', '=', 'closure_crm_care')]).state, 'installed')

@@ -1,1 +1,2 @@
 from . import test_closure_sale
+from . import test_migration

@@ -4,8 +4,6 @@ from odoo import fields, models
 class ClosurePlan(models.Model):
     """Case scores of the plan: the senior rep who takes the cases scoring
     80 and above, and the button that recomputes the scores now."""
-    # one behaviour per file keeps the model short
-    # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'closure.plan'
 
     score_senior_user_id = fields.Many2one(

@@ -18,8 +18,6 @@ class CrmLead(models.Model):
     """Lead scoring on closure cases, as the handbook defines it: score =
     need match x 0.6 + interactions in the last 7 days x 0.4 (each on 0-100);
     80 and above goes to the plan's senior rep. The score orders the work."""
-    # one behaviour per file keeps the model short
-    # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'crm.lead'
 
     closure_need_match = fields.Float(
@@ -135,27 +133,6 @@ class CrmLead(models.Model):
         rows = self.env.execute_query(SQL(
             "SELECT id FROM crm_lead WHERE id IN %s ORDER BY id FOR UPDATE SKIP LOCKED", tuple(self.ids)))
         return self.browse([row[0] for row in rows])
-
-    def _closure_send_new_contact(self, user):
-        """The "your new contact" mail (template closure_kind 'handover') from
-        ``user`` to these cases' customers with an address, rendered in batch
-        in each customer's language and posted on each case (mail composer in
-        batch comment mode). Used by the staff hand-over and the score job."""
-        template = self.env['mail.template']._closure_find('handover')
-        cases = self.filtered(lambda lead: lead.partner_id.email)
-        if not template or not cases:
-            return
-        composer = self.env['mail.compose.message'].with_context(mail_create_nosubscribe=True).create({
-            'composition_mode': 'comment',
-            'model': 'crm.lead',
-            'res_ids': repr(cases.ids),
-            'template_id': template.id,
-            # both, or the composer computes neither from the template
-            'email_from': template.email_from,
-            'author_id': user.partner_id.id,
-            'subtype_id': self.env.ref('mail.mt_comment').id,
-        })
-        composer._action_send_mail()
 
     @api.model
     def _cron_closure_scores(self):

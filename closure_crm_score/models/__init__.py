@@ -1,0 +1,2 @@
+from . import closure_plan
+from . import crm_lead

@@ -1,0 +1,2 @@
+from . import test_case_score
+from . import test_migration
