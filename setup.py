@@ -16,7 +16,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # closure_crm, its parts, the bridges that install themselves with an app
 # (Email Marketing, Sales), closure_training
 ADDONS = ['closure_crm', 'closure_crm_books', 'closure_crm_care', 'closure_crm_data', 'closure_crm_privilege',
-          'closure_crm_score', 'closure_crm_mass_mailing', 'closure_crm_sale', 'closure_training']
+          'closure_crm_score', 'closure_crm_watch', 'closure_crm_mass_mailing', 'closure_crm_sale', 'closure_training']
 
 
 def manifest(addon):

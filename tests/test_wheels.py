@@ -27,8 +27,9 @@ from odoo.tools import config
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # closure_crm, its parts that install with it (auto_install), closure_training
 ADDONS = ('closure_crm', 'closure_crm_books', 'closure_crm_care', 'closure_crm_data', 'closure_crm_privilege',
-          'closure_crm_score', 'closure_training')
-PARTS = ('closure_crm_books', 'closure_crm_care', 'closure_crm_data', 'closure_crm_privilege', 'closure_crm_score')
+          'closure_crm_score', 'closure_crm_watch', 'closure_training')
+PARTS = ('closure_crm_books', 'closure_crm_care', 'closure_crm_data', 'closure_crm_privilege', 'closure_crm_score',
+         'closure_crm_watch')
 TIMEOUT = 600
 
 

@@ -3,7 +3,6 @@ from . import crm_stage
 from . import ir_module_module
 from . import closure_plan
 from . import closure_plan_cases
-from . import closure_plan_watch
 from . import closure_obligation
 from . import closure_plan_fact
 from . import closure_plan_liquidation

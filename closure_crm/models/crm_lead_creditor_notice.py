@@ -198,3 +198,11 @@ class CrmLead(models.Model):
             'refund_amount': format_amount(env, refund_due, self.company_currency) if refund_due > 0 else '',
             'refund_trading_due': date(refund_terms['due_date']) if refund_terms.get('regime') == 'trading' else '',
         }
+
+    def _closure_forget_derived(self):
+        """Within _closure_as_notified: the texts computed from the claims
+        deadline earlier in the transaction (e.g. by the taboo check) are
+        computed again from the date the notice states."""
+        kept = ('closure_notified_date', 'closure_claim_deadline')
+        self.invalidate_recordset([name for name, field in self._fields.items()
+                                   if field.compute and not field.store and name not in kept])

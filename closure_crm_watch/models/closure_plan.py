@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import _, api, fields, models
@@ -14,8 +15,6 @@ class ClosurePlan(models.Model):
     """The deadlines the law sets, watched against the recorded facts: a
     daily check warns the responsible manager (an activity, once per warning)
     and shows the warnings on the plan."""
-    # one behaviour per file keeps the model short
-    # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'closure.plan'
 
     # the announcement's publication is a recorded fact (closure_plan_liquidation.py)
@@ -29,7 +28,7 @@ class ClosurePlan(models.Model):
         for plan in self:
             items = warnings.get(plan.id, {})
             plan.watch_warning_html = items and self.env['ir.qweb']._render(
-                'closure_crm.plan_watch_warnings', {'items': list(items.values())})
+                'closure_crm_watch.plan_watch_warnings', {'items': list(items.values())})
 
     # ------------------------------------------------------------------
     # The check
@@ -110,6 +109,27 @@ class ClosurePlan(models.Model):
             result[plan.id][f'refunds_due:{first_due}'] = _(
                 "%(count)s refunds come due (the first on %(date)s) and are not paid yet.",
                 count=count, date=day(first_due))
+        return self._closure_watch_failed_notices(result)
+
+    def _closure_watch_failed_notices(self, result):
+        """Which notices failed for good, per plan of ``result`` (the
+        warnings of _closure_watch_warnings, completed in place)."""
+        if not result:
+            return result
+        # counted over every wave of the plans, whoever looks at the watch
+        failed = dict(self.env['closure.notice.recipient'].sudo()._read_group(
+            [('wave_id.plan_id', 'in', list(result)), ('wave_id.is_notice', '=', True),
+             ('reminder_number', '=', 0), ('state', 'in', ('failed', 'invalid'))],
+            ['wave_id'], ['__count']))
+        per_plan = defaultdict(int)
+        for wave, count in failed.items():
+            per_plan[wave.plan_id.id] += count
+        for plan_id, count in per_plan.items():
+            # a new activity when the number changes
+            result[plan_id][f'notice_failed_{count}'] = _(
+                "%(count)s customers have not received their notice (delivery failed or invalid address): "
+                "their claim period has not started. Fix the addresses and use Resend Failed on the waves.",
+                count=count)
         return result
 
     def _closure_unnotified_creditors(self, plans):

@@ -4,7 +4,7 @@ from unittest.mock import patch
 from odoo import fields
 from odoo.tests import tagged
 
-from .common import ClosureCommon
+from odoo.addons.closure_crm.tests.common import ClosureCommon
 
 
 @tagged('post_install', '-at_install')
@@ -86,7 +86,7 @@ class TestDeadlineWatch(ClosureCommon):
         self.assertIn('formation', plan._closure_watch_warnings(today=date(2026, 6, 16))[plan.id])
 
     def test_warnings_show_customer_names_as_text(self):
-        """The banner is rendered from a QWeb template (closure_crm.plan_watch_warnings):
+        """The banner is rendered from a QWeb template (closure_crm_watch.plan_watch_warnings):
         a customer's name is shown as text, in English and in Chinese."""
         self.env['res.lang']._activate_lang('zh_CN')
         case = self._create_cases(self._create_customers(1, prefix='<b>Watched</b> <script>alert(1)</script>'))

@@ -1,0 +1,1 @@
+from . import closure_plan
