@@ -463,6 +463,19 @@ def checks(env, result, sink):
             double_reminders == 0 and reminder_mismatch == 0,
         'every due notice got its reminder': result['reminders'] == result['due'],
     }
+    if result['reminders'] != result['due']:
+        # what the failure is about: the notices of the wave without a reminder, by state and dates
+        cr.execute("""SELECT r.state, r.channel, l.closure_tier, r.scheduled_date IS NOT NULL,
+                                 r.last_contact_date
+                                     < NOW() AT TIME ZONE 'UTC' - make_interval(days => p.notice_reminder_days),
+                                 COUNT(*)
+                            FROM closure_notice_recipient r
+                            JOIN crm_lead l ON l.id = r.lead_id
+                            JOIN closure_plan p ON p.id = l.closure_plan_id
+                           WHERE r.wave_id = %s AND r.reminder_number = 0 AND r.reminder_count = 0
+                           GROUP BY 1, 2, 3, 4, 5 ORDER BY 6 DESC""", [wave_id])
+        print(f"  due {result['due']}, reminders {result['reminders']}; notices without a reminder "
+              f"(state, channel, tier, scheduled, last contact before the delay, count): {cr.fetchall()}")
     if 'mail_s' in result:
         cr.execute("""SELECT LOWER(r.address), COUNT(*) FROM closure_notice_recipient r
                        WHERE r.wave_id = %s AND r.state IN ('queued', 'sent') AND r.channel = 'email'
@@ -850,7 +863,7 @@ def print_wave(args, results):
               f"personal contacts, {result['invalid']} invalid addresses) "
               f"{in_seconds(notices(result), result['wave_s'], 'cases')}; the notices due now delivered "
               f"{result['delivered_s']:.1f} s after Send")
-        print(f"  reminders:   {result['reminders']} "
+        print(f"  reminders:   {result['reminders']} of {result['due']} due "
               f"{in_seconds(result['reminders'], result['reminder_s'], 'reminders')}")
         if 'mail_s' in result:
             print(f"  mail queue:  {result['delivered']} mails delivered to the SMTP sink, the queue empty "
