@@ -394,9 +394,11 @@ def run_phase(args, env, plan, sink, smtp_port, ports, phase):
                                                        OR scheduled_date <= NOW() AT TIME ZONE 'UTC')""",
                  [wave.id], args.timeout)
         result['delivered_s'] = time.perf_counter() - t0
-        # reminders: make the notices due (their last contact moved back by the plan's delay)
+        # reminders: make the notices due (their last contact moved back by the plan's delay and a
+        # minute: a notice delivered in the last second would be due only a second after the count,
+        # which reads the time to the second, and get a reminder the count did not expect)
         env.cr.execute("""UPDATE closure_notice_recipient
-                             SET last_contact_date = last_contact_date - make_interval(days => %s)
+                             SET last_contact_date = last_contact_date - make_interval(days => %s, mins => 1)
                            WHERE wave_id = %s AND reminder_number = 0 AND last_contact_date IS NOT NULL""",
                        [plan.notice_reminder_days, wave.id])
         result['moved'] = env.cr.rowcount
