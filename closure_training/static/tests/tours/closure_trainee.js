@@ -75,6 +75,40 @@ const TEXTS = {
     },
 };
 
+/**
+ * Answer the first or last question of the lesson's quiz by the text of its
+ * answer, and make sure the answer is taken: a click that lands before the
+ * quiz's widget handles it (the fullscreen player renders the lesson, then
+ * starts the quiz) selects nothing, and the quiz would then refuse the
+ * submission. Clicks again until the answer's radio is checked.
+ */
+function answerQuizStep(which, answer, content) {
+    const question = `.o_wslides_js_lesson_quiz_question:${which}`;
+    const findAnswer = () => {
+        const questions = [...document.querySelectorAll(".o_wslides_js_lesson_quiz_question")];
+        const current = which === "first" ? questions[0] : questions.at(-1);
+        return current && [...current.querySelectorAll(".o_wslides_quiz_answer")].find(
+            (el) => el.textContent.includes(answer));
+    };
+    return {
+        content,
+        trigger: `${question} .o_wslides_quiz_answer:contains("${answer}")`,
+        async run(helpers) {
+            for (let attempt = 0; attempt < 10; attempt++) {
+                const element = findAnswer();
+                if (element?.querySelector("input[type=radio]:checked")) {
+                    return;
+                }
+                if (element) {
+                    await helpers.click(element);
+                }
+                await new Promise((resolve) => setTimeout(resolve, 500));
+            }
+            throw new Error(`the answer "${answer}" is not taken`);
+        },
+    };
+}
+
 function courseSteps(texts) {
     return [
         {
@@ -94,27 +128,25 @@ function courseSteps(texts) {
             trigger: `.o_wslides_fs_sidebar_list_item:has(.o_wslides_fs_slide_name:contains("${texts.lesson}")) .o_wslides_fs_slide_quiz`,
             run: "click",
         },
-        {
-            content: "answer the first quiz question (the right answer is not always first)",
-            trigger: `.o_wslides_js_lesson_quiz_question:first .list-group a:contains("${texts.quizAnswers[0]}")`,
-            run: "click",
-        },
-        {
-            content: "answer the second quiz question",
-            trigger: `.o_wslides_js_lesson_quiz_question:last .list-group a:contains("${texts.quizAnswers[1]}")`,
-            run: "click",
-        },
+        answerQuizStep("first", texts.quizAnswers[0],
+            "answer the first quiz question (the right answer is not always first)"),
+        answerQuizStep("last", texts.quizAnswers[1],
+            "answer the second quiz question"),
         {
             content: "submit the quiz",
             trigger: ".o_wslides_js_lesson_quiz_submit",
             run: "click",
         },
         {
-            content: "the quiz is passed: karma won",
-            trigger: ".o_wslides_quiz_modal_rank_motivational, .modal:contains(karma), .o_wslides_js_lesson_quiz:has(.o_wslides_quiz_success)",
-            // the answers are checked on the server, which also grants the karma and the course's progress:
-            // on a loaded 2-core machine (Odoo's stage runs beside in CI) 30 s was seen to be too short
+            content: "the quiz is passed: karma won (or the quiz says why not)",
+            trigger: ".o_wslides_quiz_modal_rank_motivational, .modal:contains(karma), .o_wslides_js_lesson_quiz:has(.o_wslides_quiz_success), .o_wslides_js_quiz_submit_error:not(.d-none)",
+            // the answers are checked on the server, which also grants the karma and the course's progress
             timeout: 60000,
+            run() {
+                if (this.anchor.matches(".o_wslides_js_quiz_submit_error")) {
+                    throw new Error(`the quiz refused the answers: ${this.anchor.textContent.trim()}`);
+                }
+            },
         },
     ];
 }
