@@ -17,7 +17,7 @@ class ClosurePlan(models.Model):
     and shows the warnings on the plan."""
     _inherit = 'closure.plan'
 
-    # the announcement's publication is a recorded fact (closure_plan_liquidation.py)
+    # the announcement's publication is a recorded fact (closure_crm's closure_plan_liquidation.py)
     watch_warning_keys = fields.Char(
         'Warnings Sent', readonly=True, copy=False,
         help="The deadline warnings the responsible manager already got an activity for.")
