@@ -44,13 +44,16 @@ class ClosurePlan(models.Model):
             self.sudo().news_list_id = news_list  # bookkeeping of the bridge
         return news_list
 
-    def _closure_sync_news_list(self, resubscribe=None):
+    def _closure_sync_news_list(self, resubscribe=None, emails=None):
         """Keep each plan's list equal to its opt-ins, set-based: customers
         who opted in are subscribed (created as mailing contacts when new),
         customers who took it back are opted out of the list, and a customer
         who unsubscribed through a mailing no longer counts as opted in.
         ``resubscribe``: cases that opted in again just now (their earlier
-        opt-out of the list is lifted). Returns {plan: (subscribed, opted out)}."""
+        opt-out of the list is lifted). ``emails``: only the cases and
+        subscriptions of these (normalized) addresses, e.g. of the cases whose
+        opt-in just changed; all of the plan's when None (the daily job).
+        Returns {plan: (subscribed, opted out)}."""
         resubscribe = resubscribe or self.env['crm.lead']
         Lead = self.env['crm.lead'].sudo()  # the bridge reads all the plan's cases, for any user
         Subscription = self.env['mailing.subscription'].sudo()
@@ -58,8 +61,13 @@ class ClosurePlan(models.Model):
         result = {}
         for plan in self:
             news_list = plan._closure_news_list()
-            cases = Lead.search([('closure_plan_id', '=', plan.id), ('partner_id.email', '!=', False)])
-            subscriptions = Subscription.search([('list_id', '=', news_list.id)])
+            case_domain = [('closure_plan_id', '=', plan.id), ('partner_id.email', '!=', False)]
+            subscription_domain = [('list_id', '=', news_list.id)]
+            if emails is not None:
+                case_domain.append(('partner_id.email_normalized', 'in', list(emails)))
+                subscription_domain.append(('contact_id.email_normalized', 'in', list(emails)))
+            cases = Lead.search(case_domain)
+            subscriptions = Subscription.search(subscription_domain)
             by_email = {email_normalize(sub.contact_id.email): sub for sub in subscriptions}
             # a customer who unsubscribed through a mailing: honoured on the case
             opted_out = {email for email, sub in by_email.items() if sub.opt_out}

@@ -12,5 +12,7 @@ class CrmLead(models.Model):
             cases = self.filtered('closure_plan_id')
             if cases:
                 resubscribe = cases if vals['closure_news_opt_in'] else self.browse()
-                cases.closure_plan_id._closure_sync_news_list(resubscribe=resubscribe)
+                # these customers' addresses only: an answer on the page does not sync the whole plan
+                emails = {email for email in cases.partner_id.mapped('email_normalized') if email}
+                cases.closure_plan_id._closure_sync_news_list(resubscribe=resubscribe, emails=emails)
         return res
