@@ -6,10 +6,9 @@ from . import closure_plan_cases
 from . import closure_obligation
 from . import closure_plan_fact
 from . import closure_plan_liquidation
-from . import crm_lead_notice_receipt
-from . import res_partner_takeover
 from . import closure_revenue_line
 from . import crm_lead
+from . import crm_lead_notice
 from . import crm_lead_answer
 from . import res_partner
 from . import closure_phrase
@@ -20,7 +19,6 @@ from . import mail_mail
 from . import mail_thread
 from . import closure_notice_wave
 from . import closure_notice_recipient
-from . import closure_notice_wave_evidence
 from . import closure_service
 from . import closure_data_category
 from . import closure_transfer
@@ -30,16 +28,7 @@ from . import closure_evidence_mixin
 from . import closure_consent
 from . import closure_transfer_matcher
 from . import closure_handover
-from . import crm_lead_erasure
-from . import crm_lead_suggestion
-from . import closure_plan_suggestion
 from . import ir_attachment
 from . import ir_cron
-from . import crm_lead_creditor_notice
-from . import crm_lead_contact
-from . import res_partner_receiver_terms
-from . import crm_lead_tier
 from . import mail_message
-from . import crm_lead_taboo
 from . import closure_plan_guide
-from . import closure_plan_dashboard

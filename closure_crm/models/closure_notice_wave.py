@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import psycopg2
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, email_normalize
 
@@ -192,6 +192,25 @@ class ClosureNoticeWave(models.Model):
     def _check_sms_taboo(self):
         self.env['closure.phrase']._check_taboo_translations(self, 'sms_body', lambda wave, lang: self.env._(
             "Wave %(wave)s: SMS text (%(lang)s)", wave=wave.name, lang=lang))
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    # A wave's notice rows record what each customer was sent, and when:
+    # evidence of the notice. A wave that sent anything is kept (deleting it
+    # would remove its rows through the database's cascade); a draft or
+    # cancelled wave whose rows never left goes.
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_notices_sent(self):
+        if self.env.uid == SUPERUSER_ID:
+            return  # the system itself (shell, upgrades, test clean-ups)
+        # whoever deletes, the rows exist: counted as the system
+        sent = self.env['closure.notice.recipient'].sudo()._read_group(
+            [('wave_id', 'in', self.ids), ('state', 'not in', ('pending', 'cancel'))], ['wave_id'])
+        if sent:
+            raise UserError(_(
+                "%(wave)s sent notices: its notice rows are the evidence of what each customer was sent and "
+                "when. It cannot be deleted; cancel it instead.", wave=sent[0][0].display_name))
 
     # ------------------------------------------------------------------
     # Actions

@@ -37,6 +37,12 @@ TIMELINE_KEYS = {
 
 
 class ClosurePlan(models.Model):
+    """A company's closure: its legal timeline, its customers' cases, their
+    tiers, the notices, the export and erasure dates. One model, four files in
+    closure_crm: the plan (this file), its cases (closure_plan_cases.py), its
+    legal facts (closure_plan_liquidation.py), its guide and dashboard
+    (closure_plan_guide.py); the add-ons (closure_crm_*) extend it in their own
+    closure_plan.py."""
     _name = 'closure.plan'
     _description = 'Closure Plan'
     _inherit = ['mail.thread', 'mail.activity.mixin']
@@ -640,7 +646,7 @@ class ClosurePlan(models.Model):
             _logger.info("Closure plan %s: tiers computed, %s cases changed", plan.id, len(partner_ids))
             if partner_ids:
                 plan._post_tier_summary(len(partner_ids))
-            # a tier a manager set by hand is kept (crm_lead_tier.py); the run says which cases those are
+            # a tier a manager set by hand is kept (crm_lead.py); the run says which cases those are
             manual = self.env['crm.lead'].search(
                 [('closure_plan_id', '=', plan.id), ('closure_tier_manual', '=', True)], order='id')
             if manual:

@@ -1,4 +1,4 @@
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.tools import SQL
 
 # cases created per batch of the scheduled job
@@ -10,8 +10,16 @@ class ClosurePlan(models.Model):
     window (won opportunities, posted invoices or imported revenue lines) and
     no case yet gets one, in the plan's closure pipeline, in batches of the
     scheduled job (ir.cron._closure_run_batch), so that several servers share
-    a large plan without creating a case twice."""
+    a large plan without creating a case twice; and the version of the
+    plan's receivers that the receiver suggestions kept on its cases were
+    computed under (crm.lead.closure_suggestion_cache)."""
+    # one model, four files in closure_crm (see closure_plan_guide.py)
     _inherit = 'closure.plan'
+
+    suggestion_stamp = fields.Integer(
+        'Receivers Version', readonly=True, copy=False, default=0,
+        help="Goes up whenever the plan's receivers change (capacity lines, a receiver's profile, a receiver "
+             "full or with room again): the receiver suggestions kept on the cases are computed again.")
 
     def action_generate_cases(self):
         """Create a case for every customer with revenue or open business in
@@ -187,3 +195,14 @@ class ClosurePlan(models.Model):
         worked = worked or {}
         others = self.search([('generation_pending', '=', True), ('id', 'not in', list(worked))])
         return sum(worked.values()) + sum(len(plan._missing_case_partner_ids()) for plan in others)
+
+    # ------------------------------------------------------------------
+    # The receiver suggestions kept on the cases (crm.lead.closure_suggestion_cache)
+    # ------------------------------------------------------------------
+    def _closure_bump_suggestions(self):
+        """The plan's receivers changed: every kept suggestion of its cases is stale."""
+        if self.ids:
+            self.env.cr.execute(SQL(
+                "UPDATE closure_plan SET suggestion_stamp = COALESCE(suggestion_stamp, 0) + 1 WHERE id IN %s",
+                tuple(self.ids)))
+            self.invalidate_recordset(['suggestion_stamp'])

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import RedirectWarning
 
-from .closure_transfer import LIVE_STATES
+from .closure_transfer import ACCEPTED_STATES, LIVE_STATES
 
 # the plan's steps, in the order a closure works through them
 GUIDE_STEPS = [
@@ -20,16 +20,34 @@ GUIDE_STATES = [
     ('blocked', 'Blocked'),
 ]
 REVIEWED_STATES = ('confirmed', 'disputed', 'rejected')
+# the charts of a plan's dashboard: (action xmlid, the model's field that names the plan, extra domain);
+# add-ons add theirs with ClosurePlan._dashboard_charts()
+DASHBOARD_CHARTS = {
+    'cases': ('closure_crm.action_closure_dashboard_cases', 'closure_plan_id', []),
+    'notices': ('closure_crm.action_closure_dashboard_notices', 'wave_id.plan_id',
+                [('state', 'in', ('sent', 'personal')), ('reminder_number', '=', 0)]),
+    'claims': ('closure_crm.action_closure_dashboard_claims', 'plan_id', [('claim_declared_date', '!=', False)]),
+    'transfers': ('closure_crm.action_closure_dashboard_transfers', 'plan_id', []),
+}
 
 
 class ClosurePlan(models.Model):
-    """Guidance at each step: the plan's steps (receivers, cases, tiers,
-    assignment, notices, claims, export, erasure), each with its state and
-    the count behind it, the current step (the first one left to do), and
-    the next action of each step. An action that cannot run yet says what
-    to do first, with a link to it (RedirectWarning)."""
+    """The plan at a glance, for its managers.
 
-    # one behaviour per file keeps the model short
+    - Guidance at each step (the plan's form): the plan's steps (receivers,
+      cases, tiers, assignment, notices, claims, export, erasure), each with
+      its state and the count behind it, the current step (the first one left
+      to do), and the next action of each step. An action that cannot run yet
+      says what to do first, with a link to it (RedirectWarning).
+    - The dashboard (Reporting > Plans at a Glance): the plan's card (cases by
+      tier, notices delivered, claims declared, reviewed and paid, transfers
+      offered, accepted and completed; add-ons add theirs: closure_crm_care's
+      CSAT/NPS and complaints), each figure opening Odoo's graph and pivot
+      views on the plan's own rows. Both read the same grouped figures
+      (_guide_figures)."""
+    # one model, four files in closure_crm: the plan (closure_plan.py), its
+    # cases (closure_plan_cases.py), its legal facts (closure_plan_liquidation.py),
+    # its guide and dashboard (this file)
     # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'closure.plan'
 
@@ -52,6 +70,13 @@ class ClosurePlan(models.Model):
     guide_export_info = fields.Char('Export Step Detail', compute='_compute_guide')
     guide_erasure_state = fields.Selection(GUIDE_STATES, 'Erasure Step', compute='_compute_guide')
     guide_erasure_info = fields.Char('Erasure Step Detail', compute='_compute_guide')
+    dash_notified_count = fields.Integer('Customers Notified', compute='_compute_dashboard')
+    dash_claims_declared = fields.Integer('Claims Declared', compute='_compute_dashboard')
+    dash_claims_reviewed = fields.Integer('Claims Reviewed', compute='_compute_dashboard')
+    dash_claims_paid = fields.Integer('Claims Paid', compute='_compute_dashboard')
+    dash_transfers_offered = fields.Integer('Transfers Offered', compute='_compute_dashboard')
+    dash_transfers_accepted = fields.Integer('Transfers Accepted', compute='_compute_dashboard')
+    dash_transfers_completed = fields.Integer('Transfers Completed', compute='_compute_dashboard')
 
     @api.depends('state', 'tiered_date', 'generation_pending', 'data_export_deadline', 'data_erasure_date',
                  'claims_deadline', 'plan_type')
@@ -76,8 +101,32 @@ class ClosurePlan(models.Model):
                 plan[f'guide_{code}_info'] = info
             plan.guide_step = next((code for code, (state, _info) in steps.items() if state != 'done'), 'finished')
 
+    def _compute_dashboard(self):
+        """All plans' figures in three grouped queries (the guide's figures,
+        the transfers by state)."""
+        if not self.env.user.has_group('closure_crm.group_closure_manager'):
+            # the dashboard is the closure managers' (a rep sees the cases of their own team only)
+            for plan in self:
+                plan.update(dict.fromkeys(self._dashboard_fields(), 0))
+            return
+        figures = self._guide_figures() if self.ids else {}
+        transfers = {}
+        for plan, state, count in self.env['closure.transfer']._read_group(
+                [('plan_id', 'in', self.ids)], ['plan_id', 'state'], ['__count']):
+            transfers.setdefault(plan.id, {})[state] = count
+        for plan in self:
+            fig = figures.get(plan.id, {})
+            by_state = transfers.get(plan.id, {})
+            plan.dash_notified_count = fig.get('notified', 0)
+            plan.dash_claims_declared = fig.get('declared', 0)
+            plan.dash_claims_reviewed = fig.get('reviewed', 0)
+            plan.dash_claims_paid = fig.get('paid', 0)
+            plan.dash_transfers_offered = sum(n for state, n in by_state.items() if state != 'cancelled')
+            plan.dash_transfers_accepted = sum(by_state.get(state, 0) for state in ACCEPTED_STATES)
+            plan.dash_transfers_completed = by_state.get('completed', 0)
+
     # ------------------------------------------------------------------
-    # Actions
+    # Actions: the guide's next steps, the dashboard's charts
     # ------------------------------------------------------------------
     def action_guide_receivers(self):
         """The receivers' capacities in this plan: how many of its customers each takes."""
@@ -130,6 +179,27 @@ class ClosurePlan(models.Model):
         action['domain'] = [('closure_plan_id', '=', self.id), ('closure_export_requested_date', '!=', False)]
         action['display_name'] = _("Data Copies Asked in %(plan)s", plan=self.name)
         return action
+
+    def action_dashboard(self):
+        """The plan's card: its figures at a glance, each opening its chart."""
+        self.ensure_one()
+        self._closure_check_manager(_("open the dashboard of a plan"))
+        action = self.env['ir.actions.act_window']._for_xml_id('closure_crm.action_closure_plan_dashboard')
+        action['domain'] = [('id', '=', self.id)]
+        action['display_name'] = _("Dashboard of %(plan)s", plan=self.name)
+        return action
+
+    def action_dashboard_cases(self):
+        return self._action_dashboard_chart('cases')
+
+    def action_dashboard_notices(self):
+        return self._action_dashboard_chart('notices')
+
+    def action_dashboard_claims(self):
+        return self._action_dashboard_chart('claims')
+
+    def action_dashboard_transfers(self):
+        return self._action_dashboard_chart('transfers')
 
     # ------------------------------------------------------------------
     # The steps' states: a few grouped queries for all plans at once
@@ -287,3 +357,26 @@ class ClosurePlan(models.Model):
         if isinstance(result, dict):
             return result
         return {'type': 'ir.actions.client', 'tag': 'soft_reload'}
+
+    # ------------------------------------------------------------------
+    # The dashboard's charts
+    # ------------------------------------------------------------------
+    def _dashboard_fields(self):
+        return [name for name in self._fields if name.startswith('dash_')]
+
+    def _dashboard_charts(self):
+        """Hook: {chart: (action xmlid, the model's field that names the plan,
+        extra domain)} of the charts the dashboard's figures open (method
+        ``action_dashboard_<chart>``). Add-ons add theirs with super()."""
+        return dict(DASHBOARD_CHARTS)
+
+    def _action_dashboard_chart(self, chart):
+        """The graph and pivot views of one chart, on this plan's rows only."""
+        self.ensure_one()
+        self._closure_check_manager(_("open the dashboard of a plan"))
+        xmlid, plan_field, domain = self._dashboard_charts()[chart]
+        action = self.env['ir.actions.act_window']._for_xml_id(xmlid)
+        action['domain'] = [(plan_field, '=', self.id), *domain]
+        action['display_name'] = f"{action['name']} · {self.name}"
+        action['context'] = {'closure_dashboard_plan_id': self.id}
+        return action

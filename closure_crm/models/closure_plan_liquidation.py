@@ -30,7 +30,7 @@ class ClosurePlan(models.Model):
     happened (closure.plan.fact), the dates that follow from them, and the
     liquidation plan's statutory order of payment (Company Law 2023,
     Arts. 229-240)."""
-    # one behaviour per file keeps the model short
+    # one model, four files in closure_crm (see closure_plan_guide.py)
     # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'closure.plan'
 

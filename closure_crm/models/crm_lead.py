@@ -1,14 +1,13 @@
 import re
-from contextlib import contextmanager
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date
 
 from ..tools.trust import is_trusted
 from .closure_obligation import REFUND_REGIMES
 from .closure_phrase import REPLY_MOODS
-from .closure_transfer import CUSTOMER_SIZES, LIVE_STATES, TRANSFER_ISSUES
+from .closure_transfer import CUSTOMER_SIZES, TRANSFER_ISSUES
 
 CLOSURE_TIERS = [('a', 'A'), ('b', 'B'), ('c', 'C')]
 CLOSURE_SEGMENTS = [('b2b', 'B2B'), ('b2c', 'B2C')]
@@ -32,6 +31,15 @@ CLOSURE_CUSTOMER_FIELDS = (
     'closure_refund_requested_date', 'closure_news_opt_in', 'closure_export_requested_date',
     'closure_transfer_declined', 'closure_answer_window_start', 'closure_answer_window_count',
     'closure_export_window_start', 'closure_export_window_count',
+)
+# a closure manager sets a case's tier by hand, with a reason
+TIER_MANUAL_FIELDS = ('closure_tier_manual', 'closure_tier_reason')
+# the closure records of a case (model, table): their messages, activities and
+# files go with the case's when its data is erased; add-ons add theirs in
+# _closure_case_record_tables()
+CASE_RECORD_TABLES = (
+    ('closure.consent', 'closure_consent'),
+    ('closure.notice.recipient', 'closure_notice_recipient'), ('closure.obligation', 'closure_obligation'),
 )
 
 
@@ -68,7 +76,13 @@ def set_tiering_storage(cr, table, tuned=True):
 
 
 class CrmLead(models.Model):
-    """A closure case: the opportunity of one customer in one closure plan."""
+    """A closure case: the opportunity of one customer in one closure plan.
+
+    One model, three files in closure_crm: the case (this file: its fields,
+    the pipeline, tiering by hand, refunds, evidence, erasure hooks), its
+    notices (crm_lead_notice.py: the creditor notice, letters' receipts,
+    replies, the wording checked) and its answer page (crm_lead_answer.py).
+    The add-ons (closure_crm_*) extend it in their own crm_lead.py."""
 
     _inherit = 'crm.lead'
     # ------------------------------------------------------------------
@@ -90,6 +104,16 @@ class CrmLead(models.Model):
         help="A/B/C by the customer's share of revenue in the plan's look-back window. "
              "A: a manager or the founder contacts personally; B: standard process "
              "with a named contact; C: automated notices and the hotline.")
+    # tier by judgment as well as revenue (an influential customer with little
+    # revenue, a key account in a bad year): the tiering run keeps it
+    # (closure.plan._compute_tiers) and says how many cases are set by hand
+    closure_tier_manual = fields.Boolean(
+        'Tier Set by Hand', tracking=True, copy=False,
+        help="A closure manager set this case's tier by judgment; the tiering run keeps it until a manager "
+             "clears this box.")
+    closure_tier_reason = fields.Char(
+        'Reason for the Tier', tracking=True, copy=False,
+        help="Why a manager set this tier by hand, e.g. \"industry influence: invited to the advisory circle\".")
     closure_segment = fields.Selection(
         CLOSURE_SEGMENTS, 'Segment', compute='_compute_closure_segment',
         store=True, readonly=False, tracking=True,
@@ -138,20 +162,6 @@ class CrmLead(models.Model):
         'Data Copy Requested On', tracking=True, copy=False,
         help="The customer asked for a copy of their data (PIPL Art. 45, GDPR Art. 20).")
     # -- notices and replies (closure.notice.wave, closure.phrase) --------
-    # created with the case (create, write of the plan), renewed by a closure
-    # manager; readable by the closure users who may work the case (groups here,
-    # the case record rules for the rest)
-    closure_access_token = fields.Char(
-        'Answer Token', copy=False, groups='closure_crm.group_closure_user',
-        help="Secret in the customer's personal answer link.")
-    closure_answer_url = fields.Char(
-        'Personal Answer Link', compute='_compute_closure_answer_url',
-        groups='closure_crm.group_closure_user')
-    # the page's rate limit: answers taken in the current hour (fixed window)
-    closure_answer_window_start = fields.Datetime(
-        'Answer Hour Started', copy=False, readonly=True, groups='closure_crm.group_closure_manager')
-    closure_answer_window_count = fields.Integer(
-        'Answers This Hour', copy=False, readonly=True, groups='closure_crm.group_closure_manager')
     closure_receiver_id = fields.Many2one(
         'res.partner', 'Proposed Receiver', compute='_compute_closure_receiver_id',
         help="The receiving partner of the case's live transfer, as the notices name it.")
@@ -202,6 +212,9 @@ class CrmLead(models.Model):
         'Next Deadline', compute='_compute_closure_next_deadline',
         help="The next legal date of the case: the customer's claim deadline, or the refund's due date "
              "once a refund is asked.")
+    # written by the erasure only (in SQL), never by a client: a case marked
+    # erased by hand would keep its data past the erasure (closure_crm_data)
+    closure_erased_date = fields.Datetime('Data Erased On', readonly=True, copy=False, index='btree_not_null')
 
     _sql_constraints = [
         ('closure_case_needs_customer',
@@ -261,20 +274,6 @@ class CrmLead(models.Model):
     def _compute_closure_refund_explanation(self):
         for lead in self:
             lead.closure_refund_explanation = lead._closure_refund_why()
-
-    @api.depends_context('closure_answer_placeholder')
-    def _compute_closure_answer_url(self):
-        # a template rendered on the case (mail, letter, SMS) gets the
-        # placeholder: the outgoing mail to the customer puts the token in
-        placeholder = self.env.context.get('closure_answer_placeholder')
-        cases = self.filtered(lambda lead: lead.id and lead.closure_plan_id)
-        # the token is read as superuser: the field's groups and the case rules
-        # already decided who reads this case and its link
-        tokens = {} if placeholder else {lead.id: lead.closure_access_token for lead in cases.sudo()}
-        for lead in self:
-            token = CLOSURE_TOKEN_PLACEHOLDER if placeholder else tokens.get(lead.id)
-            lead.closure_answer_url = lead in cases and token \
-                and f'{lead.get_base_url()}/closure/answer/{lead.id}?access_token={token}'
 
     def _compute_closure_receiver_id(self):
         receivers = self._closure_notice_receivers()
@@ -337,6 +336,17 @@ class CrmLead(models.Model):
         cases = self.filtered(lambda lead: lead.closure_plan_id and lead.team_id.is_closure_team)
         return super(CrmLead, self - cases)._compute_team_id()
 
+    @api.constrains('closure_tier_manual', 'closure_tier_reason', 'closure_tier')
+    def _check_closure_tier_manual(self):
+        for lead in self.filtered('closure_tier_manual'):
+            if not (lead.closure_tier_reason or '').strip():
+                raise ValidationError(_(
+                    "%(case)s: a tier set by hand needs a reason (field \"Reason for the Tier\" is empty).",
+                    case=lead.display_name))
+            if not lead.closure_tier:
+                raise ValidationError(_(
+                    "%(case)s: choose the tier (A, B or C) to set by hand.", case=lead.display_name))
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -352,8 +362,10 @@ class CrmLead(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         plans = self.env['closure.plan']
+        self._closure_check_erasure_fields({fname for vals in vals_list for fname in vals if vals[fname]})
         for vals in vals_list:
             self._closure_check_customer_fields(vals, creating=True)
+            self._closure_check_notice_receipt(vals, creating=True)
             if vals.get('closure_plan_id') and not vals.get('team_id'):
                 # a closure case is worked in its plan's team, in the closure pipeline
                 vals['team_id'] = plans.browse(vals['closure_plan_id']).team_id.id
@@ -366,6 +378,15 @@ class CrmLead(models.Model):
 
     def write(self, vals):
         self._closure_check_customer_fields(vals)
+        self._closure_check_notice_receipt(vals)
+        # a value given back unchanged (crm's merge writes every field) is no change
+        self._closure_check_erasure_fields(
+            {fname for fname in self._closure_erasure_fields()
+             if fname in vals and (vals[fname] or any(self.mapped(fname)))})
+        self._closure_check_tier_by_hand(vals)
+        if vals.get('closure_tier_manual') is False or vals.get('closure_tier_manual') == 0:
+            vals = dict(vals, closure_tier_reason=False)
+        tiers_before = {lead.id: lead.closure_tier for lead in self} if 'closure_tier' in vals else {}
         if self.env.context.get('closure_merging') and 'stage_id' in vals and self.filtered('closure_plan_id') \
                 and not self.env['crm.stage'].browse(vals['stage_id']).is_closure_stage:
             # crm's merge gives the kept record the first stage of its team when the merged one is not
@@ -379,6 +400,8 @@ class CrmLead(models.Model):
             self._closure_ensure_access_token()
         if touches_partner:
             (partners | self.filtered('closure_plan_id').partner_id)._closure_refresh_case()
+        if tiers_before:
+            self._closure_post_tier_by_hand(tiers_before)
         return res
 
     def unlink(self):
@@ -415,20 +438,6 @@ class CrmLead(models.Model):
             'view_mode': 'form',
             'name': _('Closure Plan'),
         }
-
-    def action_closure_renew_answer_link(self):
-        """A closure manager gives the cases a new answer link: the old one
-        stops working at once. The history says so, without the link."""
-        if not self.env.user.has_group('closure_crm.group_closure_manager'):
-            raise AccessError(_("Only a closure manager can renew a customer's answer link."))
-        cases = self.filtered('closure_plan_id')
-        cases.check_access('write')
-        cases._closure_ensure_access_token(renew=True)
-        for case in cases:
-            case.message_post(body=_("The customer's answer link was renewed: the previous link no longer "
-                                     "works. Send the customer a new notice with the new link."),
-                              message_type='notification', subtype_xmlid='mail.mt_note')
-        return True
 
     def action_closure_suggest_receivers(self):
         self.ensure_one()
@@ -469,6 +478,36 @@ class CrmLead(models.Model):
             raise UserError(_(
                 "'%(field)s' is written only by the customer's personal page or by recording the customer's "
                 "answer: it cannot be written here.", field=self._fields[written[0]]._description_string(self.env)))
+
+    def _closure_check_tier_by_hand(self, vals):
+        """Only a closure manager sets a case's tier by hand, or changes a tier set by hand."""
+        touches_manual = any(fname in vals for fname in TIER_MANUAL_FIELDS)
+        touches_tier = 'closure_tier' in vals and (
+            vals.get('closure_tier_manual') or self.filtered('closure_tier_manual'))
+        if (touches_manual or touches_tier) and not self.env.su \
+                and not self.env.user.has_group('closure_crm.group_closure_manager'):
+            raise AccessError(_(
+                "Only a closure manager sets a case's tier by hand (%(user)s tried to change %(fields)s).",
+                user=self.env.user.name, fields=', '.join(
+                    self._fields[fname].get_description(self.env)['string']
+                    for fname in ('closure_tier', *TIER_MANUAL_FIELDS) if fname in vals)))
+
+    def _closure_post_tier_by_hand(self, tiers_before):
+        """Say on each case whose tier a manager changed by hand what it was, and why."""
+        labels = dict(self._fields['closure_tier']._description_selection(self.env))
+        for lead in self.filtered(lambda lead: lead.closure_tier_manual
+                                  and lead.closure_tier != tiers_before.get(lead.id)):
+            lead.message_post(body=_(
+                "Tier set by hand: %(before)s → %(after)s. Reason: %(reason)s",
+                before=labels.get(tiers_before.get(lead.id), _('none')), after=labels.get(lead.closure_tier),
+                reason=lead.closure_tier_reason), subtype_xmlid='mail.mt_note')
+
+    def _closure_check_erasure_fields(self, fnames):
+        forbidden = [fname for fname in self._closure_erasure_fields() if fname in fnames]
+        if forbidden and not self.env.su:
+            raise UserError(_(
+                "'%(field)s' is set by the erasure of the plan's customer data, never by hand.",
+                field=self._fields[forbidden[0]]._description_string(self.env)))
 
     # ------------------------------------------------------------------
     # Refunds and settlement
@@ -586,6 +625,33 @@ class CrmLead(models.Model):
         ]
 
     # ------------------------------------------------------------------
+    # Erasure: the hooks the erasure of a plan's customer data (closure_crm_data's
+    # closure.erasure) calls, so that add-ons with records on a case join it
+    # without depending on the erasure's add-on
+    # ------------------------------------------------------------------
+    @api.model
+    def _closure_erasure_fields(self):
+        """Hook: the fields only the erasure writes (closure_crm_data adds the
+        erasure record's link)."""
+        return ['closure_erased_date']
+
+    @api.model
+    def _closure_case_record_tables(self):
+        """Hook: [(model, table)] of the records kept on a case (by their
+        ``lead_id``) whose messages, activities and files the erasure removes
+        with the case's. Add-ons with such records extend it with super()
+        (closure_crm_privilege: privileges and opt-ins; closure_crm_care: complaints)."""
+        return list(CASE_RECORD_TABLES)
+
+    @api.model
+    def _closure_erase_case_records(self, lead_ids):
+        """Hook: called by the erasure (closure_crm_data) once it has erased
+        the cases ``lead_ids`` (locked, in its transaction): add-ons empty
+        what their records on these cases hold about the person (in SQL, set
+        based) and invalidate their models. Nothing in closure_crm itself."""
+        return
+
+    # ------------------------------------------------------------------
     # Pipeline: one closure pipeline, shared by every plan's team; a closure
     # case stays in it (never won or lost, never moved to a sales stage/team)
     # ------------------------------------------------------------------
@@ -678,52 +744,6 @@ class CrmLead(models.Model):
         for team, cases in self.filtered('closure_plan_id').grouped('team_id').items():
             cases.write({'stage_id': team._closure_stage(code).id})
 
-    # ------------------------------------------------------------------
-    # Notices and replies (see closure.notice.wave and closure.phrase)
-    # ------------------------------------------------------------------
-    @contextmanager
-    def _closure_as_notified(self, dates):
-        """Render these cases as their customers will read them once notified
-        on ``dates`` ({case id: date}): their claims deadline runs from that
-        day. Nothing is stored: the notified date is written when the mail is
-        actually sent (closure.notice.recipient._closure_mail_sent)."""
-        cases = self.filtered(lambda lead: lead.id in dates and not lead.closure_notified_date)
-        fnames = ['closure_notified_date', 'closure_claim_deadline']
-        if not cases:
-            yield
-            return
-        cases.flush_recordset(fnames)
-        self.env.cache.update(cases, self._fields['closure_notified_date'], [dates[case.id] for case in cases])
-        # a letter's 30 days run from its recorded receipt, not from its printing (see
-        # _compute_closure_claim_deadline): only mails and messages count from the sending
-        letters = self.env.context.get('closure_notice_channel') == 'letter'
-        self.env.cache.update(cases, self._fields['closure_claim_deadline'], [
-            case.closure_plan_id.claims_deadline if letters
-            else fields.Date.add(dates[case.id], days=case.closure_plan_id.claim_notice_days) for case in cases])
-        try:
-            yield
-        finally:
-            cases.invalidate_recordset(fnames)
-
-    def _closure_live_transfers(self):
-        """{case id: live transfer} (proposed up to completed, never a
-        declined one; at most one per case), in one search."""
-        if not self.ids:
-            return {}
-        # the customer is told who receives their data (PIPL art. 22), whoever reads the case
-        transfers = self.env['closure.transfer'].sudo().search(
-            [('lead_id', 'in', self.ids), ('state', 'in', LIVE_STATES)], order='id')
-        return {transfer.lead_id.id: transfer for transfer in transfers}
-
-    def _closure_notice_receivers(self):
-        """{case id: receiving partner} of the cases' live transfers."""
-        return {lead_id: transfer.receiver_id for lead_id, transfer in self._closure_live_transfers().items()}
-
-    def _closure_notice_receiver(self):
-        """The receiving partner of the case's live transfer, else an empty partner."""
-        self.ensure_one()
-        return self._closure_notice_receivers().get(self.id, self.env['res.partner'])
-
     def _closure_schedule_activity(self, activity_xmlid, summary, note, date_deadline, notify=False, owner=None):
         """One activity per case for its owner (the plan's manager when the
         case has none), or for ``owner`` when given, created in one batch."""
@@ -740,60 +760,3 @@ class CrmLead(models.Model):
             'date_deadline': date_deadline,
             'user_id': (owner or lead.user_id or lead.closure_plan_id.user_id or self.env.user).id,
         } for lead in self])
-
-    def _message_post_after_hook(self, message, msg_vals):
-        res = super()._message_post_after_hook(message, msg_vals)
-        if self.closure_plan_id and message.message_type in ('email', 'comment') \
-                and self._closure_is_customer_message(message):
-            self._closure_triage_messages(message)
-        return res
-
-    def _closure_is_customer_message(self, message):
-        """A reply from the customer: an inbound email, or a message the
-        customer posted themselves; never one of our staff's."""
-        author = message.author_id
-        if author and author.user_ids.filtered(lambda user: not user._is_public() and not user.share):
-            return False
-        if message.message_type == 'email':
-            return True
-        return bool(author) and author.commercial_partner_id == self.partner_id.commercial_partner_id
-
-    def _closure_triage_messages(self, messages):
-        """Classify the customers' replies (angry, anxious, rights-focused,
-        neutral) with the phrase list, show the mood and the matched terms on
-        each case, move the case to 'Answered', and give angry replies a
-        same-day activity for the owner."""
-        if not isinstance(messages, models.BaseModel):
-            messages = self.env['mail.message'].browse(messages)
-        matchers = self.env['closure.phrase']._get_matchers(['angry', 'anxious', 'rights'])
-        answered = angry = self.browse()
-        for message in messages.filtered(lambda m: m.model == 'crm.lead').sorted('id'):
-            lead = self.browse(message.res_id)
-            mood, explanation, _scores = self.env['closure.phrase']._classify_reply(message.body, matchers)
-            lead.write({
-                'closure_reply_mood': mood,
-                'closure_reply_terms': explanation,
-                'closure_reply_date': message.date,
-            })
-            answered |= lead
-            if mood == 'angry':
-                angry |= lead
-        answered.filtered(lambda lead: lead.closure_stage_code in ('to_notify', 'notified'))._closure_set_stage(
-            'answered'
-        )
-        angry._closure_schedule_activity(
-            'mail.mail_activity_data_todo',
-            _("Angry reply: solve the problem first"),
-            _("The customer is angry. Call today: listen, acknowledge, and solve their concrete "
-              "problem (refund, data, replacement) before anything else; follow up within 24 hours."),
-            date_deadline=fields.Date.context_today(self), notify=True)
-        answered.filtered(lambda lead: lead.closure_reply_mood == 'angry')._closure_on_angry_reply(messages)
-        return answered
-
-    def _closure_on_angry_reply(self, messages):
-        """Hook, called by the reply triage once it is done: these cases' latest
-        reply is angry (``messages``: the mail.message records triaged in this
-        call). Add-ons extend it with super(), e.g. closure_crm_care opens a
-        complaint with its 24-hour follow-up. Runs for the customer's message
-        (mail gateway, public page): sudo() only around what must be trusted."""
-        return True

@@ -1,8 +1,11 @@
+import logging
 from datetime import timedelta
 
+import psycopg2.errors
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL, format_amount, format_date, plaintext2html
 
 from .closure_transfer import OPEN_STATES
@@ -17,16 +20,85 @@ from .crm_lead import (
     ClosurePublicError,
 )
 
+_logger = logging.getLogger(__name__)
+
 
 class CrmLead(models.Model):
     """The customer's answer page (controllers/closure_answer.py): the link with
     its secret (placeholder in kept copies, the token only in the mail to the
-    customer, the link's expiry) and what an answer records on the case (the
-    decision on the transfer and the receiver, the data to hand over, a refund
-    request, evidence), through hooks the feature add-ons extend."""
+    customer, the link's expiry), the receivers the page offers (ranked once and
+    kept), and what an answer records on the case (the decision on the transfer
+    and the receiver, the data to hand over, a refund request, evidence), through
+    hooks the feature add-ons extend."""
+    # one model, three files in closure_crm: the case (crm_lead.py), its notices
+    # (crm_lead_notice.py), its answer page (this file)
     # pylint: disable-next=consider-merging-classes-inherited
     _inherit = 'crm.lead'
 
+    # -- the link and the page's rate limit ---------------------------------
+    # created with the case (create, write of the plan), renewed by a closure
+    # manager; readable by the closure users who may work the case (groups here,
+    # the case record rules for the rest)
+    closure_access_token = fields.Char(
+        'Answer Token', copy=False, groups='closure_crm.group_closure_user',
+        help="Secret in the customer's personal answer link.")
+    closure_answer_url = fields.Char(
+        'Personal Answer Link', compute='_compute_closure_answer_url',
+        groups='closure_crm.group_closure_user')
+    # the page's rate limit: answers taken in the current hour (fixed window)
+    closure_answer_window_start = fields.Datetime(
+        'Answer Hour Started', copy=False, readonly=True, groups='closure_crm.group_closure_manager')
+    closure_answer_window_count = fields.Integer(
+        'Answers This Hour', copy=False, readonly=True, groups='closure_crm.group_closure_manager')
+    # -- the receivers the page offers, ranked once and kept -----------------
+    # {'stamp': the plan's suggestion stamp, 'ids': receiving partners, best first}
+    closure_suggestion_cache = fields.Json(
+        'Kept Receiver Suggestions', compute='_compute_closure_suggestion_cache', store=True, readonly=True,
+        copy=False, groups='base.group_system')
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends_context('closure_answer_placeholder')
+    def _compute_closure_answer_url(self):
+        # a template rendered on the case (mail, letter, SMS) gets the
+        # placeholder: the outgoing mail to the customer puts the token in
+        placeholder = self.env.context.get('closure_answer_placeholder')
+        cases = self.filtered(lambda lead: lead.id and lead.closure_plan_id)
+        # the token is read as superuser: the field's groups and the case rules
+        # already decided who reads this case and its link
+        tokens = {} if placeholder else {lead.id: lead.closure_access_token for lead in cases.sudo()}
+        for lead in self:
+            token = CLOSURE_TOKEN_PLACEHOLDER if placeholder else tokens.get(lead.id)
+            lead.closure_answer_url = lead in cases and token \
+                and f'{lead.get_base_url()}/closure/answer/{lead.id}?access_token={token}'
+
+    @api.depends('closure_plan_id', 'closure_industry_id', 'country_id', 'state_id', 'closure_segment',
+                 'closure_customer_size', 'closure_service_ids')
+    def _compute_closure_suggestion_cache(self):
+        # the needs changed: computed again at the next view
+        self.closure_suggestion_cache = False
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_closure_renew_answer_link(self):
+        """A closure manager gives the cases a new answer link: the old one
+        stops working at once. The history says so, without the link."""
+        if not self.env.user.has_group('closure_crm.group_closure_manager'):
+            raise AccessError(_("Only a closure manager can renew a customer's answer link."))
+        cases = self.filtered('closure_plan_id')
+        cases.check_access('write')
+        cases._closure_ensure_access_token(renew=True)
+        for case in cases:
+            case.message_post(body=_("The customer's answer link was renewed: the previous link no longer "
+                                     "works. Send the customer a new notice with the new link."),
+                              message_type='notification', subtype_xmlid='mail.mt_note')
+        return True
+
+    # ------------------------------------------------------------------
+    # The link, and what an answer records
+    # ------------------------------------------------------------------
     def _closure_ensure_access_token(self, renew=False):
         """Give the cases without one (``renew``: all of them) a new answer
         token, in one statement. Called when cases are created, never on a read."""
@@ -290,3 +362,61 @@ class CrmLead(models.Model):
             'channel': 'portal',
             'note': evidence,
         })
+
+    # ------------------------------------------------------------------
+    # The receivers offered: ranked once and kept on the case
+    # ------------------------------------------------------------------
+    # Ranking a case against its plan's receivers loads every receiver of the
+    # plan; the page is opened again and again, and most customers open it
+    # within hours of the notices. So the ranked suggestions are kept on the
+    # case, with the plan's suggestion stamp they were computed under, and
+    # computed again only when something they depend on changed:
+    # - the case's needs (industry, region, segment, size, services, plan):
+    #   the stored compute empties the kept set;
+    # - the case's transfers change state (a receiver declined is never
+    #   offered again): ``closure.transfer.write`` empties it;
+    # - the plan's receivers (a capacity line added, changed or removed, a
+    #   receiver's profile changed, a receiver becoming full or having room
+    #   again): they bump the plan's stamp (``closure.plan._closure_bump_suggestions``),
+    #   and every kept set of the plan is stale at once, without touching the cases.
+    # The receivers' acceptance record and room left weigh in the ranking as
+    # they were when the set was computed.
+    def _closure_suggested_receivers(self, limit=3):
+        """The best receivers for this case with room left (``limit`` at
+        most), from the kept set when it is current; else ranked now
+        (closure.transfer.matcher._suggest) and kept."""
+        self.ensure_one()
+        plan = self.closure_plan_id
+        kept = self.sudo().closure_suggestion_cache  # bookkeeping of the page, not shown to staff
+        if kept and kept.get('stamp') == plan.suggestion_stamp and kept.get('limit', 0) >= limit:
+            return self.env['res.partner'].browse(kept['ids'][:limit])
+        stamp = plan.suggestion_stamp
+        suggestions = self.env['closure.transfer.matcher']._suggest(self, limit=limit)
+        ids = [suggestion['receiver_id'] for suggestion in suggestions]
+        self._closure_keep_suggestions({'stamp': stamp, 'limit': limit, 'ids': ids})
+        return self.env['res.partner'].browse(ids)
+
+    def _closure_keep_suggestions(self, value):
+        """Store the ranked set, unless another transaction holds the case
+        (an answer being recorded): then the next view stores it. Never waits,
+        never fails the page, and leaves the case's write date alone."""
+        self.ensure_one()
+        cr = self.env.cr
+        try:
+            with cr.savepoint(flush=False):
+                cr.execute(SQL("SELECT id FROM crm_lead WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED", self.id))
+                if cr.fetchone():
+                    cr.execute(SQL("UPDATE crm_lead SET closure_suggestion_cache = %s WHERE id = %s",
+                                   self._fields['closure_suggestion_cache'].convert_to_column(value, self), self.id))
+        except psycopg2.errors.SerializationFailure:
+            _logger.debug("Case %s changed meanwhile: its receiver suggestions are kept at the next view", self.id)
+            return
+        self.invalidate_recordset(['closure_suggestion_cache'])
+
+    def _closure_forget_suggestions(self):
+        """Empty the kept sets of these cases (one UPDATE of those holding one)."""
+        if self.ids:
+            self.env.cr.execute(SQL(
+                "UPDATE crm_lead SET closure_suggestion_cache = NULL "
+                "WHERE id IN %s AND closure_suggestion_cache IS NOT NULL", tuple(self.ids)))
+            self.invalidate_recordset(['closure_suggestion_cache'])

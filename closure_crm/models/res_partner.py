@@ -4,8 +4,12 @@ from odoo.tools import SQL
 
 from .closure_transfer import CUSTOMER_SIZES
 from .crm_lead import CLOSURE_TIERS
-from .res_partner_receiver_terms import RECEIVER_TERM_FIELDS
 
+# what a receiving partner offers the customers it takes over, as the registry
+# holds it: shown side by side (up to three receivers) on the customer's page and
+# in the rights-focused playbook
+RECEIVER_TERM_FIELDS = (
+    'closure_offer_price', 'closure_offer_duration', 'closure_offer_service_level', 'closure_offer_data_handling')
 # what closure.transfer.matcher reads of a receiver (the suggestions kept on cases)
 RECEIVER_MATCH_FIELDS = {
     'active', 'closure_is_receiver', 'closure_industry_ids', 'closure_service_ids', 'closure_country_ids',
@@ -17,6 +21,9 @@ RECEIVER_TRUST_FIELDS = ('closure_dpa_date', 'closure_transfer_contact_id', *REC
 
 
 class ResPartner(models.Model):
+    """A customer's closure cases, and the registry of receiving partners:
+    what a receiver serves, its terms for the customers it takes over, its
+    commitments and its record."""
     _inherit = 'res.partner'
 
     closure_case_ids = fields.One2many(
@@ -69,6 +76,27 @@ class ResPartner(models.Model):
         'Data Protection Commitment Signed', tracking=True,
         help="When the receiver signed its commitment to protect the customer data it receives. "
              "Receivers without one get no proposal and no data.")
+    # the receiver's recorded term: it takes over the customers' open balances
+    # (prepaid value, deposits, paid services not delivered). When a transfer to
+    # it completes, those balances are its to honour, not claims on the closing
+    # company (closure.obligation._closure_take_over)
+    closure_takes_over_balances = fields.Boolean(
+        'Takes Over Customer Balances',
+        help="The receiver honours the customers' prepaid balances, deposits and paid services not delivered: "
+             "when a transfer to it completes, they are taken over and leave the claims register.")
+    # what the receiver offers the customers it takes over (RECEIVER_TERM_FIELDS)
+    closure_offer_price = fields.Char(
+        'Price or Fee for Customers', translate=True, tracking=True,
+        help="What the customer pays the receiver, e.g. 'Same price as today for 12 months'.")
+    closure_offer_duration = fields.Char(
+        'Contract Duration', translate=True, tracking=True, help="e.g. 'Monthly, cancel any time'.")
+    closure_offer_service_level = fields.Char(
+        'Service Level', translate=True, tracking=True,
+        help="e.g. 'Support 8-20 on working days, answer within 4 hours'.")
+    closure_offer_data_handling = fields.Char(
+        'Data Handling', translate=True, tracking=True,
+        help="Where and how the receiver keeps the customer's data, e.g. 'Stored in China, deleted 30 days "
+             "after the contract ends'.")
     closure_transfer_ids = fields.One2many('closure.transfer', 'receiver_id', string='Transfers Received')
     closure_offered_count = fields.Integer('Offered', compute='_compute_closure_receiver_stats')
     closure_accepted_count = fields.Integer('Accepted', compute='_compute_closure_receiver_stats')
@@ -175,3 +203,6 @@ class ResPartner(models.Model):
         self.invalidate_recordset(fnames)
         changed.modified(fnames)
         return changed
+
+    def _closure_has_offer_terms(self):
+        return any(partner[fname] for partner in self for fname in RECEIVER_TERM_FIELDS)

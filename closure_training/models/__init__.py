@@ -3,8 +3,6 @@ from . import closure_training_participant
 from . import closure_training_coach_rule
 from . import closure_training_scenario
 from . import closure_training_scenario_option
-from . import closure_training_scenario_key
-from . import closure_training_scenario_option_key
 from . import closure_training_practice
 from . import closure_training_exemption
 from . import closure_plan

@@ -17,8 +17,10 @@ class ClosureTrainingScenario(models.Model):
         ('open', 'Write an Answer (coached)'),
     ], string='Answer Type', required=True, default='choice')
     option_ids = fields.One2many('closure.training.scenario.option', 'scenario_id', string='Answer Options')
+    # the answer key is the closure managers': a trainee reads it on their
+    # practice once they have answered (closure.training.practice)
     model_answer = fields.Text(
-        translate=True,
+        translate=True, groups='closure_crm.group_closure_manager',
         help="Shown to the trainee after answering: a good answer to compare with.")
     course_id = fields.Many2one('slide.channel', 'Related Course',
                                 help="The course that teaches what this scenario practises.")

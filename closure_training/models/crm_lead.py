@@ -51,7 +51,7 @@ class CrmLead(models.Model):
 
     # ------------------------------------------------------------------
     # Procedure compliance: the mood of each reply (the taboo check of
-    # staff messages is closure_crm's, crm_lead_taboo.py)
+    # staff messages is closure_crm's, crm_lead_notice.py)
     # ------------------------------------------------------------------
     def _closure_triage_messages(self, messages):
         """Keep the mood of each customer's reply on the message itself: the
