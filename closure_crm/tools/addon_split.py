@@ -29,12 +29,10 @@ def prefixed(*prefixes):
     return tuple(prefix.replace('_', '\\_') + '%' for prefix in prefixes)
 
 
-def move_to_addon(cr, version, addon, names=(), patterns=(), constraints=()):
-    """Hand closure_crm's external ids named in ``names`` or LIKE one of
-    ``patterns``, and its table constraints LIKE one of ``constraints``, to
-    ``addon``, and mark it to be loaded as an update in this run. Return an
-    environment, or None when ``addon`` is not in the addons path (logged as
-    an error: the seam's features would be missing)."""
+def load_as_update(cr, version, addon):
+    """Mark ``addon`` to be loaded as an update in this run (step 3 above).
+    Return the add-on's ir.module.module record, or None when it is not in
+    the addons path (logged as an error: its features would be missing)."""
     env = api.Environment(cr, SUPERUSER_ID, {})
     Module = env['ir.module.module']
     new = Module.search([('name', '=', addon)])
@@ -44,6 +42,22 @@ def move_to_addon(cr, version, addon, names=(), patterns=(), constraints=()):
     if not new:
         _logger.error("closure_crm %s: add-on %s not found in the addons path: its features are not loaded",
                       version, addon)
+        return None
+    if new.state in ('uninstalled', 'to install'):
+        closure_crm = Module.search([('name', '=', 'closure_crm')])
+        cr.execute(SQL("UPDATE ir_module_module SET state = 'to upgrade', demo = %s WHERE id = %s",
+                       closure_crm.demo, new.id))
+        Module.invalidate_model(['state', 'demo'])
+    return new
+
+
+def move_to_addon(cr, version, addon, names=(), patterns=(), constraints=()):
+    """Hand closure_crm's external ids named in ``names`` or LIKE one of
+    ``patterns``, and its table constraints LIKE one of ``constraints``, to
+    ``addon``, and mark it to be loaded as an update in this run. Return an
+    environment, or None when ``addon`` is not in the addons path."""
+    new = load_as_update(cr, version, addon)
+    if not new:
         return None
     cr.execute(SQL(
         """UPDATE ir_model_data SET module = %(addon)s
@@ -59,14 +73,9 @@ def move_to_addon(cr, version, addon, names=(), patterns=(), constraints=()):
                 WHERE module = (SELECT id FROM ir_module_module WHERE name = 'closure_crm')
                   AND name LIKE ANY(%(constraints)s)""",
             addon_id=new.id, constraints=list(constraints)))
-    if new.state in ('uninstalled', 'to install'):
-        closure_crm = Module.search([('name', '=', 'closure_crm')])
-        cr.execute(SQL("UPDATE ir_module_module SET state = 'to upgrade', demo = %s WHERE id = %s",
-                       closure_crm.demo, new.id))
-        Module.invalidate_model(['state', 'demo'])
     _logger.info("closure_crm %s: %s external ids moved to %s, which is loaded in this update",
                  version, moved, addon)
-    return env
+    return new.env
 
 
 def empty_view(env, xmlid):
