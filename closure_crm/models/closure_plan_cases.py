@@ -1,5 +1,12 @@
+import logging
+
 from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
+
+from .crm_lead import set_tiering_storage
+
+_logger = logging.getLogger(__name__)
 
 # cases created per batch of the scheduled job
 GENERATION_BATCH = 1000
@@ -10,7 +17,8 @@ class ClosurePlan(models.Model):
     window (won opportunities, posted invoices or imported revenue lines) and
     no case yet gets one, in the plan's closure pipeline, in batches of the
     scheduled job (ir.cron._closure_run_batch), so that several servers share
-    a large plan without creating a case twice; and the version of the
+    a large plan without creating a case twice; their A/B/C tiers by revenue
+    (one SQL statement per plan); and the version of the
     plan's receivers that the receiver suggestions kept on its cases were
     computed under (crm.lead.closure_suggestion_cache)."""
     # one model, four files in closure_crm (see closure_plan_guide.py)
@@ -57,6 +65,10 @@ class ClosurePlan(models.Model):
                 'next': {'type': 'ir.actions.client', 'tag': 'soft_reload'},
             },
         }
+
+    def action_compute_tiers(self):
+        self._compute_tiers()
+        return True
 
     def _revenue_sql(self):
         """SQL yielding (partner_id, amount) rows of the plan's revenue in its
@@ -195,6 +207,108 @@ class ClosurePlan(models.Model):
         worked = worked or {}
         others = self.search([('generation_pending', '=', True), ('id', 'not in', list(worked))])
         return sum(worked.values()) + sum(len(plan._missing_case_partner_ids()) for plan in others)
+
+    # ------------------------------------------------------------------
+    # Tiering
+    # ------------------------------------------------------------------
+    def _compute_tiers(self):
+        """A/B/C tiering by cumulative revenue share, one SQL statement per plan.
+
+        Customers are ranked by revenue in the look-back window (ties broken by
+        partner id so the result is deterministic). A customer is tier A when the
+        customers ranked above it hold less than the A cut-off of the total,
+        B when they hold less than the B cut-off, C otherwise; customers without
+        revenue are C. The case's revenue figure is written at the same time.
+        The cases' tier is not tracked one by one: when any case changed, the
+        plan's history gets one summary of the new tiers.
+        """
+        self.env['crm.lead'].flush_model()
+        self.env['closure.revenue.line'].flush_model()
+        for plan in self:
+            self.env.cr.execute(SQL(
+                """WITH revenue AS (
+                       SELECT partner_id, SUM(amount) AS amount
+                         FROM (%(revenue)s) rev
+                        GROUP BY partner_id
+                   ), ranked AS (
+                       SELECT l.id AS lead_id,
+                              COALESCE(r.amount, 0) AS amount,
+                              SUM(COALESCE(r.amount, 0)) OVER (
+                                  ORDER BY COALESCE(r.amount, 0) DESC, l.partner_id, l.id
+                                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS above,
+                              SUM(GREATEST(COALESCE(r.amount, 0), 0)) OVER () AS total
+                         FROM crm_lead l
+                         LEFT JOIN revenue r ON r.partner_id = l.partner_id
+                        WHERE l.closure_plan_id = %(plan)s
+                   ), tiered AS (
+                       SELECT lead_id, amount,
+                              CASE WHEN amount <= 0 OR total <= 0 THEN 'c'
+                                   WHEN COALESCE(above, 0) < total * %(a)s / 100.0 THEN 'a'
+                                   WHEN COALESCE(above, 0) < total * %(b)s / 100.0 THEN 'b'
+                                   ELSE 'c' END AS tier
+                         FROM ranked
+                   )
+                   UPDATE crm_lead l
+                      SET closure_revenue = t.amount,
+                          closure_tier = CASE WHEN l.closure_tier_manual THEN l.closure_tier ELSE t.tier END,
+                          write_date = NOW() AT TIME ZONE 'UTC', write_uid = %(uid)s
+                     FROM tiered t
+                    WHERE l.id = t.lead_id
+                      AND ((l.closure_tier IS DISTINCT FROM t.tier AND l.closure_tier_manual IS NOT TRUE)
+                           OR l.closure_revenue IS DISTINCT FROM t.amount)
+                RETURNING l.partner_id""",
+                revenue=plan._revenue_sql(), plan=plan.id,
+                a=plan.tier_a_share, b=plan.tier_b_share, uid=self.env.uid))
+            partner_ids = {row[0] for row in self.env.cr.fetchall()}
+            self.env['crm.lead'].invalidate_model(['closure_revenue', 'closure_tier', 'write_date', 'write_uid'])
+            # the contact shows its current tier: one UPDATE for the customers touched
+            self.env['res.partner'].browse(partner_ids)._closure_refresh_case()
+            plan.tiered_date = fields.Datetime.now()
+            _logger.info("Closure plan %s: tiers computed, %s cases changed", plan.id, len(partner_ids))
+            if partner_ids:
+                plan._post_tier_summary(len(partner_ids))
+            # a tier a manager set by hand is kept (crm_lead.py); the run says which cases those are
+            manual = self.env['crm.lead'].search(
+                [('closure_plan_id', '=', plan.id), ('closure_tier_manual', '=', True)], order='id')
+            if manual:
+                plan.message_post(body=_(
+                    "%(count)s cases keep the tier a manager set by hand: %(cases)s",
+                    count=len(manual), cases=', '.join(
+                        f'{lead.display_name} ({(lead.closure_tier or "").upper()}: {lead.closure_tier_reason})'
+                        for lead in manual[:20]) + (', …' if len(manual) > 20 else '')))
+
+    def _post_tier_summary(self, changed):
+        """One message on the plan for a tiering that changed ``changed``
+        cases: how many cases each tier holds now."""
+        self.ensure_one()
+        self.env.cr.execute(SQL(
+            "SELECT closure_tier, COUNT(*) FROM crm_lead WHERE closure_plan_id = %s GROUP BY closure_tier", self.id))
+        counts = dict(self.env.cr.fetchall())
+        self.message_post(body=_(
+            "Tiers recomputed: %(a)s A, %(b)s B, %(c)s C (%(changed)s cases changed tier or revenue).",
+            a=counts.get('a', 0), b=counts.get('b', 0), c=counts.get('c', 0), changed=changed))
+
+    @api.model
+    def _closure_tune_tiering_storage(self, tuned=True):
+        """For large closures (tens of thousands of cases): leave room in the
+        pages of crm_lead and res_partner so that tiering rewrites their rows in
+        place (crm_lead.TIERING_FILLFACTOR), or give both tables PostgreSQL's
+        default back (``tuned=False``). An administrator's explicit choice (the
+        server actions in closure_crm/data/ir_actions_server_data.xml), never
+        done by an install or update; pages already written get the room at the
+        next ``VACUUM FULL crm_lead, res_partner``. README.md, "Large databases"."""
+        if not self.env.is_system():
+            raise AccessError(_("Only an administrator changes how database tables are stored."))
+        for model in ('crm.lead', 'res.partner'):
+            set_tiering_storage(self.env.cr, self.env[model]._table, tuned=tuned)
+        message = _("crm_lead and res_partner now leave room in their pages for in-place tier updates. "
+                    "Run VACUUM FULL on both tables in a quiet hour to give the existing pages that room.") \
+            if tuned else _("crm_lead and res_partner use PostgreSQL's default storage again.")
+        return {
+            'type': 'ir.actions.client',
+            'tag': 'display_notification',
+            'params': {'message': message, 'type': 'success', 'sticky': True},
+        }
 
     # ------------------------------------------------------------------
     # The receiver suggestions kept on the cases (crm.lead.closure_suggestion_cache)
