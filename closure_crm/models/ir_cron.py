@@ -23,7 +23,8 @@ class IrCron(models.Model):
     reports ``_notify_progress`` and triggers itself again with ``_trigger()``
     while rows remain. Its jobs: the notice waves and reminders, the
     three-day care rule, the staff hand-over, the books load, the case
-    generation of a plan, the erasure, the transfer introductions and
+    generation of a plan, the erasure, the transfer introductions, the
+    deadline watch (closure_crm_watch, one batch: retried on a conflict) and
     closure_training's daily practice question.
     Odoo runs a job on one cron worker at a time; the SKIP LOCKED claim keeps
     a user's action and a worker of another server from taking the same

@@ -147,15 +147,30 @@ class ClosurePlan(models.Model):
 
     @api.model
     def _cron_watch_deadlines(self):
-        """Daily: each plan in progress gives its responsible manager one
-        activity per warning not given yet; a warning given stays given. The
-        warnings are computed once per manager language, for all its plans."""
+        """Daily, on the closure jobs' batch protocol (ir.cron._closure_run_batch):
+        another job writing the same plans at the same moment (the books
+        load, a user) makes this transaction fail to write the plans' sent
+        warnings; the protocol runs the watch again in a new transaction
+        instead of losing the day's warnings until the next day."""
+        cron = self.env.ref('closure_crm_watch.ir_cron_closure_watch_deadlines')
+
+        # the batch's savepoint writes the plans' sent warnings before it closes:
+        # a conflict there is rolled back with the activities, and retried
+        cron._closure_run_batch(self._closure_watch_deadlines, lambda: 0)
+        return True
+
+    @api.model
+    def _closure_watch_deadlines(self):
+        """Each plan in progress gives its responsible manager one activity
+        per warning not given yet; a warning given stays given. The warnings
+        are computed once per manager language, for all its plans. Returns how
+        many plans got a warning."""
         plans = self.search([('state', '=', 'in_progress')])
         activity_type = self.env.ref('mail.mail_activity_data_warning', raise_if_not_found=False) \
             or self.env.ref('mail.mail_activity_data_todo')
         model_id = self.env['ir.model']._get_id('closure.plan')
         today = fields.Date.context_today(self)
-        vals_list = []
+        vals_list, warned = [], 0
         for lang, lang_plans in plans.grouped(lambda p: p.user_id.lang or self.env.lang or 'en_US').items():
             lang_plans = lang_plans.with_context(lang=lang)
             warnings = lang_plans._closure_watch_warnings(today)
@@ -174,5 +189,6 @@ class ClosurePlan(models.Model):
                     'user_id': (plan.user_id or self.env.user).id,
                 } for text in new.values()]
                 plan.watch_warning_keys = ','.join(sorted(sent | set(new)))
+                warned += 1
         self.env['mail.activity'].with_context(mail_activity_quick_update=True).create(vals_list)
-        return True
+        return warned

@@ -1,6 +1,8 @@
 from datetime import date, timedelta
 from unittest.mock import patch
 
+import psycopg2.errors
+
 from odoo import fields
 from odoo.tests import tagged
 
@@ -77,6 +79,30 @@ class TestDeadlineWatch(ClosureCommon):
             'published_in': 'gsxt', 'evidence_url': 'https://www.gsxt.gov.cn/example'})
         self.assertEqual(self.plan.announcement_date, date(2026, 8, 10))
         self.assertNotIn('announcement', self.plan._closure_watch_warnings(today=today)[self.plan.id])
+
+    def test_a_conflict_does_not_lose_the_day(self):
+        """Another job writing the plan at the same moment (the books load)
+        makes the watch's write fail: nothing of it is kept, and the watch
+        runs again a minute later instead of the next day."""
+        today = date(2026, 8, 20)
+        cron = self.env.ref('closure_crm_watch.ir_cron_closure_watch_deadlines')
+        Plan = type(self.env['closure.plan'])
+        watch = Plan._closure_watch_deadlines
+
+        def conflicting(plans):
+            watch(plans)
+            raise psycopg2.errors.SerializationFailure("could not serialize access due to concurrent update")
+        before = self.env['ir.cron.trigger'].search([('cron_id', '=', cron.id)])
+        with patch.object(Plan, '_closure_watch_deadlines', conflicting):
+            self._run_cron(today)
+        self.assertFalse(self._activities(), "nothing of the failed run is kept")
+        self.assertFalse(self.plan.watch_warning_keys)
+        retry = self.env['ir.cron.trigger'].search([('cron_id', '=', cron.id)]) - before
+        self.assertEqual(len(retry), 1, "the watch runs again soon")
+        self.assertLessEqual(retry.call_at, fields.Datetime.now() + timedelta(minutes=2))
+        self._run_cron(today)
+        self.assertTrue(self._activities())
+        self.assertTrue(self.plan.watch_warning_keys)
 
     def test_unrecorded_formation_is_warned(self):
         plan = self.env['closure.plan'].create({
